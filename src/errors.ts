@@ -1,0 +1,295 @@
+/**
+ * The one error hierarchy of @org/gc-data. Every error the SDK throws is a `GcError`; `instanceof` tells
+ * what happened, and the fields say where. No error carries a token, a client secret or an Authorization header:
+ * messages are built from the platform's error body, the method and the path (never the query string), and
+ * `toJSON()` lists only safe fields.
+ */
+
+/** One problem found while validating input, with the path of the offending field (`interval`, `rateLimit.maxConcurrent`). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+/** The platform's `ErrorBody` (genesys-api.md section h). Every field is optional: bodies vary by service. */
+export interface PlatformErrorBody {
+  message?: string;
+  code?: string;
+  status?: number;
+  entityId?: string;
+  entityName?: string;
+  messageWithParams?: string;
+  messageParams?: Record<string, string>;
+  contextId?: string;
+  details?: Array<{ errorCode?: string; fieldName?: string; entityId?: string; entityName?: string }>;
+  errors?: PlatformErrorBody[];
+  limit?: { key?: string; namespace?: string; value?: number };
+  [key: string]: unknown;
+}
+
+/** Base of every error thrown by the SDK. */
+export class GcError extends Error {
+  override readonly name: string = 'GcError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** Safe, structured form for logs: never contains secrets. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message };
+  }
+}
+
+/**
+ * Input rejected before anything was sent: bad options, a malformed interval, an unknown filter field.
+ * `issues` lists every problem at once, each with its field path.
+ */
+export class ValidationError extends GcError {
+  override readonly name: string = 'ValidationError';
+  /** What was being validated, e.g. `GenesysClient options` or `QualityExporter.evaluations() input`. */
+  readonly where: string;
+  readonly issues: ValidationIssue[];
+
+  constructor(where: string, issues: ValidationIssue[], hint?: string) {
+    const lines = issues.map((i) => `  ✖ ${i.message}${i.path ? `\n    → at ${i.path}` : ''}`);
+    super(`Invalid ${where}:\n${lines.join('\n')}${hint ? `\n${hint}` : ''}`);
+    this.where = where;
+    this.issues = issues;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, where: this.where, issues: this.issues };
+  }
+}
+
+/** What the transport knows about the request that failed. */
+export interface RequestContext {
+  method: string;
+  /** Path only, never the query string (which may carry identifiers a caller considers sensitive). */
+  path: string;
+  attempts: number;
+}
+
+export interface ApiErrorInit extends RequestContext {
+  status: number;
+  body?: PlatformErrorBody | string | undefined;
+  correlationId?: string | undefined;
+  retryAfterMs?: number | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/** Headers worth keeping on an error; everything else (cookies, auth) is dropped. */
+const SAFE_HEADER = /^(inin-|x-ratelimit-|x-rate-limit-|retry-after|content-type|date)/i;
+
+/** The platform answered with a non-2xx status. Subclasses by meaning; `status` is always set. */
+export class ApiError extends GcError {
+  override readonly name: string = 'ApiError';
+  readonly status: number;
+  /** The platform's error code, e.g. `too.many.requests.retry.after`, `bad.request`. */
+  readonly code: string | undefined;
+  readonly messageWithParams: string | undefined;
+  readonly details: PlatformErrorBody['details'];
+  /** `ININ-Correlation-Id` of the response (or the body's `contextId`): quote it to Genesys support. */
+  readonly correlationId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly attempts: number;
+  readonly method: string;
+  readonly path: string;
+  /** The parsed error body (or its text when it was not JSON). */
+  readonly body: PlatformErrorBody | string | undefined;
+  /** Rate-limit and correlation headers of the response; no cookies, no auth. */
+  readonly headers: Record<string, string>;
+
+  constructor(init: ApiErrorInit, messageOverride?: string) {
+    const body = init.body;
+    const platformMessage =
+      typeof body === 'object' && body !== null && typeof body.message === 'string'
+        ? body.message
+        : typeof body === 'string' && body.length > 0 && body.length < 300
+          ? body
+          : undefined;
+    const correlationId =
+      init.correlationId ?? (typeof body === 'object' && body !== null ? body.contextId : undefined);
+    const base =
+      messageOverride ??
+      `${init.method} ${init.path} failed with ${init.status}${platformMessage ? `: ${platformMessage}` : ''}`;
+    const suffix = correlationId ? ` (correlation id ${correlationId})` : '';
+    super(base + suffix);
+    this.status = init.status;
+    this.body = body;
+    this.code = typeof body === 'object' && body !== null ? body.code : undefined;
+    this.messageWithParams = typeof body === 'object' && body !== null ? body.messageWithParams : undefined;
+    this.details = typeof body === 'object' && body !== null ? body.details : undefined;
+    this.correlationId = correlationId;
+    this.retryAfterMs = init.retryAfterMs;
+    this.attempts = init.attempts;
+    this.method = init.method;
+    this.path = init.path;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(init.headers ?? {})) if (SAFE_HEADER.test(k)) headers[k.toLowerCase()] = v;
+    this.headers = headers;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      code: this.code,
+      messageWithParams: this.messageWithParams,
+      details: this.details,
+      correlationId: this.correlationId,
+      retryAfterMs: this.retryAfterMs,
+      attempts: this.attempts,
+      method: this.method,
+      path: this.path,
+      body: this.body,
+    };
+  }
+}
+
+/** 400: the platform refused the request's content. `details` names the fields. */
+export class BadRequestError extends ApiError {
+  override readonly name: string = 'BadRequestError';
+}
+/** 401/403, or the token endpoint refused the credentials. Check client id/secret, grants and roles. */
+export class AuthError extends ApiError {
+  override readonly name: string = 'AuthError';
+}
+/** 401: credentials or token not accepted (after one refresh-and-replay). */
+export class AuthenticationError extends AuthError {
+  override readonly name: string = 'AuthenticationError';
+}
+/** 403: the OAuth client lacks a permission for this endpoint. */
+export class PermissionDeniedError extends AuthError {
+  override readonly name: string = 'PermissionDeniedError';
+}
+/** 404 */
+export class NotFoundError extends ApiError {
+  override readonly name: string = 'NotFoundError';
+}
+/** 409: a concurrent writer changed the resource (optimistic `version`). */
+export class ConflictError extends ApiError {
+  override readonly name: string = 'ConflictError';
+}
+/** 429 that could not be waited out: retries or budget exhausted, or Retry-After beyond `retry.maxRetryAfterMs`. */
+export class RateLimitError extends ApiError {
+  override readonly name: string = 'RateLimitError';
+}
+/** 5xx after retries (or not retried because the request was not safe to repeat). */
+export class ServerError extends ApiError {
+  override readonly name: string = 'ServerError';
+}
+
+/** The connection failed (reset, refused, DNS) before a response arrived. */
+export class NetworkError extends GcError {
+  override readonly name: string = 'NetworkError';
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  constructor(ctx: RequestContext, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`${ctx.method} ${ctx.path}: network error after ${ctx.attempts} attempt(s): ${why}`, { cause });
+    this.method = ctx.method;
+    this.path = ctx.path;
+    this.attempts = ctx.attempts;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, method: this.method, path: this.path, attempts: this.attempts };
+  }
+}
+
+/** A per-attempt timeout (`timeoutMs`) or the overall deadline (`deadlineMs`, `maxWait`) ran out. */
+export class TimeoutError extends GcError {
+  override readonly name: string = 'TimeoutError';
+  readonly kind: 'attempt' | 'deadline';
+  readonly timeoutMs: number;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  constructor(
+    message: string,
+    init: { kind: 'attempt' | 'deadline'; timeoutMs: number; method?: string; path?: string },
+  ) {
+    super(message);
+    this.kind = init.kind;
+    this.timeoutMs = init.timeoutMs;
+    this.method = init.method;
+    this.path = init.path;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: this.kind, timeoutMs: this.timeoutMs, method: this.method, path: this.path };
+  }
+}
+
+/** The caller's AbortSignal fired. `reason` is the signal's reason. */
+export class AbortError extends GcError {
+  override readonly name: string = 'AbortError';
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An analytics job ended FAILED, CANCELLED or EXPIRED and could not be recovered by splitting or resubmitting. */
+export class JobFailedError extends GcError {
+  override readonly name: string = 'JobFailedError';
+  readonly jobId: string | undefined;
+  readonly state: string;
+  readonly interval: string | undefined;
+  readonly errorMessage: string | undefined;
+  constructor(init: { jobId?: string; state: string; interval?: string; errorMessage?: string }, message?: string) {
+    super(
+      message ??
+        `Analytics job ${init.jobId ?? '(unsubmitted)'} ended ${init.state}` +
+          (init.interval ? ` for interval ${init.interval}` : '') +
+          (init.errorMessage ? `: ${init.errorMessage}` : ''),
+    );
+    this.jobId = init.jobId;
+    this.state = init.state;
+    this.interval = init.interval;
+    this.errorMessage = init.errorMessage;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, jobId: this.jobId, state: this.state, interval: this.interval, errorMessage: this.errorMessage };
+  }
+}
+
+/** Picks the ApiError subclass for a status. */
+export function apiErrorFor(init: ApiErrorInit, messageOverride?: string): ApiError {
+  const s = init.status;
+  if (s === 400) return new BadRequestError(init, messageOverride);
+  if (s === 401) return new AuthenticationError(init, messageOverride);
+  if (s === 403) return new PermissionDeniedError(init, messageOverride);
+  if (s === 404) return new NotFoundError(init, messageOverride);
+  if (s === 409) return new ConflictError(init, messageOverride);
+  if (s === 429) return new RateLimitError(init, messageOverride);
+  if (s >= 500) return new ServerError(init, messageOverride);
+  return new ApiError(init, messageOverride);
+}
+
+/**
+ * Turns zod issues into a ValidationError. Kept free of a zod import so helpers can use it alone:
+ * it takes the issue shape zod 4 produces (`path` array + `message`).
+ */
+export function validationErrorFromZod(
+  where: string,
+  error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }> },
+  hint?: string,
+): ValidationError {
+  return new ValidationError(
+    where,
+    error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, ...(i.code ? { code: i.code } : {}) })),
+    hint,
+  );
+}
+
+/** `['rateLimit', 'headers', 0]` -> `rateLimit.headers[0]` */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
