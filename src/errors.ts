@@ -293,3 +293,31 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   }
   return out;
 }
+
+/**
+ * The platform answered 2xx but the body did not have the shape the SDK relies on (a required field missing or of
+ * the wrong type). Added fields never cause this; `issues` names the missing or wrong ones.
+ */
+export class UnexpectedResponseError extends GcError {
+  override readonly name: string = 'UnexpectedResponseError';
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly correlationId: string | undefined;
+  readonly issues: ValidationIssue[];
+  constructor(init: { method: string; path: string; status: number; correlationId?: string; issues: ValidationIssue[] }) {
+    const lines = init.issues.slice(0, 10).map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`);
+    super(
+      `${init.method} ${init.path} returned ${init.status} with an unexpected body:\n${lines.join('\n')}` +
+        (init.correlationId ? `\n(correlation id ${init.correlationId})` : ''),
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.correlationId = init.correlationId;
+    this.issues = init.issues;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, method: this.method, path: this.path, status: this.status, correlationId: this.correlationId, issues: this.issues };
+  }
+}

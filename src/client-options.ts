@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { validationErrorFromZod, ValidationError } from './errors';
+import { regionNames, resolveRegion } from './regions';
+import { DEFAULT_RATE_LIMIT_HEADERS, type RateLimitHeaderNames } from './transport/rate-limit-headers';
+import type { RateLimiter } from './transport/rate-limiter';
+import { DEFAULT_RETRY, type RetryOptions } from './transport/retry';
+import type { TokenStore } from './auth/token-store';
+
+/** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
+export interface GenesysClientOptions {
+  clientId: string;
+  /** Kept in a private field; never appears in errors, events or logs. */
+  clientSecret: string;
+  /** Region key (`eu_west_1`, `eu-west-1`) or host (`mypurecloud.ie`). Default `us_east_1` when no baseUrl is given. */
+  region?: string;
+  /** API origin for gateways and tests (`https://gateway.example.com`); needs `authUrl` too. http only on loopback. */
+  baseUrl?: string;
+  /** Login origin that serves `/oauth/token`. */
+  authUrl?: string;
+  /** Per-attempt timeout. Default 30,000 ms. */
+  timeoutMs?: number;
+  /** Overall deadline of one request, across retries and waits. Default 600,000 ms. */
+  deadlineMs?: number;
+  retry?: Partial<Omit<RetryOptions, 'budget'>> & { budget?: Partial<Exclude<RetryOptions['budget'], false>> | false };
+  rateLimit?: {
+    /** Budget per minute for this client. Default 300 (the platform's per-token limit). */
+    requestsPerMinute?: number;
+    /** Requests in flight at once. Default 5 (seed 001). */
+    maxConcurrent?: number;
+    /** Requests allowed at once before pacing. Default `requestsPerMinute`. */
+    burst?: number;
+    /** Response header names read for pacing. */
+    headers?: Partial<RateLimitHeaderNames>;
+    /** A ready limiter (e.g. shared through Redis) used instead of the in-memory one. */
+    limiter?: RateLimiter;
+  };
+  /** Where tokens are cached. Default: in memory, per client. */
+  tokenStore?: TokenStore;
+  /** Refresh a token this long before it expires. Default 300,000 ms (seed 002). */
+  refreshAheadMs?: number;
+  /** Custom fetch (proxies, instrumentation). Default: the global fetch, resolved per request. */
+  fetch?: typeof fetch;
+  /** Appended to the User-Agent header. */
+  userAgent?: string;
+}
+
+export interface ResolvedClientOptions {
+  clientId: string;
+  clientSecret: string;
+  apiBaseUrl: string;
+  authBaseUrl: string;
+  region: string | undefined;
+  timeoutMs: number;
+  deadlineMs: number;
+  retry: RetryOptions;
+  requestsPerMinute: number;
+  maxConcurrent: number;
+  burst: number;
+  headerNames: RateLimitHeaderNames;
+  limiter: RateLimiter | undefined;
+  tokenStore: TokenStore | undefined;
+  refreshAheadMs: number;
+  fetch: typeof fetch | undefined;
+  userAgent: string | undefined;
+}
+
+const positiveInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const headerList = z.array(z.string().min(1)).min(1);
+
+const Schema = z
+  .object({
+    clientId: z.string({ error: 'clientId is required: the OAuth client id (client credentials grant)' }).min(1),
+    clientSecret: z.string({ error: 'clientSecret is required: the OAuth client secret' }).min(1),
+    region: z.string().min(1).optional(),
+    baseUrl: z.url({ error: 'baseUrl must be an absolute URL, e.g. https://api.mypurecloud.com' }).optional(),
+    authUrl: z.url({ error: 'authUrl must be an absolute URL, e.g. https://login.mypurecloud.com' }).optional(),
+    timeoutMs: positiveInt.optional(),
+    deadlineMs: positiveInt.optional(),
+    retry: z
+      .strictObject({
+        limit: nonNegInt.optional(),
+        rateLimitLimit: nonNegInt.optional(),
+        baseDelayMs: nonNegInt.optional(),
+        maxDelayMs: nonNegInt.optional(),
+        maxRetryAfterMs: nonNegInt.optional(),
+        serviceUnavailableFactor: z.number().min(1).optional(),
+        budget: z
+          .union([
+            z.literal(false),
+            z.strictObject({
+              capacity: nonNegInt.optional(),
+              retryCost: nonNegInt.optional(),
+              timeoutCost: nonNegInt.optional(),
+              successRefund: nonNegInt.optional(),
+            }),
+          ])
+          .optional(),
+      })
+      .optional(),
+    rateLimit: z
+      .strictObject({
+        requestsPerMinute: z.number().positive().optional(),
+        maxConcurrent: positiveInt.optional(),
+        burst: positiveInt.optional(),
+        headers: z
+          .strictObject({ remaining: headerList.optional(), limit: headerList.optional(), count: headerList.optional(), reset: headerList.optional() })
+          .optional(),
+        limiter: z.custom<RateLimiter>((v) => typeof v === 'object' && v !== null && typeof (v as RateLimiter).schedule === 'function', {
+          error: 'rateLimit.limiter must implement the RateLimiter interface (schedule, observe, pause, stats, disconnect)',
+        }).optional(),
+      })
+      .optional(),
+    tokenStore: z
+      .custom<TokenStore>((v) => typeof v === 'object' && v !== null && typeof (v as TokenStore).get === 'function', {
+        error: 'tokenStore must implement get/set/delete',
+      })
+      .optional(),
+    refreshAheadMs: nonNegInt.optional(),
+    fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
+    userAgent: z.string().optional(),
+  })
+  .strict();
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+function checkOrigin(url: string, option: 'baseUrl' | 'authUrl'): string | undefined {
+  const u = new URL(url);
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return undefined;
+  return `${option} must use https (plain http is allowed only for loopback hosts such as 127.0.0.1): got ${u.protocol}//${u.host}`;
+}
+
+/** Validates and fills defaults; throws a ValidationError naming each bad option. Sends nothing. */
+export function resolveClientOptions(input: unknown): ResolvedClientOptions {
+  const parsed = Schema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw validationErrorFromZod('GenesysClient options', parsed.error, 'See the README section "Options" for every option and its default.');
+  }
+  const o = parsed.data;
+  const issues: { path: string; message: string }[] = [];
+  let apiBaseUrl: string | undefined;
+  let authBaseUrl: string | undefined;
+  if (o.baseUrl || o.authUrl) {
+    if (!o.baseUrl) issues.push({ path: 'baseUrl', message: 'baseUrl is required when authUrl is given' });
+    if (!o.authUrl) issues.push({ path: 'authUrl', message: 'authUrl is required when baseUrl is given (the origin serving /oauth/token)' });
+    if (o.region) issues.push({ path: 'region', message: 'give either region or baseUrl + authUrl, not both' });
+    for (const [opt, url] of [['baseUrl', o.baseUrl], ['authUrl', o.authUrl]] as const) {
+      const problem = url ? checkOrigin(url, opt) : undefined;
+      if (problem) issues.push({ path: opt, message: problem });
+    }
+    apiBaseUrl = o.baseUrl?.replace(/\/+$/, '');
+    authBaseUrl = o.authUrl?.replace(/\/+$/, '');
+  } else {
+    const region = resolveRegion(o.region ?? 'us_east_1');
+    if (!region) {
+      issues.push({ path: 'region', message: `unknown region "${o.region}": use one of ${regionNames().join(', ')} or its host (e.g. mypurecloud.ie)` });
+    } else {
+      apiBaseUrl = region.apiBaseUrl;
+      authBaseUrl = region.authBaseUrl;
+    }
+  }
+  const rpm = o.rateLimit?.requestsPerMinute ?? 300;
+  if (issues.length > 0 || !apiBaseUrl || !authBaseUrl) throw new ValidationError('GenesysClient options', issues);
+  const budget = o.retry?.budget === false ? false : { ...(DEFAULT_RETRY.budget as object), ...(o.retry?.budget ?? {}) };
+  return {
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    apiBaseUrl,
+    authBaseUrl,
+    region: o.region,
+    timeoutMs: o.timeoutMs ?? 30_000,
+    deadlineMs: o.deadlineMs ?? 600_000,
+    retry: { ...DEFAULT_RETRY, ...o.retry, budget } as RetryOptions,
+    requestsPerMinute: rpm,
+    maxConcurrent: o.rateLimit?.maxConcurrent ?? 5,
+    burst: o.rateLimit?.burst ?? Math.max(1, Math.floor(rpm)),
+    headerNames: { ...DEFAULT_RATE_LIMIT_HEADERS, ...o.rateLimit?.headers },
+    limiter: o.rateLimit?.limiter,
+    tokenStore: o.tokenStore,
+    refreshAheadMs: o.refreshAheadMs ?? 300_000,
+    fetch: o.fetch,
+    userAgent: o.userAgent,
+  };
+}

@@ -1,0 +1,197 @@
+import EventEmitter from 'eventemitter3';
+import type { z } from 'zod';
+import { TokenProvider } from './auth/token-provider';
+import { MemoryTokenStore } from './auth/token-store';
+import { resolveClientOptions, type GenesysClientOptions, type ResolvedClientOptions } from './client-options';
+import { GcError, UnexpectedResponseError, formatPath } from './errors';
+import type { GcEventMap } from './events';
+import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './transport/rate-limiter';
+import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
+
+export const SDK_VERSION = '0.1.0';
+
+/** One call to the platform through the client's pipeline. */
+export interface RequestOptions<T = unknown> {
+  /** Default GET. */
+  method?: HttpMethod;
+  /** `/api/v2/...` (a relative `nextUri` works too). Absolute URLs are accepted only for the client's API origin. */
+  path: string;
+  query?: QueryParams;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Validates the response body; fields the schema does not name are tolerated. */
+  schema?: z.ZodType<T>;
+  /**
+   * Safe to repeat after a 5xx, timeout or network error. Default: true for GET/PUT/DELETE/HEAD, false for POST and
+   * PATCH. Mark read-only POST queries (details query, searches) `idempotent: true`.
+   */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Per-attempt timeout for this call (default: the client's `timeoutMs`). */
+  timeoutMs?: number;
+  /** Overall deadline for this call across retries (default: the client's `deadlineMs`). */
+  deadlineMs?: number;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+  /** `ININ-Correlation-Id`: quote it to Genesys support. */
+  correlationId: string | undefined;
+  attempts: number;
+}
+
+/** Counters a progress display or a test can read at any time. */
+export interface ClientStats {
+  requests: number;
+  responses: number;
+  retries: number;
+  /** 429s received (and waited out or failed). */
+  rateLimited: number;
+  /** Times the client held requests because the headers said the budget was spent (no 429 earned). */
+  paced: number;
+  tokensIssued: number;
+  byStatus: Record<number, number>;
+  limiter: RateLimiterStats;
+}
+
+/**
+ * The entry point: options -> auth + rate-limited, retrying transport + typed events. Every module talks to the
+ * platform through `request()`, so each request gets auth, limits, retries, events and redaction in one place.
+ *
+ * ```ts
+ * const client = new GenesysClient({ clientId, clientSecret, region: 'eu_west_1' });
+ * client.on('retry', (e) => log.warn(e));
+ * const me = await client.request({ path: '/api/v2/organizations/me' });
+ * ```
+ */
+export class GenesysClient extends EventEmitter<GcEventMap> {
+  /** Resolved API origin, e.g. `https://api.mypurecloud.ie`. */
+  readonly apiBaseUrl: string;
+  readonly authBaseUrl: string;
+  /** Validated options with defaults (the secret is not among them). */
+  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'fetch'>>;
+  readonly #transport: Transport;
+  readonly #limiter: RateLimiter;
+  readonly #counters = { requests: 0, responses: 0, retries: 0, rateLimited: 0, paced: 0, tokensIssued: 0, byStatus: {} as Record<number, number> };
+
+  constructor(options: GenesysClientOptions) {
+    super();
+    const o = resolveClientOptions(options);
+    const { clientSecret, tokenStore, limiter, fetch: _fetch, ...safe } = o;
+    this.options = Object.freeze(safe);
+    this.apiBaseUrl = o.apiBaseUrl;
+    this.authBaseUrl = o.authBaseUrl;
+    this.#limiter =
+      limiter ?? new LocalRateLimiter({ requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst });
+    const auth = new TokenProvider(
+      { clientId: o.clientId, authBaseUrl: o.authBaseUrl, refreshAheadMs: o.refreshAheadMs, store: tokenStore ?? new MemoryTokenStore() },
+      clientSecret,
+      (req) => this.#transport.send(req),
+      this,
+    );
+    this.#transport = new Transport(
+      {
+        apiBaseUrl: o.apiBaseUrl,
+        timeoutMs: o.timeoutMs,
+        deadlineMs: o.deadlineMs,
+        retry: o.retry,
+        headerNames: o.headerNames,
+        fetch: o.fetch,
+        userAgent: `gc-data/${SDK_VERSION} node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`,
+      },
+      this.#limiter,
+      auth,
+      this,
+    );
+    this.countEvents();
+  }
+
+  /** Sends one request and returns the parsed, validated body. */
+  async request<T = unknown>(options: RequestOptions<T>): Promise<T> {
+    return (await this.requestWithResponse(options)).data;
+  }
+
+  /** Like `request`, plus status, headers, correlation id and attempts. */
+  async requestWithResponse<T = unknown>(options: RequestOptions<T>): Promise<ApiResponse<T>> {
+    const method = options.method ?? 'GET';
+    const path = this.checkPath(options.path);
+    const res = await this.#transport.send({
+      method,
+      path,
+      query: options.query,
+      body: options.body,
+      headers: options.headers,
+      idempotent: options.idempotent,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+    });
+    const shown = safePath(path);
+    const raw = parseJsonBody(res, method, shown);
+    let data = raw as T;
+    if (options.schema) {
+      const parsed = options.schema.safeParse(raw);
+      if (!parsed.success) {
+        throw new UnexpectedResponseError({
+          method,
+          path: shown,
+          status: res.status,
+          ...(res.correlationId ? { correlationId: res.correlationId } : {}),
+          issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
+        });
+      }
+      data = parsed.data;
+    }
+    return { data, status: res.status, headers: res.headers, correlationId: res.correlationId, attempts: res.attempts };
+  }
+
+  /** Counters since the client was created. */
+  stats(): ClientStats {
+    const c = this.#counters;
+    return { ...c, byStatus: { ...c.byStatus }, limiter: this.#limiter.stats() };
+  }
+
+  /** Releases the limiter's timers (and Redis connections when shared). The client is unusable afterwards. */
+  async close(): Promise<void> {
+    await this.#limiter.disconnect();
+  }
+
+  /**
+   * Relative paths and URIs on the client's own API origin pass; any other origin is refused so the bearer
+   * token never leaves the API host (a `nextUri` pointing elsewhere is a bug or an attack).
+   */
+  private checkPath(path: string): string {
+    if (/^https?:\/\//i.test(path)) {
+      const origin = new URL(path).origin;
+      if (origin !== new URL(this.apiBaseUrl).origin) {
+        throw new GcError(
+          `Refusing to send a request to ${origin}: only ${this.apiBaseUrl} receives the bearer token. ` +
+            'A nextUri or path pointing to another host is not followed.',
+        );
+      }
+      return path;
+    }
+    if (!path.startsWith('/')) throw new GcError(`Request path must start with "/" (got "${safePath(path)}")`);
+    return path;
+  }
+
+  private countEvents(): void {
+    const c = this.#counters;
+    this.on('request', () => c.requests++);
+    this.on('response', (e) => {
+      c.responses++;
+      c.byStatus[e.status] = (c.byStatus[e.status] ?? 0) + 1;
+      if (e.status === 429) c.rateLimited++;
+    });
+    this.on('retry', () => c.retries++);
+    this.on('rateLimit', (e) => {
+      if (e.kind === 'exhausted') c.paced++;
+    });
+    this.on('token', (e) => {
+      if (e.kind === 'issued') c.tokensIssued++;
+    });
+  }
+}

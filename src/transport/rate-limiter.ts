@@ -1,0 +1,159 @@
+import Bottleneck from 'bottleneck';
+import type { RateLimitSnapshot } from '../events';
+import { abortableSleep, throwIfAborted } from './sleep';
+
+/**
+ * What the transport needs from a limiter. In-memory (bottleneck) by default; a Redis-backed one shares the
+ * same budget across processes. Every request attempt runs inside `schedule`.
+ */
+export interface RateLimiter {
+  /** Runs `fn` when a concurrency slot and a budget token are free and no pause is in force. */
+  schedule<T>(fn: () => Promise<T>, options?: ScheduleOptions): Promise<T>;
+  /**
+   * Server feedback from one response. `inFlight` is how many other attempts were running when it arrived: they
+   * will spend server budget too, so they are subtracted from what the server says is left.
+   */
+  observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number };
+  /** Holds every queued and new job for `ms` (a 429's Retry-After applies to the whole client). */
+  pause(ms: number): void;
+  /** Jobs currently running inside `schedule`. */
+  readonly running: number;
+  stats(): RateLimiterStats;
+  /** Releases timers and connections. */
+  disconnect(): Promise<void>;
+}
+
+export interface ScheduleOptions {
+  signal?: AbortSignal | undefined;
+  /** 0 (first) to 9 (last); default 5. Retries use 4 so they are not starved by new work. */
+  priority?: number | undefined;
+}
+
+export interface RateLimiterStats {
+  queued: number;
+  running: number;
+  reservoir: number | null;
+  pausedUntil: number;
+}
+
+export interface LocalRateLimiterOptions {
+  requestsPerMinute: number;
+  maxConcurrent: number;
+  /** Budget available at once; default `requestsPerMinute` (a full window, as the platform grants per minute). */
+  burst?: number | undefined;
+}
+
+/** Bottleneck reservoirs tick every 250 ms; its docs ask for intervals that are multiples of 250 ms. */
+const TICK_MS = 250;
+
+/**
+ * A token bucket (bottleneck reservoir refilled every 250 ms at `requestsPerMinute`) plus a concurrency cap, kept in
+ * step with the server: after every response the reservoir is lowered to what the server says is left, and when the
+ * server says the window is spent every job is held until its reset instead of earning a 429.
+ */
+export class LocalRateLimiter implements RateLimiter {
+  protected readonly limiter: Bottleneck;
+  protected pausedUntil = 0;
+  private runningJobs = 0;
+
+  constructor(options: LocalRateLimiterOptions, limiter?: Bottleneck) {
+    const burst = options.burst ?? options.requestsPerMinute;
+    this.limiter =
+      limiter ??
+      new Bottleneck({
+        maxConcurrent: options.maxConcurrent,
+        reservoir: burst,
+        reservoirIncreaseInterval: TICK_MS,
+        reservoirIncreaseAmount: (options.requestsPerMinute * TICK_MS) / 60_000,
+        reservoirIncreaseMaximum: burst,
+      });
+  }
+
+  get running(): number {
+    return this.runningJobs;
+  }
+
+  async schedule<T>(fn: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    let abandoned = false;
+    const job = this.limiter.schedule({ priority: options.priority ?? 5 }, async () => {
+      // A job aborted while queued still gets dispatched by bottleneck; it returns at once.
+      if (abandoned) return undefined as T;
+      this.runningJobs++;
+      try {
+        await this.waitForPause(signal);
+        return await fn();
+      } finally {
+        this.runningJobs--;
+      }
+    });
+    if (!signal) return job;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        abandoned = true;
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      job.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number } {
+    if (snapshot.remaining === undefined) return { exhausted: false, pausedForMs: 0 };
+    const available = Math.max(0, snapshot.remaining - inFlight);
+    void this.lowerReservoirTo(available);
+    if (available > 0) return { exhausted: false, pausedForMs: 0 };
+    const pausedForMs = snapshot.resetMs ?? TICK_MS * 4;
+    this.pause(pausedForMs);
+    return { exhausted: true, pausedForMs };
+  }
+
+  pause(ms: number): void {
+    const until = Date.now() + ms;
+    if (until > this.pausedUntil) this.pausedUntil = until;
+    void this.lowerReservoirTo(0);
+  }
+
+  stats(): RateLimiterStats {
+    const counts = this.limiter.counts();
+    return {
+      queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0),
+      running: this.runningJobs,
+      reservoir: this.reservoirSync,
+      pausedUntil: this.pausedUntil,
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    await this.limiter.disconnect(false);
+  }
+
+  private reservoirSync: number | null = null;
+
+  protected async lowerReservoirTo(value: number): Promise<void> {
+    const current = await this.limiter.currentReservoir();
+    if (current !== null && current > value) {
+      await this.limiter.incrementReservoir(value - current);
+      this.reservoirSync = value;
+    } else {
+      this.reservoirSync = current;
+    }
+  }
+
+  /** Held here (not in bottleneck) so a pause also stops jobs already dispatched but not yet sent. */
+  private async waitForPause(signal: AbortSignal | undefined): Promise<void> {
+    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+      await abortableSleep(wait, signal);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Retry policy as small pure pieces, after AWS's split: classify (is this retryable?), delay (how long?), budget
+ * (can we afford another?). The transport composes them; tests check each with exact numbers.
+ */
+
+export interface RetryOptions {
+  /** Retries after 408/5xx/network errors/timeouts (idempotent requests only). Default 4. */
+  limit: number;
+  /** Retries after 429, for any method (a 429 means the request was not processed). Default 10. */
+  rateLimitLimit: number;
+  /** First backoff step for computed delays. Default 500 ms. */
+  baseDelayMs: number;
+  /** Cap of a computed delay. Default 30,000 ms. */
+  maxDelayMs: number;
+  /** A Retry-After above this fails with RateLimitError instead of waiting. Default 300,000 ms. */
+  maxRetryAfterMs: number;
+  /** 503 (service unavailable, index not ready) backs off this many times longer. Default 4. */
+  serviceUnavailableFactor: number;
+  /** Retry budget; `false` disables it. */
+  budget: RetryBudgetOptions | false;
+}
+
+export interface RetryBudgetOptions {
+  /** Tokens in a full budget. Default 100. */
+  capacity: number;
+  /** Cost of a retry after a 5xx/408. Default 5. */
+  retryCost: number;
+  /** Cost of a retry after a timeout or network error. Default 10. */
+  timeoutCost: number;
+  /** Returned to the budget by each success. Default 1. */
+  successRefund: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+  limit: 4,
+  rateLimitLimit: 10,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 300_000,
+  serviceUnavailableFactor: 4,
+  budget: { capacity: 100, retryCost: 5, timeoutCost: 10, successRefund: 1 },
+};
+
+export type Outcome =
+  | { kind: 'status'; status: number }
+  | { kind: 'network' }
+  | { kind: 'timeout' };
+
+export type Decision =
+  | { retry: true; cost: number; rateLimited: boolean }
+  | { retry: false; reason: 'not-retryable' | 'not-idempotent' | 'limit' };
+
+/** Methods that are safe to repeat whatever happened to the first attempt. */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+export function isIdempotentMethod(method: string): boolean {
+  return IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
+
+const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+
+/**
+ * 429 is retried for any method: the platform did not process the request. 408/5xx, network errors and timeouts
+ * only when repeating is safe (idempotent method, or a POST marked as a read-only query), since a POST that timed
+ * out may have been processed.
+ */
+export function classify(
+  outcome: Outcome,
+  ctx: { idempotent: boolean; attempt: number; rateLimitedAttempts: number },
+  options: Pick<RetryOptions, 'limit' | 'rateLimitLimit' | 'budget'>,
+): Decision {
+  if (outcome.kind === 'status' && outcome.status === 429) {
+    if (ctx.rateLimitedAttempts > options.rateLimitLimit) return { retry: false, reason: 'limit' };
+    return { retry: true, cost: 0, rateLimited: true };
+  }
+  const retryable = outcome.kind !== 'status' || RETRYABLE_STATUS.has(outcome.status);
+  if (!retryable) return { retry: false, reason: 'not-retryable' };
+  if (!ctx.idempotent) return { retry: false, reason: 'not-idempotent' };
+  const errorAttempts = ctx.attempt - ctx.rateLimitedAttempts;
+  if (errorAttempts > options.limit) return { retry: false, reason: 'limit' };
+  const b = options.budget;
+  const cost = b === false ? 0 : outcome.kind === 'status' ? b.retryCost : b.timeoutCost;
+  return { retry: true, cost, rateLimited: false };
+}
+
+/**
+ * Delay before the next attempt. A server-given Retry-After is honoured exactly, plus up to 10% positive jitter
+ * (so workers that were told the same moment do not return in lockstep), and never shortened. Otherwise full
+ * jitter over an exponential step: random() * min(max, base * 2^(n-1)), with 503 stepping `factor` times longer.
+ */
+export function computeDelay(args: {
+  /** The attempt that just failed, from 1. */
+  attempt: number;
+  retryAfterMs: number | undefined;
+  status: number | undefined;
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'serviceUnavailableFactor'>;
+  random?: () => number;
+}): number {
+  const random = args.random ?? Math.random;
+  if (args.retryAfterMs !== undefined) {
+    return Math.ceil(args.retryAfterMs + args.retryAfterMs * 0.1 * random());
+  }
+  const factor = args.status === 503 ? args.options.serviceUnavailableFactor : 1;
+  const step = Math.min(args.options.maxDelayMs, args.options.baseDelayMs * factor * 2 ** (args.attempt - 1));
+  return Math.floor(random() * step);
+}
+
+/**
+ * Server-requested wait in ms: `retry-after-ms` first, then `Retry-After` as seconds or an HTTP-date.
+ * Returns undefined when absent or unparseable.
+ */
+export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.max(0, Math.ceil(Number(ms)));
+  const ra = headers.get('retry-after');
+  if (ra === null) return undefined;
+  const v = ra.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.max(0, Math.ceil(Number(v) * 1000));
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * AWS-style retry quota: retries spend tokens, successes refund them, and when the bucket is empty failures are
+ * returned at once instead of retried, so a 5xx storm is not multiplied by every client's retries.
+ */
+export class RetryBudget {
+  private tokens: number;
+  constructor(private readonly options: RetryBudgetOptions | false) {
+    this.tokens = options === false ? Infinity : options.capacity;
+  }
+  get available(): number {
+    return this.tokens;
+  }
+  tryAcquire(cost: number): boolean {
+    if (cost <= 0) return true;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
+    return true;
+  }
+  recordSuccess(): void {
+    if (this.options === false) return;
+    this.tokens = Math.min(this.options.capacity, this.tokens + this.options.successRefund);
+  }
+}

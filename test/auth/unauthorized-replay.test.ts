@@ -1,0 +1,57 @@
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { AuthenticationError, AuthError } from '../../src/index';
+import { API, makeClient, platformError, recordEvents, server, tokenEndpoint, useMswServer } from '../support/platform';
+
+useMswServer();
+
+describe('401 refresh and replay', () => {
+  it('refreshes the token once and replays the request', async () => {
+    const token = tokenEndpoint();
+    server.use(
+      token.handler,
+      http.get(`${API}/api/v2/ping`, ({ request }) =>
+        request.headers.get('authorization') === 'Bearer token-1'
+          ? platformError(401, 'authentication.required', 'Authentication required')
+          : HttpResponse.json({ ok: true }),
+      ),
+    );
+    const client = makeClient();
+    const events = recordEvents(client);
+    await expect(client.request({ path: '/api/v2/ping' })).resolves.toEqual({ ok: true });
+    expect(token.minted).toEqual(['token-1', 'token-2']);
+    expect(events.some((e) => e.name === 'token' && (e.payload as { kind: string }).kind === 'invalidated')).toBe(true);
+    await client.close();
+  });
+
+  it('a second 401 is an AuthenticationError, not a loop', async () => {
+    const token = tokenEndpoint();
+    let calls = 0;
+    server.use(
+      token.handler,
+      http.get(`${API}/api/v2/ping`, () => {
+        calls++;
+        return platformError(401, 'authentication.required', 'Authentication required');
+      }),
+    );
+    const client = makeClient();
+    const err = await client.request({ path: '/api/v2/ping' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as AuthenticationError).status).toBe(401);
+    expect((err as AuthenticationError).correlationId).toBe('corr-123');
+    expect(calls).toBe(2);
+    expect(token.minted).toHaveLength(2);
+    await client.close();
+  });
+
+  it('bad client credentials are an AuthenticationError that names what to check', async () => {
+    server.use(tokenEndpoint().handler);
+    const client = makeClient({ clientSecret: 'wrong-secret' });
+    const err = (await client.request({ path: '/api/v2/ping' }).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.message).toMatch(/clientId, clientSecret/);
+    expect(err.message).not.toContain('wrong-secret');
+    await client.close();
+  });
+});
