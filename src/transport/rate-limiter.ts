@@ -67,6 +67,7 @@ export class LocalRateLimiter implements RateLimiter {
         reservoirIncreaseAmount: (options.requestsPerMinute * TICK_MS) / 60_000,
         reservoirIncreaseMaximum: burst,
       });
+    if (!limiter) useFastYield(this.limiter);
   }
 
   get running(): number {
@@ -155,5 +156,18 @@ export class LocalRateLimiter implements RateLimiter {
     for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
       await abortableSleep(wait, signal);
     }
+  }
+}
+
+/**
+ * Bottleneck's in-memory datastore yields with `setTimeout(0)` several times per job to mimic its Redis store,
+ * and Node clamps each of those to >= 1 ms: about 2.4 ms of idle time per request, a ceiling near 420 jobs/s.
+ * `setImmediate` keeps the same asynchronous ordering without the clamp. Bottleneck 2.19.5 has not changed since
+ * 2019, so this private method is stable; if it is ever missing, the limiter still works, only slower.
+ */
+function useFastYield(limiter: Bottleneck): void {
+  const store = (limiter as unknown as { _store?: { yieldLoop?: (t?: number) => Promise<void> } })._store;
+  if (store && typeof store.yieldLoop === 'function') {
+    store.yieldLoop = (t = 0) => new Promise<void>((resolve) => (t > 0 ? setTimeout(resolve, t) : setImmediate(resolve)));
   }
 }
