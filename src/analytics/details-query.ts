@@ -1,0 +1,70 @@
+import type { GenesysClient } from '../client';
+import { paginateByPageNumber, type Page } from '../transport/paginate';
+import { ConversationQueryResponse, type AnalyticsConversation, type ConversationQueryFilters } from './schemas';
+
+export const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
+
+/** Forum lore says 100 is the maximum page size; the platform's 400 is surfaced if it is not (genesys-api.md c). */
+export const DETAILS_QUERY_MAX_PAGE_SIZE = 100;
+
+export interface DetailsQuery extends ConversationQueryFilters {
+  /** ISO-8601 `start/end`. */
+  interval: string;
+}
+
+export interface DetailsPage extends Page<AnalyticsConversation> {
+  pageNumber: number;
+  totalHits: number | undefined;
+}
+
+/**
+ * Pages of the synchronous conversation details query, the one paging loop every module uses for it:
+ * pageNumber from `startPage` until an empty or short page, with the repeated-page guard reported as a `warning`.
+ * The query is a read-only POST, so it is retried like a GET.
+ */
+export async function* detailsQueryPages(
+  client: GenesysClient,
+  query: DetailsQuery,
+  options: { pageSize?: number; startPage?: number; signal?: AbortSignal | undefined } = {},
+): AsyncGenerator<DetailsPage> {
+  const pageSize = options.pageSize ?? DETAILS_QUERY_MAX_PAGE_SIZE;
+  let totalHits: number | undefined;
+  const pages = paginateByPageNumber<AnalyticsConversation>(
+    async (pageNumber) => {
+      const res = await client.request({
+        method: 'POST',
+        path: DETAILS_QUERY_PATH,
+        body: { ...query, paging: { pageSize, pageNumber } },
+        schema: ConversationQueryResponse,
+        idempotent: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      totalHits = res.totalHits;
+      return { items: res.conversations as AnalyticsConversation[] | undefined };
+    },
+    {
+      pageSize,
+      ...(options.startPage ? { startPage: options.startPage } : {}),
+      onGuard: (g) =>
+        client.emit('warning', {
+          code: g.reason,
+          message: `details query stopped at page ${g.page}: ${g.reason === 'repeated-page' ? 'the platform repeated the previous page' : 'too many pages'}`,
+          details: { interval: query.interval, page: g.page },
+        }),
+    },
+  );
+  for await (const page of pages) yield { ...page, pageNumber: page.pageNumber!, totalHits };
+}
+
+/** `totalHits` of a details query, in one request (pageSize 1). */
+export async function detailsQueryCount(client: GenesysClient, query: DetailsQuery, signal?: AbortSignal): Promise<number> {
+  const res = await client.request({
+    method: 'POST',
+    path: DETAILS_QUERY_PATH,
+    body: { ...query, paging: { pageSize: 1, pageNumber: 1 } },
+    schema: ConversationQueryResponse,
+    idempotent: true,
+    ...(signal ? { signal } : {}),
+  });
+  return res.totalHits ?? 0;
+}
