@@ -17,3 +17,5 @@ export type { RateLimitHeaderNames } from './transport/rate-limit-headers';
 export { paginateByPageNumber, paginateByCursor, paginateByNextUri, itemsOf } from './transport/paginate';
 export type { Page, PageGuardOptions } from './transport/paginate';
 export type { HttpMethod, QueryParams, QueryValue } from './transport/transport';
+export { scanPii, containsPii, redactPii, luhnValid, PII_TYPES } from './helpers/pii';
+export type { PiiType, PiiFinding, ScanPiiOptions, RedactPiiOptions, PiiMask } from './helpers/pii';
