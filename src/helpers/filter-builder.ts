@@ -1,0 +1,130 @@
+/**
+ * The seed's filter tree (`{and|or: [...]}` of `{field, op, value}`) and a fluent builder that produces it.
+ * The builder is only a convenience: it builds the same plain tree, and `compileFilter` normalises both forms
+ * the same way, so a fluent filter and its hand-written tree compile to identical output.
+ */
+import { compileFilter, type CompileFilterOptions, type CompiledFilter } from './filter-compile';
+import { FILTER_OPS } from './filter-validate';
+
+export { FILTER_OPS };
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+export type FilterValue = string | number | boolean | Array<string | number>;
+
+export interface FilterCondition {
+  field: string;
+  op: FilterOp;
+  value?: FilterValue;
+}
+export interface AndNode {
+  and: FilterNode[];
+}
+export interface OrNode {
+  or: FilterNode[];
+}
+export type FilterNode = AndNode | OrNode | FilterCondition;
+
+export function isAndNode(node: FilterNode): node is AndNode {
+  return typeof node === 'object' && node !== null && Array.isArray((node as AndNode).and);
+}
+export function isOrNode(node: FilterNode): node is OrNode {
+  return typeof node === 'object' && node !== null && Array.isArray((node as OrNode).or);
+}
+
+/**
+ * Flattens nested groups of the same type and unwraps one-child groups, in input order. Keeps the meaning
+ * (and of and is and; a group of one is its child); does not validate. Used by the builder and the compiler.
+ */
+export function normalizeFilter(node: FilterNode): FilterNode {
+  if (isAndNode(node) || isOrNode(node)) {
+    const type = isAndNode(node) ? 'and' : 'or';
+    const children = isAndNode(node) ? node.and : (node as OrNode).or;
+    const flat: FilterNode[] = [];
+    for (const child of children) {
+      const n = normalizeFilter(child);
+      if (type === 'and' && isAndNode(n)) flat.push(...n.and);
+      else if (type === 'or' && isOrNode(n)) flat.push(...n.or);
+      else flat.push(n);
+    }
+    if (flat.length === 1 && flat[0] !== undefined) return flat[0];
+    return type === 'and' ? { and: flat } : { or: flat };
+  }
+  const c = node;
+  return c.value === undefined
+    ? { field: c.field, op: c.op }
+    : { field: c.field, op: c.op, value: Array.isArray(c.value) ? [...c.value] : c.value };
+}
+
+/**
+ * Fluent form of a filter tree. Each builder is a group (`and` at the top); methods add to it and return the
+ * same builder. Nothing is validated until `compile()`, which reports every problem at once.
+ *
+ * ```ts
+ * FilterBuilder.interaction(['voice', 'callback'])
+ *   .where('queueId', 'equals', queueId)
+ *   .or((b) => b.where('wrapUpCode', 'equals', sale).where('oTotalScore', 'lt', 60))
+ *   .compile();
+ * ```
+ */
+export class FilterBuilder {
+  readonly #type: 'and' | 'or';
+  readonly #children: FilterNode[] = [];
+
+  private constructor(type: 'and' | 'or') {
+    this.#type = type;
+  }
+
+  /** A new filter; with `mediaType`, starts with the segment condition `mediaType equals|in ...`. */
+  static interaction(mediaType?: string | string[]): FilterBuilder {
+    const b = new FilterBuilder('and');
+    if (Array.isArray(mediaType)) {
+      if (mediaType.length === 1 && mediaType[0] !== undefined) b.where('mediaType', 'equals', mediaType[0]);
+      else b.where('mediaType', 'in', [...mediaType]);
+    } else if (mediaType !== undefined) {
+      b.where('mediaType', 'equals', mediaType);
+    }
+    return b;
+  }
+
+  /** A builder that starts from an existing tree (to add conditions to it, or to compile it). */
+  static from(tree: FilterNode): FilterBuilder {
+    const b = new FilterBuilder('and');
+    b.#children.push(tree);
+    return b;
+  }
+
+  where(field: string, op: FilterOp, value?: FilterValue): this {
+    this.#children.push(value === undefined ? { field, op } : { field, op, value });
+    return this;
+  }
+
+  /** Adds a nested group whose children (added by `fn`) must all hold. */
+  and(fn: (b: FilterBuilder) => unknown): this {
+    return this.#group('and', fn);
+  }
+
+  /** Adds a nested group of which at least one child (added by `fn`) must hold. */
+  or(fn: (b: FilterBuilder) => unknown): this {
+    return this.#group('or', fn);
+  }
+
+  /** The plain tree: a normalised copy (same-type groups flattened, one-child groups unwrapped). */
+  build(): FilterNode {
+    return normalizeFilter(this.#node());
+  }
+
+  compile(options?: CompileFilterOptions): CompiledFilter {
+    return compileFilter(this.build(), options);
+  }
+
+  #group(type: 'and' | 'or', fn: (b: FilterBuilder) => unknown): this {
+    const inner = new FilterBuilder(type);
+    fn(inner);
+    this.#children.push(inner.#node());
+    return this;
+  }
+
+  #node(): FilterNode {
+    return this.#type === 'and' ? { and: [...this.#children] } : { or: [...this.#children] };
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * Turns an input tree into a resolved form (fields looked up, values normalised, groups flattened) or lists
+ * every problem at once. Shared by the compiler and the evaluator so both read a condition the same way; the
+ * op table here is the single place that says what the platform can express.
+ */
+import type { ValidationIssue } from '../errors';
+import type { FilterCondition, FilterNode, FilterOp, FilterValue } from './filter-builder';
+import { editDistance, lookupField, suggestFields, type FilterField } from './filter-catalog';
+
+/**
+ * `in` is an addition to the seed's ops: "one of these values" is the common case for media types, queues and
+ * wrap-up codes, and the platform expresses it natively (an `or` of `matches`), whereas spelling it as an `or`
+ * of `equals` costs a nesting level against the depth limit.
+ */
+export const FILTER_OPS = [
+  'equals',
+  'notEquals',
+  'in',
+  'greaterThan',
+  'lessThan',
+  'gte',
+  'lte',
+  'contains',
+  'exists',
+  'notExists',
+] as const;
+
+export interface ResolvedCondition {
+  t: 'cond';
+  /** Path of the condition in the input tree (`and[1].or[0]`; empty for a lone root condition). */
+  path: string;
+  field: FilterField;
+  op: FilterOp;
+  /** Normalised: uuids lower-cased, `in` lists copied. */
+  value?: FilterValue;
+}
+export interface ResolvedGroup {
+  t: 'and' | 'or';
+  path: string;
+  children: ResolvedNode[];
+}
+export type ResolvedNode = ResolvedCondition | ResolvedGroup;
+
+export type OpSupport = { kind: 'server' } | { kind: 'client'; reason: string } | { kind: 'invalid'; reason: string };
+
+const COMPARISONS: ReadonlySet<FilterOp> = new Set(['greaterThan', 'lessThan', 'gte', 'lte']);
+export function isComparison(op: FilterOp): boolean {
+  return COMPARISONS.has(op);
+}
+
+const NO_NEGATION = 'the platform has no negation operator (only matches, exists, notExists)';
+
+/** Whether the platform can take `op` on `field`, must leave it to the client, or it makes no sense. */
+export function opSupport(field: FilterField, op: FilterOp): OpSupport {
+  const what = `${field.name} is a ${field.type} ${field.kind}`;
+  if (op === 'exists' || op === 'notExists') return { kind: 'server' };
+  if (op === 'notEquals') return { kind: 'client', reason: NO_NEGATION };
+  if (field.kind === 'metric') {
+    if (op === 'contains') return { kind: 'invalid', reason: `contains applies to text dimensions; ${what}` };
+    return { kind: 'server' };
+  }
+  switch (field.type) {
+    case 'string':
+      if (isComparison(op)) return { kind: 'invalid', reason: `${op} needs an ordered field (a metric, number or datetime); ${what}` };
+      if (op === 'contains') return { kind: 'client', reason: "the platform's matches compares whole values; substring matching runs client-side" };
+      return { kind: 'server' };
+    case 'uuid':
+    case 'enum':
+    case 'boolean':
+      if (isComparison(op)) return { kind: 'invalid', reason: `${op} needs an ordered field (a metric, number or datetime); ${what}` };
+      if (op === 'contains') return { kind: 'invalid', reason: `contains applies to free-text string dimensions; ${what}` };
+      if (op === 'in' && field.type === 'boolean') return { kind: 'invalid', reason: `in is not useful on a boolean; use equals` };
+      return { kind: 'server' };
+    case 'number':
+      if (op === 'contains') return { kind: 'invalid', reason: `contains applies to free-text string dimensions; ${what}` };
+      if (isComparison(op)) return { kind: 'client', reason: 'the platform is only known to take a range on metrics, not on dimensions' };
+      return { kind: 'server' };
+    case 'datetime':
+      if (op === 'contains' || op === 'in') return { kind: 'invalid', reason: `${op} is not valid on a timestamp; use greaterThan/lessThan/gte/lte` };
+      if (isComparison(op)) return { kind: 'client', reason: 'the platform is only known to take a range on metrics, not on timestamp dimensions' };
+      return { kind: 'client', reason: "the platform's matches on a timestamp is not an exact-instant comparison" };
+  }
+}
+
+export interface ResolveOptions {
+  /** Refuse enum values the catalog does not list (default true). */
+  strictEnums?: boolean;
+}
+
+export interface Resolved {
+  node: ResolvedNode | undefined;
+  issues: ValidationIssue[];
+  /** Things accepted but worth saying (e.g. an enum value outside the known list). */
+  notes: string[];
+}
+
+export function resolveFilter(tree: unknown, options: ResolveOptions = {}): Resolved {
+  const ctx: Ctx = { issues: [], notes: [], strictEnums: options.strictEnums ?? true };
+  const node = resolve(tree, '', ctx);
+  return { node: ctx.issues.length === 0 ? node : undefined, issues: ctx.issues, notes: ctx.notes };
+}
+
+interface Ctx {
+  issues: ValidationIssue[];
+  notes: string[];
+  strictEnums: boolean;
+}
+
+const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+function resolve(node: unknown, path: string, ctx: Ctx): ResolvedNode | undefined {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+    ctx.issues.push({
+      path,
+      code: 'invalid_node',
+      message: 'Expected a group ({ and: [...] } or { or: [...] }) or a condition ({ field, op, value })',
+    });
+    return undefined;
+  }
+  const n = node as Record<string, unknown>;
+  const keys = ['and', 'or', 'field'].filter((k) => k in n);
+  if (keys.length > 1) {
+    ctx.issues.push({ path, code: 'invalid_node', message: `A node is one group or one condition; this one has ${keys.join(' and ')}` });
+    return undefined;
+  }
+  if ('and' in n || 'or' in n) {
+    const type = 'and' in n ? 'and' : 'or';
+    const list = n[type];
+    if (!Array.isArray(list)) {
+      ctx.issues.push({ path: at(path, type), code: 'invalid_node', message: `${type} must be an array of nodes` });
+      return undefined;
+    }
+    if (type === 'or' && list.length === 0) {
+      ctx.issues.push({ path: at(path, 'or'), code: 'empty_group', message: 'An empty or matches nothing; remove it or give it conditions' });
+      return undefined;
+    }
+    const children = list.map((child, i) => resolve(child, at(path, `${type}[${i}]`), ctx));
+    return flatten(type, path, children.filter((c): c is ResolvedNode => c !== undefined));
+  }
+  return resolveCondition(n, path, ctx);
+}
+
+/** Same-type nesting adds nothing and a one-child group is its child: both go, so every form reads the same. */
+function flatten(type: 'and' | 'or', path: string, children: ResolvedNode[]): ResolvedNode {
+  const flat: ResolvedNode[] = [];
+  for (const c of children) {
+    if (c.t === type) flat.push(...(c as ResolvedGroup).children);
+    else flat.push(c);
+  }
+  if (flat.length === 1 && flat[0] !== undefined) return flat[0];
+  return { t: type, path, children: flat };
+}
+
+const OP_ALIASES: Readonly<Record<string, FilterOp>> = {
+  eq: 'equals', equal: 'equals', ne: 'notEquals', neq: 'notEquals', notequal: 'notEquals',
+  gt: 'greaterThan', lt: 'lessThan', ge: 'gte', le: 'lte', greaterthanorequal: 'gte', lessthanorequal: 'lte',
+  matches: 'equals', notexist: 'notExists', exist: 'exists',
+};
+
+function resolveCondition(n: Record<string, unknown>, path: string, ctx: Ctx): ResolvedCondition | undefined {
+  const before = ctx.issues.length;
+  const rawField = n.field;
+  const rawOp = n.op;
+  let field: FilterField | undefined;
+  if (typeof rawField !== 'string' || rawField.length === 0) {
+    ctx.issues.push({ path: at(path, 'field'), code: 'invalid_field', message: 'field must be a non-empty string' });
+  } else {
+    field = lookupField(rawField);
+    if (!field) {
+      const near = suggestFields(rawField, 3);
+      ctx.issues.push({
+        path: at(path, 'field'),
+        code: 'unknown_field',
+        message: `Unknown filter field "${rawField}". Did you mean ${near.map((s) => `"${s}"`).join(', ')}?`,
+      });
+    }
+  }
+  let op: FilterOp | undefined;
+  if (typeof rawOp === 'string' && (FILTER_OPS as readonly string[]).includes(rawOp)) {
+    op = rawOp as FilterOp;
+  } else {
+    const text = rawOp === undefined ? '(missing)' : JSON.stringify(rawOp);
+    const guess = typeof rawOp === 'string' ? nearestOp(rawOp) : undefined;
+    ctx.issues.push({
+      path: at(path, 'op'),
+      code: 'invalid_op',
+      message: `Unknown op ${text}${guess ? ` (did you mean "${guess}"?)` : ''}; use one of ${FILTER_OPS.join(', ')}`,
+    });
+  }
+  if (!field || !op) return undefined;
+
+  const support = opSupport(field, op);
+  if (support.kind === 'invalid') {
+    ctx.issues.push({ path: at(path, 'op'), code: 'invalid_op', message: `${op} is not valid on ${field.name}: ${support.reason}` });
+    return undefined;
+  }
+  const value = checkValue(field, op, n.value, at(path, 'value'), ctx);
+  if (ctx.issues.length > before) return undefined;
+  return value === undefined ? { t: 'cond', path, field, op } : { t: 'cond', path, field, op, value };
+}
+
+function nearestOp(raw: string): FilterOp | undefined {
+  const lower = raw.toLowerCase().replace(/[_\s-]/g, '');
+  const alias = OP_ALIASES[lower];
+  if (alias) return alias;
+  let best: FilterOp | undefined;
+  let bestD = Infinity;
+  for (const op of FILTER_OPS) {
+    const d = editDistance(lower, op.toLowerCase());
+    if (d < bestD) [best, bestD] = [op, d];
+  }
+  return bestD <= 3 ? best : undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export function isIsoDateTime(v: unknown): v is string {
+  return typeof v === 'string' && ISO_DATETIME.test(v) && Number.isFinite(Date.parse(v));
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? 'an array' : String(v));
+
+function checkValue(field: FilterField, op: FilterOp, value: unknown, path: string, ctx: Ctx): FilterValue | undefined {
+  if (op === 'exists' || op === 'notExists') {
+    if (value !== undefined) ctx.issues.push({ path, code: 'invalid_value', message: `${op} takes no value; got ${show(value)}` });
+    return undefined;
+  }
+  if (value === undefined) {
+    ctx.issues.push({ path, code: 'invalid_value', message: `${op} on ${field.name} needs a value` });
+    return undefined;
+  }
+  if (op === 'in') {
+    if (!Array.isArray(value) || value.length === 0) {
+      ctx.issues.push({ path, code: 'invalid_value', message: `in needs a non-empty array of values for ${field.name}; got ${show(value)}` });
+      return undefined;
+    }
+    const out: Array<string | number> = [];
+    value.forEach((v, i) => {
+      const ok = checkScalar(field, v, `${path}[${i}]`, ctx);
+      if (typeof ok === 'string' || typeof ok === 'number') out.push(ok);
+    });
+    return out;
+  }
+  if (Array.isArray(value)) {
+    ctx.issues.push({ path, code: 'invalid_value', message: `${op} takes one value; use op "in" for a list` });
+    return undefined;
+  }
+  if (op === 'contains') {
+    if (typeof value !== 'string' || value.length === 0) {
+      ctx.issues.push({ path, code: 'invalid_value', message: `contains needs a non-empty string; got ${show(value)}` });
+      return undefined;
+    }
+    return value;
+  }
+  return checkScalar(field, value, path, ctx);
+}
+
+function checkScalar(field: FilterField, v: unknown, path: string, ctx: Ctx): string | number | boolean | undefined {
+  const fail = (expected: string): undefined => {
+    ctx.issues.push({ path, code: 'invalid_value', message: `${field.name} expects ${expected}; got ${typeof v} ${show(v)}` });
+    return undefined;
+  };
+  switch (field.type) {
+    case 'number':
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      return fail(field.name === 'tSegmentDuration' ? 'a number (milliseconds)' : 'a finite number');
+    case 'boolean':
+      return typeof v === 'boolean' ? v : fail('a boolean');
+    case 'uuid':
+      return typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : fail('a uuid (e.g. 4fbd3bd2-6a3c-4c3e-9d8e-2f0a1b2c3d4e)');
+    case 'datetime':
+      return isIsoDateTime(v) ? v : fail('an ISO-8601 date-time with a zone (e.g. 2024-05-01T00:00:00Z)');
+    case 'string':
+      return typeof v === 'string' && v.length > 0 ? v : fail('a non-empty string');
+    case 'enum': {
+      if (typeof v !== 'string' || v.length === 0) return fail(`one of ${(field.values ?? []).join(', ')}`);
+      const values = field.values ?? [];
+      if (values.includes(v)) return v;
+      if (!ctx.strictEnums) {
+        ctx.notes.push(`${path}: "${v}" is not among the known values of ${field.name}; sent as is`);
+        return v;
+      }
+      const caseMatch = values.find((x) => x.toLowerCase() === v.toLowerCase());
+      ctx.issues.push({
+        path,
+        code: 'invalid_value',
+        message: `"${v}" is not a ${field.name} value${caseMatch ? ` (values are case-sensitive: "${caseMatch}")` : ''}; use one of ${values.join(', ')}`,
+      });
+      return undefined;
+    }
+  }
+}
+
+export function conditionsOf(node: ResolvedNode): ResolvedCondition[] {
+  return node.t === 'cond' ? [node] : node.children.flatMap(conditionsOf);
+}
+
+/** Back to the plain tree (normalised values), e.g. for the residual part of a compiled filter. */
+export function toFilterNode(node: ResolvedNode): FilterNode {
+  if (node.t === 'cond') {
+    const c: FilterCondition = { field: qualifiedName(node.field), op: node.op };
+    if (node.value !== undefined) c.value = Array.isArray(node.value) ? [...node.value] : node.value;
+    return c;
+  }
+  const children = node.children.map(toFilterNode);
+  return node.t === 'and' ? { and: children } : { or: children };
+}
+
+/** The name that resolves back to this exact field: bare when it is the default for that name. */
+export function qualifiedName(field: FilterField): string {
+  return lookupField(field.name) === field ? field.name : `${field.level}.${field.name}`;
+}
