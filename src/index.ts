@@ -29,3 +29,30 @@ export { evaluateFilter, applyResidual, createFilterMatcher } from './helpers/fi
 export type { AnalyticsConversationLike, EvaluateOptions, FilterMatcher } from './helpers/filter-evaluate';
 export { FILTER_FIELDS, FIELD_LEVELS, lookupField, suggestFields } from './helpers/filter-catalog';
 export type { FilterField, FieldLevel, FieldKind, FieldType } from './helpers/filter-catalog';
+export {
+  parseInterval,
+  parseInstant,
+  parseDuration,
+  formatInstant,
+  formatInterval,
+  splitInterval,
+  splitIntervalWindows,
+  halveInterval,
+  lastFullUtcDay,
+  intervalLengthMs,
+  DEFAULT_MAX_WINDOWS,
+} from './helpers/intervals';
+export type { IntervalInput, ParsedInterval, IntervalWindow, SplitOptions } from './helpers/intervals';
+export { dedupeBy, dedupeArrayBy, UuidKeySet } from './helpers/dedupe';
+export type { KeySet, DedupeOptions } from './helpers/dedupe';
+export { flattenScorecard, FIXED_SCORECARD_COLUMNS, ANSWERS_JSON_COLUMN, SCORE_COLUMN_PREFIX, QUESTION_COLUMN_PREFIX } from './helpers/scorecard';
+export type {
+  EvaluationLike,
+  FlattenScorecardOptions,
+  ScorecardRow,
+  RawAnswersScorecardRow,
+  ScorecardFixedRow,
+  ScorecardPivotColumns,
+  FixedScorecardColumn,
+} from './helpers/scorecard';
+export * from './sinks/index';

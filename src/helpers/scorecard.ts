@@ -1,0 +1,432 @@
+/**
+ * Flattens a quality evaluation (`GET /api/v2/quality/conversations/{cid}/evaluations/{eid}`) into one warehouse
+ * row: fixed columns, one `score_<group>` column per question group, optionally one `q_<question>` column per
+ * question, and the raw `answers` as JSON for a JSONB/VARIANT column.
+ *
+ * Never throws on partial or odd input: a missing or mistyped field becomes `null` (and `onInvalid` hears about
+ * mistyped ones). It is called once per evaluation in large exports, so it avoids per-row maps and closures.
+ */
+import { ValidationError } from '../errors';
+
+/** A reference such as `agent`, `evaluator`, `conversation`, `calibration`: only `id` is read. */
+export interface EntityRefLike {
+  id?: string | null;
+}
+
+export interface QuestionLike {
+  id?: string | null;
+  contextId?: string | null;
+}
+
+export interface QuestionGroupLike {
+  id?: string | null;
+  contextId?: string | null;
+  name?: string | null;
+  questions?: ReadonlyArray<QuestionLike> | null;
+}
+
+/** The evaluation's form *version*; `contextId` is the same across versions. */
+export interface EvaluationFormLike {
+  id?: string | null;
+  name?: string | null;
+  contextId?: string | null;
+  questionGroups?: ReadonlyArray<QuestionGroupLike> | null;
+}
+
+export interface QuestionScoreLike {
+  questionId?: string | null;
+  answerId?: string | null;
+  score?: number | null;
+  markedNA?: boolean | null;
+}
+
+export interface QuestionGroupScoreLike {
+  questionGroupId?: string | null;
+  totalScore?: number | null;
+  markedNA?: boolean | null;
+  questionScores?: ReadonlyArray<QuestionScoreLike> | null;
+}
+
+/** `EvaluationScoringSet`: only the fields read here are listed; the rest goes to `answers_json` untouched. */
+export interface EvaluationAnswersLike {
+  totalScore?: number | null;
+  totalCriticalScore?: number | null;
+  totalNonCriticalScore?: number | null;
+  questionGroupScores?: ReadonlyArray<QuestionGroupScoreLike> | null;
+}
+
+/** Date fields: ISO strings on the wire; Dates and epoch ms are accepted too. */
+export type DateLike = string | number | Date | null;
+
+/**
+ * The fields of the platform's `EvaluationResponse` that a scorecard row needs. Structural, so the official SDK's
+ * `EvaluationResponse`, our zod-parsed type, or a plain JSON object all fit.
+ */
+export interface EvaluationLike {
+  id?: string | null;
+  conversation?: EntityRefLike | null;
+  agent?: EntityRefLike | null;
+  evaluator?: EntityRefLike | null;
+  evaluationForm?: EvaluationFormLike | null;
+  /** Present (with an id) only on calibration evaluations; the platform has no `isCalibration` field. */
+  calibration?: EntityRefLike | null;
+  status?: string | null;
+  answers?: EvaluationAnswersLike | null;
+  releaseDate?: DateLike;
+  assignedDate?: DateLike;
+  changedDate?: DateLike;
+  conversationDate?: DateLike;
+  /** An array on the platform (`["EMAIL"]`); a single string is tolerated. */
+  mediaType?: ReadonlyArray<string> | string | null;
+}
+
+/** Fixed columns of every scorecard row, in output order. */
+export const FIXED_SCORECARD_COLUMNS = [
+  'evaluation_id',
+  'conversation_id',
+  'agent_id',
+  'evaluator_id',
+  'form_id',
+  'form_context_id',
+  'form_name',
+  'status',
+  'total_score',
+  'total_critical_score',
+  'total_non_critical_score',
+  'release_date',
+  'assigned_date',
+  'changed_date',
+  'media_type',
+  'is_calibration',
+] as const;
+
+export type FixedScorecardColumn = (typeof FIXED_SCORECARD_COLUMNS)[number];
+
+/** The last column: the raw `answers` object as a JSON string (null when the evaluation has no answers). */
+export const ANSWERS_JSON_COLUMN = 'answers_json';
+export const SCORE_COLUMN_PREFIX = 'score_';
+export const QUESTION_COLUMN_PREFIX = 'q_';
+
+export interface ScorecardFixedRow {
+  evaluation_id: string | null;
+  conversation_id: string | null;
+  agent_id: string | null;
+  evaluator_id: string | null;
+  form_id: string | null;
+  form_context_id: string | null;
+  form_name: string | null;
+  status: string | null;
+  total_score: number | null;
+  total_critical_score: number | null;
+  total_non_critical_score: number | null;
+  /** ISO UTC (`2024-05-13T10:00:00.000Z`) or epoch ms, per the `dates` option. */
+  release_date: string | number | null;
+  assigned_date: string | number | null;
+  changed_date: string | number | null;
+  /** The `mediaType` array joined with `,` (e.g. `EMAIL` or `CALL,CALLBACK`). */
+  media_type: string | null;
+  is_calibration: boolean;
+}
+
+/** Pivot and extra columns: `score_*`, `q_*` (opt-in) and whatever `extra` adds. */
+export interface ScorecardPivotColumns {
+  [scoreColumn: `score_${string}`]: number | null;
+  [questionColumn: `q_${string}`]: number | null;
+  [extraColumn: string]: unknown;
+}
+
+/** One flattened evaluation: fixed columns, then `score_*`, then `q_*` (opt-in), then `answers_json`, then `extra`. */
+export type ScorecardRow = ScorecardFixedRow & ScorecardPivotColumns & { answers_json: string | null };
+
+/** A row built with `answersJson: 'raw'`: `answers_json` is the answers object, not its JSON text. */
+export type RawAnswersScorecardRow = ScorecardFixedRow & ScorecardPivotColumns & { answers_json: unknown };
+
+export interface FlattenScorecardOptions {
+  /**
+   * Which id names the pivot columns. `'id'` (default): the version-specific `questionGroupId`/`questionId`.
+   * `'contextId'`: the id that stays the same across form versions, read from `evaluationForm.questionGroups`
+   * (fetch with `expand=evaluationForm`); a group or question not found there falls back to its own id.
+   */
+  keyBy?: 'id' | 'contextId';
+  /** Add a `q_<question>` column per question with its unweighted score. Default false. */
+  perQuestion?: boolean;
+  /** `'iso'` (default): `2024-05-13T10:00:00.000Z`; `'epochMs'`: UTC epoch milliseconds. */
+  dates?: 'iso' | 'epochMs';
+  /**
+   * Replace every character outside `[A-Za-z0-9_]` in pivot column names with `_`, for warehouses that want
+   * unquoted identifiers (BigQuery, Snowflake). Default false: names keep the platform's ids verbatim.
+   */
+  safeColumnNames?: boolean;
+  /**
+   * What `answers_json` holds. `'string'` (default): `JSON.stringify(answers)`. `'raw'`: the answers object itself,
+   * serialized once by the sink (CSV writes it as JSON text, NDJSON nests it), which is much faster for large
+   * forms since stringifying dominates the cost. `'omit'`: null, for exports that do not need it.
+   */
+  answersJson?: 'string' | 'raw' | 'omit';
+  /** Constant columns added after `answers_json` (e.g. an export run id). May not shadow a computed column. */
+  extra?: Record<string, unknown>;
+  /** Hears about fields that were present but unusable (wrong type, unparseable date); they become null. */
+  onInvalid?: (column: string, value: unknown) => void;
+}
+
+interface Resolved {
+  byContext: boolean;
+  perQuestion: boolean;
+  epochMs: boolean;
+  safe: boolean;
+  answers: 'string' | 'raw' | 'omit';
+  extraKeys: string[];
+  extra: Record<string, unknown> | undefined;
+  onInvalid: ((column: string, value: unknown) => void) | undefined;
+}
+
+const FIXED_SET: ReadonlySet<string> = new Set<string>([...FIXED_SCORECARD_COLUMNS, ANSWERS_JSON_COLUMN]);
+const DEFAULTS: Resolved = {
+  byContext: false,
+  perQuestion: false,
+  epochMs: false,
+  safe: false,
+  answers: 'string',
+  extraKeys: [],
+  extra: undefined,
+  onInvalid: undefined,
+};
+
+function resolveOptions(options: FlattenScorecardOptions | undefined): Resolved {
+  if (options === undefined) return DEFAULTS;
+  const issues: Array<{ path: string; message: string }> = [];
+  if (options.keyBy !== undefined && options.keyBy !== 'id' && options.keyBy !== 'contextId') {
+    issues.push({ path: 'keyBy', message: `must be 'id' or 'contextId', got ${String(options.keyBy)}` });
+  }
+  if (options.dates !== undefined && options.dates !== 'iso' && options.dates !== 'epochMs') {
+    issues.push({ path: 'dates', message: `must be 'iso' or 'epochMs', got ${String(options.dates)}` });
+  }
+  if (options.answersJson !== undefined && !['string', 'raw', 'omit'].includes(options.answersJson)) {
+    issues.push({ path: 'answersJson', message: `must be 'string', 'raw' or 'omit', got ${String(options.answersJson)}` });
+  }
+  const extraKeys = options.extra ? Object.keys(options.extra) : [];
+  for (const k of extraKeys) {
+    if (FIXED_SET.has(k) || k.startsWith(SCORE_COLUMN_PREFIX) || k.startsWith(QUESTION_COLUMN_PREFIX)) {
+      issues.push({ path: `extra.${k}`, message: `"${k}" would shadow a computed scorecard column: rename it` });
+    }
+  }
+  if (issues.length) throw new ValidationError('flattenScorecard options', issues);
+  return {
+    byContext: options.keyBy === 'contextId',
+    perQuestion: options.perQuestion === true,
+    epochMs: options.dates === 'epochMs',
+    safe: options.safeColumnNames === true,
+    answers: options.answersJson ?? 'string',
+    extraKeys,
+    extra: options.extra,
+    onInvalid: options.onInvalid,
+  };
+}
+
+// Column names repeat across millions of rows; reusing one string per id avoids a concat per cell.
+const NAME_CACHE_LIMIT = 50_000;
+const nameCaches = new Map<string, Map<string, string>>();
+
+function columnName(prefix: string, key: string, safe: boolean): string {
+  const cacheId = safe ? `${prefix}!` : prefix;
+  let cache = nameCaches.get(cacheId);
+  if (cache === undefined) {
+    cache = new Map();
+    nameCaches.set(cacheId, cache);
+  }
+  let name = cache.get(key);
+  if (name === undefined) {
+    name = prefix + (safe ? key.replace(/[^A-Za-z0-9_]/g, '_') : key);
+    if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
+    cache.set(key, name);
+  }
+  return name;
+}
+
+function idOf(ref: EntityRefLike | null | undefined): string | null {
+  if (ref === null || ref === undefined || typeof ref !== 'object') return null;
+  const id = ref.id;
+  return typeof id === 'string' && id.length > 0 ? id : null;
+}
+
+function str(value: unknown, column: string, r: Resolved): string | null {
+  if (typeof value === 'string') return value;
+  if (value !== null && value !== undefined) r.onInvalid?.(column, value);
+  return null;
+}
+
+function numOrNull(value: unknown, column: string, r: Resolved): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (value !== null && value !== undefined) r.onInvalid?.(column, value);
+  return null;
+}
+
+// The platform's own form (`2024-05-13T10:00:00.000Z`); such strings are returned as they are, saving a Date and
+// a string per date cell. Days 29-31 still take the slow path so 2023-02-30 cannot slip through.
+const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+// Date.parse reads a date-time without offset as *local* time; the platform means UTC, and so do we.
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+function dateOf(value: unknown, column: string, r: Resolved): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (!r.epochMs && typeof value === 'string' && value.length === 24 && CANONICAL_ISO.test(value)) return value;
+  let ms: number;
+  if (typeof value === 'string') ms = Date.parse(LOCAL_DATE_TIME.test(value) ? `${value}Z` : value);
+  else if (typeof value === 'number') ms = value;
+  else if (value instanceof Date) ms = value.getTime();
+  else ms = Number.NaN;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    r.onInvalid?.(column, value);
+    return null;
+  }
+  return r.epochMs ? ms : new Date(ms).toISOString();
+}
+
+function mediaTypeOf(value: unknown, r: Resolved): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const v of value) {
+      if (typeof v !== 'string' || v.length === 0) continue;
+      out = out.length === 0 ? v : `${out},${v}`;
+    }
+    return out.length > 0 ? out : null;
+  }
+  if (value !== null && value !== undefined) r.onInvalid?.('media_type', value);
+  return null;
+}
+
+function findGroup(form: EvaluationFormLike | null | undefined, groupId: string): QuestionGroupLike | undefined {
+  const groups = form?.questionGroups;
+  if (!Array.isArray(groups)) return undefined;
+  for (const g of groups as QuestionGroupLike[]) if (g !== null && typeof g === 'object' && g.id === groupId) return g;
+  return undefined;
+}
+
+function questionContextId(
+  form: EvaluationFormLike | null | undefined,
+  group: QuestionGroupLike | undefined,
+  questionId: string,
+): string | undefined {
+  const inGroup = group?.questions;
+  if (Array.isArray(inGroup)) {
+    for (const q of inGroup as QuestionLike[]) {
+      if (q !== null && typeof q === 'object' && q.id === questionId) return nonEmpty(q.contextId);
+    }
+  }
+  // The score may sit in a different group than the form lists it in (hand-built input); search them all.
+  const groups = form?.questionGroups;
+  if (!Array.isArray(groups)) return undefined;
+  for (const g of groups as QuestionGroupLike[]) {
+    const qs = g?.questions;
+    if (!Array.isArray(qs) || g === group) continue;
+    for (const q of qs as QuestionLike[]) {
+      if (q !== null && typeof q === 'object' && q.id === questionId) return nonEmpty(q.contextId);
+    }
+  }
+  return undefined;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function groupScores(answers: EvaluationAnswersLike | null | undefined): ReadonlyArray<QuestionGroupScoreLike> {
+  const groups = answers?.questionGroupScores;
+  return Array.isArray(groups) ? groups : [];
+}
+
+function answersJson(answers: unknown, r: Resolved): unknown {
+  if (answers === null || answers === undefined || r.answers === 'omit') return null;
+  if (r.answers === 'raw') return answers;
+  try {
+    return JSON.stringify(answers) ?? null;
+  } catch {
+    // BigInt or a cycle: not something the platform sends, but a row must still come out.
+    r.onInvalid?.(ANSWERS_JSON_COLUMN, answers);
+    return null;
+  }
+}
+
+function addQuestionColumns(
+  row: Record<string, unknown>,
+  form: EvaluationFormLike | null | undefined,
+  groups: ReadonlyArray<QuestionGroupScoreLike>,
+  r: Resolved,
+): void {
+  for (const g of groups) {
+    if (g === null || typeof g !== 'object' || !Array.isArray(g.questionScores)) continue;
+    const formGroup = r.byContext && typeof g.questionGroupId === 'string' ? findGroup(form, g.questionGroupId) : undefined;
+    for (const q of g.questionScores as QuestionScoreLike[]) {
+      if (q === null || typeof q !== 'object') continue;
+      const qid = nonEmpty(q.questionId);
+      if (qid === undefined) {
+        r.onInvalid?.(QUESTION_COLUMN_PREFIX, q);
+        continue;
+      }
+      const key = r.byContext ? (questionContextId(form, formGroup, qid) ?? qid) : qid;
+      const name = columnName(QUESTION_COLUMN_PREFIX, key, r.safe);
+      if (name in row) continue;
+      row[name] = q.markedNA === true ? null : numOrNull(q.score, name, r);
+    }
+  }
+}
+
+/**
+ * One evaluation to one row. Pivot columns: `score_<key>` is the group's `totalScore` (null when the group is
+ * marked N/A, so it does not drag averages to 0); `q_<key>` is the question's unweighted `score` (null when N/A).
+ * The first group or question to claim a column name wins. Option errors throw `ValidationError`.
+ */
+export function flattenScorecard(
+  evaluation: EvaluationLike,
+  options?: FlattenScorecardOptions & { answersJson?: 'string' | 'omit' },
+): ScorecardRow;
+export function flattenScorecard(
+  evaluation: EvaluationLike,
+  options: FlattenScorecardOptions & { answersJson: 'raw' },
+): RawAnswersScorecardRow;
+export function flattenScorecard(evaluation: EvaluationLike, options?: FlattenScorecardOptions): ScorecardRow | RawAnswersScorecardRow;
+export function flattenScorecard(evaluation: EvaluationLike, options?: FlattenScorecardOptions): ScorecardRow | RawAnswersScorecardRow {
+  const r = resolveOptions(options);
+  const e: EvaluationLike = evaluation !== null && typeof evaluation === 'object' ? evaluation : {};
+  const form = e.evaluationForm !== null && typeof e.evaluationForm === 'object' ? e.evaluationForm : undefined;
+  const answers = e.answers !== null && typeof e.answers === 'object' ? e.answers : undefined;
+  // Built in column order (fixed, pivots, answers_json, extra) so every row of one form has the same shape.
+  const row: Record<string, unknown> = {
+    evaluation_id: str(e.id, 'evaluation_id', r),
+    conversation_id: idOf(e.conversation),
+    agent_id: idOf(e.agent),
+    evaluator_id: idOf(e.evaluator),
+    form_id: idOf(form),
+    form_context_id: str(form?.contextId, 'form_context_id', r),
+    form_name: str(form?.name, 'form_name', r),
+    status: str(e.status, 'status', r),
+    total_score: numOrNull(answers?.totalScore, 'total_score', r),
+    total_critical_score: numOrNull(answers?.totalCriticalScore, 'total_critical_score', r),
+    total_non_critical_score: numOrNull(answers?.totalNonCriticalScore, 'total_non_critical_score', r),
+    release_date: dateOf(e.releaseDate, 'release_date', r),
+    assigned_date: dateOf(e.assignedDate, 'assigned_date', r),
+    changed_date: dateOf(e.changedDate, 'changed_date', r),
+    media_type: mediaTypeOf(e.mediaType, r),
+    is_calibration: idOf(e.calibration) !== null,
+  };
+  const groups = groupScores(answers);
+  for (const g of groups) {
+    if (g === null || typeof g !== 'object') continue;
+    const gid = nonEmpty(g.questionGroupId);
+    if (gid === undefined) {
+      r.onInvalid?.(SCORE_COLUMN_PREFIX, g);
+      continue;
+    }
+    const key = r.byContext ? (nonEmpty(findGroup(form, gid)?.contextId) ?? gid) : gid;
+    const name = columnName(SCORE_COLUMN_PREFIX, key, r.safe);
+    if (name in row) continue;
+    row[name] = g.markedNA === true ? null : numOrNull(g.totalScore, name, r);
+  }
+  if (r.perQuestion) addQuestionColumns(row, form, groups, r);
+  if (answers === undefined && e.answers !== null && e.answers !== undefined) r.onInvalid?.(ANSWERS_JSON_COLUMN, e.answers);
+  row[ANSWERS_JSON_COLUMN] = answersJson(answers, r);
+  if (r.extra !== undefined) for (const k of r.extraKeys) row[k] = r.extra[k];
+  return row as ScorecardRow;
+}
