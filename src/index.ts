@@ -56,3 +56,26 @@ export type {
   FixedScorecardColumn,
 } from './helpers/scorecard';
 export * from './sinks/index';
+export { QualityExporter } from './quality/exporter';
+export type {
+  EvaluationRef,
+  ExportedEvaluation,
+  RowsRequest,
+  ExportProgress,
+  ExportToOptions,
+  QualityExportState,
+  ExportSummary,
+} from './quality/exporter';
+export { EvaluationResponse as EvaluationResponseSchema, MEDIA_TYPE_GROUPS, CALIBRATION_MODES } from './quality/schemas';
+export type { EvaluationResponse, QualityExporterOptions, ExportRequest, CalibrationMode } from './quality/schemas';
+export { detailsQueryPages, detailsQueryCount, DETAILS_QUERY_PATH, DETAILS_QUERY_MAX_PAGE_SIZE } from './analytics/details-query';
+export type { DetailsQuery, DetailsPage } from './analytics/details-query';
+export type {
+  AnalyticsConversation,
+  AnalyticsEvaluation,
+  AnalyticsParticipant,
+  AnalyticsSession,
+  AnalyticsSegment,
+  DetailQueryFilter,
+  ConversationQueryFilters,
+} from './analytics/schemas';

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { parseInterval } from '../helpers/intervals';
+import type { DetailQueryFilter as CompiledDetailQueryFilter } from '../helpers/filter-compile';
 
 /**
  * Response and request shapes of the analytics conversation detail endpoints (genesys-api.md sections c and d).
@@ -142,7 +145,8 @@ export const DetailQueryFilter = z.looseObject({
   clauses: z.array(DetailQueryClause).optional(),
   predicates: z.array(DetailQueryPredicate).optional(),
 });
-export type DetailQueryFilter = z.infer<typeof DetailQueryFilter>;
+/** The filter shape as `compileFilter` produces it (same wire format as the schema above). */
+export type DetailQueryFilter = CompiledDetailQueryFilter;
 
 const filters = {
   conversationFilters: z.array(DetailQueryFilter).optional(),
@@ -158,4 +162,193 @@ export const ConversationQueryFilters = z.looseObject({
   order: z.enum(['asc', 'desc', 'unordered']).optional(),
   orderBy: z.enum(['conversationStart', 'conversationEnd', 'segmentStart', 'segmentEnd']).optional(),
 });
-export type ConversationQueryFilters = z.infer<typeof ConversationQueryFilters>;
+export interface ConversationQueryFilters {
+  conversationFilters?: DetailQueryFilter[];
+  segmentFilters?: DetailQueryFilter[];
+  evaluationFilters?: DetailQueryFilter[];
+  surveyFilters?: DetailQueryFilter[];
+  resolutionFilters?: DetailQueryFilter[];
+  order?: 'asc' | 'desc' | 'unordered';
+  orderBy?: 'conversationStart' | 'conversationEnd' | 'segmentStart' | 'segmentEnd';
+}
+
+// ---- Async report jobs (ReportQueries, seed 003) ---------------------------------------------------------------
+
+/** An ISO-8601 `start/end` (or `start/duration`) interval, checked with the same rules as `parseInterval`. */
+const IsoInterval = z.string().superRefine((value, ctx) => {
+  try {
+    parseInterval(value);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    for (const issue of err.issues) ctx.addIssue({ code: 'custom', message: issue.message, params: { reason: issue.code } });
+  }
+});
+
+/** Keys a job body must not carry: the platform refuses them, and a silent drop would change what is exported. */
+const NOT_IN_ASYNC_QUERY: Record<string, string> = {
+  paging: 'async jobs have no paging: results are read page by page with a cursor (results({ pageSize, cursor }))',
+  aggregations: 'async detail jobs take no aggregations',
+};
+
+/**
+ * `POST /api/v2/analytics/conversations/details/jobs` body (genesys-api.md section d): the details query's filters
+ * and order plus a required `interval`; no `paging`, no `aggregations`. Unknown keys are passed through so newer
+ * platform fields can be used without an SDK release.
+ */
+export const AsyncConversationQuery = ConversationQueryFilters.extend({
+  interval: IsoInterval,
+  /** "Number of results to be returned" (the platform's wording); a positive integer. */
+  limit: z.number().int().positive().optional(),
+  startOfDayIntervalMatching: z.boolean().optional(),
+}).superRefine((q, ctx) => {
+  for (const [key, why] of Object.entries(NOT_IN_ASYNC_QUERY)) {
+    if (key in q) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is not allowed: ${why}` });
+  }
+});
+export type AsyncConversationQuery = z.input<typeof AsyncConversationQuery>;
+
+/** Seed 003: first poll after 10 s, doubling to 120 s, plus 0-5 s of jitter. */
+export const DEFAULT_POLL = { initialDelayMs: 10_000, maxDelayMs: 120_000, factor: 2, jitterMs: 5_000 } as const;
+
+export const ReportPollOptions = z.strictObject({
+  /** Wait before the first status poll. Default 10,000 ms (seed 003: "we do not poll immediately"). */
+  initialDelayMs: z.number().int().min(0).optional(),
+  /** Cap of the growing delay. Default 120,000 ms. */
+  maxDelayMs: z.number().int().min(0).optional(),
+  /** Growth per poll. Default 2. */
+  factor: z.number().min(1).optional(),
+  /** Up to this much random delay is added to every wait (spreads workers polling one org). Default 5,000 ms. */
+  jitterMs: z.number().int().min(0).optional(),
+});
+export type ReportPollOptions = z.infer<typeof ReportPollOptions>;
+
+const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`);
+
+export const ReportQueriesOptions = z.strictObject({
+  poll: ReportPollOptions.optional(),
+  /** A job not finished this long after submission is cancelled (DELETE) and retried as two halves. Default 24 h. */
+  maxWaitMs: z.number().int().positive().optional(),
+  /** Results page size. Default 1000 (the platform's maximum is undocumented: a 400 names it). */
+  pageSize: z.number().int().positive().optional(),
+  /** FAILED or timed-out jobs are split in two at most this many times (chunk / 2^depth). Default 3. */
+  maxSplitDepth: z.number().int().min(0).max(20).optional(),
+  /** EXPIRED jobs (before or while reading results) are resubmitted at most this many times each. Default 2. */
+  maxResubmits: z.number().int().min(0).optional(),
+  /** A results page that fails after the transport's own retries is fetched again from the same cursor this many times. Default 3. */
+  resultRetries: z.number().int().min(0).optional(),
+  /** First wait before such a re-fetch (doubles each time). Default 2,000 ms. */
+  resultRetryDelayMs: z.number().int().min(0).optional(),
+  /** Jitter source in [0, 1). Default Math.random. */
+  random: fn<() => number>('random').optional(),
+  /** Every wait of the module goes through this (tests inject fake time). Default: an abortable setTimeout. */
+  sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('sleep').optional(),
+  /** Clock for maxWait (epoch ms). Default Date.now. */
+  now: fn<() => number>('now').optional(),
+});
+export type ReportQueriesOptions = z.infer<typeof ReportQueriesOptions>;
+
+export const AVAILABILITY_POLICIES = ['clip', 'wait', 'fill', 'error'] as const;
+export type AvailabilityPolicy = (typeof AVAILABILITY_POLICIES)[number];
+
+/** Keys the extract `query` must not carry, with the reason (extract owns interval, order and paging). */
+const NOT_IN_EXTRACT_QUERY: Record<string, string> = {
+  interval: 'give the interval as extract({ interval }) so it can be chunked',
+  paging: 'results are read with a cursor',
+  aggregations: 'async detail jobs take no aggregations',
+  limit: 'a per-job limit would cut each chunk arbitrarily',
+  order: 'extract reads results by conversationStart ascending (resuming after an expired job relies on it)',
+  orderBy: 'extract reads results by conversationStart ascending (resuming after an expired job relies on it)',
+};
+
+/** The filter part of an extract: the details filters only (interval, order, paging and limit belong to extract). */
+export const ExtractQuery = ConversationQueryFilters.superRefine((q, ctx) => {
+  for (const [key, why] of Object.entries(NOT_IN_EXTRACT_QUERY)) {
+    if (key in q) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is not allowed in an extract query: ${why}` });
+  }
+});
+
+const intervalInput = z.union([
+  IsoInterval,
+  z.strictObject({ start: z.union([z.string(), z.number(), z.date()]), end: z.union([z.string(), z.number(), z.date()]) }),
+]);
+
+export const ExtractOptionsSchema = z.strictObject({
+  interval: intervalInput,
+  query: ExtractQuery.optional(),
+  /** Window size: an ISO-8601 duration or ms. Default PT6H (seed 003: "6-hour windows instead of 24 hours"). */
+  chunk: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+  /** Windows whose jobs run at once. Default 3. */
+  concurrency: z.number().int().min(1).max(50).optional(),
+  project: fn<(conversation: never) => unknown>('project').optional(),
+  /** Participant attribute keys flattened into `attr_<key>` columns by the default projection. */
+  attributes: z.array(z.string().min(1)).optional(),
+  availability: z.enum(AVAILABILITY_POLICIES).optional(),
+  /** `fill`: how far before the availability date the sync query looks for conversations still running then. Default PT4H. */
+  fillLookback: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
+  /** Compare each window's job count with the sync query's totalHits; warn past `threshold` (default 0.05). */
+  reconcile: z.union([z.boolean(), z.strictObject({ threshold: z.number().min(0).max(1).optional() })]).optional(),
+  checkpoint: z
+    .custom<{ load: unknown; save: unknown; clear: unknown }>(
+      (v) => typeof v === 'object' && v !== null && ['load', 'save', 'clear'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
+      'checkpoint must implement load(), save(state) and clear()',
+    )
+    .optional(),
+  /** Cancel the jobs still running when the extract stops early. Default: true without a checkpoint, false with one. */
+  cancelOnExit: z.boolean().optional(),
+  pageSize: z.number().int().positive().optional(),
+  maxWaitMs: z.number().int().positive().optional(),
+  poll: ReportPollOptions.optional(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
+  onProgress: fn<(p: never) => void>('onProgress').optional(),
+});
+
+/** One split-interval unit of a window's work: `[s, e)` at split depth `d`, with rows to skip after a resubmission. */
+const UnitStateSchema = z.object({
+  s: z.number(),
+  e: z.number(),
+  d: z.number().int().min(0),
+  skip: z.object({ beforeMs: z.number(), ids: z.array(z.string()) }).optional(),
+});
+
+const ActiveJobSchema = UnitStateSchema.extend({
+  id: z.string(),
+  submittedAt: z.number(),
+  cursor: z.string().optional(),
+  rows: z.number().int().min(0),
+  resubmits: z.number().int().min(0),
+  lastStart: z.number().optional(),
+  lastIds: z.array(z.string()).optional(),
+});
+
+const WindowStateSchema = z.object({
+  pending: z.array(UnitStateSchema),
+  job: ActiveJobSchema.optional(),
+  owned: z.number().int().min(0),
+});
+
+/** What an extract checkpoint holds (checked on load, so a hand-edited or foreign file is refused clearly). */
+export const ExtractCheckpointState = z.object({
+  v: z.literal(1),
+  /** Canonical JSON of interval, query, chunk and availability options: another extract's checkpoint is refused. */
+  key: z.string(),
+  plan: z.object({
+    startMs: z.number(),
+    endMs: z.number(),
+    jobEndMs: z.number(),
+    dataAvailabilityDate: z.string().optional(),
+    tail: z.object({ queryStartMs: z.number(), fromMs: z.number(), toMs: z.number() }).optional(),
+  }),
+  windowsTotal: z.number().int().min(0),
+  /** Finished windows as inclusive index ranges. */
+  done: z.array(z.tuple([z.number().int(), z.number().int()])),
+  active: z.record(z.string(), WindowStateSchema),
+  tail: z.object({ nextPage: z.number().int().min(1), done: z.boolean() }).optional(),
+  /** Conversations that reach past their job's interval, by id, with their end (null = unknown): the cross-window dedupe set. */
+  spanners: z.array(z.tuple([z.string(), z.number().nullable()])),
+  rows: z.number().int().min(0),
+  duplicates: z.number().int().min(0),
+});
+export type ExtractCheckpointState = z.infer<typeof ExtractCheckpointState>;
+export type WindowState = z.infer<typeof WindowStateSchema>;
+export type UnitState = z.infer<typeof UnitStateSchema>;
+export type ActiveJobState = z.infer<typeof ActiveJobSchema>;

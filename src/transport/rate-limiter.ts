@@ -55,9 +55,11 @@ export class LocalRateLimiter implements RateLimiter {
   protected readonly limiter: Bottleneck;
   protected pausedUntil = 0;
   private runningJobs = 0;
+  private readonly burst: number;
 
   constructor(options: LocalRateLimiterOptions, limiter?: Bottleneck) {
     const burst = options.burst ?? options.requestsPerMinute;
+    this.burst = burst;
     this.limiter =
       limiter ??
       new Bottleneck({
@@ -111,8 +113,10 @@ export class LocalRateLimiter implements RateLimiter {
 
   observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number } {
     if (snapshot.remaining === undefined) return { exhausted: false, pausedForMs: 0 };
-    const available = Math.max(0, snapshot.remaining - inFlight);
-    void this.lowerReservoirTo(available);
+    // The server is the source of truth both ways: its remaining budget, less what is already on the wire, is what
+    // may be sent now. Raising matters too: after a 429 storm the local reservoir is empty while the server is not.
+    const available = Math.min(this.burst, Math.max(0, snapshot.remaining - inFlight));
+    void this.setReservoir(available);
     if (available > 0) return { exhausted: false, pausedForMs: 0 };
     const pausedForMs = snapshot.resetMs ?? TICK_MS * 4;
     this.pause(pausedForMs);
@@ -122,7 +126,7 @@ export class LocalRateLimiter implements RateLimiter {
   pause(ms: number): void {
     const until = Date.now() + ms;
     if (until > this.pausedUntil) this.pausedUntil = until;
-    void this.lowerReservoirTo(0);
+    void this.setReservoir(0);
   }
 
   stats(): RateLimiterStats {
@@ -141,15 +145,21 @@ export class LocalRateLimiter implements RateLimiter {
 
   private reservoirSync: number | null = null;
 
-  protected async lowerReservoirTo(value: number): Promise<void> {
-    const current = await this.limiter.currentReservoir();
-    if (current !== null && current > value) {
-      await this.limiter.incrementReservoir(value - current);
-      this.reservoirSync = value;
-    } else {
-      this.reservoirSync = current;
-    }
+  /**
+   * Serialised read-then-increment. Responses arrive concurrently, and two interleaved updates could drive the
+   * reservoir negative and stall every queued request. (Not `updateSettings({ reservoir })`: in bottleneck 2.19.5
+   * that stops the reservoir's refill timer for good.)
+   */
+  protected setReservoir(value: number): Promise<void> {
+    this.reservoirSync = value;
+    this.reservoirOp = this.reservoirOp.then(async () => {
+      const current = await this.limiter.currentReservoir();
+      if (current !== null && current !== value) await this.limiter.incrementReservoir(value - current);
+    });
+    return this.reservoirOp;
   }
+
+  private reservoirOp: Promise<void> = Promise.resolve();
 
   /** Held here (not in bottleneck) so a pause also stops jobs already dispatched but not yet sent. */
   private async waitForPause(signal: AbortSignal | undefined): Promise<void> {

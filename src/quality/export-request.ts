@@ -1,0 +1,132 @@
+import type { DetailQueryFilter } from '../analytics/schemas';
+import type { DetailsQuery } from '../analytics/details-query';
+import { ValidationError } from '../errors';
+import { compileFilter, type ResidualFilter } from '../helpers/filter-compile';
+import type { FilterNode } from '../helpers/filter-builder';
+import { formatInterval, splitIntervalWindows } from '../helpers/intervals';
+import { MEDIA_TYPE_GROUPS, MEDIA_TYPES, parseExportRequest, type ResolvedQualityExporterOptions } from './schemas';
+
+/**
+ * Turns an export request into what is sent: one pass per channel group when `splitByMediaType` is set (seed
+ * 000's legal hold: voice and digital apart), each a details query (or evaluation searches) plus the client-side
+ * residual of the user's filter. Everything is validated here, before any request.
+ */
+
+export interface ExportPass {
+  /** `all`, or the channel group (`voice`, `digital`). */
+  name: string;
+  /** Segment media types of this pass; undefined = every channel. */
+  mediaTypes: string[] | undefined;
+  query: DetailsQuery;
+  residual: ResidualFilter | undefined;
+}
+
+export interface ExportPlan {
+  interval: string;
+  startMs: number;
+  endMs: number;
+  passes: ExportPass[];
+  /** Statuses wanted, upper-cased for comparison (analytics says `Finished`, the Quality API `FINISHED`). */
+  statuses: Set<string>;
+  signal: AbortSignal | undefined;
+}
+
+/** Analytics segment media types -> the Quality API's `mediaType` values (used by the search strategy). */
+export const QUALITY_MEDIA_TYPE: Record<string, string> = {
+  voice: 'CALL',
+  callback: 'CALLBACK',
+  chat: 'CHAT',
+  email: 'EMAIL',
+  message: 'MESSAGE',
+  video: 'VIDEO',
+  cobrowse: 'COBROWSE',
+  screenshare: 'SCREENSHARE',
+};
+
+function mediaTypeFilter(mediaTypes: string[]): DetailQueryFilter {
+  return { type: 'or', predicates: mediaTypes.map((m) => ({ type: 'dimension', dimension: 'mediaType', operator: 'matches', value: m })) };
+}
+
+function statusFilter(statuses: string[]): DetailQueryFilter {
+  return {
+    type: 'or',
+    predicates: statuses.map((s) => ({ type: 'dimension', dimension: 'evaluationStatus', operator: 'matches', value: s })),
+  };
+}
+
+export function planExport(input: unknown, options: ResolvedQualityExporterOptions, where: string): ExportPlan {
+  const req = parseExportRequest(input, where);
+  const interval = formatInterval(req.startMs, req.endMs);
+  let compiled: ReturnType<typeof compileFilter> | undefined;
+  if (req.filters !== undefined) {
+    try {
+      compiled = compileFilter(req.filters as FilterNode);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        throw new ValidationError(where, e.issues.map((i) => ({ ...i, path: i.path ? `filters.${i.path}` : 'filters' })));
+      }
+      throw e;
+    }
+  }
+  const groups: Array<[string, string[] | undefined]> = req.splitByMediaType
+    ? Object.entries(MEDIA_TYPE_GROUPS)
+        .map(([name, types]): [string, string[]] => [name, types.filter((t) => !req.mediaTypes || req.mediaTypes.includes(t))])
+        .filter(([, types]) => types.length > 0)
+    : [['all', req.mediaTypes]];
+  if (req.splitByMediaType && req.mediaTypes) {
+    const grouped = new Set<string>(Object.values(MEDIA_TYPE_GROUPS).flat());
+    const orphans = req.mediaTypes.filter((m) => !grouped.has(m));
+    if (orphans.length) {
+      throw new ValidationError(where, [
+        { path: 'mediaTypes', message: `splitByMediaType has no channel group for ${orphans.join(', ')}: groups are ${JSON.stringify(MEDIA_TYPE_GROUPS)}` },
+      ]);
+    }
+  }
+  const passes = groups.map(([name, mediaTypes]): ExportPass => {
+    const segmentFilters = [...(compiled?.segmentFilters ?? [])];
+    if (mediaTypes) segmentFilters.push(mediaTypeFilter(mediaTypes));
+    const query: DetailsQuery = {
+      interval,
+      order: 'asc',
+      orderBy: 'conversationStart',
+      evaluationFilters: [statusFilter(options.evaluationStatus), ...(compiled?.evaluationFilters ?? [])],
+      ...(segmentFilters.length ? { segmentFilters } : {}),
+      ...(compiled?.conversationFilters?.length ? { conversationFilters: compiled.conversationFilters } : {}),
+      ...(compiled?.surveyFilters?.length ? { surveyFilters: compiled.surveyFilters } : {}),
+    };
+    return { name, mediaTypes, query, residual: compiled?.residual };
+  });
+  return {
+    interval,
+    startMs: req.startMs,
+    endMs: req.endMs,
+    passes,
+    statuses: new Set(options.evaluationStatus.map((s) => s.toUpperCase())),
+    signal: req.signal,
+  };
+}
+
+/** The search endpoint refuses ranges over 3 months; 89 days fits in any 3 calendar months. */
+const SEARCH_WINDOW = 'P89D';
+
+/** `POST /api/v2/quality/evaluations/search` bodies for one pass, one per <= 3-month window (page number added by the caller). */
+export function searchBodies(plan: ExportPlan, pass: ExportPass, pageSize: number): Array<Record<string, unknown>> {
+  if (pass.residual) {
+    throw new ValidationError('QualityExporter search strategy', [
+      { path: 'filters', message: 'the search strategy cannot apply analytics filters; use strategy "details" with filters' },
+    ]);
+  }
+  const statuses = [...plan.statuses];
+  return splitIntervalWindows(plan.interval, SEARCH_WINDOW).map((w) => ({
+    query: [
+      { type: 'DATE_RANGE', field: 'conversationDate', startValue: new Date(w.startMs).toISOString(), endValue: new Date(w.endMs).toISOString() },
+      { type: 'EXACT', field: 'evaluationStatus', values: statuses },
+      ...(pass.mediaTypes ? [{ type: 'EXACT', field: 'mediaType', values: pass.mediaTypes.map((m) => QUALITY_MEDIA_TYPE[m] ?? m.toUpperCase()) }] : []),
+    ],
+    pageSize,
+    sortBy: 'conversationDate',
+    sortOrder: 'ASC',
+  }));
+}
+
+export { MEDIA_TYPES };

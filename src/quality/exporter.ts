@@ -1,0 +1,446 @@
+import type { GenesysClient } from '../client';
+import { detailsQueryPages } from '../analytics/details-query';
+import type { AnalyticsConversation } from '../analytics/schemas';
+import { NotFoundError, ValidationError, validationErrorFromZod } from '../errors';
+import { applyResidual } from '../helpers/filter-evaluate';
+import { flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
+import { mapConcurrent } from '../internal/map-concurrent';
+import type { Checkpoint } from '../sinks/checkpoint';
+import type { RowSink } from '../sinks/sink';
+import { paginateByPageNumber } from '../transport/paginate';
+import { planExport, searchBodies, type ExportPass, type ExportPlan } from './export-request';
+import {
+  EvaluationResponse,
+  EvaluationSearchResponse,
+  QualityExporterOptionsSchema,
+  type ExportRequest,
+  type QualityExporterOptions,
+  type ResolvedQualityExporterOptions,
+} from './schemas';
+
+/** An evaluation found at discovery, before it is fetched. */
+export interface EvaluationRef {
+  conversationId: string;
+  evaluationId: string;
+  /** Calibration evaluations carry `calibrationId` in analytics and a `calibration` reference in the Quality API. */
+  calibration: boolean;
+  /** Segment media type of the conversation (voice, chat, ...), when discovery saw it. */
+  mediaType: string | undefined;
+  /** `all`, or the channel group of a `splitByMediaType` pass. */
+  pass: string;
+}
+
+export interface ExportedEvaluation {
+  evaluation: EvaluationResponse;
+  ref: EvaluationRef;
+}
+
+export interface RowsRequest extends ExportRequest {
+  /** Options passed to `flattenScorecard` (pivot keys, dates as epoch ms, per-question columns). */
+  flatten?: FlattenScorecardOptions;
+}
+
+export interface ExportProgress {
+  operation: 'quality.export';
+  pass: string;
+  pages: number;
+  discovered: number;
+  fetched: number;
+  written: number;
+  skippedCalibrations: number;
+  skippedAlreadyWritten: number;
+  missing: number;
+}
+
+export interface ExportToOptions extends RowsRequest {
+  /** Where progress is saved; the same checkpoint makes a killed export finish with every row exactly once. */
+  checkpoint?: Checkpoint<QualityExportState>;
+  /** With `calibrations: 'separate'`: calibration rows go here instead of `sink` (seed 001's qm_calibrations). */
+  calibrationSink?: RowSink<ScorecardRow>;
+  onProgress?: (p: ExportProgress) => void;
+  /** Save the checkpoint every this many rows (and at the end). Default 100. */
+  checkpointEvery?: number;
+}
+
+/** What a checkpoint of this exporter holds. */
+export interface QualityExportState {
+  /** Identifies the export (interval, channels, filters, options): a checkpoint of another export is refused. */
+  fingerprint: string;
+  /** Evaluation ids already written (to either sink). */
+  written: string[];
+  /** Rows in each sink when the checkpoint was saved (a resumed file sink is cut back to this). */
+  sinkRows: number;
+  calibrationSinkRows: number;
+  done: boolean;
+}
+
+export interface ExportSummary {
+  interval: string;
+  strategy: 'details' | 'search';
+  calibrations: 'exclude' | 'include' | 'separate';
+  rows: number;
+  calibrationRows: number;
+  discovered: number;
+  skippedCalibrations: number;
+  skippedAlreadyWritten: number;
+  /** Evaluations that disappeared between discovery and fetch (404), reported as `warning` events. */
+  missing: number;
+  pages: number;
+  /** Requests this export sent (from the client's counters) and 429s it received. */
+  requests: number;
+  rateLimited: number;
+  resumed: boolean;
+  passes: Array<{ name: string; mediaTypes: string[] | undefined; rows: number }>;
+  /** Earliest and latest `conversationDate` of the rows written, ISO UTC. */
+  conversationRange: { first: string | undefined; last: string | undefined };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+interface Counters {
+  pages: number;
+  discovered: number;
+  fetched: number;
+  skippedCalibrations: number;
+  skippedAlreadyWritten: number;
+  missing: number;
+}
+
+const WHERE = 'QualityExporter request';
+const EVAL_PATH = (cid: string, eid: string) =>
+  `/api/v2/quality/conversations/${encodeURIComponent(cid)}/evaluations/${encodeURIComponent(eid)}`;
+
+/**
+ * Quality evaluations out of Genesys Cloud as typed objects or flat warehouse rows (seeds 001 and 000).
+ *
+ * Discovery runs the analytics details query with `evaluationFilters` on `evaluationStatus` (paged, guarded
+ * against repeated pages); each evaluation is then fetched with
+ * `GET /api/v2/quality/conversations/{cid}/evaluations/{eid}` through the client's limiter. Calibrations are
+ * decided at discovery, so excluded ones are never fetched. `strategy: 'search'` uses the quality search endpoint
+ * instead, which returns answers with each result: far fewer requests.
+ *
+ * ```ts
+ * const exporter = new QualityExporter(client, { calibrations: 'exclude' });
+ * const summary = await exporter.exportTo(createCsvSink('evaluations.csv'), { interval: lastFullUtcDay() });
+ * ```
+ */
+export class QualityExporter {
+  readonly options: Readonly<ResolvedQualityExporterOptions>;
+
+  constructor(
+    private readonly client: GenesysClient,
+    options: QualityExporterOptions = {},
+  ) {
+    const parsed = QualityExporterOptionsSchema.safeParse(options);
+    if (!parsed.success) throw validationErrorFromZod('QualityExporter options', parsed.error);
+    this.options = Object.freeze(parsed.data);
+  }
+
+  /** Typed evaluations (`EvaluationResponse`) for conversations that started in `interval`. */
+  async *evaluations(request: ExportRequest): AsyncGenerator<EvaluationResponse> {
+    for await (const { evaluation } of this.exported(planExport(request, this.options, WHERE), new Set(), newCounters())) {
+      yield evaluation;
+    }
+  }
+
+  /** Flat scorecard rows (see `flattenScorecard`); with `splitByMediaType`, `media_type` is the segment channel. */
+  async *rows(request: RowsRequest): AsyncGenerator<ScorecardRow> {
+    const { flatten, ...rest } = request;
+    const plan = planExport(rest, this.options, WHERE);
+    for await (const item of this.exported(plan, new Set(), newCounters(), undefined, flatten?.keyBy === 'contextId')) {
+      yield this.toRow(item, flatten);
+    }
+  }
+
+  /**
+   * Writes every row to `sink` (calibrations to `calibrationSink` under `separate`), saving progress to
+   * `checkpoint`. Started again with the same checkpoint after a crash or abort, it writes each remaining row
+   * exactly once: rows already written are skipped, and a resumed file sink is first cut back to the rows the
+   * checkpoint knows about. The sinks are flushed, not closed.
+   */
+  async exportTo(sink: RowSink<ScorecardRow>, request: ExportToOptions): Promise<ExportSummary> {
+    const { checkpoint, calibrationSink, onProgress, flatten, checkpointEvery = 100, ...exportRequest } = request;
+    if (calibrationSink && this.options.calibrations !== 'separate') {
+      throw new ValidationError(WHERE, [{ path: 'calibrationSink', message: "calibrationSink needs the exporter option calibrations: 'separate'" }]);
+    }
+    const plan = planExport(exportRequest, this.options, WHERE);
+    const fingerprint = this.fingerprint(plan, exportRequest, flatten);
+    const started = Date.now();
+    const before = this.client.stats();
+    const state = await checkpoint?.load();
+    if (state && state.fingerprint !== fingerprint) {
+      throw new ValidationError('checkpoint', [
+        { path: 'fingerprint', message: 'this checkpoint belongs to a different export (interval, channels, filters or options differ)' },
+      ], 'Use another checkpoint path for this export, or delete the old checkpoint to start over.');
+    }
+    const written = new Set(state?.written ?? []);
+    if (state) {
+      await rewind(sink, state.sinkRows);
+      if (calibrationSink) await rewind(calibrationSink, state.calibrationSinkRows);
+    }
+    const counters = newCounters();
+    const passRows = new Map<string, number>();
+    let rows = 0;
+    let calibrationRows = 0;
+    let first: string | undefined;
+    let last: string | undefined;
+    let sinceSave = 0;
+    const save = async (done: boolean) => {
+      await sink.flush?.();
+      await calibrationSink?.flush?.();
+      await checkpoint?.save({
+        fingerprint,
+        written: [...written],
+        sinkRows: (state?.sinkRows ?? 0) + rows,
+        calibrationSinkRows: (state?.calibrationSinkRows ?? 0) + calibrationRows,
+        done,
+      });
+      sinceSave = 0;
+    };
+    const progress = (pass: string) => {
+      const p: ExportProgress = { operation: 'quality.export', pass, ...counters, fetched: counters.fetched, written: rows + calibrationRows };
+      onProgress?.(p);
+      this.client.emit('progress', { ...p });
+    };
+
+    if (!state?.done) {
+      for await (const item of this.exported(plan, written, counters, progress, flatten?.keyBy === 'contextId')) {
+        const row = this.toRow(item, flatten);
+        const toCalibrationSink = item.ref.calibration && calibrationSink !== undefined;
+        await (toCalibrationSink ? calibrationSink : sink).write(row);
+        written.add(item.ref.evaluationId);
+        if (toCalibrationSink) calibrationRows++;
+        else rows++;
+        passRows.set(item.ref.pass, (passRows.get(item.ref.pass) ?? 0) + 1);
+        const date = item.evaluation.conversationDate;
+        if (date) {
+          if (!first || date < first) first = date;
+          if (!last || date > last) last = date;
+        }
+        if (++sinceSave >= checkpointEvery) await save(false);
+        if ((rows + calibrationRows) % 50 === 0) progress(item.ref.pass);
+      }
+    }
+    await save(true);
+    progress('done');
+    const after = this.client.stats();
+    const finished = Date.now();
+    return {
+      interval: plan.interval,
+      strategy: this.options.strategy,
+      calibrations: this.options.calibrations,
+      rows,
+      calibrationRows,
+      discovered: counters.discovered,
+      skippedCalibrations: counters.skippedCalibrations,
+      skippedAlreadyWritten: counters.skippedAlreadyWritten,
+      missing: counters.missing,
+      pages: counters.pages,
+      requests: after.requests - before.requests,
+      rateLimited: after.rateLimited - before.rateLimited,
+      resumed: state !== undefined,
+      passes: plan.passes.map((p) => ({ name: p.name, mediaTypes: p.mediaTypes, rows: passRows.get(p.name) ?? 0 })),
+      conversationRange: { first, last },
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - started,
+    };
+  }
+
+  private toRow(item: ExportedEvaluation, flatten: FlattenScorecardOptions | undefined): ScorecardRow {
+    const row = flattenScorecard(item.evaluation, flatten) as ScorecardRow;
+    if (item.ref.pass !== 'all' && item.ref.mediaType) row.media_type = item.ref.mediaType;
+    return row;
+  }
+
+  /** Discovery + fetch, in discovery order, skipping ids in `skip`. */
+  private exported(
+    plan: ExportPlan,
+    skip: Set<string>,
+    counters: Counters,
+    progress?: (pass: string) => void,
+    expandForm = false,
+  ): AsyncGenerator<ExportedEvaluation> {
+    if (this.options.strategy === 'search') return this.searched(plan, skip, counters, progress);
+    const refs = this.discover(plan, skip, counters, progress);
+    const fetched = mapConcurrent(refs, (ref) => this.fetch(ref, plan.signal, counters, expandForm), this.options.concurrency);
+    return dropMissing(fetched);
+  }
+
+  private async *discover(
+    plan: ExportPlan,
+    skip: Set<string>,
+    counters: Counters,
+    progress?: (pass: string) => void,
+  ): AsyncGenerator<EvaluationRef> {
+    const seen = new Set<string>();
+    for (const pass of plan.passes) {
+      for await (const page of detailsQueryPages(this.client, pass.query, { pageSize: this.options.pageSize, signal: plan.signal })) {
+        counters.pages++;
+        for (const conv of page.items) {
+          if (pass.residual && !applyResidual(pass.residual, conv)) continue;
+          for (const ref of this.refsOf(conv, pass, plan)) {
+            if (seen.has(ref.evaluationId)) continue;
+            seen.add(ref.evaluationId);
+            counters.discovered++;
+            if (ref.calibration && this.options.calibrations === 'exclude') {
+              counters.skippedCalibrations++;
+              continue;
+            }
+            if (skip.has(ref.evaluationId)) {
+              counters.skippedAlreadyWritten++;
+              continue;
+            }
+            yield ref;
+          }
+        }
+        progress?.(pass.name);
+      }
+    }
+  }
+
+  /** The platform returns every evaluation of a matching conversation: re-check status and deletion here. */
+  private *refsOf(conv: AnalyticsConversation, pass: ExportPass, plan: ExportPlan): Generator<EvaluationRef> {
+    const mediaType = mediaTypeOf(conv, pass.mediaTypes);
+    for (const ev of conv.evaluations ?? []) {
+      if (ev.deleted) continue;
+      if (!ev.evaluationStatus || !plan.statuses.has(ev.evaluationStatus.toUpperCase())) continue;
+      yield {
+        conversationId: conv.conversationId,
+        evaluationId: ev.evaluationId,
+        calibration: Boolean(ev.calibrationId),
+        mediaType,
+        pass: pass.name,
+      };
+    }
+  }
+
+  private async fetch(
+    ref: EvaluationRef,
+    signal: AbortSignal | undefined,
+    counters: Counters,
+    expandForm: boolean,
+  ): Promise<ExportedEvaluation | undefined> {
+    try {
+      const evaluation = await this.client.request({
+        path: EVAL_PATH(ref.conversationId, ref.evaluationId),
+        // contextId pivot keys need the form version's question groups.
+        ...(expandForm ? { query: { expand: 'evaluationForm' } } : {}),
+        schema: EvaluationResponse,
+        ...(signal ? { signal } : {}),
+      });
+      counters.fetched++;
+      return { evaluation, ref };
+    } catch (e) {
+      if (e instanceof NotFoundError) {
+        // Deleted between discovery and fetch: nothing to export, but say so.
+        counters.missing++;
+        this.client.emit('warning', {
+          code: 'evaluation-missing',
+          message: `evaluation ${ref.evaluationId} of conversation ${ref.conversationId} was not found (deleted after discovery?)`,
+          details: { ...ref, correlationId: e.correlationId },
+        });
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  private async *searched(
+    plan: ExportPlan,
+    skip: Set<string>,
+    counters: Counters,
+    progress?: (pass: string) => void,
+  ): AsyncGenerator<ExportedEvaluation> {
+    const seen = new Set<string>();
+    const pageSize = this.options.searchPageSize;
+    for (const pass of plan.passes) {
+      for (const body of searchBodies(plan, pass, pageSize)) {
+        const pages = paginateByPageNumber<EvaluationResponse>(
+          async (pageNumber) => {
+            const res = await this.client.request({
+              method: 'POST',
+              path: '/api/v2/quality/evaluations/search',
+              body: { ...body, pageNumber },
+              schema: EvaluationSearchResponse,
+              idempotent: true,
+              ...(plan.signal ? { signal: plan.signal } : {}),
+            });
+            return { items: res.results as EvaluationResponse[] | undefined };
+          },
+          { pageSize },
+        );
+        for await (const page of pages) {
+          counters.pages++;
+          for (const raw of page.items) {
+            const parsed = EvaluationResponse.safeParse(raw);
+            if (!parsed.success) continue;
+            const evaluation = parsed.data;
+            if (seen.has(evaluation.id)) continue;
+            seen.add(evaluation.id);
+            counters.discovered++;
+            const calibration = Boolean(evaluation.calibration?.id);
+            if (calibration && this.options.calibrations === 'exclude') {
+              counters.skippedCalibrations++;
+              continue;
+            }
+            if (skip.has(evaluation.id)) {
+              counters.skippedAlreadyWritten++;
+              continue;
+            }
+            counters.fetched++;
+            yield {
+              evaluation,
+              ref: {
+                conversationId: evaluation.conversation?.id ?? '',
+                evaluationId: evaluation.id,
+                calibration,
+                mediaType: evaluation.mediaType?.[0]?.toLowerCase(),
+                pass: pass.name,
+              },
+            };
+          }
+          progress?.(pass.name);
+        }
+      }
+    }
+  }
+
+  private fingerprint(plan: ExportPlan, request: ExportRequest, flatten: FlattenScorecardOptions | undefined): string {
+    return JSON.stringify({
+      v: 1,
+      interval: plan.interval,
+      passes: plan.passes.map((p) => [p.name, p.mediaTypes]),
+      filters: request.filters ?? null,
+      options: { ...this.options, concurrency: undefined },
+      flatten: flatten ? { ...flatten, onInvalid: undefined } : null,
+    });
+  }
+}
+
+function newCounters(): Counters {
+  return { pages: 0, discovered: 0, fetched: 0, skippedCalibrations: 0, skippedAlreadyWritten: 0, missing: 0 };
+}
+
+async function* dropMissing<T>(source: AsyncIterable<T | undefined>): AsyncGenerator<T> {
+  for await (const x of source) if (x !== undefined) yield x;
+}
+
+/** The conversation's segment media type: the first session's within the pass's channels, else the first. */
+function mediaTypeOf(conv: AnalyticsConversation, wanted: string[] | undefined): string | undefined {
+  let firstSeen: string | undefined;
+  for (const p of conv.participants ?? []) {
+    for (const s of p.sessions ?? []) {
+      if (!s.mediaType) continue;
+      firstSeen ??= s.mediaType;
+      if (!wanted || wanted.includes(s.mediaType)) return s.mediaType;
+    }
+  }
+  return firstSeen;
+}
+
+/** Cuts a resumed sink back to the rows a checkpoint knows about, when the sink can (our file sinks can). */
+async function rewind(sink: RowSink<ScorecardRow>, rows: number): Promise<void> {
+  if (sink.rewindTo) await sink.rewindTo(rows);
+}
