@@ -175,9 +175,11 @@ export class QualityExporter {
       ], 'Use another checkpoint path for this export, or delete the old checkpoint to start over.');
     }
     const written = new Set(state?.written ?? []);
-    if (state) {
-      await rewind(sink, state.sinkRows);
-      if (calibrationSink) await rewind(calibrationSink, state.calibrationSinkRows);
+    if (checkpoint) {
+      // The checkpoint is the record of what is in the sinks: rows written after its last save (or before the
+      // first one) are cut, then re-exported, so none is lost or duplicated.
+      await rewind(sink, state?.sinkRows ?? 0);
+      if (calibrationSink) await rewind(calibrationSink, state?.calibrationSinkRows ?? 0);
     }
     const counters = newCounters();
     const passRows = new Map<string, number>();

@@ -212,6 +212,8 @@ export class CsvSink<Row extends object = Record<string, unknown>> implements Ro
     if (this.started || this.closing) throw new Error('rewindTo() must come before the first write');
     await this.gate;
     const path = this.opened?.path;
+    // A fresh file or a stream starts empty: rewinding it to 0 rows is already true.
+    if (rows === 0 && !this.options.append) return;
     if (path === undefined || !this.options.append) {
       throw new ValidationError(WHERE, [{ path: 'append', message: 'rewindTo() needs a file path opened with append: true' }]);
     }

@@ -66,8 +66,12 @@ describe('rewindTo (exactly-once resume)', () => {
     await expect(a.rewindTo(0)).rejects.toThrow(/before the first write/);
     await a.close();
     const b = createCsvSink(join(dir, 'b.csv'));
-    await expect(b.rewindTo(0)).rejects.toThrow(ValidationError);
+    await expect(b.rewindTo(3)).rejects.toThrow(ValidationError);
     await b.close();
+    // A fresh (truncated) file already holds 0 rows.
+    const c = createCsvSink(join(dir, 'c.csv'));
+    await expect(c.rewindTo(0)).resolves.toBeUndefined();
+    await c.close();
   });
 
   it('rewindTo(0) on a missing file is a no-op', async () => {

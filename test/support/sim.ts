@@ -8,6 +8,8 @@ import { createSimulatedOrg, type SimulatedOrgHandle, type SimulatedOrgOptions }
 
 export interface SimFixture {
   org: SimulatedOrgHandle;
+  /** The msw server, for per-test overrides (`sim.server.use(...)`), reset after each test. */
+  server: ReturnType<typeof setupServer>;
   client(overrides?: Partial<GenesysClientOptions>): GenesysClient;
 }
 
@@ -27,6 +29,7 @@ export function useSimulatedOrg(options: SimulatedOrgOptions = {}): SimFixture {
   afterAll(() => server.close());
   return {
     org,
+    server,
     client(overrides = {}) {
       const c = new GenesysClient({
         clientId: org.clientId,

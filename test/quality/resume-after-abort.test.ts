@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createCsvSink, createNdjsonSink, FileCheckpoint, QualityExporter, type QualityExportState } from '../../src/index';
+import { useSimulatedOrg } from '../support/sim';
+
+const sim = useSimulatedOrg();
+const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
+
+function csvIds(path: string): string[] {
+  return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+}
+
+describe('QualityExporter resume', () => {
+  for (const format of ['ndjson', 'csv'] as const) {
+    it(`an export aborted at a random point and resumed writes every row exactly once (${format})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gc-resume-'));
+      const out = join(dir, `evaluations.${format}`);
+      const checkpoint = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });
+      const open = (append: boolean) => (format === 'csv' ? createCsvSink(out, { append }) : createNdjsonSink(out, { append }));
+      const expected = sim.org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' }).map((e) => e.evaluationId);
+      const stopAt = 10 + Math.floor(Math.random() * (expected.length - 20));
+
+      const controller = new AbortController();
+      const first = open(false);
+      const err = await new QualityExporter(sim.client())
+        .exportTo(first, {
+          interval,
+          checkpoint,
+          signal: controller.signal,
+          checkpointEvery: 7,
+          onProgress: (p) => {
+            if (p.written >= stopAt) controller.abort(new Error('killed'));
+          },
+        })
+        .catch((e: unknown) => e);
+      expect((err as Error).name).toBe('AbortError');
+      await first.close();
+
+      const second = open(true);
+      const summary = await new QualityExporter(sim.client()).exportTo(second, { interval, checkpoint, checkpointEvery: 7 });
+      await second.close();
+      expect(summary.resumed).toBe(true);
+      expect(summary.rows + summary.skippedAlreadyWritten).toBe(expected.length);
+
+      const ids =
+        format === 'csv'
+          ? csvIds(out)
+          : readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { evaluation_id: string }).evaluation_id);
+      expect(ids.length).toBe(expected.length);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+  }
+
+  it('resumes from a checkpoint: skips what was written, cuts rows written after the last checkpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-resume-'));
+    const out = join(dir, 'evaluations.ndjson');
+    const checkpoint = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });
+    const expected = sim.org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' }).map((e) => e.evaluationId);
+    const stopAt = 10 + Math.floor(Math.random() * (expected.length - 20));
+
+    const controller = new AbortController();
+    const first = createNdjsonSink(out);
+    await new QualityExporter(sim.client())
+      .exportTo(first, {
+        interval,
+        checkpoint,
+        checkpointEvery: 5,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.written >= stopAt) controller.abort(new Error('killed'));
+        },
+      })
+      .catch(() => undefined);
+    await first.close();
+    const saved = await checkpoint.load();
+    expect(saved?.done).toBe(false);
+    expect(saved!.written.length).toBeGreaterThan(0);
+
+    const requestsBefore = sim.org.stats.totalRequests;
+    const second = createNdjsonSink(out, { append: true });
+    const summary = await new QualityExporter(sim.client()).exportTo(second, { interval, checkpoint });
+    await second.close();
+    expect(summary.resumed).toBe(true);
+    expect(summary.skippedAlreadyWritten).toBe(saved!.written.length);
+    const ids = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { evaluation_id: string }).evaluation_id);
+    expect(ids.sort()).toEqual([...expected].sort());
+    // Evaluations already written are not fetched again.
+    const gets = sim.org.stats.totalRequests - requestsBefore;
+    expect(gets).toBeLessThan(expected.length - saved!.written.length + 20);
+    expect((await checkpoint.load())?.done).toBe(true);
+  });
+});

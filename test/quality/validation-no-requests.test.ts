@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { collect } from '../support/sim';
+import { QualityExporter, ValidationError } from '../../src/index';
+import { useSimulatedOrg } from '../support/sim';
+
+const sim = useSimulatedOrg();
+
+async function rejection(fn: () => Promise<unknown>): Promise<ValidationError> {
+  const e = await fn().then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(ValidationError);
+  return e as ValidationError;
+}
+
+describe('QualityExporter input validation', () => {
+  it.each([
+    ['an inverted interval', { interval: '2026-05-21T00:00:00Z/2026-05-20T00:00:00Z' }, 'interval'],
+    ['a malformed interval', { interval: 'yesterday' }, 'interval'],
+    ['an unknown media type', { interval: '2026-05-20T00:00:00Z/2026-05-21T00:00:00Z', mediaTypes: ['webrtc'] }, 'mediaTypes[0]'],
+    ['an unknown option', { interval: '2026-05-20T00:00:00Z/2026-05-21T00:00:00Z', channel: 'voice' }, ''],
+    ['an unknown filter field', { interval: '2026-05-20T00:00:00Z/2026-05-21T00:00:00Z', filters: { field: 'interactionType', op: 'equals', value: 'digital' } }, 'filters'],
+  ])('%s is a ValidationError naming the field, with 0 requests sent', async (_name, request, path) => {
+    const before = sim.org.stats.totalRequests;
+    const err = await rejection(() => collect(new QualityExporter(sim.client()).rows(request as never)));
+    expect(err.issues.some((i) => i.path.startsWith(path))).toBe(true);
+    expect(sim.org.stats.totalRequests).toBe(before);
+  });
+
+  it('bad exporter options are refused at construction', () => {
+    expect(() => new QualityExporter(sim.client(), { calibrations: 'drop' as never, concurrency: 0 })).toThrow(/calibrations[\s\S]*concurrency/);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { LocalRateLimiter } from '../../src/index';
+
+describe('LocalRateLimiter follows the server budget', () => {
+  it('refills from a response after a pause instead of crawling at the local rate', async () => {
+    // 60/min locally = one token per second: ten jobs would take ~10 s on the local refill alone.
+    const limiter = new LocalRateLimiter({ requestsPerMinute: 60, maxConcurrent: 5, burst: 60 });
+    limiter.pause(20);
+    await new Promise((r) => setTimeout(r, 30));
+    limiter.observe({ remaining: 50, limit: 60, resetMs: 1000 }, 0);
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 10 }, () => limiter.schedule(async () => 1)));
+    expect(Date.now() - started).toBeLessThan(1000);
+    await limiter.disconnect();
+  });
+
+  it('holds jobs when the server says nothing is left, until its reset', async () => {
+    const limiter = new LocalRateLimiter({ requestsPerMinute: 6000, maxConcurrent: 5 });
+    const r = limiter.observe({ remaining: 2, limit: 60, resetMs: 400 }, 2);
+    expect(r).toEqual({ exhausted: true, pausedForMs: 400 });
+    const started = Date.now();
+    await limiter.schedule(async () => 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    await limiter.disconnect();
+  });
+
+  it('keeps concurrent updates consistent (never stalls on a negative reservoir)', async () => {
+    const limiter = new LocalRateLimiter({ requestsPerMinute: 60, maxConcurrent: 5, burst: 100 });
+    for (let i = 0; i < 50; i++) {
+      limiter.observe({ remaining: 100 - i }, i % 5);
+      if (i % 7 === 0) limiter.pause(1);
+    }
+    limiter.observe({ remaining: 40 }, 0);
+    await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 20 }, () => limiter.schedule(async () => 1)));
+    expect(Date.now() - started).toBeLessThan(1000);
+    await limiter.disconnect();
+  });
+});
