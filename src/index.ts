@@ -79,3 +79,52 @@ export type {
   DetailQueryFilter,
   ConversationQueryFilters,
 } from './analytics/schemas';
+export { MediaMetadata } from './media/media-metadata';
+export type { AnnotateResult, RecordingAnnotationResult } from './media/media-metadata';
+export { RECORDING_FORMAT_IDS, DEFAULT_KEY_PATTERN, DEFAULT_ATTRIBUTES_ID } from './media/schemas';
+export type {
+  MediaMetadataOptions,
+  FetchMediaOptions,
+  AnnotateOptions,
+  TranscodingWaitOptions,
+  AnnotationInput,
+  AnnotationsInput,
+  StoredAnnotation,
+  RecordingAnnotationInput,
+  RecordingFormatId,
+  ArchiveCallback,
+  ArchiveEventName,
+  ArchiveEventData,
+  Recording,
+  Annotation,
+  CustomAttributes,
+} from './media/schemas';
+export type { ArchiveCallbackResult } from './media/archive-callbacks';
+export type { MediaTelemetrySnapshot, LatencyStats, ValidationStats, MediaAuditEntry, AuditStatus } from './media/telemetry';
+export {
+  buildMediaMatrix,
+  planThumbnailJobs,
+  mediaKindOf,
+  normalizeFormat,
+  formatAllowed,
+  expectedFormatsIn,
+  resolveMediaRules,
+  DEFAULT_MEDIA_RULES,
+  MEDIA_KINDS,
+  DEFAULT_THUMBNAIL_FILE_STATES,
+} from './helpers/media-matrix';
+export type {
+  MediaKind,
+  MediaKindRule,
+  MediaRulesOverride,
+  RecordingLike,
+  MediaMatrix,
+  MediaMatrixRow,
+  MediaKindSummary,
+  MediaMatrixOptions,
+  ThumbnailJob,
+  ThumbnailJobOptions,
+  ThumbnailPlan,
+  ThumbnailFormat,
+} from './helpers/media-matrix';
+export { canonicalJson, canonicalHash, sha256Hex, canonicalEqual } from './helpers/canonical-json';

@@ -1,0 +1,288 @@
+/**
+ * The media matrix of a conversation (seed 002): for each recording, its media kind, the file formats expected for
+ * that kind, and whether it wants a transcription or a thumbnail; plus the thumbnail jobs screen recordings need.
+ * Pure functions over recording metadata; importable alone (no zod, no client).
+ *
+ * Media kinds are the platform's `Recording.media` values (`audio`, `screen`, `chat`, `message`, `email`); the seed's
+ * names (`voice`) and other spellings (`messaging`, `text`) are accepted as aliases. The default rules, and where each
+ * comes from, are in docs/media.md.
+ */
+import { ValidationError, type ValidationIssue } from '../errors';
+
+export type MediaKind = 'audio' | 'screen' | 'chat' | 'message' | 'email' | 'unknown';
+export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'screen', 'chat', 'message', 'email', 'unknown'];
+
+/** What is expected of one media kind. `formats: null` means "any format" (no check). */
+export interface MediaKindRule {
+  formats: readonly string[] | null;
+  transcription: boolean;
+  thumbnail: boolean;
+}
+
+/**
+ * Seed 002's table (voice wav|mp3 + transcription, chat json, email eml|html + transcription, screen mp4|webm +
+ * thumbnail, anything else "any") widened with the formats the real API serves: `formatId` WEBM/OGG/OPUS for audio,
+ * `chatFormatId`/`messageFormatId` ZIP, `emailFormatId` EML (genesys-api.md f). `message` is not in the seed; it
+ * is a text transcript like chat.
+ */
+export const DEFAULT_MEDIA_RULES: Readonly<Record<MediaKind, Readonly<MediaKindRule>>> = Object.freeze({
+  audio: Object.freeze({ formats: Object.freeze(['wav', 'mp3', 'webm', 'ogg', 'opus']), transcription: true, thumbnail: false }),
+  screen: Object.freeze({ formats: Object.freeze(['mp4', 'webm']), transcription: false, thumbnail: true }),
+  chat: Object.freeze({ formats: Object.freeze(['json', 'zip']), transcription: false, thumbnail: false }),
+  message: Object.freeze({ formats: Object.freeze(['json', 'zip']), transcription: false, thumbnail: false }),
+  email: Object.freeze({ formats: Object.freeze(['eml', 'html']), transcription: true, thumbnail: false }),
+  unknown: Object.freeze({ formats: null, transcription: false, thumbnail: false }),
+});
+
+export type MediaRulesOverride = Partial<Record<MediaKind, Partial<MediaKindRule>>>;
+
+const ALIASES: Record<string, MediaKind> = {
+  audio: 'audio',
+  voice: 'audio',
+  call: 'audio',
+  screen: 'screen',
+  screenrecording: 'screen',
+  video: 'screen',
+  chat: 'chat',
+  message: 'message',
+  messaging: 'message',
+  text: 'message',
+  sms: 'message',
+  email: 'email',
+};
+
+/** `voice` -> `audio`, `Messaging` -> `message`; anything unrecognised (or missing) -> `unknown`. */
+export function mediaKindOf(media: string | undefined | null): MediaKind {
+  if (typeof media !== 'string') return 'unknown';
+  return ALIASES[media.trim().toLowerCase()] ?? 'unknown';
+}
+
+/** True when `media` names a kind this module knows (an alias counts). */
+export function isKnownMediaKind(media: string): boolean {
+  return mediaKindOf(media) !== 'unknown';
+}
+
+// Platform format ids and MIME types map to the file extension a caller would write in an annotation.
+const FORMAT_ALIASES: Record<string, string> = {
+  wav_ulaw: 'wav',
+  ogg_vorbis: 'ogg',
+  ogg_opus: 'opus',
+  mpeg: 'mp3',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/mpeg': 'mp3',
+  'audio/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/opus': 'opus',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'application/json': 'json',
+  'application/zip': 'zip',
+  'message/rfc822': 'eml',
+  'text/html': 'html',
+};
+
+/** `WAV` -> `wav`, `.MP3` -> `mp3`, `OGG_OPUS` -> `opus`, `video/mp4` -> `mp4`. */
+export function normalizeFormat(format: string): string {
+  const f = format.trim().toLowerCase().replace(/^\./, '');
+  return FORMAT_ALIASES[f] ?? f;
+}
+
+/** The rules after applying `override` over the defaults. */
+export function resolveMediaRules(override?: MediaRulesOverride): Record<MediaKind, MediaKindRule> {
+  const out = {} as Record<MediaKind, MediaKindRule>;
+  for (const kind of MEDIA_KINDS) {
+    const base = DEFAULT_MEDIA_RULES[kind];
+    const o = override?.[kind];
+    // `null` is a deliberate "any format"; `undefined` means "not overridden".
+    const formats = o?.formats === undefined ? base.formats : o.formats;
+    out[kind] = {
+      formats: formats === null ? null : [...new Set(formats.map(normalizeFormat))],
+      transcription: o?.transcription ?? base.transcription,
+      thumbnail: o?.thumbnail ?? base.thumbnail,
+    };
+  }
+  return out;
+}
+
+/** Whether `format` is acceptable for `expected` (`null` accepts everything). */
+export function formatAllowed(format: string, expected: readonly string[] | null): boolean {
+  if (expected === null) return true;
+  return expected.includes(normalizeFormat(format));
+}
+
+/** The fields of a platform `Recording` / `RecordingMetadata` the matrix reads. */
+export interface RecordingLike {
+  id?: string | undefined;
+  conversationId?: string | undefined;
+  media?: string | undefined;
+  fileState?: string | undefined;
+  mediaUris?: Record<string, { mediaUri?: string | undefined } | undefined> | undefined;
+}
+
+export interface MediaMatrixRow {
+  recordingId: string;
+  conversationId: string | undefined;
+  /** The platform's `media` value as received. */
+  media: string | undefined;
+  kind: MediaKind;
+  fileState: string | undefined;
+  /** Normalised extensions; `null` = any. */
+  expectedFormats: string[] | null;
+  transcription: boolean;
+  thumbnail: boolean;
+  /** Keys of `mediaUris` when the recording came from `/recordings` with media (empty from `/recordingmetadata`). */
+  mediaUriKeys: string[];
+}
+
+export interface MediaKindSummary {
+  kind: MediaKind;
+  recordingIds: string[];
+  expectedFormats: string[] | null;
+  transcription: boolean;
+  thumbnail: boolean;
+}
+
+export interface MediaMatrix {
+  /** One row per recording with an id, in input order (a repeated id keeps its first row). */
+  rows: MediaMatrixRow[];
+  /** Only the kinds present. */
+  byKind: Partial<Record<MediaKind, MediaKindSummary>>;
+}
+
+export interface MediaMatrixOptions {
+  rules?: MediaRulesOverride;
+}
+
+/** Builds the matrix. Recordings without an id cannot be annotated or thumbnailed and are left out. */
+export function buildMediaMatrix(recordings: readonly RecordingLike[], options?: MediaMatrixOptions): MediaMatrix {
+  if (!Array.isArray(recordings)) {
+    throw new ValidationError('buildMediaMatrix input', [{ path: 'recordings', message: 'expected an array of recordings' }]);
+  }
+  const rules = resolveMediaRules(options?.rules);
+  const rows: MediaMatrixRow[] = [];
+  const byKind: Partial<Record<MediaKind, MediaKindSummary>> = {};
+  const seen = new Set<string>();
+  for (const r of recordings) {
+    if (r === null || typeof r !== 'object' || typeof r.id !== 'string' || r.id === '' || seen.has(r.id)) continue;
+    seen.add(r.id);
+    const kind = mediaKindOf(r.media);
+    const rule = rules[kind];
+    rows.push({
+      recordingId: r.id,
+      conversationId: r.conversationId,
+      media: r.media,
+      kind,
+      fileState: r.fileState,
+      expectedFormats: rule.formats === null ? null : [...rule.formats],
+      transcription: rule.transcription,
+      thumbnail: rule.thumbnail,
+      mediaUriKeys: r.mediaUris && typeof r.mediaUris === 'object' ? Object.keys(r.mediaUris).sort() : [],
+    });
+    const s = (byKind[kind] ??= {
+      kind,
+      recordingIds: [],
+      expectedFormats: rule.formats === null ? null : [...rule.formats],
+      transcription: rule.transcription,
+      thumbnail: rule.thumbnail,
+    });
+    s.recordingIds.push(r.id);
+  }
+  return { rows, byKind };
+}
+
+/**
+ * Formats acceptable for an annotation about `media` on this conversation: the expected formats of that kind when
+ * the conversation has a recording of it; `undefined` when it has none (the caller reports that).
+ * Without `media`, the union over every kind present (`null` if any kind accepts anything).
+ */
+export function expectedFormatsIn(matrix: MediaMatrix, media?: string): string[] | null | undefined {
+  if (media !== undefined) {
+    const s = matrix.byKind[mediaKindOf(media)];
+    return s === undefined ? undefined : s.expectedFormats;
+  }
+  const kinds = Object.values(matrix.byKind);
+  if (kinds.length === 0) return undefined;
+  const all = new Set<string>();
+  for (const s of kinds) {
+    if (s.expectedFormats === null) return null;
+    for (const f of s.expectedFormats) all.add(f);
+  }
+  return [...all].sort();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Thumbnail jobs
+
+export type ThumbnailFormat = 'jpeg' | 'png' | 'webp';
+
+export interface ThumbnailJobOptions {
+  /** Default `jpeg` (seed 002). */
+  format?: ThumbnailFormat;
+  /** Default 320 (seed 002: "320x240"). */
+  width?: number;
+  /** Default 240. */
+  height?: number;
+  /**
+   * File states a thumbnail can be made from. Default `AVAILABLE`, `RESTORED` and a missing state: `ARCHIVED` needs a
+   * restore first, `UPLOADING`/`RESTORING` are not ready, `DELETED`/`ERROR` never will be.
+   */
+  fileStates?: readonly string[];
+}
+
+export interface ThumbnailJob {
+  /** Deterministic: the same recording and settings give the same key, so a job queue can deduplicate on it. */
+  jobKey: string;
+  conversationId: string | undefined;
+  recordingId: string;
+  action: 'generate_thumbnail';
+  status: 'queued';
+  format: ThumbnailFormat;
+  width: number;
+  height: number;
+}
+
+export interface ThumbnailPlan {
+  jobs: ThumbnailJob[];
+  /** Recordings that want a thumbnail but cannot have one now, with why. */
+  skipped: Array<{ recordingId: string; reason: string }>;
+}
+
+export const DEFAULT_THUMBNAIL_FILE_STATES: readonly string[] = Object.freeze(['AVAILABLE', 'RESTORED']);
+
+/** One job per recording whose rule asks for a thumbnail (screen by default) and whose file can be read now. */
+export function planThumbnailJobs(matrix: MediaMatrix, options: ThumbnailJobOptions = {}): ThumbnailPlan {
+  const format = options.format ?? 'jpeg';
+  const width = options.width ?? 320;
+  const height = options.height ?? 240;
+  const issues: ValidationIssue[] = [];
+  if (!['jpeg', 'png', 'webp'].includes(format)) issues.push({ path: 'format', message: 'format must be jpeg, png or webp' });
+  for (const [name, v] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 4096) issues.push({ path: name, message: `${name} must be an integer from 1 to 4096` });
+  }
+  if (!matrix || !Array.isArray(matrix.rows)) issues.push({ path: 'matrix', message: 'expected a matrix from buildMediaMatrix' });
+  if (issues.length > 0) throw new ValidationError('planThumbnailJobs options', issues);
+  const states = new Set((options.fileStates ?? DEFAULT_THUMBNAIL_FILE_STATES).map((s) => s.toUpperCase()));
+  const jobs: ThumbnailJob[] = [];
+  const skipped: ThumbnailPlan['skipped'] = [];
+  const done = new Set<string>();
+  for (const row of matrix.rows) {
+    if (!row.thumbnail || done.has(row.recordingId)) continue;
+    done.add(row.recordingId);
+    if (row.fileState !== undefined && !states.has(row.fileState.toUpperCase())) {
+      skipped.push({ recordingId: row.recordingId, reason: `fileState ${row.fileState}` });
+      continue;
+    }
+    jobs.push({
+      jobKey: `${row.conversationId ?? '-'}/${row.recordingId}/thumbnail-${width}x${height}.${format}`,
+      conversationId: row.conversationId,
+      recordingId: row.recordingId,
+      action: 'generate_thumbnail',
+      status: 'queued',
+      format,
+      width,
+      height,
+    });
+  }
+  return { jobs, skipped };
+}

@@ -1,0 +1,104 @@
+/**
+ * Reading a conversation's recordings: `recordingmetadata` (no media, never waits), or `recordings` with media URIs,
+ * which answers 202 while the platform transcodes and 200 once the media is ready (genesys-api.md f).
+ */
+import type { GenesysClient } from '../client';
+import { TimeoutError, UnexpectedResponseError, formatPath } from '../errors';
+import { RecordingList, TranscodingBody, type Recording, type RecordingFormatId } from './schemas';
+import { collecting, conversationPath, pause } from './util';
+
+export interface FetchPlan {
+  withMediaUris: boolean;
+  formatId: RecordingFormatId;
+  mediaFormats: RecordingFormatId[] | undefined;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  deadlineMs: number;
+  maxWaitMs: number;
+  signal: AbortSignal | undefined;
+}
+
+export interface FetchOutcome {
+  recordings: Recording[];
+  correlationIds: string[];
+  /** 202 answers waited out. */
+  transcodingPolls: number;
+}
+
+/** `correlationIds` receives the id of every response, failures included, as they arrive. */
+export async function fetchRecordings(client: GenesysClient, conversationId: string, plan: FetchPlan, correlationIds: string[] = []): Promise<FetchOutcome> {
+  const base = conversationPath(conversationId);
+  const signal = plan.signal ? { signal: plan.signal } : {};
+  if (!plan.withMediaUris) {
+    const res = await collecting(correlationIds, () => client.requestWithResponse({ path: `${base}/recordingmetadata`, schema: RecordingList, ...signal }));
+    return { recordings: res.data, correlationIds, transcodingPolls: 0 };
+  }
+
+  const path = `${base}/recordings`;
+  const started = Date.now();
+  const deadline = started + plan.deadlineMs;
+  const gaveUp = (polls: number) =>
+    new TimeoutError(
+      `Recordings of conversation ${conversationId} were still transcoding (202) after ${polls} request(s) over ${Date.now() - started} ms; ` +
+        `gave up at the deadline of ${plan.deadlineMs} ms (transcoding.deadlineMs / fetchMedia deadlineMs). Try again later or raise the deadline.`,
+      { kind: 'deadline', timeoutMs: plan.deadlineMs, method: 'GET', path }
+    );
+  for (let poll = 1; ; poll++) {
+    let res;
+    try {
+      res = await collecting(correlationIds, () =>
+        client.requestWithResponse<unknown>({
+          path,
+          query: {
+            maxWaitMs: plan.maxWaitMs,
+            formatId: plan.formatId,
+            ...(plan.mediaFormats ? { mediaFormats: plan.mediaFormats } : {}),
+          },
+          // The platform may hold each request up to maxWaitMs; past our own deadline the answer is no use.
+          deadlineMs: Math.max(1, deadline - Date.now()),
+          ...signal,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof TimeoutError && e.kind === 'deadline' && Date.now() >= deadline) throw gaveUp(poll);
+      throw e;
+    }
+    if (res.status !== 202) {
+      const parsed = RecordingList.safeParse(res.data);
+      if (!parsed.success) {
+        throw new UnexpectedResponseError({
+          method: 'GET',
+          path,
+          status: res.status,
+          ...(res.correlationId ? { correlationId: res.correlationId } : {}),
+          issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
+        });
+      }
+      return { recordings: parsed.data, correlationIds, transcodingPolls: poll - 1 };
+    }
+
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw gaveUp(poll);
+    const step = Math.min(plan.maxDelayMs, plan.initialDelayMs * plan.factor ** (poll - 1));
+    // The platform's own estimate, when it gives one, beats blind doubling; the cap still applies.
+    const hint = Math.min(plan.maxDelayMs, transcodeHint(res.data));
+    const jitter = 1 + Math.random() * 0.1;
+    const waitMs = Math.min(remaining, Math.round(Math.max(step, hint) * jitter));
+    client.emit('progress', { operation: 'media.transcoding', conversationId, poll, waitMs, elapsedMs: Date.now() - started, deadlineMs: plan.deadlineMs });
+    await pause(waitMs, plan.signal, `GET ${path}: the transcoding wait`);
+    // A poll started with no time left could only answer after the deadline.
+    if (Date.now() >= deadline) throw gaveUp(poll);
+  }
+}
+
+function transcodeHint(body: unknown): number {
+  const parsed = TranscodingBody.safeParse(body);
+  if (!parsed.success || !Array.isArray(parsed.data)) return 0;
+  let max = 0;
+  for (const r of parsed.data) {
+    const e = (r as { estimatedTranscodeTimeMs?: unknown }).estimatedTranscodeTimeMs;
+    if (typeof e === 'number' && Number.isFinite(e) && e > max) max = e;
+  }
+  return max;
+}
