@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Examples and docs import the package by its public name; in the repo that name is the source.
+    alias: [
+      { find: /^@org\/gc-data\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^@org\/gc-data\/redis$/, replacement: src('redis/index.ts') },
+      { find: /^@org\/gc-data$/, replacement: src('index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
