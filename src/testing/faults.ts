@@ -1,0 +1,96 @@
+/**
+ * Fault injection with its own seeded generator, so a run with the same seed and the same request order meets the
+ * same faults. Every eligible request draws the same four numbers whatever the rates are, so changing one rate does
+ * not shift when the other faults happen.
+ */
+import { parseFaults, type FaultOptions, type ResolvedFaults } from './options';
+import { Rng, unit } from './rng';
+import { STREAM } from './streams';
+
+export interface RequestFaults {
+  reset: boolean;
+  serverError: number | undefined;
+  slowMs: number;
+}
+
+export type JobOutcome = 'FULFILLED' | 'FAILED' | 'EXPIRED';
+
+export class Faults {
+  private current: ResolvedFaults;
+  private rng: Rng;
+  private stormSetAt: number;
+  private stormLeft: number | undefined;
+
+  constructor(
+    private readonly seed: number,
+    initial: ResolvedFaults,
+    now: number,
+  ) {
+    this.current = initial;
+    this.rng = Rng.of(seed, STREAM.faults);
+    this.stormSetAt = now;
+    this.stormLeft = initial.storm?.forRequests;
+  }
+
+  get options(): ResolvedFaults {
+    return this.current;
+  }
+
+  /** Merges a partial update; a new `storm` starts counting from now. */
+  set(partial: FaultOptions, now: number): void {
+    const next = parseFaults({ ...this.current, ...partial });
+    if ('storm' in partial) {
+      this.stormSetAt = now;
+      this.stormLeft = next.storm?.forRequests;
+    }
+    this.current = next;
+  }
+
+  /** Back to the initial faults and the start of the fault sequence. */
+  reset(initial: ResolvedFaults, now: number): void {
+    this.current = initial;
+    this.rng = Rng.of(this.seed, STREAM.faults);
+    this.stormSetAt = now;
+    this.stormLeft = initial.storm?.forRequests;
+  }
+
+  applies(path: string): boolean {
+    const only = this.current.only;
+    return only.length === 0 || only.some((p) => path.startsWith(p));
+  }
+
+  /** Retry-After seconds if a storm answers this request, and uses up one storm request. */
+  storm(now: number): number | undefined {
+    const s = this.current.storm;
+    if (!s) return undefined;
+    const ended =
+      (s.untilMs !== undefined && now >= s.untilMs) ||
+      (s.forMs !== undefined && now >= this.stormSetAt + s.forMs) ||
+      (this.stormLeft !== undefined && this.stormLeft <= 0);
+    if (ended) return undefined;
+    if (this.stormLeft !== undefined) this.stormLeft--;
+    return s.retryAfterSeconds;
+  }
+
+  draw(): RequestFaults {
+    const f = this.current;
+    const r1 = this.rng.next();
+    const r2 = this.rng.next();
+    const r3 = this.rng.next();
+    const r4 = this.rng.next();
+    return {
+      reset: r1 < f.connectionResetRate,
+      serverError: r2 < f.serverErrorRate ? f.serverErrorStatuses[Math.floor(r4 * f.serverErrorStatuses.length)] : undefined,
+      slowMs: r3 < f.slowRate ? f.slowDelayMs : 0,
+    };
+  }
+
+  /** Decided once per job from its sequence number, so the same job always ends the same way. */
+  jobOutcome(jobSeq: number): JobOutcome {
+    const r = unit(this.seed, STREAM.jobs, jobSeq, 1);
+    const f = this.current;
+    if (r < f.jobFailureRate) return 'FAILED';
+    if (r < f.jobFailureRate + f.jobExpiryRate) return 'EXPIRED';
+    return 'FULFILLED';
+  }
+}

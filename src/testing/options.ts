@@ -1,0 +1,187 @@
+/**
+ * Options of the simulated org, validated with zod so a typo (`ratelimit`) fails loudly instead of silently running
+ * with defaults. Every default is written here once; docs/testing.md repeats them.
+ */
+import { z } from 'zod';
+
+/** Credentials the simulated org accepts unless told otherwise. */
+export const SIM_CLIENT_ID = 'sim-client-id';
+export const SIM_CLIENT_SECRET = 'sim-client-secret';
+/** Hosts the msw handlers answer for (the platform's default region, `mypurecloud.com`). */
+export const SIM_API_BASE_URL = 'https://api.mypurecloud.com';
+export const SIM_AUTH_BASE_URL = 'https://login.mypurecloud.com';
+
+const rate = (v: number) => z.number().min(0).max(1).default(v);
+const timeInput = z.union([z.number(), z.string(), z.date()]);
+
+const rateLimitSchema = z
+  .object({
+    /** Requests allowed per window (the bucket's refill over one window). */
+    requests: z.number().int().positive(),
+    windowMs: z.number().int().positive(),
+    /** Bucket capacity; defaults to `requests` (a full window's worth may be sent at once). */
+    burst: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const stormSchema = z
+  .object({
+    /** Storm ends at this time of the org's clock (epoch ms). */
+    untilMs: z.number().optional(),
+    /** Storm lasts this long from the moment it is set. */
+    forMs: z.number().int().positive().optional(),
+    /** Storm ends after this many 429s. */
+    forRequests: z.number().int().positive().optional(),
+    retryAfterSeconds: z.number().int().min(0).default(5),
+  })
+  .strict();
+
+export const faultsSchema = z
+  .object({
+    /** Share of /api/v2 requests answered with a 5xx ErrorBody. */
+    serverErrorRate: rate(0),
+    /** Statuses the 5xx fault cycles through (seeded pick). */
+    serverErrorStatuses: z.array(z.number().int().min(500).max(599)).min(1).default([500, 502, 503, 504]),
+    /** Retry-After (s) sent with injected 503s; none when unset. */
+    serverErrorRetryAfterSeconds: z.number().int().min(0).optional(),
+    /** Share of /api/v2 requests whose connection is dropped with no response. */
+    connectionResetRate: rate(0),
+    /** Share of /api/v2 requests delayed by `slowDelayMs` before being answered. */
+    slowRate: rate(0),
+    slowDelayMs: z.number().int().min(0).default(3000),
+    /** A 429 storm: every /api/v2 request gets 429 with this Retry-After until it ends. */
+    storm: stormSchema.nullable().default(null),
+    /** Share of new analytics jobs that end FAILED instead of FULFILLED (decided per job at submission). */
+    jobFailureRate: rate(0),
+    /** Share of new analytics jobs that end EXPIRED instead of FULFILLED. */
+    jobExpiryRate: rate(0),
+    /** Limit the request faults to paths starting with one of these (e.g. `/api/v2/quality`); all when empty. */
+    only: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const jobsSchema = z
+  .object({
+    /** Time a new job spends QUEUED. */
+    queuedMs: z.number().int().min(0).default(500),
+    /** Time it then spends PENDING before its terminal state. */
+    pendingMs: z.number().int().min(0).default(1500),
+    /** `expirationDate` = submission + ttl; after it any job is EXPIRED. Real value unknown. */
+    ttlMs: z.number().int().positive().default(86_400_000),
+    /** Results page size when `pageSize` is absent. Real value unknown. */
+    defaultPageSize: z.number().int().positive().default(100),
+    /** Results `pageSize` above this is a 400. Real value unknown. */
+    maxPageSize: z.number().int().positive().default(1000),
+  })
+  .strict();
+
+const mediaMixSchema = z
+  .object({
+    voice: z.number().min(0).default(0.6),
+    chat: z.number().min(0).default(0.15),
+    message: z.number().min(0).default(0.15),
+    email: z.number().min(0).default(0.1),
+  })
+  .strict();
+
+export const optionsSchema = z
+  .object({
+    /** Same seed + same anchor + same sizes = the same org, byte for byte. */
+    seed: z.number().int().default(1),
+    /** The org's clock: drives token expiry, rate-limit refill, job states. Inject one to use fake timers. */
+    now: z.custom<() => number>((v) => typeof v === 'function', 'now must be a function returning epoch ms').optional(),
+    /** End of the dataset (epoch ms, ISO string or Date); conversations start in the `days` before it. Default: now() at creation. */
+    anchor: timeInput.optional(),
+    days: z.number().positive().default(30),
+    conversationsPerDay: z.number().int().min(0).default(300),
+    /** Total conversations; overrides `conversationsPerDay`. Large values cost nothing until read. */
+    conversations: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    /** Share of conversations with at least one evaluation. */
+    evaluatedShare: rate(0.3),
+    /** Maximum evaluations on an evaluated conversation (each has 1..max). */
+    evaluationsPerConversation: z.number().int().min(1).max(8).default(2),
+    /** Share of evaluations that belong to a calibration. */
+    calibrationShare: rate(0.1),
+    forms: z.number().int().min(1).max(50).default(3),
+    /** Published versions per form; the period is split so older evaluations use older versions. */
+    formVersions: z.number().int().min(1).max(8).default(2),
+    agents: z.number().int().min(1).max(10_000).default(40),
+    evaluators: z.number().int().min(1).max(1000).default(8),
+    queues: z.number().int().min(1).max(1000).default(6),
+    mediaMix: mediaMixSchema.default({ voice: 0.6, chat: 0.15, message: 0.15, email: 0.1 }),
+    /** Share of voice conversations that were recorded (chat, message and email always have a transcript). */
+    recordingShare: rate(0.9),
+    /** Share of recorded voice conversations that also have a screen recording. */
+    screenRecordingShare: rate(0.2),
+    /** `GET .../recordings` answers 202 this many times per conversation and format before the 200. */
+    transcodingPolls: z.number().int().min(0).default(1),
+    clientId: z.string().min(1).default(SIM_CLIENT_ID),
+    clientSecret: z.string().min(1).default(SIM_CLIENT_SECRET),
+    /** `expires_in` of issued tokens (Genesys' default for client credentials is 86400 s). */
+    tokenTtlSeconds: z.number().int().positive().default(86_400),
+    /** Per-token limit on /api/v2; `false` turns it off. */
+    rateLimit: z.union([rateLimitSchema, z.literal(false)]).default({ requests: 300, windowMs: 60_000 }),
+    /** Per-client-id limit on POST /oauth/token; `false` turns it off. Real value unknown. */
+    tokenRateLimit: z.union([rateLimitSchema, z.literal(false)]).default({ requests: 30, windowMs: 60_000 }),
+    jobs: jobsSchema.default({ queuedMs: 500, pendingMs: 1500, ttlMs: 86_400_000, defaultPageSize: 100, maxPageSize: 1000 }),
+    /** Fixed data availability date; when unset it trails the clock by `dataAvailabilityLagMs`. */
+    dataAvailabilityDate: timeInput.optional(),
+    dataAvailabilityLagMs: z.number().int().min(0).default(3_600_000),
+    faults: faultsSchema.default(() => faultsSchema.parse({})),
+    /** Added to every request (awaited, abortable). */
+    latencyMs: z.number().int().min(0).default(0),
+    apiBaseUrl: z.url().default(SIM_API_BASE_URL),
+    authBaseUrl: z.url().default(SIM_AUTH_BASE_URL),
+    /** Serve `/__sim/*` control routes (stats, faults, reset); on by default in startSimulatedServer. */
+    controlRoutes: z.boolean().default(false),
+  })
+  .strict();
+
+/** What you may pass to `createSimulatedOrg` (every field optional). */
+export type SimulatedOrgOptions = z.input<typeof optionsSchema>;
+export type FaultOptions = z.input<typeof faultsSchema>;
+export type StormOptions = z.input<typeof stormSchema>;
+export type RateLimitOptions = z.infer<typeof rateLimitSchema>;
+
+type Parsed = z.output<typeof optionsSchema>;
+/** Options after defaults, with times as epoch ms. */
+export interface ResolvedOptions extends Omit<Parsed, 'now' | 'anchor' | 'dataAvailabilityDate' | 'conversations'> {
+  now: () => number;
+  anchor: number;
+  conversations: number;
+  dataAvailabilityDate: number | undefined;
+}
+export type ResolvedFaults = z.output<typeof faultsSchema>;
+
+export class SimulatorOptionsError extends Error {
+  override readonly name = 'SimulatorOptionsError';
+}
+
+export function toEpochMs(v: number | string | Date): number {
+  const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v.getTime();
+  if (!Number.isFinite(ms)) throw new SimulatorOptionsError(`not a valid time: ${String(v)}`);
+  return ms;
+}
+
+export function resolveOptions(input: SimulatedOrgOptions = {}): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new SimulatorOptionsError(`Invalid simulated org options:\n${z.prettifyError(parsed.error)}`);
+  }
+  const o = parsed.data;
+  // Read Date.now at call time (not a captured reference) so fake timers installed later still drive the org.
+  const now = o.now ?? (() => Date.now());
+  return {
+    ...o,
+    now,
+    anchor: o.anchor === undefined ? now() : toEpochMs(o.anchor),
+    conversations: o.conversations ?? Math.round(o.conversationsPerDay * o.days),
+    dataAvailabilityDate: o.dataAvailabilityDate === undefined ? undefined : toEpochMs(o.dataAvailabilityDate),
+  };
+}
+
+export function parseFaults(input: FaultOptions): ResolvedFaults {
+  const parsed = faultsSchema.safeParse(input);
+  if (!parsed.success) throw new SimulatorOptionsError(`Invalid faults:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,30 @@
+/** POST /api/v2/quality/evaluations/search: paged by pageNumber; no total in the response, so clients page until a short page. */
+import type { RouteDef } from '../context';
+import { EVALUATION_SLOTS } from '../dataset';
+import { compileSearch, searchMatches } from '../evaluation-search';
+import { json, readJson } from '../http';
+import { evaluationSearchItem } from '../quality';
+import type { SimEvaluationSearchItem, SimEvaluationSearchResponse } from '../types';
+
+export function evaluationSearchRoutes(): RouteDef[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/v2/quality/evaluations/search',
+      async handler({ org, request }) {
+        const s = compileSearch(org.data, await readJson(request));
+        const all = org.queries.memo(`search|${s.key}|${s.sortBy ?? ''}|${s.descending}`, () => Float64Array.from(searchMatches(org.data, s)));
+        const offset = (s.pageNumber - 1) * s.pageSize;
+        const results: SimEvaluationSearchItem[] = [];
+        for (let k = offset; k < Math.min(all.length, offset + s.pageSize); k++) {
+          const p = all[k] ?? 0;
+          const c = org.data.core(Math.floor(p / EVALUATION_SLOTS));
+          const e = c.evaluations[p % EVALUATION_SLOTS];
+          if (e) results.push(evaluationSearchItem(org.data, c, e));
+        }
+        const body: SimEvaluationSearchResponse = { pageSize: s.pageSize, pageNumber: s.pageNumber, results };
+        return json(200, body);
+      },
+    },
+  ];
+}
