@@ -14,8 +14,11 @@ export interface RateLimiter {
    * will spend server budget too, so they are subtracted from what the server says is left.
    */
   observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number };
-  /** Holds every queued and new job for `ms` (a 429's Retry-After applies to the whole client). */
-  pause(ms: number): void;
+  /**
+   * Holds every queued and new job for `ms` (a 429's Retry-After applies to the whole client). `availableAfter`
+   * is the server's budget once the pause ends, when known (its window allowance).
+   */
+  pause(ms: number, availableAfter?: number): void;
   /** Jobs currently running inside `schedule`. */
   readonly running: number;
   stats(): RateLimiterStats;
@@ -32,7 +35,8 @@ export interface ScheduleOptions {
 export interface RateLimiterStats {
   queued: number;
   running: number;
-  reservoir: number | null;
+  /** What the server last said is left, less what was sent since (undefined until a response says). */
+  serverAvailable: number | undefined;
   pausedUntil: number;
 }
 
@@ -47,19 +51,27 @@ export interface LocalRateLimiterOptions {
 const TICK_MS = 250;
 
 /**
- * A token bucket (bottleneck reservoir refilled every 250 ms at `requestsPerMinute`) plus a concurrency cap, kept in
- * step with the server: after every response the reservoir is lowered to what the server says is left, and when the
- * server says the window is spent every job is held until its reset instead of earning a 429.
+ * Two gates in front of every request:
+ * - the client's own budget: a bottleneck reservoir refilled every 250 ms at `requestsPerMinute`, plus the
+ *   concurrency cap;
+ * - the server's budget: what the last response said is left (`remaining`, less what is on the wire), spent
+ *   synchronously as requests leave. When it reaches 0, or a 429 arrives, every request waits for the server's
+ *   reset instead of earning a 429.
+ * The server gate is plain bookkeeping, not a second reservoir: updating bottleneck's reservoir from responses
+ * raced with its own refill timer and let requests through that the server had no budget for.
  */
 export class LocalRateLimiter implements RateLimiter {
   protected readonly limiter: Bottleneck;
   protected pausedUntil = 0;
-  private runningJobs = 0;
-  private readonly burst: number;
+  /** Server budget known from the last response; undefined = not known (no header yet, or after a pause). */
+  protected serverAvailable: number | undefined;
+  /** What the server will have once the pause ends (its window allowance), when known. */
+  private availableAfterPause: number | undefined;
+  private refillAfterPause = false;
+  private inFlight = 0;
 
   constructor(options: LocalRateLimiterOptions, limiter?: Bottleneck) {
     const burst = options.burst ?? options.requestsPerMinute;
-    this.burst = burst;
     this.limiter =
       limiter ??
       new Bottleneck({
@@ -72,8 +84,9 @@ export class LocalRateLimiter implements RateLimiter {
     if (!limiter) useFastYield(this.limiter);
   }
 
+  /** Requests past both gates and not yet answered. */
   get running(): number {
-    return this.runningJobs;
+    return this.inFlight;
   }
 
   async schedule<T>(fn: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
@@ -83,12 +96,12 @@ export class LocalRateLimiter implements RateLimiter {
     const job = this.limiter.schedule({ priority: options.priority ?? 5 }, async () => {
       // A job aborted while queued still gets dispatched by bottleneck; it returns at once.
       if (abandoned) return undefined as T;
-      this.runningJobs++;
+      await this.passServerGate(signal);
+      this.inFlight++;
       try {
-        await this.waitForPause(signal);
         return await fn();
       } finally {
-        this.runningJobs--;
+        this.inFlight--;
       }
     });
     if (!signal) return job;
@@ -113,28 +126,29 @@ export class LocalRateLimiter implements RateLimiter {
 
   observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number } {
     if (snapshot.remaining === undefined) return { exhausted: false, pausedForMs: 0 };
-    // The server is the source of truth both ways: its remaining budget, less what is already on the wire, is what
-    // may be sent now. Raising matters too: after a 429 storm the local reservoir is empty while the server is not.
-    const available = Math.min(this.burst, Math.max(0, snapshot.remaining - inFlight));
-    void this.setReservoir(available);
+    const available = Math.max(0, snapshot.remaining - inFlight);
+    this.serverAvailable = available;
     if (available > 0) return { exhausted: false, pausedForMs: 0 };
     const pausedForMs = snapshot.resetMs ?? TICK_MS * 4;
-    this.pause(pausedForMs);
+    this.pause(pausedForMs, snapshot.limit);
     return { exhausted: true, pausedForMs };
   }
 
-  pause(ms: number): void {
+  /** Holds every request for `ms`; `availableAfter` is the server budget once it ends, when known. */
+  pause(ms: number, availableAfter?: number): void {
     const until = Date.now() + ms;
     if (until > this.pausedUntil) this.pausedUntil = until;
-    void this.setReservoir(0);
+    this.serverAvailable = 0;
+    this.availableAfterPause = availableAfter;
+    this.refillAfterPause = true;
   }
 
   stats(): RateLimiterStats {
     const counts = this.limiter.counts();
     return {
       queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0),
-      running: this.runningJobs,
-      reservoir: this.reservoirSync,
+      running: this.inFlight,
+      serverAvailable: this.serverAvailable,
       pausedUntil: this.pausedUntil,
     };
   }
@@ -143,28 +157,35 @@ export class LocalRateLimiter implements RateLimiter {
     await this.limiter.disconnect(false);
   }
 
-  private reservoirSync: number | null = null;
-
   /**
-   * Serialised read-then-increment. Responses arrive concurrently, and two interleaved updates could drive the
-   * reservoir negative and stall every queued request. (Not `updateSettings({ reservoir })`: in bottleneck 2.19.5
-   * that stops the reservoir's refill timer for good.)
+   * Waits out a pause, then spends one unit of the server budget. Synchronous between the check and the spend,
+   * so concurrent jobs cannot both take the last unit.
    */
-  protected setReservoir(value: number): Promise<void> {
-    this.reservoirSync = value;
-    this.reservoirOp = this.reservoirOp.then(async () => {
-      const current = await this.limiter.currentReservoir();
-      if (current !== null && current !== value) await this.limiter.incrementReservoir(value - current);
-    });
-    return this.reservoirOp;
-  }
-
-  private reservoirOp: Promise<void> = Promise.resolve();
-
-  /** Held here (not in bottleneck) so a pause also stops jobs already dispatched but not yet sent. */
-  private async waitForPause(signal: AbortSignal | undefined): Promise<void> {
-    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-      await abortableSleep(wait, signal);
+  protected async passServerGate(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) {
+        await abortableSleep(wait, signal);
+        continue;
+      }
+      if (this.refillAfterPause) {
+        // The pause is over: the server has refilled to its allowance (or we do not know, and let responses say).
+        this.refillAfterPause = false;
+        this.serverAvailable = this.availableAfterPause;
+        this.availableAfterPause = undefined;
+      }
+      if (this.serverAvailable === undefined) return;
+      if (this.serverAvailable > 0) {
+        this.serverAvailable--;
+        return;
+      }
+      // Spent locally: the answers of the requests on the wire will say how much is left. With none on the wire
+      // (responses without budget headers), fall back to not knowing rather than waiting forever.
+      if (this.inFlight === 0) {
+        this.serverAvailable = undefined;
+        return;
+      }
+      await abortableSleep(TICK_MS / 5, signal);
     }
   }
 }

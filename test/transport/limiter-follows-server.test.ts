@@ -24,6 +24,22 @@ describe('LocalRateLimiter follows the server budget', () => {
     await limiter.disconnect();
   });
 
+  it('spends the server budget synchronously: never more requests than the server said were left', async () => {
+    const limiter = new LocalRateLimiter({ requestsPerMinute: 60_000, maxConcurrent: 10 });
+    limiter.observe({ remaining: 3, limit: 60, resetMs: 300 }, 0);
+    const started: number[] = [];
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 6 }, () => limiter.schedule(async () => {
+      started.push(Date.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+      // Each answer says what is left, as the platform does.
+      limiter.observe({ remaining: Math.max(0, 3 - started.length), limit: 60, resetMs: 300 }, limiter.running - 1);
+    })));
+    expect(started.filter((t) => t < 250)).toHaveLength(3);
+    expect(started.filter((t) => t >= 250)).toHaveLength(3);
+    await limiter.disconnect();
+  });
+
   it('keeps concurrent updates consistent (never stalls on a negative reservoir)', async () => {
     const limiter = new LocalRateLimiter({ requestsPerMinute: 60, maxConcurrent: 5, burst: 100 });
     for (let i = 0; i < 50; i++) {
