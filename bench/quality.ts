@@ -37,7 +37,8 @@ function chooseInterval() {
   const interval = `${new Date(org.data.start).toISOString()}/${cut.conversationStart}`;
   const expected = org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' }).map((e) => e.evaluationId);
   const conversations = org.truth.conversations({ interval, filters: { evaluationFilters: [{ type: 'and', predicates: [{ dimension: 'evaluationStatus', value: 'Finished' }] }] } });
-  const pages = Math.ceil(conversations.length / 100) + 1; // + the empty page that ends paging
+  // Paging stops at the first short page; a last page that is exactly full needs one empty page after it.
+  const pages = Math.ceil(conversations.length / 100) + (conversations.length % 100 === 0 ? 1 : 0);
   return { interval, expected, pages };
 }
 
