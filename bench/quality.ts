@@ -99,7 +99,7 @@ async function workload(name: string, interval: string, expected: string[], need
 
 async function flattenThroughput() {
   const org = createSimulatedOrg({ seed: 3 });
-  const evaluations = [];
+  const evaluations: ReturnType<typeof org.data.evaluations> = [];
   for (let i = 0; evaluations.length < 2000 && i < org.data.size; i++) evaluations.push(...org.data.evaluations(i));
   const measure = (opts: Parameters<typeof flattenScorecard>[1]) => {
     const n = 200_000;
