@@ -128,3 +128,59 @@ export type {
   ThumbnailFormat,
 } from './helpers/media-matrix';
 export { canonicalJson, canonicalHash, sha256Hex, canonicalEqual } from './helpers/canonical-json';
+export { ReportQueries, ReportExtraction, ReportJob } from './analytics/report-jobs';
+export type { ExtractOptions } from './analytics/report-jobs';
+export { JobTimeoutError, REPORT_JOB_STATES, pollDelayMs, isTerminalState } from './analytics/report-job';
+export type {
+  ReportJobState,
+  ReportJobStatus,
+  JobProgress,
+  WaitOptions,
+  ResultsOptions,
+  ReportResultsPage,
+  ResolvedPoll,
+} from './analytics/report-job';
+export type { ExtractSummary, ExtractProgress, ReconcileRecord, Projected } from './analytics/extract';
+export type { SplitRecord, ResubmitRecord } from './analytics/job-runner';
+export { DataAvailabilityError } from './analytics/availability';
+export { EXTRACT_CHECKPOINT_KIND } from './analytics/extract-checkpoint';
+export { projectConversation, CONVERSATION_ROW_COLUMNS } from './analytics/projection';
+export type { ConversationRow, ProjectionOptions } from './analytics/projection';
+export {
+  AsyncConversationQuery,
+  ExtractCheckpointState,
+  ReportQueriesOptions,
+  ReportPollOptions,
+  AVAILABILITY_POLICIES,
+  DEFAULT_POLL,
+} from './analytics/schemas';
+export type { AvailabilityPolicy } from './analytics/schemas';
+export { InteractionSearch } from './search/interaction-search';
+export type { SearchPlan } from './search/interaction-search';
+export {
+  verifyBatchSignature,
+  signBatch,
+  deliverBatchCallback,
+  resolveBatchCallbackOptions,
+  BatchCallbackError,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  DELIVERY_HEADER,
+  ATTEMPT_HEADER,
+  DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
+} from './search/batch-callback';
+export type { VerifyBatchSignatureOptions, DeliveryResult, DeliveryRetry } from './search/batch-callback';
+export { DEFAULT_MAX_SYNC_RANGE_DAYS } from './search/schemas';
+export type {
+  SearchQueryOptions,
+  SearchCountOptions,
+  SearchReadyOptions,
+  SearchReadyResult,
+  SearchJobOptions,
+  SearchNotification,
+  SearchBatch,
+  SearchComplete,
+  BatchCallbackOptions,
+  LargeRangePolicy,
+  SearchConversation,
+} from './search/schemas';

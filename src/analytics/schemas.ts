@@ -293,6 +293,7 @@ export const ExtractOptionsSchema = z.strictObject({
       'checkpoint must implement load(), save(state) and clear()',
     )
     .optional(),
+  beforeCheckpoint: fn<() => Promise<void>>('beforeCheckpoint').optional(),
   /** Cancel the jobs still running when the extract stops early. Default: true without a checkpoint, false with one. */
   cancelOnExit: z.boolean().optional(),
   pageSize: z.number().int().positive().optional(),
@@ -352,3 +353,24 @@ export type ExtractCheckpointState = z.infer<typeof ExtractCheckpointState>;
 export type WindowState = z.infer<typeof WindowStateSchema>;
 export type UnitState = z.infer<typeof UnitStateSchema>;
 export type ActiveJobState = z.infer<typeof ActiveJobSchema>;
+
+/**
+ * `GET .../jobs/{jobId}/results` on the extract hot path. Same checks as `AsyncQueryResults` (each conversation
+ * has its `conversationId`), but the conversations are checked in place rather than copied: zod builds a new object
+ * per parsed object, which for 1,000-conversation pages doubled the garbage the extract makes.
+ */
+export const AsyncQueryResultsPage = z.looseObject({
+  conversations: z
+    .array(z.unknown())
+    .superRefine((items, ctx) => {
+      for (let i = 0; i < items.length; i++) {
+        const c = items[i] as { conversationId?: unknown } | null;
+        if (typeof c !== 'object' || c === null || typeof c.conversationId !== 'string') {
+          ctx.addIssue({ code: 'custom', path: [i, 'conversationId'], message: 'expected every conversation to have a string conversationId' });
+        }
+      }
+    })
+    .optional(),
+  cursor: str.optional(),
+  dataAvailabilityDate: str.optional(),
+});

@@ -1,0 +1,386 @@
+/**
+ * `ReportQueries.extract()`: a long interval -> half-open windows -> one job per window (at most `concurrency` at
+ * once) -> deduped conversations -> flat rows, yielded as pages arrive. Memory is bounded by the windows in flight
+ * (one page being consumed and one prefetched per window), never by the number of rows.
+ *
+ * Dedupe. A job returns the conversations *with activity* in its interval, so one that crosses a boundary comes
+ * back from both sides. A conversation lying entirely inside its job's interval cannot come back from another
+ * (the job intervals of an extract never overlap), so only the others, the "spanners", are remembered by id with
+ * their end; an id is forgotten once no unfinished window starts before its end. That is exact, and costs memory in
+ * proportion to the conversations crossing open boundaries instead of every id ever emitted.
+ */
+import type { GenesysClient } from '../client';
+import { GcError } from '../errors';
+import { formatInterval, splitIntervalWindows, type IntervalWindow } from '../helpers/intervals';
+import type { Checkpoint } from '../sinks/checkpoint';
+import { readCheckpoint, refuseOtherExtract } from './extract-checkpoint';
+import { planExtract, runTail, type ExtractPlan, type TailPage } from './availability';
+import { detailsQueryCount } from './details-query';
+import { endMsOf, runWindow, startMsOf, type ResubmitRecord, type RunnerHooks, type RunnerPage, type SplitRecord } from './job-runner';
+import { DriftTracker } from './projection';
+import { ReportJob, type JobProgress, type ReportRuntime } from './report-job';
+import type { AnalyticsConversation, AvailabilityPolicy, ConversationQueryFilters, ExtractCheckpointState, WindowState } from './schemas';
+
+export type ExtractProgress = {
+  operation: 'analytics.extract';
+  windowsTotal: number;
+  windowsDone: number;
+  /** Rows yielded by this process. */
+  rows: number;
+  duplicates: number;
+  jobsRunning: number;
+};
+
+export interface ReconcileRecord {
+  interval: string;
+  /** Rows the jobs returned whose conversationStart lies in the window (what the sync query counts). */
+  jobCount: number;
+  /** `totalHits` of the sync details query for the window. */
+  syncCount: number;
+  /** |jobCount - syncCount| / max(syncCount, 1). */
+  delta: number;
+  ok: boolean;
+}
+
+export interface ExtractSummary {
+  /** The interval asked for. */
+  requested: string;
+  /** The range whose rows are complete: the whole interval, or up to the availability date under `clip`; null if none. */
+  complete: string | null;
+  availability: AvailabilityPolicy;
+  dataAvailabilityDate: string | undefined;
+  /** Left out by `clip`. */
+  clipped: string | undefined;
+  /** Read through the sync details query by `fill`. */
+  filled: string | undefined;
+  windowsTotal: number;
+  windowsDone: number;
+  jobsSubmitted: number;
+  /** Intervals re-run as halves, and why (FAILED, or cancelled after maxWait). */
+  splits: SplitRecord[];
+  /** Jobs resubmitted after EXPIRED (or gone). */
+  resubmits: ResubmitRecord[];
+  /** Rows yielded by this process. */
+  rows: number;
+  /** Conversations skipped because another window (or an earlier job of a resubmitted one) had yielded them. */
+  duplicates: number;
+  reconcile: ReconcileRecord[];
+  /** Columns reported by a `schema-drift` warning. */
+  driftFields: string[];
+  /** Resumed from a checkpoint, with the rows and duplicates counted before. */
+  resumedFrom: { rows: number; duplicates: number } | undefined;
+  /** True once every window (and tail) is done. */
+  finished: boolean;
+}
+
+/** Resolved, validated options (see ExtractOptions in report-jobs.ts for the documented, public form). */
+export interface ExtractConfig<R> {
+  startMs: number;
+  endMs: number;
+  chunkMs: number;
+  concurrency: number;
+  filters: ConversationQueryFilters;
+  project: (c: AnalyticsConversation) => R;
+  policy: AvailabilityPolicy;
+  fillLookbackMs: number;
+  reconcileThreshold: number | undefined;
+  checkpoint: Checkpoint<ExtractCheckpointState> | undefined;
+  beforeCheckpoint: (() => Promise<void>) | undefined;
+  cancelOnExit: boolean;
+  pageSize: number;
+  maxWaitMs: number;
+  poll: ReportRuntime['poll'];
+  signal: AbortSignal | undefined;
+  onProgress: ((p: ExtractProgress | JobProgress) => void) | undefined;
+  /** Canonical identity of this extract, stored in the checkpoint. */
+  key: string;
+}
+
+export interface ExtractDeps {
+  client: GenesysClient;
+  runtime: ReportRuntime;
+  submit(interval: string, filters: ConversationQueryFilters, signal: AbortSignal | undefined): Promise<ReportJob>;
+  attach(id: string, interval: string, submittedAt: number): ReportJob;
+}
+
+/** A projected row as yielded: fields the projection left `undefined` arrive as `null` (schema drift). */
+export type Projected<R> = R extends object ? { [K in keyof R]: undefined extends R[K] ? Exclude<R[K], undefined> | null : R[K] } : R;
+
+type MergeEvent<T> = { index: number; value: T } | { index: number; done: true };
+
+/**
+ * Interleaves up to `concurrency` page sources, pages in arrival order, each source's pages in its own order.
+ * Each source holds one page at a time (in flight, ready, or being consumed), so memory is `concurrency` pages.
+ */
+async function* mergeBounded<T>(indices: number[], open: (index: number) => AsyncIterator<T>, concurrency: number, stop: () => void): AsyncGenerator<MergeEvent<T>> {
+  type Settled = { index: number; result: IteratorResult<T> } | { index: number; error: unknown };
+  const queue = [...indices];
+  const active = new Map<number, { it: AsyncIterator<T>; next: Promise<Settled> }>();
+  const arm = (index: number, it: AsyncIterator<T>) => {
+    const next = it.next().then(
+      (result): Settled => ({ index, result }),
+      (error: unknown): Settled => ({ index, error }),
+    );
+    active.set(index, { it, next });
+  };
+  try {
+    for (;;) {
+      while (active.size < concurrency && queue.length > 0) {
+        const index = queue.shift() as number;
+        arm(index, open(index));
+      }
+      if (active.size === 0) return;
+      const settled = await Promise.race([...active.values()].map((a) => a.next));
+      if ('error' in settled) throw settled.error;
+      const source = active.get(settled.index);
+      if (!source) continue;
+      if (settled.result.done) {
+        active.delete(settled.index);
+        yield { index: settled.index, done: true };
+        continue;
+      }
+      yield { index: settled.index, value: settled.result.value };
+      // The consumer is done with this page: only now fetch the source's next one. Prefetching it earlier kept a
+      // second 1,000-conversation page per window alive long enough to be promoted to V8's old space, which made
+      // the heap grow with the run (350 MB RSS at 1M rows instead of ~230 MB; bench/report-jobs.ts). The other
+      // sources' fetches still overlap with the consumer's work.
+      arm(settled.index, source.it);
+    }
+  } finally {
+    if (active.size > 0) {
+      stop();
+      for (const { it, next } of active.values()) void next.then(() => it.return?.()).catch(() => undefined);
+    }
+  }
+}
+
+/** Windows done as inclusive index ranges (usually one range, since windows are started in order). */
+function addDone(ranges: Array<[number, number]>, index: number): Array<[number, number]> {
+  const all = [...ranges, [index, index] as [number, number]].sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number]> = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
+function isDone(ranges: Array<[number, number]>, index: number): boolean {
+  return ranges.some(([a, b]) => index >= a && index <= b);
+}
+
+type SourcePage = { kind: 'window'; page: RunnerPage } | { kind: 'tail'; page: TailPage };
+
+/** The body of ReportExtraction's iterator. `summary` is updated as it goes. */
+export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, summary: ExtractSummary): AsyncGenerator<Projected<R>> {
+  const { client } = deps;
+  const stopAll = new AbortController();
+  const signal = cfg.signal ? AbortSignal.any([cfg.signal, stopAll.signal]) : stopAll.signal;
+
+  const saved = cfg.checkpoint ? await readCheckpoint(cfg.checkpoint) : undefined;
+  if (saved && saved.key !== cfg.key) throw refuseOtherExtract(saved.key, cfg.key);
+  const plan: ExtractPlan =
+    saved?.plan ??
+    (await planExtract({
+      client,
+      runtime: deps.runtime,
+      startMs: cfg.startMs,
+      endMs: cfg.endMs,
+      policy: cfg.policy,
+      fillLookbackMs: cfg.fillLookbackMs,
+      maxWaitMs: cfg.maxWaitMs,
+      poll: cfg.poll,
+      signal: cfg.signal,
+    }));
+  const windows: IntervalWindow[] = plan.jobEndMs > plan.startMs ? splitIntervalWindows({ start: plan.startMs, end: plan.jobEndMs }, cfg.chunkMs) : [];
+  const tailIndex = plan.tail ? windows.length : -1;
+  const state: ExtractCheckpointState = saved ?? {
+    v: 1,
+    key: cfg.key,
+    plan,
+    windowsTotal: windows.length,
+    done: [],
+    active: {},
+    ...(plan.tail ? { tail: { nextPage: 1, done: false } } : {}),
+    spanners: [],
+    rows: 0,
+    duplicates: 0,
+  };
+  Object.assign(summary, {
+    complete: plan.tail || plan.jobEndMs === plan.endMs ? formatInterval(plan.startMs, plan.endMs) : plan.jobEndMs > plan.startMs ? formatInterval(plan.startMs, plan.jobEndMs) : null,
+    dataAvailabilityDate: plan.dataAvailabilityDate,
+    clipped: !plan.tail && plan.jobEndMs < plan.endMs ? formatInterval(plan.jobEndMs, plan.endMs) : undefined,
+    filled: plan.tail ? formatInterval(plan.tail.fromMs, plan.tail.toMs) : undefined,
+    windowsTotal: windows.length,
+    windowsDone: windows.filter((_, i) => isDone(state.done, i)).length,
+    resumedFrom: saved ? { rows: saved.rows, duplicates: saved.duplicates } : undefined,
+  } satisfies Partial<ExtractSummary>);
+
+  const spanners = new Map<string, number | null>(state.spanners);
+  const liveJobs = new Set<string>();
+  const drift = new DriftTracker(client, { operation: 'analytics.extract' });
+  const progress = (p: ExtractProgress | JobProgress) => cfg.onProgress?.(p);
+
+  const hooks: RunnerHooks = {
+    submit: async (interval, s) => {
+      const job = await deps.submit(interval, cfg.filters, s);
+      summary.jobsSubmitted++;
+      return job;
+    },
+    attach: (job) => deps.attach(job.id, formatInterval(job.s, job.e), job.submittedAt),
+    onJobStarted: (id) => liveJobs.add(id),
+    onJobEnded: (id) => liveJobs.delete(id),
+    onSplit: (record) => {
+      summary.splits.push(record);
+      client.emit('warning', {
+        code: 'job-split',
+        message: `job ${record.jobId} for ${record.interval} ${record.reason === 'FAILED' ? 'FAILED' : `was cancelled after maxWaitMs (${cfg.maxWaitMs} ms)`}; re-running it as ${record.halves.join(' and ')}`,
+        details: { ...record },
+      });
+    },
+    onResubmit: (record) => {
+      summary.resubmits.push(record);
+      client.emit('warning', {
+        code: 'job-resubmitted',
+        message: `job ${record.jobId} for ${record.interval} ${record.reason === 'EXPIRED' ? 'expired' : 'is gone'}; resubmitting it (the ${record.rowsBefore} row(s) already emitted are skipped)`,
+        details: { ...record },
+      });
+    },
+    onProgress: progress,
+    onSkipped: (count) => {
+      summary.duplicates += count;
+      state.duplicates += count;
+    },
+  };
+
+  const open = (index: number): AsyncIterator<SourcePage> => {
+    if (index === tailIndex && plan.tail && state.tail) {
+      const tail = plan.tail;
+      const from = state.tail;
+      return (async function* () {
+        for await (const page of runTail(client, tail, cfg.filters, from, signal)) yield { kind: 'tail' as const, page };
+      })();
+    }
+    const w = windows[index] as IntervalWindow;
+    const initial: WindowState = state.active[index] ?? { pending: [{ s: w.startMs, e: w.endMs, d: 0 }], owned: 0 };
+    const ctx = { client, runtime: deps.runtime, hooks, pageSize: cfg.pageSize, maxWaitMs: cfg.maxWaitMs, poll: cfg.poll, signal };
+    return (async function* () {
+      for await (const page of runWindow(ctx, initial)) yield { kind: 'window' as const, page };
+    })();
+  };
+
+  /** An id can recur only in a window that starts before the conversation's end; no unfinished one does: forget it. */
+  const prune = () => {
+    let minStart = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < windows.length; i++) {
+      if (!isDone(state.done, i)) {
+        minStart = (windows[i] as IntervalWindow).startMs;
+        break;
+      }
+    }
+    if (plan.tail && state.tail && !state.tail.done) minStart = Math.min(minStart, plan.tail.queryStartMs);
+    for (const [id, end] of spanners) if (end !== null && end <= minStart) spanners.delete(id);
+  };
+
+  const save = async () => {
+    if (!cfg.checkpoint) return;
+    await cfg.beforeCheckpoint?.();
+    state.spanners = [...spanners];
+    await cfg.checkpoint.save(state);
+  };
+
+  const emitProgress = () => {
+    const p: ExtractProgress = {
+      operation: 'analytics.extract',
+      windowsTotal: windows.length,
+      windowsDone: summary.windowsDone,
+      rows: summary.rows,
+      duplicates: summary.duplicates,
+      jobsRunning: liveJobs.size,
+    };
+    client.emit('progress', p);
+    progress(p);
+  };
+
+  const todo: number[] = [];
+  for (let i = 0; i < windows.length; i++) if (!isDone(state.done, i)) todo.push(i);
+  if (plan.tail && state.tail && !state.tail.done) todo.push(tailIndex);
+
+  let finished = false;
+  try {
+    for await (const event of mergeBounded(todo, open, cfg.concurrency, () => stopAll.abort(new GcError('extract stopped')))) {
+      if ('done' in event) {
+        if (event.index === tailIndex && state.tail) {
+          state.tail = { ...state.tail, done: true };
+        } else {
+          const owned = state.active[event.index]?.owned ?? 0;
+          state.done = addDone(state.done, event.index);
+          delete state.active[event.index];
+          summary.windowsDone++;
+          if (cfg.reconcileThreshold !== undefined) await reconcile(deps, cfg, summary, windows[event.index] as IntervalWindow, owned, signal);
+        }
+        prune();
+        await save();
+        emitProgress();
+        continue;
+      }
+      const { page } = event.value;
+      for (const c of page.rows) {
+        if (isSpanner(c, page.unit)) {
+          if (spanners.has(c.conversationId)) {
+            summary.duplicates++;
+            state.duplicates++;
+            continue;
+          }
+          const end = endMsOf(c);
+          spanners.set(c.conversationId, Number.isNaN(end) ? null : end);
+        }
+        const row = drift.normalize(cfg.project(c), c.conversationId) as Projected<R>;
+        summary.rows++;
+        state.rows++;
+        yield row;
+      }
+      // Every row of the page has been handed over and the consumer asked for more: the page counts as done.
+      if (event.value.kind === 'tail') state.tail = event.value.page.tail;
+      else state.active[event.index] = event.value.page.state;
+      summary.driftFields = [...drift.missing];
+      await save();
+      emitProgress();
+    }
+    finished = true;
+    summary.finished = true;
+    if (cfg.checkpoint) await cfg.checkpoint.clear();
+  } finally {
+    summary.driftFields = [...drift.missing];
+    if (!finished) {
+      stopAll.abort(new GcError('extract stopped'));
+      if (cfg.cancelOnExit && liveJobs.size > 0) {
+        // Best effort and without the caller's (possibly aborted) signal: leaving jobs running wastes the org's capacity.
+        await Promise.allSettled([...liveJobs].map((id) => deps.attach(id, '', 0).cancel()));
+      }
+    }
+  }
+}
+
+function isSpanner(c: AnalyticsConversation, unit: { s: number; e: number }): boolean {
+  const start = startMsOf(c);
+  const end = endMsOf(c);
+  // NaN compares false, so a conversation with an unknown start or end counts as a spanner: it is remembered.
+  return !(start >= unit.s && end <= unit.e);
+}
+
+async function reconcile<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, summary: ExtractSummary, w: IntervalWindow, jobCount: number, signal: AbortSignal): Promise<void> {
+  const syncCount = await detailsQueryCount(deps.client, { ...cfg.filters, interval: w.interval }, signal);
+  const delta = Math.abs(jobCount - syncCount) / Math.max(syncCount, 1);
+  const threshold = cfg.reconcileThreshold ?? 0.05;
+  const record: ReconcileRecord = { interval: w.interval, jobCount, syncCount, delta, ok: delta <= threshold };
+  summary.reconcile.push(record);
+  if (!record.ok) {
+    deps.client.emit('warning', {
+      code: 'reconcile-delta',
+      message: `window ${w.interval}: the jobs returned ${jobCount} conversation(s) starting in it, the sync query counts ${syncCount} (${(delta * 100).toFixed(1)}% apart, more than ${(threshold * 100).toFixed(1)}%). Re-run the window narrower or check the filters.`,
+      details: { ...record, threshold },
+    });
+  }
+}

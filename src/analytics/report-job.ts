@@ -1,0 +1,369 @@
+/**
+ * One async conversation-details job (genesys-api.md section d): its status, the seed-003 polling state machine,
+ * its results by opaque cursor, and cancellation. Recovery that needs a new job (split, resubmit) lives in
+ * job-runner.ts; this file only talks to one job id.
+ */
+import type { GenesysClient } from '../client';
+import {
+  AbortError,
+  BadRequestError,
+  GcError,
+  JobFailedError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from '../errors';
+import { paginateByCursor } from '../transport/paginate';
+import { abortableSleep } from '../transport/sleep';
+import {
+  AsyncQueryResultsPage,
+  AsyncQueryStatus,
+  DEFAULT_POLL,
+  JOB_STATES,
+  type AnalyticsConversation,
+  type AsyncConversationQuery,
+  type JobState,
+} from './schemas';
+
+export const JOBS_PATH = '/api/v2/analytics/conversations/details/jobs';
+
+/** The platform's job states, exactly as it spells them (no RUNNING, no COMPLETED; CANCELLED with two Ls). */
+export type ReportJobState = JobState;
+export const REPORT_JOB_STATES: readonly ReportJobState[] = JOB_STATES;
+const TERMINAL = new Set<string>(['FULFILLED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+
+export function isTerminalState(state: string): boolean {
+  return TERMINAL.has(state);
+}
+
+/** `GET .../jobs/{id}`. `state` is one of REPORT_JOB_STATES, or a newer state kept as a string. */
+export interface ReportJobStatus {
+  state: ReportJobState | (string & {});
+  errorMessage?: string | undefined;
+  expirationDate?: string | undefined;
+  submissionDate?: string | undefined;
+  completionDate?: string | undefined;
+}
+
+export interface ResolvedPoll {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  jitterMs: number;
+}
+
+/** Options shared by every job of one ReportQueries (resolved defaults). */
+export interface ReportRuntime {
+  poll: ResolvedPoll;
+  maxWaitMs: number;
+  pageSize: number;
+  maxSplitDepth: number;
+  maxResubmits: number;
+  resultRetries: number;
+  resultRetryDelayMs: number;
+  random: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+}
+
+export const DEFAULT_RUNTIME: ReportRuntime = {
+  poll: { ...DEFAULT_POLL },
+  maxWaitMs: 86_400_000,
+  pageSize: 1000,
+  maxSplitDepth: 3,
+  maxResubmits: 2,
+  resultRetries: 3,
+  resultRetryDelayMs: 2_000,
+  random: Math.random,
+  sleep: abortableSleep,
+  now: () => Date.now(),
+};
+
+/**
+ * Wait before poll `n` (0-based): `min(initialDelayMs * factor^n, maxDelayMs)` plus `random() * jitterMs`,
+ * floored to whole ms. With the defaults: 10 s, 20 s, 40 s, 80 s, 120 s, 120 s, ... each plus [0, 5 s).
+ */
+export function pollDelayMs(n: number, poll: ResolvedPoll, random: () => number = Math.random): number {
+  const base = Math.min(poll.maxDelayMs, poll.initialDelayMs * poll.factor ** n);
+  return Math.floor(base + random() * poll.jitterMs);
+}
+
+/** Sleeps through the runtime, turning the caller's abort into the SDK's AbortError. */
+export async function runtimeSleep(runtime: ReportRuntime, ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+  if (signal?.aborted) throw new AbortError(`${what} was aborted by the caller's signal`, { cause: signal.reason });
+  try {
+    await runtime.sleep(ms, signal);
+  } catch (err) {
+    if (signal?.aborted) throw new AbortError(`${what} was aborted by the caller's signal`, { cause: signal.reason });
+    throw err;
+  }
+}
+
+export type JobProgress = {
+  operation: 'analytics.job';
+  jobId: string;
+  interval: string | undefined;
+  state: string;
+  /** Status requests made by this wait. */
+  polls: number;
+  /** Since submission, by the runtime clock. */
+  elapsedMs: number;
+  /** The wait before the next poll, when there is one. */
+  nextPollMs?: number;
+};
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: JobProgress) => void;
+  /** Overrides ReportQueries' maxWaitMs for this wait (counted from submission). */
+  maxWaitMs?: number;
+  /** Overrides parts of the polling schedule for this wait. */
+  poll?: Partial<ResolvedPoll>;
+  /** Poll once before the first wait (a job reattached from a checkpoint may be finished already). Default false. */
+  immediate?: boolean;
+}
+
+export interface ResultsOptions {
+  /** Default: ReportQueries' pageSize (1000). */
+  pageSize?: number;
+  /** Resume from this cursor (a `nextCursor` or `resumeCursor` saved earlier); absent = the first page. */
+  cursor?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** One results page, with the cursors that fetched it and that fetch the next one. */
+export interface ReportResultsPage {
+  items: AnalyticsConversation[];
+  /** The cursor that fetched this page (undefined for the first). */
+  cursor: string | undefined;
+  /** The cursor of the next page; undefined on the last page. */
+  nextCursor: string | undefined;
+  /** Data before this time is in the datalake (as of the job's submission). */
+  dataAvailabilityDate: string | undefined;
+}
+
+/** The job ran past `maxWaitMs`: it was cancelled (DELETE) before this was thrown. */
+export class JobTimeoutError extends TimeoutError {
+  override readonly name: string = 'JobTimeoutError';
+  readonly jobId: string;
+  readonly interval: string | undefined;
+  constructor(jobId: string, interval: string | undefined, maxWaitMs: number, state: string) {
+    super(
+      `Analytics job ${jobId}${interval ? ` for ${interval}` : ''} was still ${state} after maxWaitMs (${maxWaitMs} ms); it was cancelled`,
+      { kind: 'deadline', timeoutMs: maxWaitMs, method: 'GET', path: `${JOBS_PATH}/{jobId}` },
+    );
+    this.jobId = jobId;
+    this.interval = interval;
+  }
+}
+
+/** Errors a results re-fetch from the same cursor may cure: the transport gave up, the platform may not have. */
+export function isTransient(err: unknown): boolean {
+  return (
+    err instanceof ServerError ||
+    err instanceof RateLimitError ||
+    err instanceof NetworkError ||
+    (err instanceof TimeoutError && !(err instanceof JobTimeoutError))
+  );
+}
+
+export interface ReportJobInit {
+  id: string;
+  query?: AsyncConversationQuery | undefined;
+  interval?: string | undefined;
+  /** Epoch ms by the runtime clock; maxWait counts from here. Default: now. */
+  submittedAt?: number | undefined;
+}
+
+/**
+ * A submitted job. `wait()` polls until FULFILLED, `results()` streams its conversations (resumable from a cursor),
+ * `cancel()` deletes it. Get one from `ReportQueries.submit(query)` or reattach with `ReportQueries.job(id)`.
+ */
+export class ReportJob {
+  readonly id: string;
+  readonly interval: string | undefined;
+  readonly query: AsyncConversationQuery | undefined;
+  readonly submittedAt: number;
+  /** The state seen by the last status request (undefined before the first). */
+  state: ReportJobState | (string & {}) | undefined;
+  /** The last status seen. */
+  lastStatus: ReportJobStatus | undefined;
+  /**
+   * Where `results()` would resume: the cursor of the first page not yet completely consumed (undefined = from the
+   * start, `null` = everything was read).
+   */
+  resumeCursor: string | undefined | null;
+  readonly #client: GenesysClient;
+  readonly #runtime: ReportRuntime;
+
+  constructor(client: GenesysClient, runtime: ReportRuntime, init: ReportJobInit) {
+    this.#client = client;
+    this.#runtime = runtime;
+    this.id = init.id;
+    this.query = init.query;
+    this.interval = init.interval ?? init.query?.interval;
+    this.submittedAt = init.submittedAt ?? runtime.now();
+  }
+
+  private get path(): string {
+    return `${JOBS_PATH}/${encodeURIComponent(this.id)}`;
+  }
+
+  /** One status request. */
+  async status(signal?: AbortSignal): Promise<ReportJobStatus> {
+    const status = await this.#client.request({ path: this.path, schema: AsyncQueryStatus, ...(signal ? { signal } : {}) });
+    this.state = status.state;
+    this.lastStatus = status;
+    return status;
+  }
+
+  /**
+   * Polls (seed 003: first after 10 s, doubling to 120 s, plus 0-5 s jitter) until a terminal state. Resolves on
+   * FULFILLED; FAILED, CANCELLED and EXPIRED reject with JobFailedError. Past `maxWaitMs` from submission the job is
+   * cancelled and a JobTimeoutError (a TimeoutError, kind `deadline`) is thrown.
+   */
+  async wait(options: WaitOptions = {}): Promise<ReportJobStatus> {
+    const rt = this.#runtime;
+    const poll = { ...rt.poll };
+    for (const [k, v] of Object.entries(options.poll ?? {})) if (v !== undefined) poll[k as keyof ResolvedPoll] = v;
+    const maxWaitMs = options.maxWaitMs ?? rt.maxWaitMs;
+    const deadline = this.submittedAt + maxWaitMs;
+    const { signal } = options;
+    let polls = 0;
+    const check = async (nextPollMs: number | undefined): Promise<ReportJobStatus | undefined> => {
+      const status = await this.status(signal);
+      polls++;
+      const progress: JobProgress = {
+        operation: 'analytics.job',
+        jobId: this.id,
+        interval: this.interval,
+        state: status.state,
+        polls,
+        elapsedMs: rt.now() - this.submittedAt,
+        ...(nextPollMs !== undefined && !isTerminalState(status.state) ? { nextPollMs } : {}),
+      };
+      this.#client.emit('progress', progress);
+      options.onProgress?.(progress);
+      if (status.state === 'FULFILLED') return status;
+      if (isTerminalState(status.state)) {
+        throw new JobFailedError({
+          jobId: this.id,
+          state: status.state,
+          ...(this.interval ? { interval: this.interval } : {}),
+          ...(status.errorMessage ? { errorMessage: status.errorMessage } : {}),
+        });
+      }
+      return undefined;
+    };
+    // Each delay is drawn once, so the `nextPollMs` a progress event announces is the wait that follows.
+    let delay = pollDelayMs(0, poll, rt.random);
+    if (options.immediate) {
+      const done = await check(delay);
+      if (done) return done;
+    }
+    for (let n = 1; ; n++) {
+      const left = deadline - rt.now();
+      if (left <= 0) break;
+      await runtimeSleep(rt, Math.min(delay, left), signal, `Waiting for analytics job ${this.id}`);
+      const next = pollDelayMs(n, poll, rt.random);
+      const done = await check(next);
+      if (done) return done;
+      delay = next;
+    }
+    const state = this.state ?? 'QUEUED';
+    await this.cancel().catch(() => undefined);
+    throw new JobTimeoutError(this.id, this.interval, maxWaitMs, state);
+  }
+
+  /** DELETE: cancels a queued or running job (and frees a finished one). A job already gone is not an error. */
+  async cancel(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.#client.request({ method: 'DELETE', path: this.path, ...(signal ? { signal } : {}) });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    this.state = 'CANCELLED';
+  }
+
+  /**
+   * Results pages, following `cursor` until it is absent. A page that fails even after the transport's retries
+   * (429/5xx/network) is fetched again from the same cursor, up to `resultRetries` times: never from the start.
+   * If the job expired meanwhile, a JobFailedError with state EXPIRED is thrown (ReportQueries resubmits).
+   */
+  async *pages(options: ResultsOptions = {}): AsyncGenerator<ReportResultsPage> {
+    const pageSize = options.pageSize ?? this.#runtime.pageSize;
+    let dataAvailabilityDate: string | undefined;
+    const pages = paginateByCursor<AnalyticsConversation>(
+      async (cursor) => {
+        const res = await this.fetchPage(cursor, pageSize, options.signal);
+        dataAvailabilityDate = res.dataAvailabilityDate;
+        return { items: res.conversations as AnalyticsConversation[] | undefined, cursor: res.cursor };
+      },
+      {
+        ...(options.cursor ? { startCursor: options.cursor } : {}),
+        maxPages: Number.MAX_SAFE_INTEGER,
+        onGuard: (g) =>
+          this.#client.emit('warning', {
+            code: g.reason,
+            message: `job ${this.id} results stopped at page ${g.page}: the platform returned a cursor it had returned before`,
+            details: { jobId: this.id, page: g.page },
+          }),
+      },
+    );
+    for await (const page of pages) {
+      yield { items: page.items, cursor: page.cursor, nextCursor: page.nextCursor, dataAvailabilityDate };
+    }
+  }
+
+  /** The job's conversations one by one; `resumeCursor` tells where a later `results({ cursor })` would pick up. */
+  async *results(options: ResultsOptions = {}): AsyncGenerator<AnalyticsConversation> {
+    this.resumeCursor = options.cursor;
+    for await (const page of this.pages(options)) {
+      this.resumeCursor = page.cursor;
+      yield* page.items;
+      this.resumeCursor = page.nextCursor ?? null;
+    }
+  }
+
+  private async fetchPage(cursor: string | undefined, pageSize: number, signal: AbortSignal | undefined) {
+    const rt = this.#runtime;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#client.request({
+          path: `${this.path}/results`,
+          query: { pageSize, ...(cursor ? { cursor } : {}) },
+          schema: AsyncQueryResultsPage,
+          ...(signal ? { signal } : {}),
+        });
+      } catch (err) {
+        if (err instanceof BadRequestError || err instanceof NotFoundError) throw await this.explainRefusal(err, signal);
+        if (!isTransient(err) || attempt >= rt.resultRetries) throw err;
+        const delay = Math.floor(rt.resultRetryDelayMs * 2 ** attempt * (0.5 + rt.random() / 2));
+        this.#client.emit('warning', {
+          code: 'results-retry',
+          message: `job ${this.id}: a results page failed after the transport's retries (${(err as Error).message}); fetching it again from the same cursor in ${delay} ms`,
+          details: { jobId: this.id, attempt: attempt + 1, delayMs: delay, firstPage: cursor === undefined },
+        });
+        await runtimeSleep(rt, delay, signal, `Reading results of analytics job ${this.id}`);
+      }
+    }
+  }
+
+  /** A 400/404 on results usually means the job is no longer FULFILLED: say which state it is in. */
+  private async explainRefusal(err: BadRequestError | NotFoundError, signal: AbortSignal | undefined): Promise<GcError> {
+    let state: string;
+    try {
+      state = (await this.status(signal)).state;
+    } catch (statusErr) {
+      if (statusErr instanceof NotFoundError) state = 'EXPIRED';
+      else return err;
+    }
+    if (state === 'FULFILLED') return err;
+    return new JobFailedError(
+      { jobId: this.id, state, ...(this.interval ? { interval: this.interval } : {}), errorMessage: err.message },
+      `Results of analytics job ${this.id} are no longer available: the job is ${state}`,
+    );
+  }
+}

@@ -1,0 +1,508 @@
+/**
+ * InteractionSearch (seed 004). The platform has no interaction-search endpoint (genesys-api.md f): a search is the
+ * synchronous details query, paged by `pageNumber`, with the seed's filter tree compiled to real predicates and what
+ * the platform cannot express applied to the returned conversations. docs/search.md is the guide.
+ *
+ * ```ts
+ * const search = new InteractionSearch(client);
+ * await search.ready();
+ * for await (const conv of search.query({ filter, interval })) handle(conv);
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsQuery } from '../analytics/details-query';
+import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
+import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
+import { SDK_VERSION, type GenesysClient } from '../client';
+import { AbortError, formatPath, ServerError, TimeoutError, ValidationError, type ValidationIssue } from '../errors';
+import type { FilterNode } from '../helpers/filter-builder';
+import { compileFilter, type CompiledFilter, type ResidualFilter } from '../helpers/filter-compile';
+import { applyResidual } from '../helpers/filter-evaluate';
+import { formatInterval, parseInterval, splitIntervalWindows, type IntervalInput } from '../helpers/intervals';
+import { abortableSleep } from '../transport/sleep';
+import { BatchCallbackError, batchCallbackIssues, deliverBatchCallback } from './batch-callback';
+import {
+  BatchCallbackSchema,
+  isFilterBuilder,
+  SearchCountSchema,
+  SearchQuerySchema,
+  SearchReadySchema,
+  type ResolvedBatchCallbackOptions,
+  type SearchBatch,
+  type SearchConversation,
+  type SearchCountOptions,
+  type SearchNotification,
+  type SearchQueryOptions,
+  type SearchJobOptions,
+  type SearchReadyOptions,
+  type SearchReadyResult,
+} from './schemas';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** What a search will send, worked out without sending anything (`explain()`). */
+export interface SearchPlan {
+  /** The whole interval, canonical UTC `start/end`. */
+  interval: string;
+  /** `sync`: details queries, one per window; `job`: analytics jobs through ReportQueries (`largeRange: 'job'`). */
+  source: 'sync' | 'job';
+  /** Sync: one query per window, in the order they are read (reversed for `order: 'desc'`). Job: the interval. */
+  windows: string[];
+  /** The details-query body without `interval` and `paging`. */
+  query: ConversationQueryFilters;
+  /** What runs client-side on the returned conversations; undefined when the platform expresses the whole filter. */
+  residual: ResidualFilter | undefined;
+  /** The compiler's notes: every client-side decision and why. */
+  notes: string[];
+}
+
+interface QueryPlan extends SearchPlan {
+  job: SearchJobOptions | undefined;
+  pageSize: number;
+  limit: number | undefined;
+  signal: AbortSignal | undefined;
+  notify: ((n: SearchNotification) => unknown) | undefined;
+  callback: ResolvedBatchCallbackOptions | undefined;
+}
+
+/**
+ * Searches conversations through the analytics details query. Inputs are validated completely before the first
+ * request; results stream as an `AsyncIterable` so memory stays flat; each page emits a `progress` event and can
+ * notify a function or a signed HTTP callback.
+ */
+export class InteractionSearch {
+  readonly #client: GenesysClient;
+
+  constructor(client: GenesysClient) {
+    this.#client = client;
+  }
+
+  /**
+   * Conversations that started in `interval` and match `filter`, in `order` of conversation start. Throws a
+   * `ValidationError` here, at the call, for any bad input: nothing has been sent by then.
+   */
+  query(options: SearchQueryOptions): AsyncGenerator<SearchConversation> {
+    const plan = planQuery(options);
+    if (plan.source === 'job') return this.#runJob(plan, this.#extraction(plan));
+    return this.#run(plan);
+  }
+
+  /** `query()` collected into an array: for small searches; prefer iterating for large ones. */
+  async queryAll(options: SearchQueryOptions): Promise<SearchConversation[]> {
+    const out: SearchConversation[] = [];
+    for await (const c of this.query(options)) out.push(c);
+    return out;
+  }
+
+  /**
+   * The platform's `totalHits` for the filter, in one request (one per window with `largeRange: 'split'`).
+   * It counts the server's answer: when part of the filter runs client-side (see `explain().residual`) it is an
+   * upper bound of what `query()` yields, and a `warning` event says so.
+   */
+  async count(options: SearchCountOptions): Promise<number> {
+    const plan = planCount(options);
+    if (plan.residual) {
+      this.#client.emit('warning', {
+        code: 'search-count-upper-bound',
+        message:
+          'count() returns the platform totalHits, before the client-side part of the filter; query() may yield fewer. ' +
+          `Client-side: ${plan.residual.paths.join(', ')}`,
+        details: { interval: plan.interval, residualPaths: plan.residual.paths },
+      });
+    }
+    let total = 0;
+    for (const window of plan.windows) {
+      total += await detailsQueryCount(this.#client, { ...plan.query, interval: window }, plan.signal);
+    }
+    return total;
+  }
+
+  /** The plan `query()` would run (windows, the body's filters, the client-side residual, notes). Sends nothing. */
+  explain(options: SearchQueryOptions): SearchPlan {
+    const plan = planQuery(options);
+    if (plan.source === 'job') this.#extraction(plan);
+    const { interval, source, windows, query, residual, notes } = plan;
+    return { interval, source, windows, query, residual, notes };
+  }
+
+  /**
+   * The seed's readiness probe: a pageSize-1 details query over the last hour. A 503 (index not ready) is retried
+   * by the transport with its longer 503 backoff; when those retries run out, the probe is repeated with backoff
+   * until `timeoutMs`, then a `TimeoutError`. Any other error is thrown at once (a 401 will not fix itself).
+   */
+  async ready(options: SearchReadyOptions = {}): Promise<SearchReadyResult> {
+    const parsed = SearchReadySchema.safeParse(options);
+    const issues = parsed.success ? [] : zodIssues(parsed.error.issues);
+    let interval: string | undefined;
+    if (options?.interval !== undefined) interval = checkInterval(options.interval, issues);
+    if (!parsed.success || issues.length > 0) throw new ValidationError('InteractionSearch.ready() input', issues);
+    const { timeoutMs, signal: userSignal } = parsed.data;
+    const nowS = Math.floor(Date.now() / 1000) * 1000;
+    const probeInterval = interval ?? formatInterval(nowS - HOUR_MS, nowS);
+
+    const started = performance.now();
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error('ready() deadline')), timeoutMs);
+    (timer as { unref?: () => void }).unref?.();
+    const signal = userSignal ? AbortSignal.any([userSignal, deadline.signal]) : deadline.signal;
+    const retry = this.#client.options.retry;
+    let probes = 0;
+    let lastStatus: number | undefined;
+    const gaveUp = (cause: unknown) =>
+      userSignal?.aborted
+        ? new AbortError("InteractionSearch.ready() was aborted by the caller's signal", { cause: userSignal.reason })
+        : new TimeoutError(
+            `The search index was not ready within ${timeoutMs} ms (${probes} probe(s)${lastStatus ? `, last answer ${lastStatus}` : ''})`,
+            { kind: 'deadline', timeoutMs, method: 'POST', path: DETAILS_QUERY_PATH },
+          );
+    try {
+      for (;;) {
+        try {
+          await detailsQueryCount(this.#client, { interval: probeInterval }, signal);
+          probes++;
+          return { ready: true, latencyMs: Math.round(performance.now() - started), probes };
+        } catch (e) {
+          probes++;
+          if (signal.aborted) throw gaveUp(e);
+          if (!(e instanceof ServerError && e.status === 503)) throw e;
+          lastStatus = e.status;
+          // Continue the transport's exponential 503 backoff where its own retries stopped, with equal jitter
+          // so a probe is never fired straight after a failed one.
+          const step = Math.min(retry.maxDelayMs, retry.baseDelayMs * retry.serviceUnavailableFactor * 2 ** (retry.limit + probes - 1));
+          const delayMs = e.retryAfterMs ?? Math.ceil(step / 2 + (Math.random() * step) / 2);
+          this.#client.emit('progress', {
+            operation: 'search.ready',
+            probe: probes,
+            status: e.status,
+            elapsedMs: Math.round(performance.now() - started),
+            nextProbeInMs: delayMs,
+          });
+          try {
+            await abortableSleep(delayMs, signal);
+          } catch (sleepError) {
+            throw gaveUp(sleepError);
+          }
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async *#run(plan: QueryPlan): AsyncGenerator<SearchConversation> {
+    const searchId = randomUUID();
+    let page = 0;
+    let matched = 0;
+    let scanned = 0;
+    for (const window of plan.windows) {
+      const query: DetailsQuery = { ...plan.query, interval: window };
+      for await (const p of detailsQueryPages(this.#client, query, { pageSize: plan.pageSize, signal: plan.signal })) {
+        page++;
+        scanned += p.items.length;
+        let hits = plan.residual ? p.items.filter((c) => applyResidual(plan.residual, c)) : p.items;
+        const room = plan.limit === undefined ? Infinity : plan.limit - matched;
+        const reachedLimit = hits.length >= room;
+        if (hits.length > room) hits = hits.slice(0, room);
+        matched += hits.length;
+        const batch: SearchBatch = {
+          type: 'batch',
+          searchId,
+          page,
+          interval: plan.interval,
+          window,
+          conversations: hits.map((c) => c.conversationId),
+          pageScanned: p.items.length,
+          matched,
+          scanned,
+          totalHits: p.totalHits,
+        };
+        this.#client.emit('progress', {
+          operation: 'search.query',
+          source: 'sync',
+          searchId,
+          page,
+          window,
+          pageNumber: p.pageNumber,
+          pageMatched: hits.length,
+          pageScanned: p.items.length,
+          matched,
+          scanned,
+          totalHits: p.totalHits,
+        });
+        for (const c of hits) {
+          yield c;
+          throwIfAborted(plan.signal);
+        }
+        // Announced only once the consumer has taken the whole batch: "batch done" means handled downstream.
+        await this.#announce(plan, batch);
+        if (reachedLimit) {
+          await this.#announce(plan, { type: 'complete', searchId, interval: plan.interval, pages: page, matched, scanned, reason: 'limit' });
+          return;
+        }
+      }
+    }
+    await this.#announce(plan, { type: 'complete', searchId, interval: plan.interval, pages: page, matched, scanned, reason: 'exhausted' });
+  }
+
+  /**
+   * The job path's extraction, built at the call: ReportQueries.extract() validates its options synchronously,
+   * so a bad chunk or poll option is still refused before any request.
+   */
+  #extraction(plan: QueryPlan): ReportExtraction<{ conversation: AnalyticsConversation }> {
+    const job = plan.job ?? {};
+    const { order: _order, ...filters } = plan.query;
+    try {
+      return new ReportQueries(this.#client).extract({
+        interval: plan.interval,
+        query: filters,
+        project: (conversation) => ({ conversation }),
+        availability: job.availability ?? 'fill',
+        ...(job.chunk !== undefined ? { chunk: job.chunk } : {}),
+        ...(job.concurrency !== undefined ? { concurrency: job.concurrency } : {}),
+        ...(job.poll !== undefined ? { poll: job.poll } : {}),
+        ...(plan.signal ? { signal: plan.signal } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new ValidationError(
+        'InteractionSearch.query() input',
+        e.issues.map((i) => ({ ...i, path: i.path ? `job.${i.path}` : 'job' })),
+        'job options go to ReportQueries.extract(): see docs/analytics.md',
+      );
+    }
+  }
+
+  /**
+   * `largeRange: 'job'`. Jobs return conversations with *activity* in their window, so rows that started outside
+   * the interval are dropped: the search keeps the details query's meaning (started in the interval). Rows arrive
+   * one by one, so a batch is `pageSize` scanned conversations.
+   */
+  async *#runJob(plan: QueryPlan, extraction: ReportExtraction<{ conversation: AnalyticsConversation }>): AsyncGenerator<SearchConversation> {
+    const searchId = randomUUID();
+    const { startMs, endMs } = parseInterval(plan.interval);
+    let page = 0;
+    let matched = 0;
+    let scanned = 0;
+    let pageScanned = 0;
+    let pageHits: string[] = [];
+    const flush = async () => {
+      page++;
+      const batch: SearchBatch = {
+        type: 'batch',
+        searchId,
+        page,
+        interval: plan.interval,
+        window: plan.interval,
+        conversations: pageHits,
+        pageScanned,
+        matched,
+        scanned,
+        totalHits: undefined,
+      };
+      this.#client.emit('progress', {
+        operation: 'search.query',
+        source: 'job',
+        searchId,
+        page,
+        window: plan.interval,
+        pageMatched: pageHits.length,
+        pageScanned,
+        matched,
+        scanned,
+        totalHits: undefined,
+      });
+      pageHits = [];
+      pageScanned = 0;
+      await this.#announce(plan, batch);
+    };
+    for await (const { conversation: c } of extraction) {
+      const start = Date.parse(c.conversationStart ?? '');
+      if (!(start >= startMs && start < endMs)) continue;
+      scanned++;
+      pageScanned++;
+      if (applyResidual(plan.residual, c)) {
+        matched++;
+        pageHits.push(c.conversationId);
+        yield c;
+        throwIfAborted(plan.signal);
+        if (plan.limit !== undefined && matched >= plan.limit) {
+          await flush();
+          await this.#announce(plan, { type: 'complete', searchId, interval: plan.interval, pages: page, matched, scanned, reason: 'limit' });
+          return;
+        }
+      }
+      if (pageScanned >= plan.pageSize) await flush();
+    }
+    if (pageScanned > 0) await flush();
+    await this.#announce(plan, { type: 'complete', searchId, interval: plan.interval, pages: page, matched, scanned, reason: 'exhausted' });
+  }
+
+  async #announce(plan: QueryPlan, n: SearchNotification): Promise<void> {
+    throwIfAborted(plan.signal);
+    if (plan.notify) await plan.notify(n);
+    if (!plan.callback) return;
+    const client = this.#client;
+    try {
+      const r = await deliverBatchCallback(n, plan.callback, {
+        signal: plan.signal,
+        userAgent: `gc-data/${SDK_VERSION}`,
+        onRetry: (retry) =>
+          client.emit('warning', {
+            code: 'search-callback-retry',
+            message: `batch callback ${retry.deliveryId}: attempt ${retry.attempt} failed (${retry.status ?? retry.reason}); retrying in ${retry.delayMs} ms`,
+            details: { ...retry },
+          }),
+      });
+      client.emit('progress', { operation: 'search.callback', deliveryId: r.deliveryId, status: r.status, attempts: r.attempts, latencyMs: r.latencyMs });
+    } catch (e) {
+      if (!(e instanceof BatchCallbackError) || plan.callback.onFailure === 'throw') throw e;
+      client.emit('warning', { code: 'search-callback-failed', message: e.message, details: e.toJSON() });
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError("InteractionSearch.query() was aborted by the caller's signal", { cause: signal.reason });
+}
+
+// ---- validation and planning ------------------------------------------------------------------------------------
+
+function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }>): ValidationIssue[] {
+  return issues.map((i) => ({ path: formatPath(i.path), message: i.message, ...(i.code ? { code: i.code } : {}) }));
+}
+
+function checkInterval(input: unknown, issues: ValidationIssue[]): string | undefined {
+  if (typeof input !== 'string' && (typeof input !== 'object' || input === null)) return undefined;
+  try {
+    const { startMs, endMs } = parseInterval(input as IntervalInput, 'interval');
+    return formatInterval(startMs, endMs);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    issues.push(...e.issues.map((i) => ({ ...i, path: 'interval' })));
+    return undefined;
+  }
+}
+
+function compileInput(raw: Record<string, unknown>, issues: ValidationIssue[]): CompiledFilter | undefined {
+  const filter = raw.filter;
+  if (filter === undefined) return { notes: [] };
+  if (!isFilterBuilder(filter) && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) return undefined;
+  const tree: FilterNode = isFilterBuilder(filter) ? filter.build() : (filter as FilterNode);
+  try {
+    return compileFilter(tree, {
+      residual: raw.residual === 'error' ? 'error' : 'client',
+      strictEnums: raw.strictEnums !== false,
+    });
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    issues.push(...e.issues.map((i) => ({ ...i, path: i.path ? `filter.${i.path}` : 'filter' })));
+    return undefined;
+  }
+}
+
+interface Common {
+  interval: string;
+  source: 'sync' | 'job';
+  windows: string[];
+  query: ConversationQueryFilters;
+  residual: ResidualFilter | undefined;
+  notes: string[];
+}
+
+/**
+ * The checks shared by query() and count(): every problem is collected (option shapes, interval, filter, range)
+ * so one error lists them all.
+ */
+function plan(
+  raw: Record<string, unknown>,
+  parsed: { success: true; data: { maxSyncRangeDays: number; largeRange: string } } | { success: false },
+  issues: ValidationIssue[],
+  order: 'asc' | 'desc' | undefined,
+): Common | undefined {
+  const interval = checkInterval(raw.interval, issues);
+  const compiled = compileInput(raw, issues);
+  if (!parsed.success || !interval || !compiled || issues.length > 0) return undefined;
+  const { maxSyncRangeDays, largeRange } = parsed.data;
+  const maxMs = Math.round(maxSyncRangeDays * DAY_MS);
+  const { startMs, endMs } = parseInterval(interval);
+  let windows = [interval];
+  let source: 'sync' | 'job' = 'sync';
+  if (endMs - startMs > maxMs) {
+    const days = ((endMs - startMs) / DAY_MS).toFixed(1);
+    if (largeRange === 'split') {
+      windows = splitIntervalWindows(interval, maxMs).map((w) => w.interval);
+      if (order === 'desc') windows.reverse();
+    } else if (largeRange === 'job') {
+      if (order === 'desc') {
+        issues.push({
+          path: 'order',
+          code: 'unsupported',
+          message: "largeRange 'job' reads results by conversationStart ascending; use order 'asc', or largeRange 'split' for descending",
+        });
+        return undefined;
+      }
+      source = 'job';
+    } else {
+      issues.push({
+        path: 'interval',
+        code: 'range_too_large',
+        message:
+          `interval spans ${days} days, more than maxSyncRangeDays (${maxSyncRangeDays}) for one synchronous details query; ` +
+          "pass largeRange: 'split' to read it window by window, narrow the interval, or raise maxSyncRangeDays if your org allows it",
+      });
+      return undefined;
+    }
+  }
+  const query: ConversationQueryFilters = {};
+  for (const key of ['conversationFilters', 'segmentFilters', 'evaluationFilters', 'surveyFilters'] as const) {
+    const list = compiled[key];
+    if (list && list.length > 0) query[key] = list as ConversationQueryFilters[typeof key];
+  }
+  if (order) query.order = order;
+  return { interval, source, windows, query, residual: compiled.residual, notes: compiled.notes };
+}
+
+function asRecord(input: unknown, where: string): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError(where, [{ path: '', code: 'invalid_type', message: 'expected an options object with at least { interval }' }]);
+  }
+  return input as Record<string, unknown>;
+}
+
+const FILTER_HINT = "Filter fields and ops are listed in docs/filters.md; residual: 'client' applies what the platform cannot express to the results.";
+
+function planQuery(options: SearchQueryOptions): QueryPlan {
+  const where = 'InteractionSearch.query() input';
+  const raw = asRecord(options, where);
+  const parsed = SearchQuerySchema.safeParse(raw);
+  const issues = parsed.success ? [] : zodIssues(parsed.error.issues);
+  if (raw.callback !== undefined) issues.push(...batchCallbackIssues(raw.callback, 'callback.'));
+  const order = parsed.success ? parsed.data.order : undefined;
+  const common = plan(raw, parsed, issues, order);
+  if (!parsed.success || !common || issues.length > 0) throw new ValidationError(where, issues, hintFor(issues));
+  const d = parsed.data;
+  return {
+    ...common,
+    job: d.job as SearchJobOptions | undefined,
+    pageSize: d.pageSize,
+    limit: d.limit,
+    signal: d.signal,
+    notify: d.notify,
+    callback: d.callback === undefined ? undefined : BatchCallbackSchema.parse(d.callback),
+  };
+}
+
+function planCount(options: SearchCountOptions): Common & { signal: AbortSignal | undefined } {
+  const where = 'InteractionSearch.count() input';
+  const raw = asRecord(options, where);
+  const parsed = SearchCountSchema.safeParse(raw);
+  const issues = parsed.success ? [] : zodIssues(parsed.error.issues);
+  const common = plan(raw, parsed, issues, undefined);
+  if (!parsed.success || !common || issues.length > 0) throw new ValidationError(where, issues, hintFor(issues));
+  return { ...common, signal: parsed.data.signal };
+}
+
+function hintFor(issues: ValidationIssue[]): string | undefined {
+  return issues.some((i) => i.path === 'filter' || i.path.startsWith('filter.')) ? FILTER_HINT : undefined;
+}

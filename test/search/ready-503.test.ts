@@ -1,0 +1,113 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GenesysClient } from '../../src/client';
+import { AbortError, BadRequestError, TimeoutError } from '../../src/errors';
+import type { ProgressEvent, RetryEvent } from '../../src/events';
+import { InteractionSearch } from '../../src/search/interaction-search';
+import { createSimulatedOrg } from '../../src/testing/index';
+
+const sim = createSimulatedOrg({ seed: 503, rateLimit: false });
+const server = setupServer(...sim.handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  sim.reset();
+});
+afterAll(() => server.close());
+
+const DETAILS_ROUTE = 'POST /api/v2/analytics/conversations/details/query';
+const DAY = 86_400_000;
+function client() {
+  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
+}
+const indexNotReady = { serverErrorRate: 1, serverErrorStatuses: [503], only: ['/api/v2/analytics'] };
+
+describe('InteractionSearch.ready: the readiness probe', () => {
+  it('answers at once with a pageSize-1 query over the last hour when the index is ready', async () => {
+    const bodies: unknown[] = [];
+    server.events.on('request:start', async ({ request }) => {
+      if (request.url.endsWith('/details/query')) bodies.push(await request.clone().json());
+    });
+    const r = await new InteractionSearch(client()).ready();
+    server.events.removeAllListeners();
+    expect(r).toEqual({ ready: true, latencyMs: expect.any(Number), probes: 1 });
+    const body = bodies[0] as { interval: string; paging: unknown };
+    expect(body.paging).toEqual({ pageSize: 1, pageNumber: 1 });
+    const [s, e] = body.interval.split('/').map((x) => Date.parse(x)) as [number, number];
+    expect(e - s).toBe(3_600_000);
+    expect(Math.abs(Date.now() - e)).toBeLessThan(5_000);
+  });
+
+  it('waits through 503s past the transport retries, probing again with backoff, until the index answers', async () => {
+    sim.setFaults(indexNotReady);
+    const c = client();
+    const retries: RetryEvent[] = [];
+    const progress: ProgressEvent[] = [];
+    c.on('retry', (e) => {
+      retries.push(e);
+      if (retries.length === 7) sim.setFaults({ serverErrorRate: 0 });
+    });
+    c.on('progress', (e) => progress.push(e));
+    const r = await new InteractionSearch(c).ready({ timeoutMs: 10_000 });
+    expect(r.ready).toBe(true);
+    expect(r.probes).toBe(2);
+    expect(retries.every((e) => e.status === 503)).toBe(true);
+    // probe 1: 5 attempts (4 transport retries), all 503; probe 2: 503, 503, 503, then 200
+    expect(sim.stats.count(DETAILS_ROUTE, 503)).toBe(8);
+    expect(sim.stats.count(DETAILS_ROUTE, 200)).toBe(1);
+    const waits = progress.filter((e) => e.operation === 'search.ready');
+    expect(waits).toEqual([expect.objectContaining({ probe: 1, status: 503, nextProbeInMs: expect.any(Number) })]);
+    expect(waits[0]!.nextProbeInMs as number).toBeGreaterThanOrEqual(5); // equal jitter over the 10 ms cap
+  });
+
+  it('honours a Retry-After sent with the 503 between probes', async () => {
+    sim.setFaults({ ...indexNotReady, serverErrorRetryAfterSeconds: 0 });
+    const c = client();
+    let n = 0;
+    c.on('retry', () => {
+      if (++n === 6) sim.setFaults({ serverErrorRate: 0 });
+    });
+    const r = await new InteractionSearch(c).ready({ timeoutMs: 5_000 });
+    expect(r.probes).toBe(2);
+  });
+
+  it('gives up with a TimeoutError at its deadline while the index stays unavailable', async () => {
+    sim.setFaults(indexNotReady);
+    const t0 = Date.now();
+    const err = await new InteractionSearch(client()).ready({ timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as TimeoutError).kind).toBe('deadline');
+    expect((err as Error).message).toMatch(/not ready within 300 ms.*last answer 503/);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(sim.stats.count(DETAILS_ROUTE, 503)).toBeGreaterThan(5);
+  });
+
+  it("stops with an AbortError when the caller's signal fires", async () => {
+    sim.setFaults(indexNotReady);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    await expect(new InteractionSearch(client()).ready({ timeoutMs: 10_000, signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('throws any other error at once: it will not fix itself by waiting', async () => {
+    server.use(
+      http.post(`${sim.apiBaseUrl}/api/v2/analytics/conversations/details/query`, () =>
+        HttpResponse.json({ message: 'bad interval', code: 'bad.request', status: 400, contextId: 'c-1', details: [], errors: [] }, { status: 400 }),
+      ),
+    );
+    const t0 = Date.now();
+    await expect(new InteractionSearch(client()).ready({ timeoutMs: 10_000 })).rejects.toBeInstanceOf(BadRequestError);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+
+  it('query() itself rides out transient 503s through the transport and still reads everything exactly once', async () => {
+    const end = Math.floor(sim.data.end / DAY) * DAY;
+    const interval = `${new Date(end - DAY).toISOString()}/${new Date(end).toISOString()}`;
+    sim.setFaults({ serverErrorRate: 0.3, serverErrorStatuses: [503], only: ['/api/v2/analytics'] });
+    const got: string[] = [];
+    for await (const conv of new InteractionSearch(client()).query({ interval, pageSize: 25 })) got.push(conv.conversationId);
+    expect(sim.stats.count(DETAILS_ROUTE, 503)).toBeGreaterThan(0);
+    expect(got).toEqual(sim.truth.conversations({ interval }));
+  });
+});
