@@ -1,18 +1,33 @@
 import { defineConfig } from 'tsup';
 
-// One build for every published entry: ESM + CJS + .d.ts, so both `import` and `require` users get types.
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'testing/index': 'src/testing/index.ts',
+export default defineConfig([
+  // The library entries: ESM + CJS + .d.ts, so both `import` and `require` users get types.
+  {
+    entry: {
+      index: 'src/index.ts',
+      'testing/index': 'src/testing/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+    splitting: true,
+    treeshake: true,
+    shims: false,
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-  treeshake: true,
-  shims: false,
-});
+  // The `gc-data` command: an executable, not an import target, so ESM only and no declarations. It loads the
+  // simulated org lazily from testing/server, which does not use msw, so the published CLI never needs msw.
+  {
+    entry: { 'cli/index': 'src/cli/index.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    splitting: true,
+    treeshake: true,
+  },
+]);

@@ -1,0 +1,139 @@
+/**
+ * What a command gets from the runner: parsed flags, output, the stop signal (Ctrl-C), a lazily opened connection
+ * (closed by the runner), progress, and the "interrupted, resume with" message.
+ */
+import type { GenesysClient } from '../client';
+import { durationMs, int, str, type OptionSpec, type Values } from './args';
+import { connect, type Connection } from './credentials';
+import { EXIT } from './errors';
+import { shellQuote, type Output } from './output';
+import { Progress, progressMode } from './progress';
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Full `--help` text. */
+  help: string;
+  options: OptionSpec;
+  positionals?: boolean;
+  /** True when this invocation writes rows to stdout (the summary then goes to stderr). */
+  rowsOnStdout?(values: Values): boolean;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export interface CommandContext {
+  command: Command;
+  /** The command's own arguments, as typed (for the resume line). */
+  args: string[];
+  values: Values;
+  positionals: string[];
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  /** Aborted by Ctrl-C / SIGTERM. */
+  signal: AbortSignal;
+  /** What stopped the run, once something did (a signal, or the reader of stdout going away). */
+  stoppedBy(): 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
+  /** Connects once (real org or the simulated one); the runner closes it. */
+  connect(): Promise<Connection>;
+  progress(client: GenesysClient, unit: string, label: string): Progress;
+  /** How to run this again, with some flags pinned (e.g. the resolved interval). */
+  commandLine(pinned?: Record<string, string>): string;
+  /** Prints the interrupt notice and returns the exit code (130 for Ctrl-C, 143 for SIGTERM, 0 when stdout's reader left). */
+  interrupted(what: string, resume?: string): number;
+}
+
+export interface ContextInit {
+  command: Command;
+  args: string[];
+  values: Values;
+  positionals: string[];
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  stoppedBy: () => 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
+  /** How the user invoked us: `gc-data`, or `npx tsx src/cli/index.ts` when running from source. */
+  invokedAs: string;
+}
+
+export class Context implements CommandContext {
+  readonly command: Command;
+  readonly args: string[];
+  readonly values: Values;
+  readonly positionals: string[];
+  readonly out: Output;
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal: AbortSignal;
+  readonly stoppedBy: () => 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
+  readonly #invokedAs: string;
+  #connection: Promise<Connection> | undefined;
+
+  constructor(init: ContextInit) {
+    this.command = init.command;
+    this.args = init.args;
+    this.values = init.values;
+    this.positionals = init.positionals;
+    this.out = init.out;
+    this.env = init.env;
+    this.signal = init.signal;
+    this.stoppedBy = init.stoppedBy;
+    this.#invokedAs = init.invokedAs;
+  }
+
+  connect(): Promise<Connection> {
+    this.#connection ??= connect({
+      values: this.values,
+      env: this.env,
+      out: this.out,
+      requestsPerMinute: int(this.values, 'requests-per-minute', { min: 1, max: 100_000 }),
+    }).then((c) => {
+      this.watch(c.client);
+      return c;
+    });
+    return this.#connection;
+  }
+
+  /** Closes the connection if one was opened (and stops the simulated org). */
+  async close(): Promise<void> {
+    if (!this.#connection) return;
+    const c = await this.#connection.catch(() => undefined);
+    await c?.close();
+  }
+
+  progress(client: GenesysClient, unit: string, label: string): Progress {
+    const mode = progressMode(str(this.values, 'progress'), this.out.options.quiet, this.out.streams.stderr.isTTY);
+    return new Progress({ mode, out: this.out, client, unit, label, intervalMs: durationMs(this.values, 'progress-interval') ?? 10_000 });
+  }
+
+  commandLine(pinned: Record<string, string> = {}): string {
+    const kept: string[] = [];
+    for (let i = 0; i < this.args.length; i++) {
+      const a = this.args[i] as string;
+      const name = /^--([^=]+)/.exec(a)?.[1];
+      if (name && name in pinned) {
+        if (!a.includes('=')) i++;
+        continue;
+      }
+      kept.push(a);
+    }
+    for (const [k, v] of Object.entries(pinned)) kept.push(`--${k}`, v);
+    return [this.#invokedAs, this.command.name, ...kept.map(shellQuote)].join(' ');
+  }
+
+  interrupted(what: string, resume?: string): number {
+    const by = this.stoppedBy();
+    if (by === 'EPIPE') {
+      this.out.debug(`stdout was closed by the reader: ${what}`);
+      return EXIT.OK;
+    }
+    this.out.notice(`stopped (${by === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}): ${what}`);
+    if (resume) this.out.notice(`resume with: ${resume}`);
+    return by === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
+  }
+
+  private watch(client: GenesysClient): void {
+    client.on('warning', (w) => this.out.warn(w.message));
+    client.on('retry', (r) => this.out.debug(`retry ${r.method} ${r.path} after ${r.reason}${r.status ? ` ${r.status}` : ''} in ${r.delayMs} ms`));
+    client.on('rateLimit', (r) => this.out.debug(`rate limit (${r.kind}): holding requests for ${r.pausedForMs} ms`));
+  }
+}

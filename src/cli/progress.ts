@@ -1,0 +1,145 @@
+/**
+ * Progress on stderr. On a TTY a live cli-progress bar: done/total, requests sent, 429s waited out, ETA. Elsewhere
+ * (CI logs, files) one plain line every `--progress-interval` seconds (default 10). `--quiet` turns both off.
+ * Fed by the module's progress callback (`set`) and `client.stats()` (requests, 429s).
+ */
+import { SingleBar } from 'cli-progress';
+import type { GenesysClient } from '../client';
+import type { Output } from './output';
+import { count, seconds } from './output';
+
+export type ProgressMode = 'bar' | 'lines' | 'off';
+
+export interface ProgressState {
+  /** Units done (rows written, windows finished). */
+  value: number;
+  /** Units in all; undefined when not known yet. */
+  total?: number | undefined;
+  /** The total is an estimate (discovery still running). */
+  estimated?: boolean;
+  /** Rows written, when the unit is not rows (e.g. windows). */
+  rows?: number | undefined;
+}
+
+export interface ProgressOptions {
+  mode: ProgressMode;
+  out: Output;
+  client: GenesysClient;
+  /** What is being counted: `rows`, `windows`, `conversations`. */
+  unit: string;
+  label: string;
+  /** Lines mode: one line every this many ms. Default 10,000. */
+  intervalMs?: number;
+}
+
+/** `auto` = bar on a TTY, lines otherwise; `--quiet` = off. */
+export function progressMode(flag: string | undefined, quiet: boolean, isTTY: boolean | undefined): ProgressMode {
+  if (quiet || flag === 'off') return 'off';
+  if (flag === 'bar' || flag === 'lines') return flag;
+  return isTTY ? 'bar' : 'lines';
+}
+
+const BAR_WIDTH = 24;
+
+export class Progress {
+  readonly #o: ProgressOptions;
+  #state: ProgressState = { value: 0 };
+  #started = 0;
+  #samples: Array<[number, number]> = [];
+  #bar: SingleBar | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: ProgressOptions) {
+    this.#o = options;
+  }
+
+  /** False with --quiet / --progress off. */
+  get enabled(): boolean {
+    return this.#o.mode !== 'off';
+  }
+
+  start(): void {
+    if (this.#o.mode === 'off' || this.#started) return;
+    this.#started = Date.now();
+    this.#samples = [[this.#started, 0]];
+    if (this.#o.mode === 'bar') {
+      const stream = this.#o.out.streams.stderr;
+      this.#bar = new SingleBar({
+        stream,
+        format: (_options, params, payload: { line?: string }) => payload.line ?? `${params.value}`,
+        hideCursor: true,
+        clearOnComplete: false,
+        gracefulExit: false,
+        linewrap: true,
+        fps: 8,
+      });
+      this.#bar.start(1, 0, { line: this.line(true) });
+      // Lines written while the bar is drawn would be overwritten: clear the bar line first, redraw after.
+      this.#o.out.setLineGuard({
+        clear: () => stream.write('\r\x1b[K'),
+        redraw: () => this.#bar?.update(0, { line: this.line(true) }),
+      });
+      this.#timer = setInterval(() => this.#bar?.update(0, { line: this.line(true) }), 250);
+    } else {
+      this.#timer = setInterval(() => this.#o.out.note(this.line(false)), this.#o.intervalMs ?? 10_000);
+    }
+    this.#timer.unref();
+  }
+
+  set(state: ProgressState): void {
+    this.#state = state;
+    const now = Date.now();
+    this.#samples.push([now, state.value]);
+    // The rate is measured over the last 30 s or so (from the oldest sample younger than that).
+    while (this.#samples.length > 2 && (this.#samples[1] as [number, number])[0] < now - 30_000) this.#samples.shift();
+  }
+
+  /** Stops drawing. The bar's last frame stays on screen as a record. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#bar) {
+      this.#bar.update(0, { line: this.line(true) });
+      this.#bar.stop();
+      this.#o.out.setLineGuard(undefined);
+    }
+  }
+
+  /** Remaining time from the rate over the last 30 s; undefined until there is a rate and a total. */
+  eta(): number | undefined {
+    const { value, total } = this.#state;
+    if (total === undefined || total <= value) return total !== undefined && total <= value ? 0 : undefined;
+    const first = this.#samples[0];
+    const now = Date.now();
+    if (!first || now - first[0] < 1000 || value <= first[1]) return undefined;
+    const rate = (value - first[1]) / (now - first[0]);
+    return (total - value) / rate;
+  }
+
+  line(withBar: boolean): string {
+    const { value, total, estimated, rows } = this.#state;
+    const stats = this.#o.client.stats();
+    const t = total === undefined ? '?' : `${estimated ? '~' : ''}${count(total)}`;
+    const ratio = total !== undefined && total > 0 ? Math.min(1, value / total) : undefined;
+    const pct = ratio === undefined ? '' : ` (${Math.floor(ratio * 100)}%)`;
+    const eta = this.eta();
+    const parts = [
+      `${count(value)}/${t} ${this.#o.unit}${withBar ? '' : pct}`,
+      ...(rows !== undefined && this.#o.unit !== 'rows' ? [`${count(rows)} rows`] : []),
+      `${count(stats.requests)} ${withBar ? 'req' : 'requests'}`,
+      `${count(stats.rateLimited)} 429s waited${withBar ? '' : ' out'}`,
+      `ETA ${eta === undefined ? '?' : seconds(eta)}`,
+      ...(withBar ? [] : [`elapsed ${seconds(Date.now() - this.#started)}`]),
+    ];
+    const text = parts.join(' | ');
+    if (!withBar) return `${this.#o.label} ${text}`;
+    // The bar takes what the terminal has left (cli-progress trims anything wider).
+    const columns = this.#o.out.streams.stderr.columns ?? 80;
+    const width = Math.max(10, Math.min(BAR_WIDTH, columns - text.length - 9));
+    const full = ratio === undefined ? 0 : Math.round(ratio * width);
+    const bar = `[${'█'.repeat(full)}${'░'.repeat(width - full)}]${ratio === undefined ? ' ' : ` ${String(Math.floor(ratio * 100)).padStart(3)}%`}`;
+    return `${bar} ${text}`;
+  }
+}
