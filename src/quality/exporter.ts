@@ -207,21 +207,21 @@ export class QualityExporter {
     };
 
     if (!state?.done) {
-      for await (const item of this.exported(plan, written, counters, progress, flatten?.keyBy === 'contextId')) {
-        const row = this.toRow(item, flatten);
-        const toCalibrationSink = item.ref.calibration && calibrationSink !== undefined;
-        await (toCalibrationSink ? calibrationSink : sink).write(row);
-        written.add(item.ref.evaluationId);
-        if (toCalibrationSink) calibrationRows++;
-        else rows++;
-        passRows.set(item.ref.pass, (passRows.get(item.ref.pass) ?? 0) + 1);
-        const date = item.evaluation.conversationDate;
-        if (date) {
-          if (!first || date < first) first = date;
-          if (!last || date > last) last = date;
-        }
-        if (++sinceSave >= checkpointEvery) await save(false);
-        if ((rows + calibrationRows) % 50 === 0) progress(item.ref.pass);
+      try {
+        await this.writeAll(plan, written, counters, progress, flatten, sink, calibrationSink, (item) => {
+          if (item.calibration) calibrationRows++;
+          else rows++;
+          passRows.set(item.pass, (passRows.get(item.pass) ?? 0) + 1);
+          if (item.date) {
+            if (!first || item.date < first) first = item.date;
+            if (!last || item.date > last) last = item.date;
+          }
+          return ++sinceSave >= checkpointEvery ? save(false) : undefined;
+        });
+      } catch (e) {
+        // Aborted or failed: record what was written so far, so a rerun resumes instead of starting over.
+        await save(false).catch(() => undefined);
+        throw e;
       }
     }
     await save(true);
@@ -248,6 +248,27 @@ export class QualityExporter {
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
     };
+  }
+
+  /** Writes each exported row to its sink, then reports it (the caller counts and checkpoints). */
+  private async writeAll(
+    plan: ExportPlan,
+    written: Set<string>,
+    counters: Counters,
+    progress: (pass: string) => void,
+    flatten: FlattenScorecardOptions | undefined,
+    sink: RowSink<ScorecardRow>,
+    calibrationSink: RowSink<ScorecardRow> | undefined,
+    onWritten: (w: { calibration: boolean; pass: string; date: string | undefined }) => Promise<void> | undefined,
+  ): Promise<void> {
+    let n = 0;
+    for await (const item of this.exported(plan, written, counters, progress, flatten?.keyBy === 'contextId')) {
+      const toCalibrationSink = item.ref.calibration && calibrationSink !== undefined;
+      await (toCalibrationSink ? calibrationSink : sink).write(this.toRow(item, flatten));
+      written.add(item.ref.evaluationId);
+      await onWritten({ calibration: toCalibrationSink, pass: item.ref.pass, date: item.evaluation.conversationDate });
+      if (++n % 50 === 0) progress(item.ref.pass);
+    }
   }
 
   private toRow(item: ExportedEvaluation, flatten: FlattenScorecardOptions | undefined): ScorecardRow {
