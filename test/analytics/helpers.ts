@@ -1,49 +1,51 @@
-/** Shared setup of the analytics tests: a simulated org behind msw, a client for it, fast or fake-time ReportQueries. */
+/** Shared setup of the analytics tests: the simulated org fixture (test/support/sim.ts) with analytics defaults, fast or fake-time ReportQueries. */
 import { http, HttpResponse } from 'msw';
-import { setupServer, type SetupServer as SetupServerApi } from 'msw/node';
-import { afterAll, afterEach, beforeAll, vi } from 'vitest';
-import { GenesysClient, type GenesysClientOptions } from '../../src/index';
+import type { SetupServer as SetupServerApi } from 'msw/node';
+import { afterEach, vi } from 'vitest';
+import type { GenesysClient, GenesysClientOptions } from '../../src/index';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import type { ReportQueriesOptions } from '../../src/analytics/schemas';
-import { RESET, createSimulatedOrg, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
+import { RESET, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
+import { useSimulatedOrg as useSharedSimulatedOrg, type SimFixture } from '../support/sim';
+
+export { collect } from '../support/sim';
 
 export const JOBS = '/api/v2/analytics/conversations/details/jobs';
 export const DETAILS = '/api/v2/analytics/conversations/details/query';
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
-/** A small org (a few hundred conversations a day) whose jobs finish at once unless told otherwise. */
+const fixtures = new WeakMap<SimulatedOrgHandle, SimFixture>();
+
+/**
+ * A small org (a few hundred conversations a day, anchored at the clock) whose jobs finish at once unless told
+ * otherwise, through the shared fixture; its clients (`simClient`) have no practical rate limit and fast retries.
+ */
 export function useSimulatedOrg(options: SimulatedOrgOptions = {}): { sim: SimulatedOrgHandle; server: SetupServerApi } {
-  const sim = createSimulatedOrg({
-    seed: 3,
-    days: 4,
-    conversationsPerDay: 200,
-    rateLimit: false,
-    tokenRateLimit: false,
-    ...options,
-    jobs: { queuedMs: 0, pendingMs: 0, ...options.jobs },
-  });
-  const server = setupServer(...sim.handlers);
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => {
-    server.resetHandlers();
-    vi.useRealTimers();
-    sim.reset();
-  });
-  afterAll(() => server.close());
-  return { sim, server };
+  const fixture = useSharedSimulatedOrg(
+    {
+      seed: 3,
+      anchor: 'now',
+      days: 4,
+      conversationsPerDay: 200,
+      rateLimit: false,
+      tokenRateLimit: false,
+      ...options,
+      jobs: { queuedMs: 0, pendingMs: 0, ...options.jobs },
+    },
+    { client: { rateLimit: { requestsPerMinute: 1_000_000, maxConcurrent: 5 }, retry: { maxDelayMs: 5 } } },
+  );
+  // Registered after the fixture's hooks, so it runs before them: the org is reset on the real clock.
+  afterEach(() => vi.useRealTimers());
+  fixtures.set(fixture.org, fixture);
+  return { sim: fixture.org, server: fixture.server };
 }
 
+/** A fresh client of the org's fixture (closed after the test). */
 export function simClient(sim: SimulatedOrgHandle, overrides: Partial<GenesysClientOptions> = {}): GenesysClient {
-  return new GenesysClient({
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    baseUrl: sim.apiBaseUrl,
-    authUrl: sim.authBaseUrl,
-    rateLimit: { requestsPerMinute: 1_000_000, maxConcurrent: 5 },
-    ...overrides,
-    retry: { baseDelayMs: 1, maxDelayMs: 5, ...overrides.retry },
-  });
+  const fixture = fixtures.get(sim);
+  if (!fixture) throw new Error('simClient: the org does not come from useSimulatedOrg()');
+  return fixture.client(overrides);
 }
 
 /** Polls every millisecond or two, no jitter: for tests where time does not matter. */
@@ -76,12 +78,6 @@ export function fakeTime(start = Date.now()): { delays: number[]; sleep: (ms: nu
 export function dayInterval(sim: SimulatedOrgHandle, daysBack = 1, days = 1): string {
   const end = Math.floor(sim.data.end / DAY) * DAY - (daysBack - 1) * DAY;
   return `${new Date(end - days * DAY).toISOString()}/${new Date(end).toISOString()}`;
-}
-
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of iterable) out.push(x);
-  return out;
 }
 
 /** Requests the org saw for a route template, e.g. `GET ${JOBS}/{jobId}/results`. */

@@ -1,21 +1,15 @@
 import { http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GenesysClient } from '../../src/client';
 import { BadRequestError, ConflictError } from '../../src/errors';
 import type { WarningEvent } from '../../src/events';
 import { MediaMetadata } from '../../src/media/media-metadata';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 7, conversations: 200, rateLimit: false });
-const server = setupServer(...sim.handlers);
-const client = new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl });
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => sim.stats.reset());
-afterEach(() => server.resetHandlers());
-afterAll(async () => {
-  server.close();
-  await client.close();
+const { org: sim, server, client: newClient } = useSimulatedOrg({ anchor: 'now', conversations: 200, rateLimit: false });
+let client: GenesysClient;
+beforeEach(() => {
+  client = newClient();
 });
 
 const PUT_ROUTE = 'PUT /api/v2/conversations/{conversationId}/customattributes';

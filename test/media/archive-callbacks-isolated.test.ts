@@ -1,18 +1,14 @@
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GenesysClient } from '../../src/client';
 import type { WarningEvent } from '../../src/events';
 import { MediaMetadata } from '../../src/media/media-metadata';
 import type { ArchiveEventData, ArchiveEventName } from '../../src/media/schemas';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 7, conversations: 200, rateLimit: false });
-const server = setupServer(...sim.handlers);
-const client = new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl });
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(async () => {
-  server.close();
-  await client.close();
+const { org: sim, client: newClient } = useSimulatedOrg({ anchor: 'now', conversations: 200, rateLimit: false });
+let client: GenesysClient;
+beforeEach(() => {
+  client = newClient();
 });
 
 const screenCall = (skip: number) => {

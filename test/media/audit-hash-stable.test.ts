@@ -1,18 +1,14 @@
 import fc from 'fast-check';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GenesysClient } from '../../src/client';
 import { canonicalHash, canonicalJson, sha256Hex } from '../../src/helpers/canonical-json';
 import { MediaMetadata } from '../../src/media/media-metadata';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 7, conversations: 200, rateLimit: false });
-const server = setupServer(...sim.handlers);
-const client = new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl });
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(async () => {
-  server.close();
-  await client.close();
+const { org: sim, client: newClient } = useSimulatedOrg({ anchor: 'now', conversations: 200, rateLimit: false });
+let client: GenesysClient;
+beforeEach(() => {
+  client = newClient();
 });
 
 const NO_MEDIA = { matrix: { rows: [], byKind: {} } };

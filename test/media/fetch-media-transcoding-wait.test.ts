@@ -1,35 +1,34 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GenesysClient } from '../../src/client';
 import { AbortError, TimeoutError, ValidationError } from '../../src/errors';
 import type { ProgressEvent } from '../../src/events';
 import { MediaMetadata } from '../../src/media/media-metadata';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { createSimulatedOrg, type SimulatedOrgHandle } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
 const RECORDINGS = 'GET /api/v2/conversations/{conversationId}/recordings';
 const METADATA = 'GET /api/v2/conversations/{conversationId}/recordingmetadata';
 const fast = { initialDelayMs: 2, maxDelayMs: 10 };
 
-function setup(transcodingPolls: number) {
-  const sim = createSimulatedOrg({ seed: 7, conversations: 200, rateLimit: false, transcodingPolls });
-  const client = new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl });
+const fixture = useSimulatedOrg({ anchor: 'now', conversations: 200, rateLimit: false, transcodingPolls: 3 });
+const { server } = fixture;
+
+/** An org, its first screen-recorded call, and a fresh client for each test. */
+function setup(sim: SimulatedOrgHandle) {
   // A recorded call with a screen recording: two recordings (audio + screen).
   let screen = '';
   for (let i = 0; i < sim.data.size && !screen; i++) if (sim.data.recordingIds(i).length === 2) screen = sim.data.conversationId(i);
-  return { sim, client, screen };
+  const org = { sim, screen, client: undefined as unknown as GenesysClient };
+  beforeEach(() => {
+    org.client = fixture.client();
+  });
+  return org;
 }
 
-const slow = setup(3);
-const never = setup(1000);
-const server = setupServer(...slow.sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(async () => {
-  server.close();
-  await slow.client.close();
-  await never.client.close();
-});
+const slow = setup(fixture.org);
+// A second org on the same hosts, never done transcoding: the tests that need it put its handlers first with server.use().
+const never = setup(createSimulatedOrg({ seed: 7, conversations: 200, rateLimit: false, transcodingPolls: 1000 }));
 
 describe('fetchMedia', () => {
   it('reads recordingmetadata by default: one request, no media URIs', async () => {

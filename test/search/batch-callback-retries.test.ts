@@ -1,26 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../src/errors';
 import type { ProgressEvent, WarningEvent } from '../../src/events';
 import { BatchCallbackError, deliverBatchCallback, resolveBatchCallbackOptions } from '../../src/search/batch-callback';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification } from '../../src/search/schemas';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 9, rateLimit: false });
-const mock = setupServer(...sim.handlers);
-beforeAll(() =>
-  mock.listen({
-    onUnhandledRequest: (req, print) => {
-      if (new URL(req.url).hostname !== '127.0.0.1') print.error();
-    },
-  }),
-);
-afterEach(() => sim.reset());
-afterAll(() => mock.close());
+// The receiver is a real HTTP server on 127.0.0.1: msw lets those requests through, and only those.
+const { org: sim, client } = useSimulatedOrg({ seed: 9, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } }, allowHosts: ['127.0.0.1'] });
 
 const SECRET = 'retry-test-secret-0123456789';
 const DAY = 86_400_000;
@@ -186,7 +175,3 @@ describe('batch callback: timeout, retries, failure policy', () => {
     }
   });
 });
-
-function client() {
-  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
-}

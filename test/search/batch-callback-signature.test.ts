@@ -1,26 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import { FilterBuilder } from '../../src/helpers/filter-builder';
 import { signBatch, verifyBatchSignature } from '../../src/search/batch-callback';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification } from '../../src/search/schemas';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 77, rateLimit: false });
 // The receiver is a real HTTP server on 127.0.0.1: msw lets those requests through, and only those.
-const mock = setupServer(...sim.handlers);
-beforeAll(() =>
-  mock.listen({
-    onUnhandledRequest: (req, print) => {
-      if (new URL(req.url).hostname !== '127.0.0.1') print.error();
-    },
-  }),
-);
-afterEach(() => sim.reset());
-afterAll(() => mock.close());
+const { org: sim, client } = useSimulatedOrg({ seed: 77, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } }, allowHosts: ['127.0.0.1'] });
 
 const SECRET = 'whsec_0123456789abcdef0123';
 const DAY = 86_400_000;
@@ -50,10 +38,6 @@ async function receiver(): Promise<{ url: string; received: Received[]; close: (
         srv.closeAllConnections();
       }),
   };
-}
-
-function client() {
-  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
 }
 
 describe('batch callback: signature', () => {

@@ -1,29 +1,16 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
 import type { WarningEvent } from '../../src/events';
 import { FilterBuilder, type FilterNode } from '../../src/helpers/filter-builder';
 import { InteractionSearch } from '../../src/search/interaction-search';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 31, rateLimit: false });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  sim.reset();
-});
-afterAll(() => server.close());
+const { org: sim, client } = useSimulatedOrg({ seed: 31, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } } });
 
-const DETAILS_ROUTE = 'POST /api/v2/analytics/conversations/details/query';
 const DAY = 86_400_000;
 function days(back: number, length = 1): string {
   const end = Math.floor(sim.data.end / DAY) * DAY - (back - 1) * DAY;
   return `${new Date(end - length * DAY).toISOString()}/${new Date(end).toISOString()}`;
-}
-function client() {
-  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
 }
 
 describe('InteractionSearch.count', () => {

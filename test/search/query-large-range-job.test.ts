@@ -1,29 +1,20 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
 import type { FilterNode } from '../../src/helpers/filter-builder';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification, SearchQueryOptions } from '../../src/search/schemas';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 35, rateLimit: false, conversationsPerDay: 40, jobs: { queuedMs: 0, pendingMs: 0 } });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  sim.reset();
-});
-afterAll(() => server.close());
+const { org: sim, client } = useSimulatedOrg(
+  { seed: 35, anchor: 'now', rateLimit: false, conversationsPerDay: 40, jobs: { queuedMs: 0, pendingMs: 0 } },
+  { client: { retry: { maxDelayMs: 10 } } },
+);
 
 const DAY = 86_400_000;
 const end = Math.floor(sim.data.end / DAY) * DAY;
 // 35 days: past the 31-day synchronous limit
 const interval = `${new Date(end - 35 * DAY).toISOString()}/${new Date(end).toISOString()}`;
 const fastJobs = { chunk: 'P7D', poll: { initialDelayMs: 0, jitterMs: 0, maxDelayMs: 5 } } as const;
-function client() {
-  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
-}
 
 describe("query() with largeRange 'job': analytics jobs through ReportQueries", () => {
   it('returns exactly the conversations that started in the interval and match, once each, with the residual applied', async () => {

@@ -1,27 +1,14 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../src/errors';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification } from '../../src/search/schemas';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 12, rateLimit: false });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  sim.reset();
-});
-afterAll(() => server.close());
+const { org: sim, client } = useSimulatedOrg({ seed: 12, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } } });
 
-const DETAILS_ROUTE = 'POST /api/v2/analytics/conversations/details/query';
 const DAY = 86_400_000;
 const end = Math.floor(sim.data.end / DAY) * DAY;
 const interval = `${new Date(end - DAY).toISOString()}/${new Date(end).toISOString()}`;
-function client() {
-  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
-}
 
 describe('query(): notify timing, limit completion, abort', () => {
   it('announces a batch only after the consumer has taken all of its conversations, and awaits notify', async () => {

@@ -1,35 +1,15 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import type { ProgressEvent, WarningEvent } from '../../src/events';
 import { InteractionSearch } from '../../src/search/interaction-search';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
 
-// Shared setup is repeated in each file of this folder on purpose: one behaviour per file, nothing hidden.
-const sim = createSimulatedOrg({ seed: 404, rateLimit: false });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  sim.reset();
-});
-afterAll(() => server.close());
+const { org: sim, server, client } = useSimulatedOrg({ seed: 404, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } } });
 
-const DETAILS_ROUTE = 'POST /api/v2/analytics/conversations/details/query';
 const DAY = 86_400_000;
 function days(back: number, length = 1): string {
   const end = Math.floor(sim.data.end / DAY) * DAY - (back - 1) * DAY;
   return `${new Date(end - length * DAY).toISOString()}/${new Date(end).toISOString()}`;
-}
-function client() {
-  return new GenesysClient({
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    baseUrl: sim.apiBaseUrl,
-    authUrl: sim.authBaseUrl,
-    retry: { baseDelayMs: 1, maxDelayMs: 10 },
-  });
 }
 async function ids(it: AsyncIterable<{ conversationId: string }>): Promise<string[]> {
   const out: string[] = [];

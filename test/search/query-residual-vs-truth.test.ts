@@ -6,32 +6,29 @@
  * intersection/union of their truth sets: random trees are checked against that set algebra.
  */
 import fc from 'fast-check';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GenesysClient } from '../../src/client';
 import type { ProgressEvent } from '../../src/events';
 import type { FilterNode } from '../../src/helpers/filter-builder';
 import { InteractionSearch } from '../../src/search/interaction-search';
-import { createSimulatedOrg, type DetailsFilters } from '../../src/testing/index';
+import type { DetailsFilters } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 2024, rateLimit: false, evaluatedShare: 0.6, evaluationsPerConversation: 3 });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { org: sim, client: newClient } = useSimulatedOrg(
+  { seed: 2024, anchor: 'now', rateLimit: false, evaluatedShare: 0.6, evaluationsPerConversation: 3 },
+  { client: { retry: { maxDelayMs: 10 } } },
+);
 
 const DAY = 86_400_000;
 const end = Math.floor(sim.data.end / DAY) * DAY - DAY;
 const start = end - DAY;
 const interval = `${new Date(start).toISOString()}/${new Date(end).toISOString()}`;
-const client = new GenesysClient({
-  clientId: sim.clientId,
-  clientSecret: sim.clientSecret,
-  baseUrl: sim.apiBaseUrl,
-  authUrl: sim.authBaseUrl,
-  retry: { baseDelayMs: 1, maxDelayMs: 10 },
+let client: GenesysClient;
+let search: InteractionSearch;
+beforeEach(() => {
+  client = newClient();
+  search = new InteractionSearch(client);
 });
-const search = new InteractionSearch(client);
 
 const all = sim.truth.conversations({ interval });
 const truth = (filters: DetailsFilters, within = interval) => new Set(sim.truth.conversations({ interval: within, filters }));

@@ -1,26 +1,19 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
 import { FilterBuilder } from '../../src/helpers/filter-builder';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchQueryOptions } from '../../src/search/schemas';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 3, rateLimit: false });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  sim.reset();
-});
-afterAll(() => server.close());
+const { org: sim, client: newClient } = useSimulatedOrg({ seed: 3, anchor: 'now', rateLimit: false });
 
 const DAY = 86_400_000;
 const end = Math.floor(sim.data.end / DAY) * DAY;
 const interval = `${new Date(end - DAY).toISOString()}/${new Date(end).toISOString()}`;
-const client = new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl });
-const search = new InteractionSearch(client);
+let search: InteractionSearch;
+beforeEach(() => {
+  search = new InteractionSearch(newClient());
+});
 const cond = { field: 'mediaType', op: 'equals', value: 'voice' } as const;
 const SECRET = 'a-long-enough-secret-123';
 

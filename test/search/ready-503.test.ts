@@ -1,26 +1,13 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/client';
+import { describe, expect, it } from 'vitest';
 import { AbortError, BadRequestError, TimeoutError } from '../../src/errors';
 import type { ProgressEvent, RetryEvent } from '../../src/events';
 import { InteractionSearch } from '../../src/search/interaction-search';
-import { createSimulatedOrg } from '../../src/testing/index';
+import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
 
-const sim = createSimulatedOrg({ seed: 503, rateLimit: false });
-const server = setupServer(...sim.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  sim.reset();
-});
-afterAll(() => server.close());
+const { org: sim, server, client } = useSimulatedOrg({ seed: 503, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } } });
 
-const DETAILS_ROUTE = 'POST /api/v2/analytics/conversations/details/query';
 const DAY = 86_400_000;
-function client() {
-  return new GenesysClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, baseUrl: sim.apiBaseUrl, authUrl: sim.authBaseUrl, retry: { baseDelayMs: 1, maxDelayMs: 10 } });
-}
 const indexNotReady = { serverErrorRate: 1, serverErrorStatuses: [503], only: ['/api/v2/analytics'] };
 
 describe('InteractionSearch.ready: the readiness probe', () => {

@@ -1,5 +1,7 @@
 /**
  * Module tests run against the simulated org over msw: one org per test file, a fresh client per test.
+ * After each test the fixture resets the msw handlers and the org (tokens, jobs, attributes, faults, stats)
+ * and closes the clients it made, so tests do not depend on one another.
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -16,11 +18,47 @@ export interface SimFixture {
 /** A fixed anchor keeps every test's data identical run after run. */
 export const ANCHOR = '2026-06-01T00:00:00Z';
 
-export function useSimulatedOrg(options: SimulatedOrgOptions = {}): SimFixture {
-  const org = createSimulatedOrg({ seed: 7, anchor: ANCHOR, ...options });
+/**
+ * The org's options, plus `anchor: 'now'`: no anchor, so the dataset ends at the org's clock when it is created
+ * (the simulator's own default), for tests whose data must be recent relative to the real clock.
+ * Without `seed` or `anchor` the fixture uses seed 7 and {@link ANCHOR}.
+ */
+export type SimOrgOptions = Omit<SimulatedOrgOptions, 'anchor'> & { anchor?: SimulatedOrgOptions['anchor'] | 'now' };
+
+export interface SimFixtureOptions {
+  /**
+   * Defaults for every `client()` of this fixture, e.g. a rate limit or retry settings; a test's own overrides
+   * win over them, and `retry` is merged field by field (fast retries unless a field is given).
+   */
+  client?: Partial<GenesysClientOptions>;
+  /**
+   * Hostnames msw lets through when no handler matches, for real servers a test starts (e.g. `['127.0.0.1']`);
+   * any other unhandled request is an error.
+   */
+  allowHosts?: string[];
+}
+
+function orgOptions(options: SimOrgOptions): SimulatedOrgOptions {
+  if (options.anchor !== 'now') return { seed: 7, anchor: ANCHOR, ...options };
+  const { anchor: _now, ...rest } = options;
+  return { seed: 7, ...rest };
+}
+
+export function useSimulatedOrg(options: SimOrgOptions = {}, fixture: SimFixtureOptions = {}): SimFixture {
+  const org = createSimulatedOrg(orgOptions(options));
+  const defaults = fixture.client ?? {};
   const server = setupServer(...org.handlers);
   const clients: GenesysClient[] = [];
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  const allowHosts = fixture.allowHosts ?? [];
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: allowHosts.length
+        ? (request, print) => {
+            if (!allowHosts.includes(new URL(request.url).hostname)) print.error();
+          }
+        : 'error',
+    }),
+  );
   afterEach(async () => {
     server.resetHandlers();
     org.reset();
@@ -36,8 +74,9 @@ export function useSimulatedOrg(options: SimulatedOrgOptions = {}): SimFixture {
         clientSecret: org.clientSecret,
         baseUrl: org.apiBaseUrl,
         authUrl: org.authBaseUrl,
+        ...defaults,
         ...overrides,
-        retry: { baseDelayMs: 1, maxDelayMs: 20, ...overrides.retry },
+        retry: { baseDelayMs: 1, maxDelayMs: 20, ...defaults.retry, ...overrides.retry },
       });
       clients.push(c);
       return c;
