@@ -6,7 +6,10 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
+      'redis/index': 'src/redis/index.ts',
     },
+    // ioredis is an optional peer: only `@org/gc-data/redis` (and the chunk `rateLimit.redis` loads lazily) needs it.
+    external: ['ioredis'],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

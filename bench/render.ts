@@ -59,6 +59,10 @@ function summaryTable(r: BenchResult): string | undefined {
     }
     return `Floor = (requests needed - burst) / rate = ${(res.clean.floorMs / 1000).toFixed(1)} s for ${res.clean.needed} requests at ${res.rate}, burst ${res.burst}; ${res.runs} runs each, alternating.\n\n${table(rows)}`;
   }
+  if (r.benchmark === 'multi-worker') {
+    const res = r.results as Record<string, any>;
+    return `${res.totalRequests} requests split over the workers, org limit ${res.limit} per ${res.windowMs} ms (burst ${res.burst}), ${res.latencyMs} ms latency; minimum ${(res.minimumMs / 1000).toFixed(1)} s; medians of ${res.runs} runs.\n\n${table(res.table)}`;
+  }
   return undefined;
 }
 

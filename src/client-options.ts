@@ -5,6 +5,7 @@ import { DEFAULT_RATE_LIMIT_HEADERS, type RateLimitHeaderNames } from './transpo
 import type { RateLimiter } from './transport/rate-limiter';
 import { DEFAULT_RETRY, type RetryOptions } from './transport/retry';
 import type { TokenStore } from './auth/token-store';
+import type { RedisClientLike, RedisRateLimitOption } from './redis/options';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {
@@ -33,6 +34,13 @@ export interface GenesysClientOptions {
     headers?: Partial<RateLimitHeaderNames>;
     /** A ready limiter (e.g. shared through Redis) used instead of the in-memory one. */
     limiter?: RateLimiter;
+    /**
+     * Share these limits with every client of the same `id`, in any process, through Redis:
+     * `{ url | client, id, fallback?: 'error' | 'local', shareToken? }`. Needs the optional peer dependency
+     * `ioredis`, loaded on the first request. Also shares the access token unless `tokenStore` is given or
+     * `shareToken` is false. See docs/shared-limits.md.
+     */
+    redis?: RedisRateLimitOption;
   };
   /** Where tokens are cached. Default: in memory, per client. */
   tokenStore?: TokenStore;
@@ -58,6 +66,7 @@ export interface ResolvedClientOptions {
   burst: number;
   headerNames: RateLimitHeaderNames;
   limiter: RateLimiter | undefined;
+  redis: RedisRateLimitOption | undefined;
   tokenStore: TokenStore | undefined;
   refreshAheadMs: number;
   fetch: typeof fetch | undefined;
@@ -109,6 +118,21 @@ const Schema = z
         limiter: z.custom<RateLimiter>((v) => typeof v === 'object' && v !== null && typeof (v as RateLimiter).schedule === 'function', {
           error: 'rateLimit.limiter must implement the RateLimiter interface (schedule, observe, pause, stats, disconnect)',
         }).optional(),
+        redis: z
+          .strictObject({
+            url: z.string().regex(/^rediss?:\/\/\S+$/i, { error: 'rateLimit.redis.url must be a redis:// or rediss:// URL' }).optional(),
+            client: z
+              .custom<RedisClientLike>((v) => typeof v === 'object' && v !== null && typeof (v as RedisClientLike).duplicate === 'function', {
+                error: 'rateLimit.redis.client must be an ioredis client (new Redis(...))',
+              })
+              .optional(),
+            id: z.string({ error: 'rateLimit.redis.id is required: it names the budget every worker shares' }).min(1),
+            fallback: z.enum(['error', 'local']).optional(),
+            connectTimeoutMs: positiveInt.optional(),
+            shareToken: z.boolean().optional(),
+          })
+          .refine((r) => (r.url === undefined) !== (r.client === undefined), { error: 'rateLimit.redis needs exactly one of url or client' })
+          .optional(),
       })
       .optional(),
     tokenStore: z
@@ -160,6 +184,9 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
       authBaseUrl = region.authBaseUrl;
     }
   }
+  if (o.rateLimit?.limiter && o.rateLimit.redis) {
+    issues.push({ path: 'rateLimit.redis', message: 'give either rateLimit.limiter or rateLimit.redis, not both' });
+  }
   const rpm = o.rateLimit?.requestsPerMinute ?? 300;
   if (issues.length > 0 || !apiBaseUrl || !authBaseUrl) throw new ValidationError('GenesysClient options', issues);
   const budget = o.retry?.budget === false ? false : { ...(DEFAULT_RETRY.budget as object), ...(o.retry?.budget ?? {}) };
@@ -177,6 +204,7 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
     burst: o.rateLimit?.burst ?? Math.max(1, Math.floor(rpm)),
     headerNames: { ...DEFAULT_RATE_LIMIT_HEADERS, ...o.rateLimit?.headers },
     limiter: o.rateLimit?.limiter,
+    redis: o.rateLimit?.redis,
     tokenStore: o.tokenStore,
     refreshAheadMs: o.refreshAheadMs ?? 300_000,
     fetch: o.fetch,

@@ -5,6 +5,7 @@ import { MemoryTokenStore } from './auth/token-store';
 import { resolveClientOptions, type GenesysClientOptions, type ResolvedClientOptions } from './client-options';
 import { GcError, UnexpectedResponseError, formatPath } from './errors';
 import type { GcEventMap } from './events';
+import { lazyRedisLimits } from './redis/lazy';
 import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './transport/rate-limiter';
 import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
 
@@ -72,7 +73,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   readonly apiBaseUrl: string;
   readonly authBaseUrl: string;
   /** Validated options with defaults (the secret is not among them). */
-  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'fetch'>>;
+  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch'>>;
   readonly #transport: Transport;
   readonly #limiter: RateLimiter;
   readonly #counters = { requests: 0, responses: 0, retries: 0, rateLimited: 0, paced: 0, tokensIssued: 0, byStatus: {} as Record<number, number> };
@@ -80,14 +81,19 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   constructor(options: GenesysClientOptions) {
     super();
     const o = resolveClientOptions(options);
-    const { clientSecret, tokenStore, limiter, fetch: _fetch, ...safe } = o;
+    // `redis` stays out of the public options: its URL may carry a password.
+    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, ...safe } = o;
     this.options = Object.freeze(safe);
     this.apiBaseUrl = o.apiBaseUrl;
     this.authBaseUrl = o.authBaseUrl;
+    const shared = redis
+      ? lazyRedisLimits(redis, { requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst }, (w) => this.emit('warning', w))
+      : undefined;
     this.#limiter =
-      limiter ?? new LocalRateLimiter({ requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst });
+      limiter ?? shared?.limiter ?? new LocalRateLimiter({ requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst });
+    const store = tokenStore ?? (shared && redis?.shareToken !== false ? shared.tokenStore : new MemoryTokenStore());
     const auth = new TokenProvider(
-      { clientId: o.clientId, authBaseUrl: o.authBaseUrl, refreshAheadMs: o.refreshAheadMs, store: tokenStore ?? new MemoryTokenStore() },
+      { clientId: o.clientId, authBaseUrl: o.authBaseUrl, refreshAheadMs: o.refreshAheadMs, store },
       clientSecret,
       (req) => this.#transport.send(req),
       this,

@@ -1,0 +1,696 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
+import type { RateLimitSnapshot, WarningEvent } from '../events';
+import { LocalRateLimiter, type LocalRateLimiterOptions, type RateLimiter, type RateLimiterStats, type ScheduleOptions } from '../transport/rate-limiter';
+import { abortableSleep, throwIfAborted } from '../transport/sleep';
+import { closedByLimiter, DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, openRedis, type RedisHandle } from './connection';
+import { errorText, RedisUnavailableError, type RedisUnavailableReason } from './errors';
+import type { RedisConnectionOptions, RedisFallback } from './options';
+
+export interface RedisRateLimiterOptions extends LocalRateLimiterOptions, RedisConnectionOptions {
+  /** Every limiter with this id, in any process, shares one concurrency cap, one budget and one pause. */
+  id: string;
+  /** Receives `redis-*` warnings (fallback, lost connection, settings changed). The client wires it to `warning` events. */
+  onWarning?: ((warning: WarningEvent) => void) | undefined;
+  /**
+   * How often each limiter asks Redis for refilled budget while jobs wait. Default 250 ms. (Bottleneck's own
+   * default is 5,000 ms, which is where its "5000 ms intervals when clustering" advice comes from.)
+   */
+  heartbeatMs?: number | undefined;
+  /**
+   * A job holding a shared slot longer than this releases the slot (the request itself goes on). This is what
+   * frees the slots of a worker that crashed mid-request. Default 60,000 ms.
+   */
+  jobExpirationMs?: number | undefined;
+}
+
+/** What `inspect()` reads from Redis: the shared state as every worker sees it. */
+export interface SharedLimiterState {
+  state: LimiterState;
+  /** The client's own shared budget left (bottleneck's reservoir; null when Redis is not readable). */
+  reservoir: number | null;
+  /** Requests past both gates and not yet answered, in every process. */
+  inFlight: number | null;
+  /** The server's budget as the last response said, less what left since (null: not known). */
+  serverAvailable: number | null;
+  /** Epoch ms until which every worker holds its requests (0: none). */
+  pausedUntil: number;
+  /** Limiters of this id seen in the last 10 s, this one included. */
+  peers: number;
+}
+
+export type LimiterState = 'connecting' | 'ready' | 'down' | 'fallback' | 'closed';
+
+interface PendingJob {
+  fn: () => Promise<unknown>;
+  options: ScheduleOptions;
+  started: boolean;
+  settled: boolean;
+  /** Given to the local limiter after a fallback; the shared copy must not run. */
+  handedOff: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Bottleneck counts a limiter as gone after this without a heartbeat (its default). */
+const CLIENT_TIMEOUT_MS = 10_000;
+/** Keys of an id nobody used for this long expire, so stale settings do not outlive a deployment. */
+const STATE_TTL_MS = 15 * 60_000;
+const PEERS_REFRESH_MS = 2000;
+const DEFAULT_HEARTBEAT_MS = 250;
+const DEFAULT_JOB_EXPIRATION_MS = 60_000;
+/** Pause used when the server says the budget is spent without saying when it resets (as the local limiter). */
+const DEFAULT_EXHAUSTED_PAUSE_MS = 1000;
+/** How often a request waiting on a spent (not paused) server budget asks again, unless woken earlier. */
+const GATE_POLL_MS = 50;
+/** Published on bottleneck's channel for the id (its `message` event) when the server budget grows. */
+const WAKE_MESSAGE = 'gc-data:wake';
+
+/*
+ * The shared server gate: the same bookkeeping as LocalRateLimiter's, kept in one Redis hash so that every
+ * worker spends from, resets and pauses one budget. `available` is what the last response said is left less what
+ * has left since (absent = not known); `pausedUntil` holds everyone; `refill` says a pause has to be turned into
+ * `availableAfter` (the window allowance) by the first request after it. The in-flight set holds one member per
+ * request past the gate, scored with an expiry so a crashed worker's requests stop counting.
+ */
+const GATE_HELPERS = `
+local function live_in_flight(key, now)
+  redis.call('zremrangebyscore', key, '-inf', now)
+  return redis.call('zcard', key)
+end
+local function touch(ttl, ...)
+  for _, k in ipairs({...}) do redis.call('pexpire', k, ttl) end
+end
+`;
+
+/**
+ * KEYS: gate, in-flight. ARGV: now, expiry ms, poll ms, ttl ms.
+ * Returns {0, ticket} (passed: one unit spent, the request is in flight as member `ticket`), {> 0} (paused: wait that
+ * long) or {< 0} (spent: ask again after that long, or when woken). A request that leaves with nothing else on the
+ * wire is marked `solo`: if nothing else leaves before its answer, that answer is exact (see OBSERVE_LUA).
+ */
+const GATE_LUA = `${GATE_HELPERS}
+local now = tonumber(ARGV[1])
+local in_flight = live_in_flight(KEYS[2], now)
+local g = redis.call('hmget', KEYS[1], 'pausedUntil', 'available', 'refill', 'availableAfter')
+local paused = tonumber(g[1]) or 0
+if paused > now then return {paused - now} end
+local available = tonumber(g[2])
+if g[3] == '1' then
+  available = tonumber(g[4])
+  redis.call('hdel', KEYS[1], 'refill', 'availableAfter', 'available')
+  if available ~= nil then redis.call('hset', KEYS[1], 'available', available) end
+end
+local pass = false
+if available == nil then
+  pass = true
+elseif available > 0 then
+  redis.call('hincrby', KEYS[1], 'available', -1)
+  pass = true
+elseif in_flight == 0 then
+  -- Spent, and nothing on the wire will say how much the server refilled meanwhile: one request goes alone to ask.
+  -- (Servers without budget headers never get here: their budget stays unknown, nil.)
+  pass = true
+end
+if not pass then return {-tonumber(ARGV[3])} end
+local ticket = redis.call('hincrby', KEYS[1], 'ticket', 1)
+if in_flight == 0 then redis.call('hset', KEYS[1], 'solo', ticket) end
+redis.call('zadd', KEYS[2], now + tonumber(ARGV[2]), ticket)
+touch(tonumber(ARGV[4]), KEYS[1], KEYS[2])
+return {0, ticket}
+`;
+
+/**
+ * KEYS: gate, in-flight. ARGV: now, remaining, ticket (0 = unknown), ttl ms, channel. Returns what may still leave.
+ *
+ * Answers cross each other: across processes a request can reach the server before one that left earlier and be
+ * answered after it, so neither tickets nor arrival order say which answer is the latest state. An answer is
+ * therefore only allowed to lower the budget (less what is still on the wire, which will spend it too), except the
+ * answer of a request that was alone on the wire from start to finish: that one is exact, and may raise it. Such
+ * a request goes out when the budget is spent and the wire is empty (see the gate), so the server's refill is used.
+ */
+const OBSERVE_LUA = `${GATE_HELPERS}
+local now = tonumber(ARGV[1])
+local ticket = tonumber(ARGV[3])
+local in_flight = live_in_flight(KEYS[2], now)
+local available = math.max(0, math.floor(tonumber(ARGV[2])) - math.max(0, in_flight - 1))
+local g = redis.call('hmget', KEYS[1], 'available', 'solo', 'ticket')
+local before = tonumber(g[1] or '')
+local solo = ticket > 0 and tonumber(g[2] or '') == ticket and tonumber(g[3] or '') == ticket and in_flight <= 1
+if solo then redis.call('hdel', KEYS[1], 'solo') end
+if before ~= nil and not solo and before < available then available = before end
+redis.call('hset', KEYS[1], 'available', available)
+touch(tonumber(ARGV[4]), KEYS[1])
+if before == 0 and available > 0 then redis.call('publish', ARGV[5], 'message:${WAKE_MESSAGE}') end
+return available
+`;
+
+/**
+ * KEYS: gate, in-flight. ARGV: now, until ms, allowance ('' = unknown), ttl ms, 1 if called by a request in flight.
+ * Returns the pause in force. What is on the wire now lands during the pause and spends the refill, so the budget
+ * after it is the allowance less those requests.
+ */
+const PAUSE_LUA = `${GATE_HELPERS}
+local now = tonumber(ARGV[1])
+local until_ms = tonumber(ARGV[2])
+local current = tonumber(redis.call('hget', KEYS[1], 'pausedUntil') or '0') or 0
+if until_ms < current then until_ms = current end
+redis.call('hset', KEYS[1], 'pausedUntil', until_ms, 'available', 0, 'refill', 1)
+if ARGV[3] ~= '' then
+  local others = math.max(0, live_in_flight(KEYS[2], now) - tonumber(ARGV[5]))
+  redis.call('hset', KEYS[1], 'availableAfter', math.max(0, math.floor(tonumber(ARGV[3])) - others))
+else
+  redis.call('hdel', KEYS[1], 'availableAfter')
+end
+touch(tonumber(ARGV[4]), KEYS[1])
+return until_ms
+`;
+
+type ScriptClient = Redis & {
+  gcDataGate(gate: string, inFlight: string, ...args: Array<string | number>): Promise<[number, number?]>;
+  gcDataObserve(gate: string, inFlight: string, ...args: Array<string | number>): Promise<number>;
+  gcDataPause(gate: string, inFlight: string, ...args: Array<string | number>): Promise<number>;
+};
+
+/**
+ * The foundation's two gates, shared through Redis by every limiter with the same `id`, in any process:
+ * - the client's own budget and concurrency cap: a bottleneck reservoir refilled at `requestsPerMinute`, clustered
+ *   with bottleneck's `datastore: 'ioredis'` (one reservoir, one `maxConcurrent` for all workers);
+ * - the server's budget: what the responses (of any worker) say is left, spent atomically in Redis as requests
+ *   leave; when a response says the window is spent, or any worker gets a 429, every worker waits for the reset.
+ *
+ * When Redis is unreachable at start or lost mid-run, `fallback` decides: `error` fails the requests that have not
+ * started with `RedisUnavailableError` (and resumes when Redis is back); `local` warns once and switches for good to
+ * a `LocalRateLimiter` with this process's share of the budget (budget / live peers), starting empty.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  readonly id: string;
+  readonly #redis: RedisHandle;
+  readonly #client: ScriptClient;
+  readonly #subscriber: Redis;
+  readonly #connection: Bottleneck.IORedisConnection;
+  readonly #bottleneck: Bottleneck;
+  readonly #fallbackPolicy: RedisFallback;
+  readonly #onWarning: (w: WarningEvent) => void;
+  readonly #limits: { requestsPerMinute: number; maxConcurrent: number; burst: number };
+  readonly #keys: { settings: string; gate: string; inFlight: string; clients: string };
+  readonly #channel: string;
+  readonly #wakers = new Set<() => void>();
+  readonly #jobExpirationMs: number;
+  readonly #pending = new Set<PendingJob>();
+  readonly #startup: Promise<void>;
+  #state: LimiterState = 'connecting';
+  #downError: RedisUnavailableError | undefined;
+  #fallback: LocalRateLimiter | undefined;
+  /** Requests of this process past both gates and not yet answered. */
+  #inFlight = 0;
+  #pausedUntil = 0;
+  /** A pause noted before Redis was reached, shared once it is. */
+  #pendingPause: { until: number; after: number | undefined } | undefined;
+  #serverAvailable: number | undefined;
+  #peers = 1;
+  #peersTimer: ReturnType<typeof setInterval> | undefined;
+  /** The gate ticket of the request whose response is being observed (observe() gets no request id). */
+  readonly #ticket = new AsyncLocalStorage<number>();
+
+  constructor(options: RedisRateLimiterOptions) {
+    if (!options.id || typeof options.id !== 'string') throw new TypeError('RedisRateLimiter: id is required (it names the shared budget)');
+    this.id = options.id;
+    this.#fallbackPolicy = options.fallback ?? 'error';
+    this.#onWarning = options.onWarning ?? (() => {});
+    const burst = options.burst ?? options.requestsPerMinute;
+    this.#limits = { requestsPerMinute: options.requestsPerMinute, maxConcurrent: options.maxConcurrent, burst };
+    this.#jobExpirationMs = options.jobExpirationMs ?? DEFAULT_JOB_EXPIRATION_MS;
+    // `b_<id>_*` are bottleneck's own keys (layout of 2.19.5, frozen); `{id}` keeps ours in one hash slot.
+    this.#keys = {
+      settings: `b_${this.id}_settings`,
+      clients: `b_${this.id}_client_last_seen`,
+      gate: `gc-data:{${this.id}}:server`,
+      inFlight: `gc-data:{${this.id}}:in-flight`,
+    };
+    this.#channel = `b_${this.id}`;
+    this.#redis = openRedis(options, 'RedisRateLimiter');
+    this.#client = this.#redis.client as ScriptClient;
+    this.#client.defineCommand('gcDataGate', { numberOfKeys: 2, lua: GATE_LUA });
+    this.#client.defineCommand('gcDataObserve', { numberOfKeys: 2, lua: OBSERVE_LUA });
+    this.#client.defineCommand('gcDataPause', { numberOfKeys: 2, lua: PAUSE_LUA });
+    // One connection wrapper per limiter: bottleneck routes pub/sub by channel, so two limiters of the same id on
+    // one wrapper would leave one of them deaf to capacity messages (its queued jobs would never drain).
+    this.#connection = new Bottleneck.IORedisConnection({ client: this.#client, Redis });
+    recognizeRedis7Errors(this.#connection);
+    this.#subscriber = (this.#connection as unknown as { subscriber: Redis }).subscriber;
+    this.#subscriber.on('error', () => {});
+    this.#bottleneck = new Bottleneck({
+      id: this.id,
+      datastore: 'ioredis',
+      connection: this.#connection,
+      clearDatastore: false,
+      timeout: STATE_TTL_MS,
+      heartbeatInterval: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      ...bottleneckSettings(this.#limits),
+      reservoir: burst,
+    } as Bottleneck.ConstructorOptions);
+    this.#bottleneck.on('error', (e: unknown) => this.#onRedisError(e));
+    this.#bottleneck.on('message', (m: string) => {
+      if (m === WAKE_MESSAGE) for (const wake of [...this.#wakers]) wake();
+    });
+    for (const c of [this.#client, this.#subscriber]) {
+      c.on('close', () => {
+        if (this.#state === 'ready') this.#markDown('connection-lost', new Error('connection closed'));
+      });
+      c.on('ready', () => this.#maybeRecovered());
+    }
+    this.#startup = this.#start(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  }
+
+  /**
+   * Resolves once the shared state is reachable (or, with `fallback: 'local'`, once the local limiter took over).
+   * Rejects with `RedisUnavailableError` when Redis cannot be reached and `fallback` is `error`. Optional: the first
+   * `schedule` waits for it too.
+   */
+  async ready(): Promise<void> {
+    await this.#startup;
+    if (this.#state === 'down' || this.#state === 'closed') throw this.#unavailable();
+  }
+
+  /** `connecting`, `ready`, `down` (error policy, waiting for Redis), `fallback` (local limiter), `closed`. */
+  get state(): LimiterState {
+    return this.#state;
+  }
+
+  get running(): number {
+    return this.#inFlight + (this.#fallback?.running ?? 0);
+  }
+
+  async schedule<T>(fn: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
+    throwIfAborted(options.signal);
+    if (this.#state === 'connecting') await this.#startup;
+    if (this.#state === 'fallback' && this.#fallback) return this.#fallback.schedule(fn, options);
+    if (this.#state !== 'ready') throw this.#unavailable();
+    return this.#scheduleShared(fn, options);
+  }
+
+  observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number } {
+    if (this.#state === 'fallback' && this.#fallback) return this.#fallback.observe(snapshot, inFlight);
+    if (snapshot.remaining === undefined) return { exhausted: false, pausedForMs: 0 };
+    if (snapshot.remaining <= 0) {
+      // The server says its window is spent: everyone waits for its reset.
+      const pausedForMs = Math.ceil(snapshot.resetMs ?? DEFAULT_EXHAUSTED_PAUSE_MS);
+      this.pause(pausedForMs, snapshot.limit);
+      return { exhausted: true, pausedForMs };
+    }
+    // Budget left, but perhaps not for everything already on the wire (every worker's, counted in Redis): spent
+    // requests then wait for those answers instead of a whole reset, which across processes (more in flight per
+    // unit of budget) would cost a pause per window for budget the server usually refills meanwhile.
+    if (this.#state === 'ready') {
+      this.#client
+        .gcDataObserve(this.#keys.gate, this.#keys.inFlight, Date.now(), snapshot.remaining, this.#ticket.getStore() ?? 0, STATE_TTL_MS, this.#channel)
+        .then((available) => (this.#serverAvailable = available))
+        .catch((e: unknown) => this.#onRedisError(e));
+    }
+    return { exhausted: false, pausedForMs: 0 };
+  }
+
+  pause(ms: number, availableAfter?: number): void {
+    const until = Math.ceil(Date.now() + ms);
+    this.#notePause(until);
+    this.#serverAvailable = 0;
+    if (this.#state === 'fallback' && this.#fallback) {
+      this.#fallback.pause(ms, availableAfter);
+      return;
+    }
+    if (this.#state === 'ready') this.#sharePause(until, availableAfter);
+    else this.#pendingPause = { until: this.#pausedUntil, after: availableAfter };
+  }
+
+  stats(): RateLimiterStats {
+    const counts = this.#bottleneck.counts();
+    const fallback = this.#fallback?.stats();
+    return {
+      queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (fallback?.queued ?? 0),
+      running: this.running,
+      serverAvailable: fallback ? fallback.serverAvailable : this.#serverAvailable,
+      pausedUntil: Math.max(this.#pausedUntil, fallback?.pausedUntil ?? 0),
+    };
+  }
+
+  /** Reads the shared state from Redis (for dashboards, tests and benchmarks). */
+  async inspect(): Promise<SharedLimiterState> {
+    const base = { state: this.#state, peers: this.#peers, pausedUntil: this.#pausedUntil };
+    if (this.#state !== 'ready') return { ...base, reservoir: null, inFlight: null, serverAvailable: null };
+    try {
+      const replies = (await this.#client
+        .multi()
+        .hget(this.#keys.settings, 'reservoir')
+        .zcount(this.#keys.inFlight, Date.now(), '+inf')
+        .hmget(this.#keys.gate, 'pausedUntil', 'available')
+        .exec()) as [[unknown, string | null], [unknown, number], [unknown, Array<string | null>]];
+      const [[, reservoir], [, inFlight], [, gate]] = replies;
+      return {
+        ...base,
+        pausedUntil: Math.max(this.#pausedUntil, Number(gate[0] ?? 0)),
+        reservoir: reservoir == null ? null : Number(reservoir),
+        inFlight,
+        serverAvailable: gate[1] == null ? null : Number(gate[1]),
+      };
+    } catch {
+      return { ...base, reservoir: null, inFlight: null, serverAvailable: null };
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    await this.#release();
+    await this.#fallback?.disconnect();
+  }
+
+  async #start(connectTimeoutMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        this.#bottleneck.ready(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => {
+            const last = this.#redis.lastError();
+            reject(new Error(last === undefined ? `no connection after ${connectTimeoutMs} ms` : `${errorText(last)}; gave up after ${connectTimeoutMs} ms`));
+          }, connectTimeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      if (this.#state === 'connecting') this.#markDown('connect-timeout', e);
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.#state !== 'connecting') return;
+    this.#state = 'ready';
+    await this.#afterReady();
+  }
+
+  /** Aligns the shared settings with ours, shares a pause noted before Redis was reached, starts counting peers. */
+  async #afterReady(): Promise<void> {
+    try {
+      const wanted = bottleneckSettings(this.#limits);
+      const names = Object.keys(wanted) as Array<keyof typeof wanted>;
+      const stored = await this.#client.hmget(this.#keys.settings, ...names);
+      const differs = names.filter((n, i) => Number(stored[i]) !== wanted[n]);
+      if (differs.length > 0) {
+        // Bottleneck keeps the first limiter's settings for everyone; the newest configuration wins here instead,
+        // so a redeploy with a new budget takes effect without clearing Redis by hand.
+        await this.#bottleneck.updateSettings(wanted);
+        // No settings at all means the state was lost (Redis restarted, keys expired): nothing to warn about.
+        if (stored.some((v) => v !== null)) {
+          this.#onWarning({
+            code: 'redis-settings-changed',
+            message: `Shared limiter "${this.id}" had other limits in Redis (${differs.join(', ')}); this worker's limits now apply to every worker of this id.`,
+            details: { id: this.id, changed: differs },
+          });
+        }
+      }
+      await this.#afterSettings();
+    } catch (e) {
+      this.#onRedisError(e);
+    }
+  }
+
+  async #afterSettings(): Promise<void> {
+    const pending = this.#pendingPause;
+    this.#pendingPause = undefined;
+    if (pending && pending.until > Date.now()) this.#sharePause(pending.until, pending.after);
+    await this.#refreshPeers();
+    if (!this.#peersTimer) {
+      this.#peersTimer = setInterval(() => void this.#refreshPeers(), PEERS_REFRESH_MS);
+      this.#peersTimer.unref();
+    }
+  }
+
+  async #refreshPeers(): Promise<void> {
+    if (this.#state !== 'ready') return;
+    try {
+      const n = await this.#client.zcount(this.#keys.clients, Date.now() - CLIENT_TIMEOUT_MS, '+inf');
+      this.#peers = Math.max(1, n);
+    } catch (e) {
+      this.#onRedisError(e);
+    }
+  }
+
+  #scheduleShared<T>(fn: () => Promise<T>, options: ScheduleOptions): Promise<T> {
+    const { signal } = options;
+    return new Promise<T>((resolve, reject) => {
+      const settle = (done: () => void) => {
+        if (job.settled) return;
+        job.settled = true;
+        this.#pending.delete(job);
+        signal?.removeEventListener('abort', onAbort);
+        done();
+      };
+      const job: PendingJob = {
+        fn,
+        options,
+        started: false,
+        settled: false,
+        handedOff: false,
+        resolve: (v) => settle(() => resolve(v as T)),
+        reject: (e) => settle(() => reject(e)),
+      };
+      const onAbort = () => job.reject(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.add(job);
+      this.#bottleneck
+        .schedule({ priority: options.priority ?? 5, expiration: this.#jobExpirationMs }, async () => {
+          // Aborted, handed to the local limiter, or failed with Redis already: release the slot at once.
+          if (job.settled || job.handedOff) return;
+          job.started = true;
+          let ticket: number | undefined;
+          try {
+            ticket = await this.#passServerGate(signal);
+            this.#inFlight++;
+            try {
+              job.resolve(await (ticket === undefined ? fn() : this.#ticket.run(ticket, fn)));
+            } finally {
+              this.#inFlight--;
+            }
+          } catch (e) {
+            job.reject(e);
+          } finally {
+            if (ticket !== undefined && this.#state === 'ready') {
+              this.#client.zrem(this.#keys.inFlight, ticket).catch((e: unknown) => this.#onRedisError(e));
+            }
+          }
+        })
+        .catch((e: unknown) => {
+          // A started job settles itself (an expiration only released its shared slot early).
+          if (job.started || job.settled || job.handedOff) return;
+          this.#onRedisError(e);
+          if (this.#state === 'fallback' && this.#fallback) this.#reroute(job);
+          else job.reject(this.#unavailable(e));
+        });
+    });
+  }
+
+  /**
+   * Waits out a shared pause, then spends one unit of the shared server budget (atomically in Redis). Returns the
+   * request's ticket (its in-flight member, removed when it is answered); undefined when Redis went away
+   * meanwhile (the request then goes on under the pause this process knows, as it had a slot already).
+   */
+  async #passServerGate(signal: AbortSignal | undefined): Promise<number | undefined> {
+    for (;;) {
+      if (this.#state !== 'ready') {
+        await this.#waitLocalPause(signal);
+        return undefined;
+      }
+      let verdict: number;
+      let ticket: number | undefined;
+      try {
+        [verdict, ticket] = await this.#client.gcDataGate(this.#keys.gate, this.#keys.inFlight, Date.now(), this.#jobExpirationMs, GATE_POLL_MS, STATE_TTL_MS);
+      } catch (e) {
+        this.#onRedisError(e);
+        await this.#waitLocalPause(signal);
+        return undefined;
+      }
+      if (verdict === 0) return ticket;
+      if (verdict > 0) {
+        this.#notePause(Date.now() + verdict);
+        await abortableSleep(verdict, signal);
+      } else {
+        await this.#sleepUnlessWoken(-verdict, signal);
+      }
+    }
+  }
+
+  /** Sleeps `ms`, or less when another worker's response says the server budget grew. */
+  async #sleepUnlessWoken(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    let wake: (() => void) | undefined;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.#wakers.add(wake!);
+    try {
+      await Promise.race([abortableSleep(ms, signal), woken]);
+    } finally {
+      this.#wakers.delete(wake!);
+    }
+  }
+
+  async #waitLocalPause(signal: AbortSignal | undefined): Promise<void> {
+    for (let wait = this.#pausedUntil - Date.now(); wait > 0; wait = this.#pausedUntil - Date.now()) {
+      await abortableSleep(wait, signal);
+    }
+  }
+
+  #notePause(until: number): void {
+    if (Number.isFinite(until) && until > this.#pausedUntil) this.#pausedUntil = until;
+  }
+
+  #sharePause(until: number, availableAfter: number | undefined): void {
+    this.#client
+      .gcDataPause(this.#keys.gate, this.#keys.inFlight, Date.now(), until, availableAfter ?? '', STATE_TTL_MS, this.#ticket.getStore() === undefined ? 0 : 1)
+      .then((inForce) => this.#notePause(Number(inForce)))
+      .catch((e: unknown) => this.#onRedisError(e));
+  }
+
+  #onRedisError(e: unknown): void {
+    if (this.#state !== 'ready') return;
+    if (isConnectionError(e, this.#client) || this.#subscriber.status !== 'ready') {
+      this.#markDown('connection-lost', e);
+      return;
+    }
+    this.#onWarning({ code: 'redis-error', message: `Shared limiter "${this.id}": Redis command failed: ${errorText(e)}`, details: { id: this.id } });
+  }
+
+  #markDown(reason: RedisUnavailableReason, cause: unknown): void {
+    if (this.#state === 'closed' || this.#state === 'fallback' || this.#state === 'down') return;
+    const target = this.#redis.target;
+    const where = `Redis at ${target} (shared limiter "${this.id}")`;
+    const why = errorText(cause);
+    if (this.#fallbackPolicy === 'local') {
+      const share = Math.max(1, this.#peers);
+      const rpm = this.#limits.requestsPerMinute / share;
+      const burst = Math.max(1, Math.floor(this.#limits.burst / share));
+      // Start empty: every other worker is falling back at the same moment, and a full local bucket each would be
+      // exactly the burst the shared limiter exists to prevent.
+      const bucket = new Bottleneck({
+        maxConcurrent: Math.max(1, Math.floor(this.#limits.maxConcurrent / share)),
+        reservoir: 0,
+        reservoirIncreaseInterval: 250,
+        reservoirIncreaseAmount: (rpm * 250) / 60_000,
+        reservoirIncreaseMaximum: burst,
+      });
+      const local = new LocalRateLimiter({ requestsPerMinute: rpm, maxConcurrent: this.#limits.maxConcurrent, burst }, bucket);
+      const pausedFor = this.#pausedUntil - Date.now();
+      if (pausedFor > 0) local.pause(pausedFor);
+      this.#fallback = local;
+      this.#state = 'fallback';
+      this.#onWarning({
+        code: 'redis-fallback',
+        message:
+          `${where} ${reason === 'connect-timeout' ? 'is unreachable' : 'was lost'} (${why}); continuing with a local limiter ` +
+          `at 1/${share} of the budget (${round(rpm)} requests/min, starting empty) until this client is recreated.`,
+        details: { id: this.id, reason, peers: share, requestsPerMinute: rpm },
+      });
+      for (const job of [...this.#pending]) if (!job.started) this.#reroute(job);
+      void this.#release();
+      return;
+    }
+    this.#state = 'down';
+    this.#downError = new RedisUnavailableError(
+      reason === 'connect-timeout'
+        ? `${where} is unreachable (${why}): requests are not sent without the shared limit. ` +
+            `Start Redis or fix rateLimit.redis, or set fallback: 'local' to run with a local limiter instead.`
+        : `Lost ${where} (${why}): requests stop rather than run unpaced next to the other workers, and resume ` +
+            `when Redis is back. Set fallback: 'local' to continue with a local limiter instead.`,
+      { reason, target, cause },
+    );
+    this.#onWarning({ code: 'redis-unavailable', message: this.#downError.message, details: { id: this.id, reason } });
+    for (const job of [...this.#pending]) if (!job.started && !job.handedOff) job.reject(this.#downError);
+  }
+
+  /** Error policy: Redis is back (both connections), so shared limiting resumes. */
+  #maybeRecovered(): void {
+    if (this.#state !== 'down' || this.#client.status !== 'ready' || this.#subscriber.status !== 'ready') return;
+    this.#state = 'ready';
+    this.#downError = undefined;
+    this.#onWarning({ code: 'redis-reconnected', message: `Redis is back: shared limiter "${this.id}" resumes.`, details: { id: this.id } });
+    void this.#afterReady();
+  }
+
+  #reroute(job: PendingJob): void {
+    const local = this.#fallback;
+    if (!local || job.settled || job.handedOff) return;
+    job.handedOff = true;
+    local.schedule(job.fn, job.options).then(job.resolve, job.reject);
+  }
+
+  #unavailable(cause?: unknown): RedisUnavailableError {
+    if (this.#downError) return this.#downError;
+    if (this.#state === 'closed') {
+      return new RedisUnavailableError(`Shared limiter "${this.id}" is closed (disconnect() was called)`, { reason: 'closed', target: this.#redis.target });
+    }
+    return new RedisUnavailableError(`Shared limiter "${this.id}": Redis command failed (${errorText(cause)})`, {
+      reason: 'command-failed',
+      target: this.#redis.target,
+      cause,
+    });
+  }
+
+  /** Stops bottleneck and closes what this limiter opened (a client passed in stays open). */
+  async #release(): Promise<void> {
+    if (this.#peersTimer) clearInterval(this.#peersTimer);
+    this.#peersTimer = undefined;
+    // Bottleneck unsubscribes in a fire-and-forget loop that rejects unhandled when the subscriber is down; the
+    // subscriber is closed right after anyway, so skip it.
+    (this.#connection as unknown as { terminated: boolean }).terminated = true;
+    try {
+      await this.#bottleneck.disconnect(false);
+    } catch {
+      // Nothing left to release on a dead connection.
+    }
+    this.#subscriber.disconnect();
+    if (this.#redis.owned || closedByLimiter.has(this.#client)) {
+      if (this.#client.status === 'ready') await this.#client.quit().catch(() => this.#client.disconnect());
+      else this.#client.disconnect();
+    }
+  }
+}
+
+/**
+ * Bottleneck 2.19.5 recovers from lost state (Redis restarted, its keys expired, or this limiter dropped after 10 s
+ * without a heartbeat) by matching its scripts' errors exactly: `SETTINGS_KEY_NOT_FOUND` re-creates the settings,
+ * `UNKNOWN_CLIENT` registers again. Redis 7 prefixes script errors with `ERR `, so neither matches and every later
+ * call fails for good. Strip the prefix from those two before bottleneck looks.
+ */
+function recognizeRedis7Errors(connection: Bottleneck.IORedisConnection): void {
+  type Callback = (err: Error | null, replies: unknown) => void;
+  const c = connection as unknown as { __scriptArgs__?: (name: string, id: string, args: unknown[], cb: Callback) => unknown[] };
+  const original = c.__scriptArgs__?.bind(connection);
+  if (!original) return;
+  c.__scriptArgs__ = (name, id, args, cb) =>
+    original(name, id, args, (err, replies) => {
+      if (err) {
+        const m = /^ERR (SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT)$/.exec(err.message);
+        if (m?.[1]) err.message = m[1];
+      }
+      cb(err, replies);
+    });
+}
+
+/**
+ * Bottleneck settings for a budget of `requestsPerMinute`. Its Redis store applies reservoir increases lazily
+ * (elapsed intervals x amount, computed in Lua on every call), so an interval of one request's worth is exact and
+ * keeps the reservoir an integer, which its HINCRBY-based scripts need. Waiting jobs learn about the refill from
+ * the heartbeat (`heartbeatMs`) or any other limiter's activity.
+ */
+function bottleneckSettings(l: { requestsPerMinute: number; maxConcurrent: number; burst: number }) {
+  const perRequestMs = 60_000 / l.requestsPerMinute;
+  // Below 1 ms per request, grant whole requests per millisecond instead.
+  return {
+    maxConcurrent: l.maxConcurrent,
+    reservoirIncreaseInterval: perRequestMs >= 1 ? perRequestMs : 1,
+    reservoirIncreaseAmount: perRequestMs >= 1 ? 1 : Math.round(l.requestsPerMinute / 60_000),
+    reservoirIncreaseMaximum: l.burst,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
