@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationErrorFromZod, ValidationError } from './errors';
 import { regionNames, resolveRegion } from './regions';
 import { DEFAULT_RATE_LIMIT_HEADERS, type RateLimitHeaderNames } from './transport/rate-limit-headers';
@@ -155,40 +155,63 @@ function checkOrigin(url: string, option: 'baseUrl' | 'authUrl'): string | undef
   return `${option} must use https (plain http is allowed only for loopback hosts such as 127.0.0.1): got ${u.protocol}//${u.host}`;
 }
 
+interface Endpoints {
+  issues: { path: string; message: string }[];
+  apiBaseUrl?: string | undefined;
+  authBaseUrl?: string | undefined;
+}
+
+/**
+ * The checks that span several options (region vs baseUrl + authUrl, limiter vs redis). They read the raw input
+ * loosely so they also run when the schema has failed: every bad option is named in one error, not one per try.
+ */
+function crossOptionChecks(input: unknown): Endpoints {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const baseUrl = str(o.baseUrl);
+  const authUrl = str(o.authUrl);
+  const out: Endpoints = { issues: [] };
+  if (o.baseUrl !== undefined || o.authUrl !== undefined) {
+    if (o.baseUrl === undefined) out.issues.push({ path: 'baseUrl', message: 'baseUrl is required when authUrl is given' });
+    if (o.authUrl === undefined) out.issues.push({ path: 'authUrl', message: 'authUrl is required when baseUrl is given (the origin serving /oauth/token)' });
+    if (o.region !== undefined) out.issues.push({ path: 'region', message: 'give either region or baseUrl + authUrl, not both' });
+    for (const [opt, url] of [['baseUrl', baseUrl], ['authUrl', authUrl]] as const) {
+      const problem = url ? checkOrigin(url, opt) : undefined;
+      if (problem) out.issues.push({ path: opt, message: problem });
+    }
+    out.apiBaseUrl = baseUrl?.replace(/\/+$/, '');
+    out.authBaseUrl = authUrl?.replace(/\/+$/, '');
+  } else if (o.region === undefined || typeof o.region === 'string') {
+    const region = resolveRegion((o.region as string | undefined) ?? 'us_east_1');
+    if (!region) {
+      out.issues.push({ path: 'region', message: `unknown region "${String(o.region)}": use one of ${regionNames().join(', ')} or its host (e.g. mypurecloud.ie)` });
+    } else {
+      out.apiBaseUrl = region.apiBaseUrl;
+      out.authBaseUrl = region.authBaseUrl;
+    }
+  }
+  const rateLimit = (typeof o.rateLimit === 'object' && o.rateLimit !== null ? o.rateLimit : {}) as Record<string, unknown>;
+  if (rateLimit.limiter !== undefined && rateLimit.redis !== undefined) {
+    out.issues.push({ path: 'rateLimit.redis', message: 'give either rateLimit.limiter or rateLimit.redis, not both' });
+  }
+  return out;
+}
+
 /** Validates and fills defaults; throws a ValidationError naming each bad option. Sends nothing. */
 export function resolveClientOptions(input: unknown): ResolvedClientOptions {
   const parsed = Schema.safeParse(input ?? {});
+  const cross = crossOptionChecks(input);
+  const hint = 'See the README section "Options" for every option and its default.';
   if (!parsed.success) {
-    throw validationErrorFromZod('GenesysClient options', parsed.error, 'See the README section "Options" for every option and its default.');
+    const schemaIssues = validationErrorFromZod('GenesysClient options', parsed.error).issues;
+    // A cross-option problem on a path the schema already rejected would only repeat it.
+    const extra = cross.issues.filter((c) => !schemaIssues.some((i) => i.path === c.path || c.path.startsWith(`${i.path}.`)));
+    throw new ValidationError('GenesysClient options', [...schemaIssues, ...extra], hint);
   }
   const o = parsed.data;
-  const issues: { path: string; message: string }[] = [];
-  let apiBaseUrl: string | undefined;
-  let authBaseUrl: string | undefined;
-  if (o.baseUrl || o.authUrl) {
-    if (!o.baseUrl) issues.push({ path: 'baseUrl', message: 'baseUrl is required when authUrl is given' });
-    if (!o.authUrl) issues.push({ path: 'authUrl', message: 'authUrl is required when baseUrl is given (the origin serving /oauth/token)' });
-    if (o.region) issues.push({ path: 'region', message: 'give either region or baseUrl + authUrl, not both' });
-    for (const [opt, url] of [['baseUrl', o.baseUrl], ['authUrl', o.authUrl]] as const) {
-      const problem = url ? checkOrigin(url, opt) : undefined;
-      if (problem) issues.push({ path: opt, message: problem });
-    }
-    apiBaseUrl = o.baseUrl?.replace(/\/+$/, '');
-    authBaseUrl = o.authUrl?.replace(/\/+$/, '');
-  } else {
-    const region = resolveRegion(o.region ?? 'us_east_1');
-    if (!region) {
-      issues.push({ path: 'region', message: `unknown region "${o.region}": use one of ${regionNames().join(', ')} or its host (e.g. mypurecloud.ie)` });
-    } else {
-      apiBaseUrl = region.apiBaseUrl;
-      authBaseUrl = region.authBaseUrl;
-    }
-  }
-  if (o.rateLimit?.limiter && o.rateLimit.redis) {
-    issues.push({ path: 'rateLimit.redis', message: 'give either rateLimit.limiter or rateLimit.redis, not both' });
-  }
+  const { issues, apiBaseUrl, authBaseUrl } = cross;
   const rpm = o.rateLimit?.requestsPerMinute ?? 300;
-  if (issues.length > 0 || !apiBaseUrl || !authBaseUrl) throw new ValidationError('GenesysClient options', issues);
+  if (issues.length > 0 || !apiBaseUrl || !authBaseUrl) throw new ValidationError('GenesysClient options', issues, hint);
   const budget = o.retry?.budget === false ? false : { ...(DEFAULT_RETRY.budget as object), ...(o.retry?.budget ?? {}) };
   return {
     clientId: o.clientId,

@@ -20,6 +20,15 @@ describe('GenesysClient options', () => {
     expect(err.message).toMatch(/Invalid GenesysClient options/);
   });
 
+  it('names a bad region or endpoint in the same error as the other bad options', () => {
+    const err = issuesOf({ clientId: 'a', clientSecret: 5, region: 'mars_north_1', timeoutMs: 'soon' });
+    expect(err.issues.map((i) => i.path).sort()).toEqual(['clientSecret', 'region', 'timeoutMs']);
+    const gateway = issuesOf({ clientSecret: 'b', baseUrl: 'http://example.com' });
+    expect(gateway.issues.map((i) => i.path).sort()).toEqual(['authUrl', 'baseUrl', 'clientId']);
+    expect(gateway.message).toMatch(/https/);
+    expect(gateway.message).not.toMatch(/→ at clientSecret/);
+  });
+
   it('rejects unknown options (typos) by name', () => {
     const err = issuesOf({ clientId: 'a', clientSecret: 'b', retries: 3 });
     expect(err.message).toMatch(/retries/);
