@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { parseInterval } from '../helpers/intervals';
 import type { DetailQueryFilter as CompiledDetailQueryFilter } from '../helpers/filter-compile';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type EventEmitter from 'eventemitter3';
 import { AuthenticationError, UnexpectedResponseError, ApiError } from '../errors';
 import type { GcEventMap } from '../events';

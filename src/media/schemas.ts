@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationErrorFromZod } from '../errors';
 import { PII_TYPES, type PiiType } from '../helpers/pii';
 import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride, type ThumbnailJob, type ThumbnailJobOptions } from '../helpers/media-matrix';

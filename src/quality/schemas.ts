@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationErrorFromZod } from '../errors';
 import { parseInterval } from '../helpers/intervals';
 import { lookupField } from '../helpers/filter-catalog';

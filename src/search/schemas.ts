@@ -3,7 +3,7 @@
  * shapes by zod, then the interval and the filter by the helpers, and every problem is reported in one
  * `ValidationError` (docs/search.md lists each option and its default).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DETAILS_QUERY_MAX_PAGE_SIZE } from '../analytics/details-query';
 import type { AnalyticsConversation, AvailabilityPolicy, ReportPollOptions } from '../analytics/schemas';
 import { FilterBuilder, type FilterNode } from '../helpers/filter-builder';

@@ -2,7 +2,7 @@
  * Options of the simulated org, validated with zod so a typo (`ratelimit`) fails loudly instead of silently running
  * with defaults. Every default is written here once; docs/testing.md repeats them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Credentials the simulated org accepts unless told otherwise. */
 export const SIM_CLIENT_ID = 'sim-client-id';

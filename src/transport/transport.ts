@@ -1,4 +1,16 @@
-import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import type { KyInstance } from 'ky';
+
+/**
+ * ky is loaded on the first request, not at import: it is ESM-only, and a `require()` of an ES module boots Node's
+ * ESM loader, which cost ~35 ms of every CommonJS user's start-up (bench/footprint) before a single request.
+ */
+let kyLoading: Promise<typeof import('ky')> | undefined;
+let kyTimeoutError: (new (...args: never[]) => Error) | undefined;
+async function loadKy(): Promise<KyInstance> {
+  const m = await (kyLoading ??= import('ky'));
+  kyTimeoutError = m.TimeoutError;
+  return m.default;
+}
 import type EventEmitter from 'eventemitter3';
 import {
   AbortError,
@@ -121,7 +133,7 @@ export class Transport {
         let correlationId: string | undefined;
         if ('error' in result) {
           if (signal.aborted) throw result.error;
-          outcome = result.error instanceof KyTimeoutError ? { kind: 'timeout' } : { kind: 'network' };
+          outcome = kyTimeoutError && result.error instanceof kyTimeoutError ? { kind: 'timeout' } : { kind: 'network' };
         } else {
           if (result.status < 400) {
             this.budget.recordSuccess();
@@ -205,6 +217,7 @@ export class Transport {
     let response: Response;
     let text: string;
     try {
+      const ky = await loadKy();
       response = await ky(a.url, {
         method,
         headers,
