@@ -59,6 +59,26 @@ function summaryTable(r: BenchResult): string | undefined {
     }
     return `Floor = (requests needed - burst) / rate = ${(res.clean.floorMs / 1000).toFixed(1)} s for ${res.clean.needed} requests at ${res.rate}, burst ${res.burst}; ${res.runs} runs each, alternating.\n\n${table(rows)}`;
   }
+  if (r.benchmark === 'report-jobs') {
+    const res = r.results as Record<string, any>;
+    const rows = [];
+    for (const run of res.runs ?? []) {
+      for (const side of ['sdk', 'official', 'baseline'] as const) {
+        const s = run[side];
+        if (!s) continue;
+        rows.push({
+          conversations: run.conversations.toLocaleString('en-US'),
+          'node flags': run.nodeFlags,
+          'page size': run.pageSize,
+          side: side === 'sdk' ? 'ours (extract -> NDJSON)' : side === 'official' ? 'official SDK loop -> NDJSON' : 'fetch + JSON.parse only',
+          'rows out': s.rows.toLocaleString('en-US'),
+          'rows/s': s.rowsPerSec.toLocaleString('en-US'),
+          'peak RSS MB': s.maxRssMB,
+        });
+      }
+    }
+    return table(rows);
+  }
   if (r.benchmark === 'multi-worker') {
     const res = r.results as Record<string, any>;
     return `${res.totalRequests} requests split over the workers, org limit ${res.limit} per ${res.windowMs} ms (burst ${res.burst}), ${res.latencyMs} ms latency; minimum ${(res.minimumMs / 1000).toFixed(1)} s; medians of ${res.runs} runs.\n\n${table(res.table)}`;

@@ -1,18 +1,24 @@
 /**
- * ReportQueries.extract throughput and memory: 100,000 and 1,000,000 conversations of a lazily generated simulated
+ * Workload 4: ReportQueries.extract throughput and memory: 100,000 and 1,000,000 conversations of a lazily generated simulated
  * org (node:http on 127.0.0.1) through `extract` (PT6H windows, 3 at once, default projection) into an NDJSON file,
  * against a baseline that submits the same window jobs and only fetches and `JSON.parse`s the same result pages.
  * Each side runs in its own child process, so the server's memory is not counted and each peak RSS
  * (`process.resourceUsage().maxRSS`, plus a 50 ms sampler that records RSS against rows) belongs to one run.
  *
- * Runs: pages of 500 with a 128 MB heap cap (100k and 1M, both sides: the targets), then the SDK as shipped (pages
+ * A third side, `official`, is what a user of the official SDK (purecloud-platform-client-v2) writes today: the same
+ * window jobs through AnalyticsApi (submit, poll, page results by cursor) with a pool of 3, each conversation
+ * JSON.stringified to an NDJSON file, no dedupe (so it writes the boundary duplicates extract removes).
+ *
+ * Runs: pages of 500 with a 128 MB heap cap (100k and 1M, all sides: the targets), then the SDK as shipped (pages
  * of 1000) at 1M with the cap and with Node's default flags. Capped runs also force a full GC every tenth of the
  * rows and record the heap that survives it: what the process keeps, as opposed to garbage not yet collected.
  *
  * Run: npx tsx bench/report-jobs.ts            (writes bench/results/report-jobs.json)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +35,7 @@ const PAGE_SIZE = Number(process.env.BENCH_CHILD_PAGE_SIZE ?? 1000);
 const POLL = { initialDelayMs: 20, maxDelayMs: 200, factor: 2, jitterMs: 0 };
 
 interface ChildResult {
-  mode: 'sdk' | 'baseline';
+  mode: Side;
   rows: number;
   seconds: number;
   rowsPerSec: number;
@@ -48,9 +54,11 @@ interface ChildResult {
   bytesWritten?: number;
 }
 
+type Side = 'sdk' | 'baseline' | 'official';
+
 // ---- child ------------------------------------------------------------------------------------------------------
 
-async function child(mode: 'sdk' | 'baseline', url: string, interval: string, out: string): Promise<void> {
+async function child(mode: Side, url: string, interval: string, out: string): Promise<void> {
   let rows = 0;
   const samples: Array<[number, number]> = [];
   const peaks = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
@@ -92,6 +100,11 @@ async function child(mode: 'sdk' | 'baseline', url: string, interval: string, ou
     }
     await sink.close();
     await client.close();
+  } else if (mode === 'official') {
+    rows = await officialSdk(url, interval, out, (n) => {
+      rows += n;
+      maybeGc();
+    });
   } else {
     rows = await baseline(url, interval, (n) => {
       rows += n;
@@ -119,7 +132,7 @@ async function child(mode: 'sdk' | 'baseline', url: string, interval: string, ou
     retainedHeapByRows: retained,
     rssPeakByTenth: deciles,
     peakMemoryUsageMB: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, round(v, 1)])) as ChildResult['peakMemoryUsageMB'],
-    ...(mode === 'sdk' ? { bytesWritten: statSync(out).size } : {}),
+    ...(mode !== 'baseline' ? { bytesWritten: statSync(out).size } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -160,6 +173,52 @@ async function baseline(url: string, interval: string, add: (n: number) => void)
   return total;
 }
 
+/** The official SDK, as its users write this job: submit each window, poll, page by cursor, one JSON line per conversation. */
+async function officialSdk(url: string, interval: string, out: string, add: (n: number) => void): Promise<number> {
+  // Loaded only on this side, from node_modules (the bundle keeps packages external).
+  const platformClient = createRequire(import.meta.url)('purecloud-platform-client-v2');
+  const api = platformClient.ApiClient.instance;
+  const u = new URL(url);
+  api.setGateway({ host: u.hostname, protocol: 'http', port: Number(u.port) });
+  await api.loginClientCredentialsGrant('sim-client-id', 'sim-client-secret');
+  const analytics = new platformClient.AnalyticsApi();
+  const file = createWriteStream(out);
+  const write = async (line: string) => {
+    if (!file.write(line)) await once(file, 'drain');
+  };
+  const windows = splitIntervalWindows(interval, CHUNK);
+  let total = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < windows.length) {
+      const w = windows[next++]!;
+      const { jobId } = (await analytics.postAnalyticsConversationsDetailsJobs({ interval: w.interval, order: 'asc', orderBy: 'conversationStart' })) as { jobId: string };
+      for (let n = 0; ; n++) {
+        await new Promise((r) => setTimeout(r, Math.min(POLL.maxDelayMs, POLL.initialDelayMs * 2 ** n)));
+        const { state } = (await analytics.getAnalyticsConversationsDetailsJob(jobId)) as { state: string };
+        if (state === 'FULFILLED') break;
+      }
+      let cursor: string | undefined;
+      do {
+        const page = (await analytics.getAnalyticsConversationsDetailsJobResults(jobId, { pageSize: PAGE_SIZE, ...(cursor ? { cursor } : {}) })) as {
+          conversations?: unknown[];
+          cursor?: string;
+        };
+        const conversations = page.conversations ?? [];
+        let chunk = '';
+        for (const c of conversations) chunk += `${JSON.stringify(c)}\n`;
+        await write(chunk);
+        total += conversations.length;
+        add(conversations.length);
+        cursor = page.cursor;
+      } while (cursor);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return total;
+}
+
 // ---- parent -----------------------------------------------------------------------------------------------------
 
 /**
@@ -187,7 +246,7 @@ async function bundleChild(): Promise<string> {
 
 let childScript: string | undefined;
 
-async function runChild(mode: 'sdk' | 'baseline', url: string, interval: string, out: string, flags: string[], gcEvery: number, pageSize: number): Promise<ChildResult> {
+async function runChild(mode: Side, url: string, interval: string, out: string, flags: string[], gcEvery: number, pageSize: number): Promise<ChildResult> {
   childScript ??= await bundleChild();
   const script = childScript;
   return new Promise((resolve, reject) => {
@@ -211,11 +270,12 @@ interface Run {
   nodeFlags: string;
   pageSize: number;
   baseline?: ChildResult;
+  official?: ChildResult;
   sdk: ChildResult;
   ratio?: number;
 }
 
-async function measure(conversations: number, dir: string, flags: string[], sides: Array<'baseline' | 'sdk'>, pageSize: number): Promise<Run> {
+async function measure(conversations: number, dir: string, flags: string[], sides: Side[], pageSize: number): Promise<Run> {
   const anchor = Date.UTC(2026, 0, 31);
   const { startSimulatedServer } = await import('../src/testing/index');
   const server = await startSimulatedServer({
@@ -233,12 +293,14 @@ async function measure(conversations: number, dir: string, flags: string[], side
     const out = join(dir, `rows-${conversations}.ndjson`);
     const gcEvery = Math.max(1, Math.floor(conversations / 10));
     const baselineRun = sides.includes('baseline') ? await runChild('baseline', server.url, interval, out, flags, gcEvery, pageSize) : undefined;
+    const officialRun = sides.includes('official') ? await runChild('official', server.url, interval, out, flags, gcEvery, pageSize) : undefined;
     const sdkRun = await runChild('sdk', server.url, interval, out, flags, gcEvery, pageSize);
     return {
       conversations,
       nodeFlags: flags.join(' ') || '(defaults)',
       pageSize,
       ...(baselineRun ? { baseline: baselineRun, ratio: round(sdkRun.rowsPerSec / baselineRun.rowsPerSec, 3) } : {}),
+      ...(officialRun ? { official: officialRun } : {}),
       sdk: sdkRun,
     };
   } finally {
@@ -259,7 +321,7 @@ function round(x: number, digits = 0): number {
 const CAPPED = ['--max-old-space-size=128', '--expose-gc'];
 
 if (process.argv[2] === '--child') {
-  const [mode, url, interval, out] = process.argv.slice(3) as ['sdk' | 'baseline', string, string, string];
+  const [mode, url, interval, out] = process.argv.slice(3) as [Side, string, string, string];
   await child(mode, url, interval, out);
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'gc-report-bench-'));
@@ -268,9 +330,9 @@ if (process.argv[2] === '--child') {
     const [smallSize, largeSize] = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number) as [number, number];
     // Targets: a memory-conscious setup (pages of 500, heap capped). Then the SDK as shipped: pages of 1000, Node
     // defaults, and the same pages with the cap, to show what each knob costs.
-    const small = await measure(smallSize, dir, CAPPED, ['baseline', 'sdk'], 500);
-    const large = await measure(largeSize, dir, CAPPED, ['baseline', 'sdk'], 500);
-    const largeDefault = await measure(largeSize, dir, [], ['sdk'], 1000);
+    const small = await measure(smallSize, dir, CAPPED, ['baseline', 'official', 'sdk'], 500);
+    const large = await measure(largeSize, dir, CAPPED, ['baseline', 'official', 'sdk'], 500);
+    const largeDefault = await measure(largeSize, dir, [], ['baseline', 'official', 'sdk'], 1000);
     const largeDefaultCapped = await measure(largeSize, dir, CAPPED, ['sdk'], 1000);
     const flatness = round(large.sdk.maxRssMB - small.sdk.maxRssMB, 1);
     const retainedAt = (r: ChildResult, atRows: number) => r.retainedHeapByRows.find(([n]) => n >= atRows)?.[1] ?? Number.NaN;
@@ -309,7 +371,10 @@ if (process.argv[2] === '--child') {
       reading:
         `extract streams ${large.sdk.rowsPerSec.toLocaleString('en-US')} rows/s to NDJSON at ${L} rows (${large.ratio}x the fetch+parse loop's ` +
         `${large.baseline?.rowsPerSec.toLocaleString('en-US')} rows/s); peak RSS ${large.sdk.maxRssMB} MB at ${L} (pages of 500, 128 MB heap cap; ` +
-        `${largeDefaultCapped.sdk.maxRssMB} MB with pages of 1000), flat from ${S} to ${L}; ${largeDefault.sdk.maxRssMB} MB under Node's default heap sizing.`,
+        `${largeDefaultCapped.sdk.maxRssMB} MB with pages of 1000), flat from ${S} to ${L}; ${largeDefault.sdk.maxRssMB} MB under Node's default heap sizing ` +
+        `(the fetch+parse loop: ${largeDefault.baseline?.maxRssMB} MB). The official SDK's loop: ${large.official?.rowsPerSec.toLocaleString('en-US')} rows/s, ` +
+        `peak RSS ${large.official?.maxRssMB} MB capped and ${largeDefault.official?.maxRssMB} MB with default flags, writing ${large.official?.rows.toLocaleString('en-US')} ` +
+        `lines for ${large.sdk.rows.toLocaleString('en-US')} distinct conversations (no dedupe across windows).`,
     });
     const brief = (r: Run) => ({
       conversations: r.conversations,
@@ -317,6 +382,7 @@ if (process.argv[2] === '--child') {
       pageSize: r.pageSize,
       ratio: r.ratio,
       baseline: r.baseline && { rowsPerSec: r.baseline.rowsPerSec, maxRssMB: r.baseline.maxRssMB, heap: r.baseline.peakMemoryUsageMB },
+      official: r.official && { rows: r.official.rows, rowsPerSec: r.official.rowsPerSec, maxRssMB: r.official.maxRssMB, heap: r.official.peakMemoryUsageMB },
       sdk: { rowsPerSec: r.sdk.rowsPerSec, seconds: r.sdk.seconds, maxRssMB: r.sdk.maxRssMB, rssPeakByTenth: r.sdk.rssPeakByTenth, heap: r.sdk.peakMemoryUsageMB, retained: r.sdk.retainedHeapByRows },
     });
     process.stdout.write(`${JSON.stringify({ runs: runs.map(brief), targets }, null, 2)}\nwrote ${file}\n`);
