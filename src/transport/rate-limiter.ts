@@ -130,7 +130,9 @@ export class LocalRateLimiter implements RateLimiter {
     this.serverAvailable = available;
     if (available > 0) return { exhausted: false, pausedForMs: 0 };
     const pausedForMs = snapshot.resetMs ?? TICK_MS * 4;
-    this.pause(pausedForMs, snapshot.limit);
+    // The requests still on the wire land during the pause and spend part of the refill: the budget after it is
+    // the allowance less those (as the Redis limiter's pause does).
+    this.pause(pausedForMs, snapshot.limit === undefined ? undefined : Math.max(0, snapshot.limit - inFlight));
     return { exhausted: true, pausedForMs };
   }
 

@@ -53,4 +53,23 @@ describe('LocalRateLimiter follows the server budget', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     await limiter.disconnect();
   });
+
+  it('after a reset, counts the refill the requests still on the wire spend during the pause', async () => {
+    const limiter = new LocalRateLimiter({ requestsPerMinute: 60_000, maxConcurrent: 20 });
+    // Spent, with 3 other requests on the wire: they land during the pause, so 10 - 3 are left after the reset.
+    limiter.observe({ remaining: 0, limit: 10, resetMs: 100 }, 3);
+    const started: number[] = [];
+    const t0 = Date.now();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const jobs = Array.from({ length: 10 }, () => limiter.schedule(async () => {
+      started.push(Date.now() - t0);
+      await held;
+    }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(started).toHaveLength(7);
+    release();
+    await Promise.all(jobs);
+    await limiter.disconnect();
+  });
 });
