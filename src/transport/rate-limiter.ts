@@ -59,6 +59,11 @@ const TICK_MS = 250;
  *   reset instead of earning a 429.
  * The server gate is plain bookkeeping, not a second reservoir: updating bottleneck's reservoir from responses
  * raced with its own refill timer and let requests through that the server had no budget for.
+ *
+ * Waiting for the reset is right for a budget granted per window (what the platform's headers look like). A server
+ * that refills continuously (a token bucket) shows itself by granting more than its allowance between two resets;
+ * once seen, a spent budget is waited out one request's refill at a time (allowance / reset, a lower bound since
+ * the reset is announced in whole seconds) instead of a whole reset. The first 429 turns that off for good.
  */
 export class LocalRateLimiter implements RateLimiter {
   protected readonly limiter: Bottleneck;
@@ -69,9 +74,20 @@ export class LocalRateLimiter implements RateLimiter {
   private availableAfterPause: number | undefined;
   private refillAfterPause = false;
   private inFlight = 0;
+  /** Requests the server granted since the budget was last known to be full (start, or the end of a pause). */
+  private grantedSinceFull = 0;
+  /** The server's continuous refill, once seen: budget per ms (a lower bound), and when `serverAvailable` was set. */
+  private refill: { perMs: number; since: number; limit: number } | undefined;
+  /** The previous response's budget, to see a new window begin (its reset moves later, or its budget jumps up). */
+  private lastSeen: { remaining: number; resetMs: number | undefined; at: number } | undefined;
+  private readonly maxConcurrent: number;
+  private continuousDetected = false;
+  /** A 429 was received: trust only the announced resets from then on. */
+  private continuousRefused = false;
 
   constructor(options: LocalRateLimiterOptions, limiter?: Bottleneck) {
     const burst = options.burst ?? options.requestsPerMinute;
+    this.maxConcurrent = options.maxConcurrent;
     this.limiter =
       limiter ??
       new Bottleneck({
@@ -126,18 +142,52 @@ export class LocalRateLimiter implements RateLimiter {
 
   observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number } {
     if (snapshot.remaining === undefined) return { exhausted: false, pausedForMs: 0 };
+    const { limit, resetMs, remaining } = snapshot;
+    const now = Date.now();
+    const last = this.lastSeen;
+    this.lastSeen = { remaining, resetMs, at: now };
+    // A new window: the reset moved later than the clock explains (headers count whole seconds), or more came
+    // back than answers arriving out of order can explain. Grants are counted per window.
+    const newWindow =
+      last !== undefined &&
+      ((resetMs !== undefined && last.resetMs !== undefined && resetMs > last.resetMs - (now - last.at) + 1000) ||
+        remaining > last.remaining + this.maxConcurrent);
+    this.grantedSinceFull = newWindow ? 1 : this.grantedSinceFull + 1;
+    // More granted than the allowance since the budget was full, with no reset in between: it refills as it goes.
+    if (!this.continuousRefused && limit !== undefined && this.grantedSinceFull > limit + 1) this.continuousDetected = true;
+    // Refill rate, estimated only from an empty budget: the reset then announces the time to refill it all, at
+    // least (allowance - 1) / rate, so (allowance - 1) / reset never overstates the rate. The lowest estimate holds.
+    if (this.continuousDetected && remaining < 1 && limit !== undefined && limit > 1 && resetMs !== undefined && resetMs > 0) {
+      const perMs = (limit - 1) / resetMs;
+      this.refill = { perMs: Math.min(perMs, this.refill?.perMs ?? perMs), since: now, limit };
+    }
+    if (this.refill) {
+      // What is left, less what is on the wire (below 0 is a debt the refill pays first).
+      this.refill.since = now;
+      if (limit !== undefined) this.refill.limit = limit;
+      this.serverAvailable = remaining - inFlight;
+      return { exhausted: false, pausedForMs: 0 };
+    }
     const available = Math.max(0, snapshot.remaining - inFlight);
     this.serverAvailable = available;
     if (available > 0) return { exhausted: false, pausedForMs: 0 };
-    const pausedForMs = snapshot.resetMs ?? TICK_MS * 4;
+    const pausedForMs = resetMs ?? TICK_MS * 4;
     // The requests still on the wire land during the pause and spend part of the refill: the budget after it is
     // the allowance less those (as the Redis limiter's pause does).
-    this.pause(pausedForMs, snapshot.limit === undefined ? undefined : Math.max(0, snapshot.limit - inFlight));
+    this.hold(pausedForMs, limit === undefined ? undefined : Math.max(0, limit - inFlight));
     return { exhausted: true, pausedForMs };
   }
 
-  /** Holds every request for `ms`; `availableAfter` is the server budget once it ends, when known. */
+  /** Holds every request for `ms` (a 429's Retry-After); `availableAfter` is the server budget once it ends, when known. */
   pause(ms: number, availableAfter?: number): void {
+    // A 429 means the budget was not what the continuous model said: wait for announced resets from now on.
+    this.continuousRefused = true;
+    this.continuousDetected = false;
+    this.refill = undefined;
+    this.hold(ms, availableAfter);
+  }
+
+  private hold(ms: number, availableAfter?: number): void {
     const until = Date.now() + ms;
     if (until > this.pausedUntil) this.pausedUntil = until;
     this.serverAvailable = 0;
@@ -150,7 +200,7 @@ export class LocalRateLimiter implements RateLimiter {
     return {
       queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0),
       running: this.inFlight,
-      serverAvailable: this.serverAvailable,
+      serverAvailable: this.serverAvailable === undefined ? undefined : Math.max(0, Math.floor(this.serverAvailable)),
       pausedUntil: this.pausedUntil,
     };
   }
@@ -175,6 +225,20 @@ export class LocalRateLimiter implements RateLimiter {
         this.refillAfterPause = false;
         this.serverAvailable = this.availableAfterPause;
         this.availableAfterPause = undefined;
+        this.grantedSinceFull = 0;
+      }
+      if (this.refill && this.serverAvailable !== undefined) {
+        const now = Date.now();
+        // Never more than a full budget less what is on the wire.
+        const ceiling = this.refill.limit - this.inFlight;
+        this.serverAvailable = Math.min(ceiling, this.serverAvailable + (now - this.refill.since) * this.refill.perMs);
+        this.refill.since = now;
+        if (this.serverAvailable >= 1) {
+          this.serverAvailable--;
+          return;
+        }
+        await abortableSleep(Math.max(1, Math.ceil((1 - this.serverAvailable) / this.refill.perMs)), signal);
+        continue;
       }
       if (this.serverAvailable === undefined) return;
       if (this.serverAvailable > 0) {
