@@ -20,12 +20,10 @@ const TITLES: Record<string, string> = {
 /** What a reader needs to interpret a figure that the numbers alone do not say. */
 const NOTES: Record<string, string> = {
   'quality-export':
-    'Where the time over the floor goes (traced): when the server says its budget is spent, the limiter holds every ' +
-    'request until the reset the headers announce, which is right for a per-window limit (the platform\'s headers look ' +
-    'like a one-minute window) but waits for a full bucket on the simulator\'s continuous one. Mid-run that costs ' +
-    'nothing (the bucket refills while we wait); at the end of a run the last few requests wait up to a whole reset ' +
-    '(1 s here), so single runs land between 1.03 x and 1.13 x depending on where the last window falls. Trickling ' +
-    'requests at the refill rate would close the gap, but on a per-window platform it would earn 429s.',
+    'How ours gets close to the floor: the limiter holds requests for the announced reset when the budget is spent ' +
+    '(right for a per-window limit), until it sees the server grant more than its allowance within one window; then ' +
+    'it waits one request\'s refill at a time. Before that (traced), the end-of-run wait for a whole reset put runs ' +
+    'at 1.10-1.13 x. Under faults the time goes to retrying the injected 5xx and resets.',
   'report-jobs':
     'Under Node\'s default flags V8 lets garbage grow to a few times the live heap before a full GC, so every side, ' +
     'including the fetch + JSON.parse floor, peaks above 200 MB; with a heap cap the SDK stays under it at full speed.',
