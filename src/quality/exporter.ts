@@ -1,7 +1,7 @@
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
-import { NotFoundError, ValidationError, validationErrorFromZod } from '../errors';
+import { AbortError, NotFoundError, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { mapConcurrent } from '../internal/map-concurrent';
@@ -285,10 +285,10 @@ export class QualityExporter {
     progress?: (pass: string) => void,
     expandForm = false,
   ): AsyncGenerator<ExportedEvaluation> {
-    if (this.options.strategy === 'search') return this.searched(plan, skip, counters, progress);
+    if (this.options.strategy === 'search') return stopWhenAborted(this.searched(plan, skip, counters, progress), plan.signal);
     const refs = this.discover(plan, skip, counters, progress);
     const fetched = mapConcurrent(refs, (ref) => this.fetch(ref, plan.signal, counters, expandForm), this.options.concurrency);
-    return dropMissing(fetched);
+    return stopWhenAborted(dropMissing(fetched), plan.signal);
   }
 
   private async *discover(
@@ -466,4 +466,15 @@ function mediaTypeOf(conv: AnalyticsConversation, wanted: string[] | undefined):
 /** Cuts a resumed sink back to the rows a checkpoint knows about, when the sink can (our file sinks can). */
 async function rewind(sink: RowSink<ScorecardRow>, rows: number): Promise<void> {
   if (sink.rewindTo) await sink.rewindTo(rows);
+}
+
+/**
+ * Evaluations already fetched are not handed out after an abort: the caller asked to stop now, not once the
+ * requests in flight run out (and a checkpoint then records exactly what was written).
+ */
+async function* stopWhenAborted<T>(items: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  for await (const item of items) {
+    if (signal?.aborted) throw new AbortError("QualityExporter was aborted by the caller's signal", { cause: signal.reason });
+    yield item;
+  }
 }

@@ -2,11 +2,30 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCsvSink, createNdjsonSink, FileCheckpoint, QualityExporter, type QualityExportState } from '../../src/index';
+import { createCsvSink, createNdjsonSink, FileCheckpoint, QualityExporter, type QualityExportState, type RowSink, type ScorecardRow } from '../../src/index';
 import { useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg();
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
+
+/**
+ * `sink`, killing the export (aborting `controller`) once `stopAt` rows are written. Progress events come every 50
+ * rows, so a kill decided there could miss a random `stopAt` near the end and let the export finish.
+ */
+function killingAt<S extends RowSink<ScorecardRow>>(sink: S, stopAt: number, controller: AbortController): S {
+  return new Proxy(sink, {
+    get(target, key) {
+      if (key === 'write') {
+        return async (row: ScorecardRow) => {
+          await target.write(row);
+          if (target.rowsWritten >= stopAt) controller.abort(new Error('killed'));
+        };
+      }
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 function csvIds(path: string): string[] {
   return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
@@ -25,15 +44,7 @@ describe('QualityExporter resume', () => {
       const controller = new AbortController();
       const first = open(false);
       const err = await new QualityExporter(sim.client())
-        .exportTo(first, {
-          interval,
-          checkpoint,
-          signal: controller.signal,
-          checkpointEvery: 7,
-          onProgress: (p) => {
-            if (p.written >= stopAt) controller.abort(new Error('killed'));
-          },
-        })
+        .exportTo(killingAt(first, stopAt, controller), { interval, checkpoint, signal: controller.signal, checkpointEvery: 7 })
         .catch((e: unknown) => e);
       expect((err as Error).name).toBe('AbortError');
       await first.close();
@@ -63,15 +74,7 @@ describe('QualityExporter resume', () => {
     const controller = new AbortController();
     const first = createNdjsonSink(out);
     await new QualityExporter(sim.client())
-      .exportTo(first, {
-        interval,
-        checkpoint,
-        checkpointEvery: 5,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.written >= stopAt) controller.abort(new Error('killed'));
-        },
-      })
+      .exportTo(killingAt(first, stopAt, controller), { interval, checkpoint, checkpointEvery: 5, signal: controller.signal })
       .catch(() => undefined);
     await first.close();
     const saved = await checkpoint.load();
@@ -90,5 +93,25 @@ describe('QualityExporter resume', () => {
     const gets = sim.org.stats.totalRequests - requestsBefore;
     expect(gets).toBeLessThan(expected.length - saved!.written.length + 20);
     expect((await checkpoint.load())?.done).toBe(true);
+  });
+
+  it('stops at an abort even when the remaining evaluations are already fetched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-resume-'));
+    const sink = createNdjsonSink(join(dir, 'evaluations.ndjson'));
+    const expected = sim.org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' });
+    const controller = new AbortController();
+    // Ten rows before the end, every request has been answered: the last rows wait in memory.
+    const err = await new QualityExporter(sim.client())
+      .exportTo(killingAt(sink, expected.length - 10, controller), {
+        interval,
+        signal: controller.signal,
+        // A checkpoint saved after every row gives the fetches time to finish ahead of the writes.
+        checkpoint: new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' }),
+        checkpointEvery: 1,
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AbortError');
+    expect(sink.rowsWritten).toBe(expected.length - 10);
+    await sink.close();
   });
 });
