@@ -137,6 +137,41 @@ async function child(mode: Side, url: string, interval: string, out: string): Pr
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** How a side talks to the jobs API; `drainWindowJobs` runs the same schedule over it for both sides. */
+interface JobCalls {
+  submit(interval: string): Promise<string>;
+  state(jobId: string): Promise<string>;
+  page(jobId: string, cursor: string | undefined): Promise<{ conversations?: unknown[]; cursor?: string }>;
+}
+
+/** One job per window, CONCURRENCY at once: submit, poll until FULFILLED, then every results page in order. */
+async function drainWindowJobs(interval: string, calls: JobCalls, onPage: (conversations: unknown[]) => Promise<void> | void): Promise<number> {
+  const windows = splitIntervalWindows(interval, CHUNK);
+  let total = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < windows.length) {
+      const jobId = await calls.submit(windows[next++]!.interval);
+      for (let n = 0; ; n++) {
+        await new Promise((r) => setTimeout(r, Math.min(POLL.maxDelayMs, POLL.initialDelayMs * 2 ** n)));
+        if ((await calls.state(jobId)) === 'FULFILLED') break;
+      }
+      let cursor: string | undefined;
+      do {
+        const page = await calls.page(jobId, cursor);
+        const conversations = page.conversations ?? [];
+        await onPage(conversations);
+        total += conversations.length;
+        cursor = page.cursor;
+      } while (cursor);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return total;
+}
+
+const JOB_QUERY = { order: 'asc', orderBy: 'conversationStart' } as const;
+
 /** The floor: the same window jobs, fetched and parsed, nothing else (no validation, dedupe, projection or file). */
 async function baseline(url: string, interval: string, add: (n: number) => void): Promise<number> {
   const token = ((await (await fetch(`${url}/oauth/token`, {
@@ -146,31 +181,15 @@ async function baseline(url: string, interval: string, add: (n: number) => void)
   })).json()) as { access_token: string }).access_token;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const base = `${url}/api/v2/analytics/conversations/details/jobs`;
-  const windows = splitIntervalWindows(interval, CHUNK);
-  let total = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < windows.length) {
-      const w = windows[next++]!;
-      const { jobId } = (await (await fetch(base, { method: 'POST', headers, body: JSON.stringify({ interval: w.interval, order: 'asc', orderBy: 'conversationStart' }) })).json()) as { jobId: string };
-      for (let n = 0; ; n++) {
-        await new Promise((r) => setTimeout(r, Math.min(POLL.maxDelayMs, POLL.initialDelayMs * 2 ** n)));
-        const { state } = (await (await fetch(`${base}/${jobId}`, { headers })).json()) as { state: string };
-        if (state === 'FULFILLED') break;
-      }
-      let cursor: string | undefined;
-      do {
-        const q = `pageSize=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-        const page = JSON.parse(await (await fetch(`${base}/${jobId}/results?${q}`, { headers })).text()) as { conversations?: unknown[]; cursor?: string };
-        const n = page.conversations?.length ?? 0;
-        total += n;
-        add(n);
-        cursor = page.cursor;
-      } while (cursor);
-    }
+  const calls: JobCalls = {
+    submit: async (interval) => ((await (await fetch(base, { method: 'POST', headers, body: JSON.stringify({ interval, ...JOB_QUERY }) })).json()) as { jobId: string }).jobId,
+    state: async (jobId) => ((await (await fetch(`${base}/${jobId}`, { headers })).json()) as { state: string }).state,
+    page: async (jobId, cursor) => {
+      const q = `pageSize=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      return JSON.parse(await (await fetch(`${base}/${jobId}/results?${q}`, { headers })).text()) as { conversations?: unknown[]; cursor?: string };
+    },
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return total;
+  return drainWindowJobs(interval, calls, (conversations) => add(conversations.length));
 }
 
 /** The official SDK, as its users write this job: submit each window, poll, page by cursor, one JSON line per conversation. */
@@ -182,39 +201,18 @@ async function officialSdk(url: string, interval: string, out: string, add: (n: 
   api.setGateway({ host: u.hostname, protocol: 'http', port: Number(u.port) });
   await api.loginClientCredentialsGrant('sim-client-id', 'sim-client-secret');
   const analytics = new platformClient.AnalyticsApi();
+  const calls: JobCalls = {
+    submit: async (interval) => ((await analytics.postAnalyticsConversationsDetailsJobs({ interval, ...JOB_QUERY })) as { jobId: string }).jobId,
+    state: async (jobId) => ((await analytics.getAnalyticsConversationsDetailsJob(jobId)) as { state: string }).state,
+    page: (jobId, cursor) => analytics.getAnalyticsConversationsDetailsJobResults(jobId, { pageSize: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+  };
   const file = createWriteStream(out);
-  const write = async (line: string) => {
-    if (!file.write(line)) await once(file, 'drain');
-  };
-  const windows = splitIntervalWindows(interval, CHUNK);
-  let total = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < windows.length) {
-      const w = windows[next++]!;
-      const { jobId } = (await analytics.postAnalyticsConversationsDetailsJobs({ interval: w.interval, order: 'asc', orderBy: 'conversationStart' })) as { jobId: string };
-      for (let n = 0; ; n++) {
-        await new Promise((r) => setTimeout(r, Math.min(POLL.maxDelayMs, POLL.initialDelayMs * 2 ** n)));
-        const { state } = (await analytics.getAnalyticsConversationsDetailsJob(jobId)) as { state: string };
-        if (state === 'FULFILLED') break;
-      }
-      let cursor: string | undefined;
-      do {
-        const page = (await analytics.getAnalyticsConversationsDetailsJobResults(jobId, { pageSize: PAGE_SIZE, ...(cursor ? { cursor } : {}) })) as {
-          conversations?: unknown[];
-          cursor?: string;
-        };
-        const conversations = page.conversations ?? [];
-        let chunk = '';
-        for (const c of conversations) chunk += `${JSON.stringify(c)}\n`;
-        await write(chunk);
-        total += conversations.length;
-        add(conversations.length);
-        cursor = page.cursor;
-      } while (cursor);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const total = await drainWindowJobs(interval, calls, async (conversations) => {
+    let chunk = '';
+    for (const c of conversations) chunk += `${JSON.stringify(c)}\n`;
+    if (!file.write(chunk)) await once(file, 'drain');
+    add(conversations.length);
+  });
   await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return total;
 }

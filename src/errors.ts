@@ -231,6 +231,11 @@ export class AbortError extends GcError {
   }
 }
 
+/** `AbortError` for `what` (e.g. `ReportQueries.extract()`), when the caller's `signal` has aborted. */
+export function throwIfCallerAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new AbortError(`${what} was aborted by the caller's signal`, { cause: signal.reason });
+}
+
 /** An analytics job ended FAILED, CANCELLED or EXPIRED and could not be recovered by splitting or resubmitting. */
 export class JobFailedError extends GcError {
   override readonly name: string = 'JobFailedError';

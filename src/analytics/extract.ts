@@ -10,7 +10,7 @@
  * proportion to the conversations crossing open boundaries instead of every id ever emitted.
  */
 import type { GenesysClient } from '../client';
-import { AbortError, GcError } from '../errors';
+import { GcError, throwIfCallerAborted } from '../errors';
 import { formatInterval, splitIntervalWindows, type IntervalWindow } from '../helpers/intervals';
 import type { Checkpoint } from '../sinks/checkpoint';
 import { readCheckpoint, refuseOtherExtract } from './extract-checkpoint';
@@ -310,8 +310,8 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
   let finished = false;
   try {
     for await (const event of mergeBounded(todo, open, cfg.concurrency, () => stopAll.abort(new GcError('extract stopped')))) {
-      // Pages already read are not handed out after an abort: the caller asked to stop now.
-      if (cfg.signal?.aborted) throw aborted(cfg.signal);
+      // Rows already read are not handed out after an abort; the checkpoint only counts whole pages, so none is lost.
+      throwIfCallerAborted(cfg.signal, 'ReportQueries.extract()');
       if ('done' in event) {
         if (event.index === tailIndex && state.tail) {
           state.tail = { ...state.tail, done: true };
@@ -339,7 +339,7 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
           spanners.set(c.conversationId, Number.isNaN(end) ? null : end);
         }
         const row = drift.normalize(cfg.project(c), c.conversationId) as Projected<R>;
-        if (cfg.signal?.aborted) throw aborted(cfg.signal);
+        throwIfCallerAborted(cfg.signal, 'ReportQueries.extract()');
         summary.rows++;
         state.rows++;
         yield row;
@@ -386,9 +386,4 @@ async function reconcile<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, summary: E
       details: { ...record, threshold },
     });
   }
-}
-
-/** Rows already read are not handed out after an abort; the checkpoint only ever counts whole pages, so none is lost. */
-function aborted(signal: AbortSignal): AbortError {
-  return new AbortError("ReportQueries.extract() was aborted by the caller's signal", { cause: signal.reason });
 }

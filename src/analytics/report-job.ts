@@ -4,17 +4,7 @@
  * job-runner.ts; this file only talks to one job id.
  */
 import type { GenesysClient } from '../client';
-import {
-  AbortError,
-  BadRequestError,
-  GcError,
-  JobFailedError,
-  NetworkError,
-  NotFoundError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from '../errors';
+import { BadRequestError, GcError, JobFailedError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, throwIfCallerAborted } from '../errors';
 import { paginateByCursor } from '../transport/paginate';
 import { abortableSleep } from '../transport/sleep';
 import {
@@ -92,11 +82,11 @@ export function pollDelayMs(n: number, poll: ResolvedPoll, random: () => number 
 
 /** Sleeps through the runtime, turning the caller's abort into the SDK's AbortError. */
 export async function runtimeSleep(runtime: ReportRuntime, ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  if (signal?.aborted) throw new AbortError(`${what} was aborted by the caller's signal`, { cause: signal.reason });
+  throwIfCallerAborted(signal, what);
   try {
     await runtime.sleep(ms, signal);
   } catch (err) {
-    if (signal?.aborted) throw new AbortError(`${what} was aborted by the caller's signal`, { cause: signal.reason });
+    throwIfCallerAborted(signal, what);
     throw err;
   }
 }

@@ -43,18 +43,10 @@ export interface CommandContext {
   interrupted(what: string, resume?: string): number;
 }
 
-export interface ContextInit {
-  command: Command;
-  args: string[];
-  values: Values;
-  positionals: string[];
-  out: Output;
-  env: NodeJS.ProcessEnv;
-  signal: AbortSignal;
-  stoppedBy: () => 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
+export type ContextInit = Pick<CommandContext, 'command' | 'args' | 'values' | 'positionals' | 'out' | 'env' | 'signal' | 'stoppedBy'> & {
   /** How the user invoked us: `gc-data`, or `npx tsx src/cli/index.ts` when running from source. */
   invokedAs: string;
-}
+};
 
 export class Context implements CommandContext {
   readonly command: Command;

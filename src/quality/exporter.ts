@@ -1,7 +1,7 @@
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
-import { AbortError, NotFoundError, ValidationError, validationErrorFromZod } from '../errors';
+import { NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { mapConcurrent } from '../internal/map-concurrent';
@@ -474,7 +474,7 @@ async function rewind(sink: RowSink<ScorecardRow>, rows: number): Promise<void> 
  */
 async function* stopWhenAborted<T>(items: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
   for await (const item of items) {
-    if (signal?.aborted) throw new AbortError("QualityExporter was aborted by the caller's signal", { cause: signal.reason });
+    throwIfCallerAborted(signal, 'QualityExporter');
     yield item;
   }
 }

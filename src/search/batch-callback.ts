@@ -15,7 +15,7 @@
  * platform transport: it carries no bearer token, and the platform's rate limiter must not be spent on it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AbortError, formatPath, GcError, ValidationError, type ValidationIssue } from '../errors';
+import { AbortError, formatPath, GcError, throwIfCallerAborted, ValidationError, type ValidationIssue } from '../errors';
 import { parseRetryAfter } from '../transport/retry';
 import { abortableSleep } from '../transport/sleep';
 import { BatchCallbackSchema, type BatchCallbackOptions, type ResolvedBatchCallbackOptions, type SearchNotification } from './schemas';
@@ -217,7 +217,7 @@ export async function deliverBatchCallback(
   const maxAttempts = options.retries + 1;
   let last: { reason: 'status' | 'timeout' | 'network'; status?: number; detail?: string; cause?: unknown } = { reason: 'network' };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    if (ctx.signal?.aborted) throw new AbortError(`Batch callback ${deliveryId} was aborted by the caller's signal`, { cause: ctx.signal.reason });
+    throwIfCallerAborted(ctx.signal, `Batch callback ${deliveryId}`);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
@@ -252,7 +252,7 @@ export async function deliverBatchCallback(
       retryAfterMs = parseRetryAfter(res.headers);
     } catch (e) {
       if (e instanceof BatchCallbackError) throw e;
-      if (ctx.signal?.aborted) throw new AbortError(`Batch callback ${deliveryId} was aborted by the caller's signal`, { cause: ctx.signal.reason });
+      throwIfCallerAborted(ctx.signal, `Batch callback ${deliveryId}`);
       last = timeout.aborted
         ? { reason: 'timeout', cause: e }
         : { reason: 'network', detail: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e), cause: e };

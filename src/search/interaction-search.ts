@@ -14,7 +14,7 @@ import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsQ
 import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
 import { SDK_VERSION, type GenesysClient } from '../client';
-import { AbortError, formatPath, ServerError, TimeoutError, ValidationError, type ValidationIssue } from '../errors';
+import { AbortError, formatPath, throwIfCallerAborted, ServerError, TimeoutError, ValidationError, type ValidationIssue } from '../errors';
 import type { FilterNode } from '../helpers/filter-builder';
 import { compileFilter, type CompiledFilter, type ResidualFilter } from '../helpers/filter-compile';
 import { applyResidual } from '../helpers/filter-evaluate';
@@ -363,7 +363,7 @@ export class InteractionSearch {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError("InteractionSearch.query() was aborted by the caller's signal", { cause: signal.reason });
+  throwIfCallerAborted(signal, 'InteractionSearch.query()');
 }
 
 // ---- validation and planning ------------------------------------------------------------------------------------
