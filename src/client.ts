@@ -122,20 +122,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
 
   /** Like `request`, plus status, headers, correlation id and attempts. */
   async requestWithResponse<T = unknown>(options: RequestOptions<T>): Promise<ApiResponse<T>> {
-    const method = options.method ?? 'GET';
-    const path = this.checkPath(options.path);
-    const res = await this.#transport.send({
-      method,
-      path,
-      query: options.query,
-      body: options.body,
-      headers: options.headers,
-      idempotent: options.idempotent,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-    });
-    const shown = safePath(path);
+    const { res, method, shown } = await this.send(options, 'text');
     const raw = parseJsonBody(res, method, shown);
     let data = raw as T;
     if (options.schema) {
@@ -152,6 +139,34 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       data = parsed.data;
     }
     return { data, status: res.status, headers: res.headers, correlationId: res.correlationId, attempts: res.attempts };
+  }
+
+  /**
+   * Like `requestWithResponse`, but a successful body comes back as the bytes received: not decoded, parsed or
+   * validated. For large bodies read piece by piece (ReportJob.results() parses one conversation at a time from
+   * them, so a 1,000-conversation page never exists as one object tree). Errors are the same typed errors.
+   */
+  async requestBytes(options: Omit<RequestOptions, 'schema'>): Promise<ApiResponse<Buffer>> {
+    const { res } = await this.send(options, 'bytes');
+    return { data: res.bytes ?? Buffer.alloc(0), status: res.status, headers: res.headers, correlationId: res.correlationId, attempts: res.attempts };
+  }
+
+  private async send(options: Omit<RequestOptions, 'schema'>, responseType: 'text' | 'bytes') {
+    const method = options.method ?? 'GET';
+    const path = this.checkPath(options.path);
+    const res = await this.#transport.send({
+      method,
+      path,
+      query: options.query,
+      body: options.body,
+      headers: options.headers,
+      idempotent: options.idempotent,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      responseType,
+    });
+    return { res, method, shown: safePath(path) };
   }
 
   /** Counters since the client was created. */

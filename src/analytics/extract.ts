@@ -346,7 +346,8 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
       }
       // Every row of the page has been handed over and the consumer asked for more: the page counts as done.
       if (event.value.kind === 'tail') state.tail = event.value.page.tail;
-      else state.active[event.index] = event.value.page.state;
+      else if (event.value.page.state) state.active[event.index] = event.value.page.state;
+      else throw new GcError('internal: a window page was handed on before its rows were read');
       summary.driftFields = [...drift.missing];
       await save();
       emitProgress();

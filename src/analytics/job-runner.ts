@@ -11,6 +11,7 @@ import type { GenesysClient } from '../client';
 import { GcError, JobFailedError, ServerError, NetworkError, NotFoundError } from '../errors';
 import { formatInterval, halveInterval, parseInterval } from '../helpers/intervals';
 import { JobTimeoutError, runtimeSleep, type JobProgress, type ReportJob, type ReportRuntime } from './report-job';
+import type { ConversationReader } from './results-page';
 import type { ActiveJobState, AnalyticsConversation, UnitState, WindowState } from './schemas';
 
 export interface SplitRecord {
@@ -44,12 +45,13 @@ export interface RunnerHooks {
 }
 
 export interface RunnerPage {
-  rows: AnalyticsConversation[];
+  /** Read once, in order; each conversation is parsed when reached. */
+  rows: Iterable<AnalyticsConversation>;
   /** The job interval the rows came from (dedupe treats rows reaching outside it as possible duplicates). */
   unit: { s: number; e: number };
-  /** The window state to save once these rows are consumed. */
-  state: WindowState;
-  /** Rows whose conversationStart lies in the unit: what the sync query's totalHits counts (reconcile). */
+  /** The window state to save, set once every row has been read (undefined before). */
+  state: WindowState | undefined;
+  /** Rows whose conversationStart lies in the unit: what the sync query's totalHits counts (reconcile); set with `state`. */
   owned: number;
 }
 
@@ -130,25 +132,10 @@ export async function* runWindow(ctx: RunnerContext, initial: WindowState): Asyn
     }
 
     try {
-      for await (const page of job.pages({ pageSize: ctx.pageSize, cursor: active.cursor, signal })) {
-        const rows = takeNew(active, page.items, hooks);
-        let owned = 0;
-        for (const c of rows) {
-          const start = startMsOf(c);
-          if (start >= active.s && start < active.e) owned++;
-          if (Number.isNaN(start)) continue;
-          if (active.lastStart === undefined || start > active.lastStart) {
-            active.lastStart = start;
-            active.lastIds = [c.conversationId];
-          } else if (start === active.lastStart) {
-            (active.lastIds ??= []).push(c.conversationId);
-          }
-        }
-        active.rows += rows.length;
-        state.owned += owned;
-        if (page.nextCursor) active.cursor = page.nextCursor;
-        else delete state.job;
-        yield { rows, unit: { s: active.s, e: active.e }, state: copyWindowState(state), owned };
+      for await (const page of job.lazyPages({ pageSize: ctx.pageSize, cursor: active.cursor, signal })) {
+        const out: RunnerPage = { rows: [], unit: { s: active.s, e: active.e }, state: undefined, owned: 0 };
+        out.rows = readPage(state, active, page, hooks, out);
+        yield out;
       }
       delete state.job;
       hooks.onJobEnded(active.id);
@@ -190,27 +177,51 @@ async function waitFor(ctx: RunnerContext, job: ReportJob, attached: boolean): P
   }
 }
 
-/** Drops rows a resubmitted job returns again (ordered by conversationStart, so the skip ends at the first later row). */
-function takeNew(active: ActiveJobState, items: AnalyticsConversation[], hooks: RunnerHooks): AnalyticsConversation[] {
-  const skip = active.skip;
-  if (!skip) return items;
-  const out: AnalyticsConversation[] = [];
+/**
+ * The page's rows, each parsed when the consumer reaches it; rows a resubmitted job returns again are dropped
+ * (ordered by conversationStart, so the skip ends at the first later row). Once every row has been read, the
+ * window state to save is put on `out`: the checkpoint never runs ahead of the rows handed out.
+ */
+function* readPage(
+  state: WindowState,
+  active: ActiveJobState,
+  page: { items: ConversationReader[]; nextCursor: string | undefined },
+  hooks: RunnerHooks,
+  out: RunnerPage,
+): Generator<AnalyticsConversation> {
   let skipped = 0;
-  for (const c of items) {
-    if (!active.skip) {
-      out.push(c);
-      continue;
-    }
+  let count = 0;
+  let owned = 0;
+  for (const read of page.items) {
+    const c = read();
     const start = startMsOf(c);
-    if (start < skip.beforeMs || (start === skip.beforeMs && skip.ids.includes(c.conversationId))) {
-      skipped++;
-      continue;
+    const skip = active.skip;
+    if (skip) {
+      if (start < skip.beforeMs || (start === skip.beforeMs && skip.ids.includes(c.conversationId))) {
+        skipped++;
+        continue;
+      }
+      if (start > skip.beforeMs) delete active.skip;
     }
-    if (start > skip.beforeMs) delete active.skip;
-    out.push(c);
+    count++;
+    if (start >= active.s && start < active.e) owned++;
+    if (!Number.isNaN(start)) {
+      if (active.lastStart === undefined || start > active.lastStart) {
+        active.lastStart = start;
+        active.lastIds = [c.conversationId];
+      } else if (start === active.lastStart) {
+        (active.lastIds ??= []).push(c.conversationId);
+      }
+    }
+    yield c;
   }
   if (skipped > 0) hooks.onSkipped(skipped);
-  return out;
+  active.rows += count;
+  state.owned += owned;
+  if (page.nextCursor) active.cursor = page.nextCursor;
+  else delete state.job;
+  out.owned = owned;
+  out.state = copyWindowState(state);
 }
 
 function splitActive(ctx: RunnerContext, state: WindowState, active: ActiveJobState, error: JobFailedError | JobTimeoutError): void {

@@ -7,8 +7,8 @@ import type { GenesysClient } from '../client';
 import { BadRequestError, GcError, JobFailedError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, throwIfCallerAborted } from '../errors';
 import { paginateByCursor } from '../transport/paginate';
 import { abortableSleep } from '../transport/sleep';
+import { readResultsPage, type ConversationReader, type ResultsPageBody } from './results-page';
 import {
-  AsyncQueryResultsPage,
   AsyncQueryStatus,
   DEFAULT_POLL,
   JOB_STATES,
@@ -281,15 +281,37 @@ export class ReportJob {
    * Results pages, following `cursor` until it is absent. A page that fails even after the transport's retries
    * (429/5xx/network) is fetched again from the same cursor, up to `resultRetries` times: never from the start.
    * If the job expired meanwhile, a JobFailedError with state EXPIRED is thrown (ReportQueries resubmits).
+   * Every conversation of a page is parsed and checked before the page is yielded.
    */
   async *pages(options: ResultsOptions = {}): AsyncGenerator<ReportResultsPage> {
+    for await (const page of this.lazyPages(options)) {
+      yield { items: page.items.map((read) => read()), cursor: page.cursor, nextCursor: page.nextCursor, dataAvailabilityDate: page.dataAvailabilityDate };
+    }
+  }
+
+  /** The job's conversations one by one; `resumeCursor` tells where a later `results({ cursor })` would pick up. */
+  async *results(options: ResultsOptions = {}): AsyncGenerator<AnalyticsConversation> {
+    this.resumeCursor = options.cursor;
+    for await (const page of this.lazyPages(options)) {
+      this.resumeCursor = page.cursor;
+      // Parsed one at a time: a page never exists as one 1,000-conversation object tree (results-page.ts).
+      for (const read of page.items) yield read();
+      this.resumeCursor = page.nextCursor ?? null;
+    }
+  }
+
+  /**
+   * @internal Results pages whose conversations are parsed when read (`items[i]()`): `pages()`, `results()` and
+   * the extract runner are built on it.
+   */
+  async *lazyPages(options: ResultsOptions = {}): AsyncGenerator<Omit<ReportResultsPage, 'items'> & { items: ConversationReader[] }> {
     const pageSize = options.pageSize ?? this.#runtime.pageSize;
     let dataAvailabilityDate: string | undefined;
-    const pages = paginateByCursor<AnalyticsConversation>(
+    const pages = paginateByCursor<ConversationReader>(
       async (cursor) => {
-        const res = await this.fetchPage(cursor, pageSize, options.signal);
-        dataAvailabilityDate = res.dataAvailabilityDate;
-        return { items: res.conversations as AnalyticsConversation[] | undefined, cursor: res.cursor };
+        const page = await this.fetchPage(cursor, pageSize, options.signal);
+        dataAvailabilityDate = page.dataAvailabilityDate;
+        return { items: page.conversations, cursor: page.cursor };
       },
       {
         ...(options.cursor ? { startCursor: options.cursor } : {}),
@@ -307,26 +329,17 @@ export class ReportJob {
     }
   }
 
-  /** The job's conversations one by one; `resumeCursor` tells where a later `results({ cursor })` would pick up. */
-  async *results(options: ResultsOptions = {}): AsyncGenerator<AnalyticsConversation> {
-    this.resumeCursor = options.cursor;
-    for await (const page of this.pages(options)) {
-      this.resumeCursor = page.cursor;
-      yield* page.items;
-      this.resumeCursor = page.nextCursor ?? null;
-    }
-  }
-
-  private async fetchPage(cursor: string | undefined, pageSize: number, signal: AbortSignal | undefined) {
+  private async fetchPage(cursor: string | undefined, pageSize: number, signal: AbortSignal | undefined): Promise<ResultsPageBody> {
     const rt = this.#runtime;
+    const path = `${this.path}/results`;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#client.request({
-          path: `${this.path}/results`,
+        const res = await this.#client.requestBytes({
+          path,
           query: { pageSize, ...(cursor ? { cursor } : {}) },
-          schema: AsyncQueryResultsPage,
           ...(signal ? { signal } : {}),
         });
+        return readResultsPage(res, path);
       } catch (err) {
         if (err instanceof BadRequestError || err instanceof NotFoundError) throw await this.explainRefusal(err, signal);
         if (!isTransient(err) || attempt >= rt.resultRetries) throw err;

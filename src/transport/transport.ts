@@ -62,6 +62,11 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   deadlineMs?: number | undefined;
+  /**
+   * 'bytes': a successful body is kept as the bytes received (`RawResponse.bytes`, `text` empty) instead of being
+   * decoded to one string; error bodies are still decoded. For large JSON read piecewise (analytics job results).
+   */
+  responseType?: 'text' | 'bytes' | undefined;
   /** Internal: the token endpoint is called without bearer auth and outside the API budget. */
   auth?: boolean;
   limited?: boolean;
@@ -71,6 +76,8 @@ export interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The body as received, when `responseType: 'bytes'` and the status is below 400. */
+  bytes?: Buffer;
   correlationId: string | undefined;
   attempts: number;
 }
@@ -215,7 +222,8 @@ export class Transport {
     this.events.emit('request', { requestId: a.requestId, method, path: pathOnly, attempt: a.attempt, idempotent: a.idempotent });
     const started = performance.now();
     let response: Response;
-    let text: string;
+    let text = '';
+    let bytes: Buffer | undefined;
     try {
       const ky = await loadKy();
       response = await ky(a.url, {
@@ -228,7 +236,8 @@ export class Transport {
         signal: a.signal,
         ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
       });
-      text = await response.text();
+      if (options.responseType === 'bytes' && response.status < 400) bytes = Buffer.from(await response.arrayBuffer());
+      else text = await response.text();
     } catch (error) {
       return { error };
     }
@@ -254,7 +263,7 @@ export class Transport {
       correlationId,
       rateLimit,
     });
-    return { status: response.status, headers: response.headers, text, correlationId, attempts: a.attempt };
+    return { status: response.status, headers: response.headers, text, ...(bytes ? { bytes } : {}), correlationId, attempts: a.attempt };
   }
 
   private failure(

@@ -1,0 +1,157 @@
+/**
+ * Reads a JSON object whose bulk is one array (`{"conversations":[...], "cursor": ...}`) without building the
+ * array: one pass over the bytes finds where each element starts and ends, the rest of the object (the
+ * "envelope") is parsed as usual, and an element is parsed only when asked for.
+ *
+ * Why: `JSON.parse` of a 1,000-conversation results page builds the whole page as one object tree, which stays
+ * reachable until its last conversation is handled. Pages held that long are promoted to V8's old generation,
+ * and under Node's default heap sizing the old generation then grows to a few times that before it is collected
+ * (bench/report-jobs). Parsed one at a time, a conversation dies young and the heap stays small.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+export interface ScannedObject {
+  /** The object with the array replaced by `[]` (parsed with JSON.parse, so any value or key order is kept). */
+  envelope: unknown;
+  /** Number of elements in the array (0 when the key is absent). */
+  count: number;
+  /** Parses element `i` (JSON.parse of its bytes). Throws a SyntaxError for an element that is not valid JSON. */
+  element(i: number): unknown;
+}
+
+/**
+ * Scans `bytes` (UTF-8 JSON) for a top-level object with an array under `key`. Returns undefined when the body is
+ * not such an object or does not scan cleanly; callers then fall back to `JSON.parse` of the whole body, which
+ * either explains what is wrong with it or handles the unusual shape. The scan trusts JSON's structure only:
+ * each element's own validity is checked by JSON.parse when it is read.
+ */
+export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | undefined {
+  const keyBytes = Buffer.from(JSON.stringify(key));
+  const n = bytes.length;
+  let i = 0;
+  while (i < n && isSpace(bytes[i] as number)) i++;
+  if (bytes[i] !== OPEN_BRACE) return undefined;
+
+  let depth = 0;
+  // Depth-1 bookkeeping: whether the next string is a key, and whether the value being read belongs to `key`.
+  let expectKey = false;
+  let keyMatched = false;
+  // The target array: where it opens and closes, and its element boundaries (separators at depth 2).
+  let arrayOpen = -1;
+  let arrayClose = -1;
+  let inTarget = false;
+  let elementStart = -1;
+  let elementHasValue = false;
+  const starts: number[] = [];
+  const ends: number[] = [];
+
+  for (; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b === QUOTE) {
+      const stringStart = i;
+      for (i++; i < n; i++) {
+        const c = bytes[i] as number;
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) break;
+      }
+      if (i >= n) return undefined;
+      if (depth === 1 && expectKey) {
+        keyMatched = i + 1 - stringStart === keyBytes.length && bytes.compare(keyBytes, 0, keyBytes.length, stringStart, i + 1) === 0;
+        expectKey = false;
+      } else if (depth === 1) {
+        keyMatched = false;
+      } else if (inTarget && depth === 2) {
+        elementHasValue = true;
+      }
+      continue;
+    }
+    if (isSpace(b)) continue;
+    if (inTarget && depth === 2 && b !== COMMA && b !== CLOSE_BRACKET) elementHasValue = true;
+    switch (b) {
+      case OPEN_BRACE:
+      case OPEN_BRACKET:
+        if (depth === 1 && b === OPEN_BRACKET && keyMatched) {
+          // A repeated key: JSON.parse keeps the last one, so do we.
+          starts.length = 0;
+          ends.length = 0;
+          arrayOpen = i;
+          inTarget = true;
+          elementStart = i + 1;
+          elementHasValue = false;
+        }
+        depth++;
+        if (depth === 1) expectKey = true;
+        if (depth === 2) keyMatched = false;
+        break;
+      case CLOSE_BRACE:
+      case CLOSE_BRACKET:
+        if (inTarget && depth === 2) {
+          if (b !== CLOSE_BRACKET) return undefined;
+          if (elementHasValue) {
+            starts.push(elementStart);
+            ends.push(i);
+          }
+          inTarget = false;
+          arrayClose = i;
+        }
+        depth--;
+        if (depth < 0) return undefined;
+        if (depth === 0) {
+          // The object ends here; only whitespace may follow.
+          for (i++; i < n; i++) if (!isSpace(bytes[i] as number)) return undefined;
+          if (arrayOpen < 0) return { envelope: JSON.parse(bytes.toString('utf8')), count: 0, element: outOfRange(0) };
+          return scanned(bytes, arrayOpen, arrayClose, starts, ends);
+        }
+        break;
+      case COMMA:
+        if (depth === 1) {
+          expectKey = true;
+          keyMatched = false;
+        } else if (inTarget && depth === 2) {
+          if (!elementHasValue) return undefined;
+          starts.push(elementStart);
+          ends.push(i);
+          elementStart = i + 1;
+          elementHasValue = false;
+        }
+        break;
+      case COLON:
+        break;
+      default:
+        // A number, true, false or null: a value, which ends a key's pending match at depth 1.
+        if (depth === 1) keyMatched = false;
+    }
+  }
+  return undefined;
+}
+
+function scanned(bytes: Buffer, arrayOpen: number, arrayClose: number, starts: number[], ends: number[]): ScannedObject {
+  const envelope: unknown = JSON.parse(`${bytes.toString('utf8', 0, arrayOpen + 1)}${bytes.toString('utf8', arrayClose)}`);
+  const count = starts.length;
+  return {
+    envelope,
+    count,
+    element(i: number): unknown {
+      if (!(i >= 0 && i < count)) return outOfRange(count)(i);
+      return JSON.parse(bytes.toString('utf8', starts[i], ends[i]));
+    },
+  };
+}
+
+function outOfRange(count: number): (i: number) => never {
+  return (i) => {
+    throw new RangeError(`element ${i} does not exist (the array has ${count})`);
+  };
+}
