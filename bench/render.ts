@@ -25,8 +25,10 @@ const NOTES: Record<string, string> = {
     'it waits one request\'s refill at a time. Before that (traced), the end-of-run wait for a whole reset put runs ' +
     'at 1.10-1.13 x. Under faults the time goes to retrying the injected 5xx and resets.',
   'report-jobs':
-    'Under Node\'s default flags V8 lets garbage grow to a few times the live heap before a full GC, so every side, ' +
-    'including the fetch + JSON.parse floor, peaks above 200 MB; with a heap cap the SDK stays under it at full speed.',
+    'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
+    'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +
+    'is handled, gets promoted, and the heap balloons (150-210 MB). Extract parses one conversation at a time from ' +
+    'the page\'s bytes, so its heap peaks near 56 MB and its RSS is mostly the pages\' bytes and Node itself.',
 };
 
 function table(rows: Array<Record<string, unknown>>): string {

@@ -312,9 +312,10 @@ function round(x: number, digits = 0): number {
 }
 
 /**
- * Heap-capped runs carry the targets. Under Node's default flags V8 lets the old generation grow to a few times the
- * live data when pages are allocated this fast, so the default-flag RSS (also reported) measures V8's sizing more
- * than what the process keeps: the plain fetch + JSON.parse loop pays it too.
+ * Heap-capped runs carry the flatness targets (they also force full GCs to see what the process keeps). Under
+ * Node's default flags V8 lets the old generation grow to a few times the live data, so the default-flag RSS
+ * mostly measures how long pages stay reachable: a whole parsed page promoted to the old generation is what made
+ * the floor loop (and extract before it parsed one conversation at a time) peak far above its live heap.
  */
 const CAPPED = ['--max-old-space-size=128', '--expose-gc'];
 

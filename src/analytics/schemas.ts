@@ -355,9 +355,9 @@ export type UnitState = z.infer<typeof UnitStateSchema>;
 export type ActiveJobState = z.infer<typeof ActiveJobSchema>;
 
 /**
- * `GET .../jobs/{jobId}/results` on the extract hot path. Same checks as `AsyncQueryResults` (each conversation
- * has its `conversationId`), but the conversations are checked in place rather than copied: zod builds a new object
- * per parsed object, which for 1,000-conversation pages doubled the garbage the extract makes.
+ * `GET .../jobs/{jobId}/results`: the page envelope (results-page.ts reads the conversations one at a time and
+ * checks each one's `conversationId` itself), and the whole page when a body has to be parsed whole. The
+ * conversations are checked in place rather than copied: zod builds a new object per parsed object.
  */
 export const AsyncQueryResultsPage = z.looseObject({
   conversations: z
