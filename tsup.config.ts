@@ -10,11 +10,12 @@ const libraryEntries = {
 const shared: Options = {
   // ioredis is an optional peer: only `@org/gc-data/redis` (and the chunk `rateLimit.redis` loads lazily) needs it.
   external: ['ioredis'],
-  // zod is bundled (tree-shaken: the core, the classic API and the English messages, ~200 KB) rather than
-  // required: `require('zod')` compiles its 95 files, 64 of them locales we never use, which was ~40 ms of every
-  // cold start (bench/footprint). zod stays a dependency for the declarations (`schema?: z.ZodType<T>`,
-  // exported schemas); a user's own schemas run on the user's zod.
-  noExternal: ['zod'],
+  // zod and ky are bundled, tree-shaken to what the SDK uses, instead of installed: zod is 6 MB installed (95 files
+  // to compile on `require`, 64 of them locales we never use: ~40 ms of every cold start, bench/footprint), ky is
+  // ESM-only (loaded on the first request, as its own chunk). Neither appears in our runtime API; the zod types our
+  // declarations name are shipped in dist/vendor/zod by scripts/vendor-zod-types.mjs. A user's own schemas run on
+  // the user's zod.
+  noExternal: ['zod', 'ky'],
   // No source maps in the package: the output is not minified (stack traces stay readable), and maps with
   // their embedded sources were 5.2 of its 7.6 MB unpacked.
   sourcemap: false,
@@ -36,11 +37,12 @@ export default defineConfig([
     dts: { entry: libraryEntries },
     clean: true,
   },
+  // CommonJS. Its declarations (.d.cts) are one-line re-exports of the ESM ones (scripts/cjs-declarations.mjs).
   {
     ...shared,
     entry: libraryEntries,
     format: ['cjs'],
-    dts: { entry: libraryEntries },
+    dts: false,
     clean: false,
   },
 ]);

@@ -1,5 +1,4 @@
-import EventEmitter from 'eventemitter3';
-import type { z } from 'zod';
+import { EventEmitter } from 'eventemitter3';
 import { TokenProvider } from './auth/token-provider';
 import { MemoryTokenStore } from './auth/token-store';
 import { resolveClientOptions, type GenesysClientOptions, type ResolvedClientOptions } from './client-options';
@@ -11,6 +10,16 @@ import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams }
 
 export const SDK_VERSION = '0.1.0';
 
+/**
+ * What `request({ schema })` needs from a schema: zod's `safeParse`. Any zod 3 or zod 4 schema fits, whichever
+ * zod version your project uses, and so does anything else with the same method.
+ */
+export interface ResponseSchema<T> {
+  safeParse(data: unknown):
+    | { success: true; data: T }
+    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }> } };
+}
+
 /** One call to the platform through the client's pipeline. */
 export interface RequestOptions<T = unknown> {
   /** Default GET. */
@@ -20,8 +29,8 @@ export interface RequestOptions<T = unknown> {
   query?: QueryParams;
   /** Sent as JSON. */
   body?: unknown;
-  /** Validates the response body; fields the schema does not name are tolerated. */
-  schema?: z.ZodType<T>;
+  /** Validates the response body: a zod schema (fields it does not name are tolerated by zod's default), or anything with `safeParse`. */
+  schema?: ResponseSchema<T>;
   /**
    * Safe to repeat after a 5xx, timeout or network error. Default: true for GET/PUT/DELETE/HEAD, false for POST and
    * PATCH. Mark read-only POST queries (details query, searches) `idempotent: true`.

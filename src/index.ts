@@ -1,6 +1,6 @@
 // Public exports only. Modules and helpers are added here as they land.
 export { GenesysClient, SDK_VERSION } from './client';
-export type { RequestOptions, ApiResponse, ClientStats } from './client';
+export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats } from './client';
 export type { GenesysClientOptions } from './client-options';
 export * from './errors';
 export type * from './events';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import { AuthenticationError, UnexpectedResponseError, ApiError } from '../errors';
 import type { GcEventMap } from '../events';
 import type { AuthSource, RawResponse, SendOptions } from '../transport/transport';

@@ -5,7 +5,7 @@
  * The text is RFC 8785 (JCS) for plain JSON values: object keys sorted by UTF-16 code units, no whitespace, numbers
  * and strings serialised as `JSON.stringify` does (which is what JCS specifies for ECMAScript). Pure; importable alone.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto';
 import { ValidationError } from '../errors';
 
 /**
@@ -24,7 +24,7 @@ export function canonicalJson(value: unknown): string {
 
 /** Lower-case hex sha256 of the UTF-8 bytes of `text`. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** `sha256Hex(canonicalJson(value))`: the same for equal values in any key order. */

@@ -14,7 +14,7 @@
  * This is a call to the user's endpoint, not to the platform, so it uses the global fetch directly rather than the
  * platform transport: it carries no bearer token, and the platform's rate limiter must not be spent on it.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto';
 import { AbortError, formatPath, GcError, throwIfCallerAborted, ValidationError, type ValidationIssue } from '../errors';
 import { parseRetryAfter } from '../transport/retry';
 import { abortableSleep } from '../transport/sleep';
@@ -37,7 +37,7 @@ export function signBatch(secret: string, timestamp: string, body: string | Uint
 }
 
 function hmacHex(secret: string, timestamp: string, body: string | Uint8Array): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+  return nodeCrypto().createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
 export interface VerifyBatchSignatureOptions {
@@ -76,7 +76,7 @@ export function verifyBatchSignature(
   for (const s of secrets) {
     if (typeof s !== 'string' || s.length === 0) continue;
     const expected = Buffer.from(hmacHex(s, timestamp, body), 'hex');
-    for (const g of given) if (timingSafeEqual(expected, g)) ok = true;
+    for (const g of given) if (nodeCrypto().timingSafeEqual(expected, g)) ok = true;
   }
   return ok;
 }

@@ -9,7 +9,7 @@
  * for await (const conv of search.query({ filter, interval })) handle(conv);
  * ```
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto';
 import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsQuery } from '../analytics/details-query';
 import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
@@ -191,7 +191,7 @@ export class InteractionSearch {
   }
 
   async *#run(plan: QueryPlan): AsyncGenerator<SearchConversation> {
-    const searchId = randomUUID();
+    const searchId = nodeCrypto().randomUUID();
     let page = 0;
     let matched = 0;
     let scanned = 0;
@@ -279,7 +279,7 @@ export class InteractionSearch {
    * one by one, so a batch is `pageSize` scanned conversations.
    */
   async *#runJob(plan: QueryPlan, extraction: ReportExtraction<{ conversation: AnalyticsConversation }>): AsyncGenerator<SearchConversation> {
-    const searchId = randomUUID();
+    const searchId = nodeCrypto().randomUUID();
     const { startMs, endMs } = parseInterval(plan.interval);
     let page = 0;
     let matched = 0;

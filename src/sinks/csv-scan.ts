@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, stat, truncate, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto';
 import { parseCsvRecord } from './csv-format';
 import { fsyncDir } from './durable';
 import { StreamWriter } from './stream-writer';
@@ -137,7 +137,7 @@ export async function rewriteCsvPadded(
   totalFields: number,
   chunkSize = 64 * 1024,
 ): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`);
   const out = new StreamWriter(createWriteStream(temp, { flags: 'wx' }));
   try {
     if (headerLine) await out.write(headerLine);

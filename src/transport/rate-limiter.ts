@@ -1,4 +1,7 @@
-import Bottleneck from 'bottleneck';
+import type Bottleneck from 'bottleneck';
+// The in-memory limiter needs only bottleneck's light build (one file, ~2.5 ms to load instead of ~8 ms for the
+// main entry with its Redis datastores, bench/footprint); RedisRateLimiter brings the full one, lazily.
+import BottleneckLight from 'bottleneck/light.js';
 import type { RateLimitSnapshot } from '../events';
 import { abortableSleep, throwIfAborted } from './sleep';
 
@@ -90,7 +93,7 @@ export class LocalRateLimiter implements RateLimiter {
     this.maxConcurrent = options.maxConcurrent;
     this.limiter =
       limiter ??
-      new Bottleneck({
+      new BottleneckLight({
         maxConcurrent: options.maxConcurrent,
         reservoir: burst,
         reservoirIncreaseInterval: TICK_MS,

@@ -11,7 +11,7 @@ async function loadKy(): Promise<KyInstance> {
   kyTimeoutError = m.TimeoutError;
   return m.default;
 }
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import {
   AbortError,
   apiErrorFor,
