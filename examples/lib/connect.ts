@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { GenesysClient, type GenesysClientOptions } from '@org/gc-data';
-import { startSimulatedServer, SIM_CLIENT_ID, SIM_CLIENT_SECRET, type SimulatedServerOptions } from '@org/gc-data/testing';
+import { connectSimulated, type SimulatedServerOptions } from '@org/gc-data/testing';
 
 export interface Connection {
   client: GenesysClient;
@@ -42,25 +42,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   if (clientId || clientSecret) throw new Error('Set both GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, or neither (simulated org).');
 
   // The simulated org allows 50 requests/s (the platform's default is 300/min): examples finish in seconds.
-  const sim = await startSimulatedServer({ rateLimit: { requests: 3000, windowMs: 60_000 }, ...options.simulated });
-  process.stderr.write(`[example] no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET: using the simulated org at ${sim.url}\n`);
-  const client = new GenesysClient({
-    clientId: SIM_CLIENT_ID,
-    clientSecret: SIM_CLIENT_SECRET,
-    baseUrl: sim.url,
-    authUrl: sim.url,
-    ...options.client,
-    rateLimit: { requestsPerMinute: 3000, ...options.client?.rateLimit },
+  const sim = await connectSimulated({
+    server: { rateLimit: { requests: 3000, windowMs: 60_000 }, ...options.simulated },
+    client: { ...options.client, rateLimit: { requestsPerMinute: 3000, ...options.client?.rateLimit } },
   });
-  return {
-    client,
-    simulated: true,
-    target: 'simulated org',
-    close: async () => {
-      await client.close();
-      await sim.close();
-    },
-  };
+  process.stderr.write(`[example] no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET: using the simulated org at ${sim.server.url}\n`);
+  return { client: sim.client, simulated: true, target: 'simulated org', close: sim.close };
 }
 
 /** `out/examples/<name>` (or `$EXAMPLES_OUT_DIR/<name>`). */

@@ -182,34 +182,19 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
 
 async function connectSimulated(o: ConnectOptions): Promise<Connection> {
   // Loaded only when needed: a real-org run never pays for the simulator.
-  const { startSimulatedServer } = await import('../testing/server');
-  const { SIM_CLIENT_ID, SIM_CLIENT_SECRET } = await import('../testing/options');
-  const rpm = o.requestsPerMinute ?? CLI_SIM_REQUESTS_PER_MINUTE;
-  const sim = await startSimulatedServer({
-    rateLimit: { requests: CLI_SIM_REQUESTS_PER_MINUTE, windowMs: 60_000 },
-    // Jobs finish in well under a second so extract-conversations runs in seconds here.
-    jobs: { queuedMs: 200, pendingMs: 300, ttlMs: 86_400_000, defaultPageSize: 100, maxPageSize: 1000 },
-    controlRoutes: false,
+  const { connectSimulated: start } = await import('../testing/connect');
+  const { client, server, close } = await start({
+    server: {
+      rateLimit: { requests: CLI_SIM_REQUESTS_PER_MINUTE, windowMs: 60_000 },
+      // Jobs finish in well under a second so extract-conversations runs in seconds here.
+      jobs: { queuedMs: 200, pendingMs: 300, ttlMs: 86_400_000, defaultPageSize: 100, maxPageSize: 1000 },
+      controlRoutes: false,
+    },
+    client: { rateLimit: { requestsPerMinute: o.requestsPerMinute ?? CLI_SIM_REQUESTS_PER_MINUTE }, userAgent: o.userAgent ?? 'gc-data-cli' },
   });
   o.out.notice(
     `no credentials set (${ENV.clientId} / ${ENV.clientSecret}, or --credentials-file): using the built-in simulated org ` +
-      `at ${sim.url} (seeded sample data; nothing leaves this machine)`,
+      `at ${server.url} (seeded sample data; nothing leaves this machine)`,
   );
-  const client = new GenesysClient({
-    clientId: SIM_CLIENT_ID,
-    clientSecret: SIM_CLIENT_SECRET,
-    baseUrl: sim.url,
-    authUrl: sim.url,
-    rateLimit: { requestsPerMinute: rpm },
-    userAgent: o.userAgent ?? 'gc-data-cli',
-  });
-  return {
-    client,
-    simulated: true,
-    target: 'simulated org',
-    close: async () => {
-      await client.close();
-      await sim.close();
-    },
-  };
+  return { client, simulated: true, target: 'simulated org', close };
 }

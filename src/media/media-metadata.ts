@@ -1,5 +1,5 @@
 import type { GenesysClient } from '../client';
-import { ApiError, GcError, ValidationError, type ValidationIssue } from '../errors';
+import { ValidationError, type ValidationIssue } from '../errors';
 import { canonicalHash } from '../helpers/canonical-json';
 import { buildMediaMatrix, planThumbnailJobs, resolveMediaRules, type MediaKind, type MediaKindRule, type MediaMatrix, type ThumbnailPlan } from '../helpers/media-matrix';
 import { redactPii, scanPii } from '../helpers/pii';
@@ -25,7 +25,7 @@ import {
   type ResolvedMediaOptions,
   type StoredAnnotation,
 } from './schemas';
-import { MediaTelemetry, type AuditStatus, type MediaAuditEntry, type MediaTelemetrySnapshot } from './telemetry';
+import { MediaOperation, MediaTelemetry, type MediaAuditEntry, type MediaTelemetrySnapshot } from './telemetry';
 import { collecting, conversationPath } from './util';
 import { checkAgainstMatrix, prepareAnnotations } from './validate-annotations';
 
@@ -129,27 +129,15 @@ export class MediaMetadata {
    * conversation's recordings throw it after the recordingmetadata read, before any write.
    */
   async annotate(conversationId: string, annotations: AnnotationsInput, options?: AnnotateOptions): Promise<AnnotateResult> {
-    const time = new Date().toISOString();
-    const t0 = performance.now();
-    const latencyMs: Record<string, number> = {};
-    const correlationIds: string[] = [];
-    let attempts = 0;
-    let payloadSha256: string | null = null;
     const count = Array.isArray(annotations) ? annotations.length : annotations && typeof annotations === 'object' ? Object.keys(annotations).length : 0;
-    const audit = (status: AuditStatus, extra: Partial<MediaAuditEntry> = {}) => {
-      latencyMs.total = performance.now() - t0;
-      this.#telemetry.latency('annotate', latencyMs.total, status === 'written');
-      this.#telemetry.audit({ time, operation: 'annotate', conversationId: String(conversationId), status, payloadSha256, annotations: count, attempts, latencyMs, correlationIds, ...extra });
-    };
-
-    try {
+    const op = new MediaOperation(this.#telemetry, { operation: 'annotate', conversationId: String(conversationId), annotations: count });
+    return op.run(async () => {
       checkAnnotateOptions(options);
       const tv = performance.now();
       const prep = prepareAnnotations(annotations, options?.remove, this.#o, this.#rules);
       const idIssue = checkId('conversationId', conversationId);
       if (idIssue) prep.issues.unshift(idIssue);
-      latencyMs.validate = performance.now() - tv;
-      this.#telemetry.latency('validate', latencyMs.validate, prep.issues.length === 0);
+      this.#telemetry.latency('validate', op.phase('validate', tv), prep.issues.length === 0);
       if (prep.issues.length > 0) {
         this.#telemetry.validated({ checked: prep.total, accepted: prep.total - prep.failed.size, redacted: countRedacted(prep.prepared, prep.failed) });
         throw new ValidationError('MediaMetadata.annotate() input', prep.issues, 'Nothing was sent.');
@@ -158,8 +146,8 @@ export class MediaMetadata {
       let matrix = options?.matrix;
       if (matrix === undefined) {
         const tm = performance.now();
-        const fetched = await this.#fetch(conversationId, options?.signal ? { signal: options.signal } : {}, correlationIds);
-        latencyMs.media = performance.now() - tm;
+        const fetched = await this.#fetch(conversationId, options?.signal ? { signal: options.signal } : {}, op.correlationIds);
+        op.phase('media', tm);
         matrix = this.matrixOf(fetched.recordings);
       }
       const fmt = checkAgainstMatrix(prep.prepared, matrix);
@@ -174,7 +162,7 @@ export class MediaMetadata {
 
       const ours: Record<string, StoredAnnotation> = Object.fromEntries(prep.prepared.map((p) => [p.key, p.stored]));
       const remove = [...prep.remove].sort();
-      payloadSha256 = canonicalHash({ attributes: ours, remove });
+      const payloadSha256 = (op.payloadSha256 = canonicalHash({ attributes: ours, remove }));
       const outcome = await writeAnnotations(
         this.#client,
         {
@@ -186,9 +174,9 @@ export class MediaMetadata {
           maxConflictRetries: this.#o.maxConflictRetries,
           conflictDelayMs: this.#o.conflictDelayMs,
           signal: options?.signal,
-          onLatency: (op, ms, ok) => this.#telemetry.latency(op, ms, ok),
-          onAttempt: (n) => (attempts = n),
-          correlationIds,
+          onLatency: (name, ms, ok) => this.#telemetry.latency(name, ms, ok),
+          onAttempt: (n) => (op.attempts = n),
+          correlationIds: op.correlationIds,
         },
         (keys) =>
           this.#client.emit('warning', {
@@ -197,14 +185,13 @@ export class MediaMetadata {
             details: { conversationId, attributesId: this.#o.attributesId, keys },
           }),
       );
-      latencyMs.read = outcome.latencyMs.read;
-      latencyMs.write = outcome.latencyMs.write;
+      op.latencyMs.read = outcome.latencyMs.read;
+      op.latencyMs.write = outcome.latencyMs.write;
 
       const written = Object.keys(ours).sort();
       const redacted = prep.prepared.filter((p) => p.redacted).map((p) => p.key).sort();
       const thumbnails = this.thumbnailJobs(matrix);
-      const tc = performance.now();
-      const callbacks = await this.#runCallbacks('annotations.written', {
+      const callbacks = await this.#archive(op, 'annotations.written', {
         conversationId,
         attributesId: this.#o.attributesId,
         annotations: ours,
@@ -212,10 +199,8 @@ export class MediaMetadata {
         redacted,
         payloadSha256,
         thumbnailJobs: thumbnails.jobs,
-        correlationIds: [...correlationIds],
+        correlationIds: [...op.correlationIds],
       });
-      if (this.#callbacks.length > 0) latencyMs.callbacks = performance.now() - tc;
-      audit('written', { callbacks: tally(callbacks) });
       return {
         conversationId,
         attributesId: this.#o.attributesId,
@@ -224,18 +209,15 @@ export class MediaMetadata {
         removed: outcome.removed,
         redacted,
         overwroteConcurrent: outcome.overwroteConcurrent,
-        attempts,
-        correlationIds,
+        attempts: op.attempts,
+        correlationIds: op.correlationIds,
         payloadSha256,
         matrix,
         thumbnails,
         callbacks,
-        latencyMs: roundAll(latencyMs),
+        latencyMs: op.rounded(),
       };
-    } catch (e) {
-      audit(e instanceof ValidationError ? 'rejected' : 'failed', { error: errorSummary(e) });
-      throw e;
-    }
+    });
   }
 
   /**
@@ -248,30 +230,13 @@ export class MediaMetadata {
     annotation: RecordingAnnotationInput,
     options?: { signal?: AbortSignal },
   ): Promise<RecordingAnnotationResult> {
-    const time = new Date().toISOString();
-    const t0 = performance.now();
-    const latencyMs: Record<string, number> = {};
-    const correlationIds: string[] = [];
-    let attempts = 0;
-    let payloadSha256: string | null = null;
-    const audit = (status: AuditStatus, extra: Partial<MediaAuditEntry> = {}) => {
-      latencyMs.total = performance.now() - t0;
-      this.#telemetry.latency('addRecordingAnnotation', latencyMs.total, status === 'written');
-      this.#telemetry.audit({
-        time,
-        operation: 'addRecordingAnnotation',
-        conversationId: String(conversationId),
-        recordingId: String(recordingId),
-        status,
-        payloadSha256,
-        annotations: 1,
-        attempts,
-        latencyMs,
-        correlationIds,
-        ...extra,
-      });
-    };
-    try {
+    const op = new MediaOperation(this.#telemetry, {
+      operation: 'addRecordingAnnotation',
+      conversationId: String(conversationId),
+      recordingId: String(recordingId),
+      annotations: 1,
+    });
+    return op.run(async () => {
       const tv = performance.now();
       const issues: ValidationIssue[] = [];
       for (const [name, v] of [['conversationId', conversationId], ['recordingId', recordingId]] as const) {
@@ -299,18 +264,17 @@ export class MediaMetadata {
           issues.push({ path: 'annotation.description', message: `description is ${body.description!.length} characters after redaction; the maximum is ${this.#o.maxDescriptionLength}`, code: 'too_big' });
         }
       }
-      latencyMs.validate = performance.now() - tv;
-      this.#telemetry.latency('validate', latencyMs.validate, issues.length === 0);
+      this.#telemetry.latency('validate', op.phase('validate', tv), issues.length === 0);
       if (issues.length > 0) throw new ValidationError('MediaMetadata.addRecordingAnnotation() input', issues, 'Nothing was sent.');
 
-      payloadSha256 = canonicalHash(body);
+      const payloadSha256 = (op.payloadSha256 = canonicalHash(body));
       const path = `${conversationPath(conversationId)}/recordings/${encodeURIComponent(recordingId)}/annotations`;
       const tw = performance.now();
-      attempts = 1;
+      op.attempts = 1;
       let ok = false;
       let created: Annotation;
       try {
-        const res = await collecting(correlationIds, () =>
+        const res = await collecting(op.correlationIds, () =>
           this.#client.requestWithResponse({
             method: 'POST',
             path,
@@ -321,30 +285,23 @@ export class MediaMetadata {
             ...(options?.signal ? { signal: options.signal } : {}),
           }),
         );
-        attempts = res.attempts;
+        op.attempts = res.attempts;
         created = res.data;
         ok = true;
       } finally {
-        latencyMs.write = performance.now() - tw;
-        this.#telemetry.latency('annotations.post', latencyMs.write, ok);
+        this.#telemetry.latency('annotations.post', op.phase('write', tw), ok);
       }
 
-      const tc = performance.now();
-      const callbacks = await this.#runCallbacks('recording-annotation.written', {
+      const callbacks = await this.#archive(op, 'recording-annotation.written', {
         conversationId,
         recordingId,
         recordingAnnotation: created,
         redacted,
         payloadSha256,
-        correlationIds: [...correlationIds],
+        correlationIds: [...op.correlationIds],
       });
-      if (this.#callbacks.length > 0) latencyMs.callbacks = performance.now() - tc;
-      audit('written', { callbacks: tally(callbacks) });
-      return { conversationId, recordingId, annotation: created, redacted, payloadSha256, attempts, correlationIds, callbacks, latencyMs: roundAll(latencyMs) };
-    } catch (e) {
-      audit(e instanceof ValidationError ? 'rejected' : 'failed', { error: errorSummary(e) });
-      throw e;
-    }
+      return { conversationId, recordingId, annotation: created, redacted, payloadSha256, attempts: op.attempts, correlationIds: op.correlationIds, callbacks, latencyMs: op.rounded() };
+    });
   }
 
   /** Registers an archive callback (run after every successful write); returns a function that unregisters it. */
@@ -401,6 +358,15 @@ export class MediaMetadata {
     }
   }
 
+  /** After a write: runs the archive callbacks, then leaves the call's 'written' audit entry with their tally. */
+  async #archive(op: MediaOperation, event: ArchiveEventName, data: ArchiveEventData): Promise<ArchiveCallbackResult[]> {
+    const tc = performance.now();
+    const callbacks = await this.#runCallbacks(event, data);
+    if (this.#callbacks.length > 0) op.phase('callbacks', tc);
+    op.finish('written', { callbacks: tally(callbacks) });
+    return callbacks;
+  }
+
   async #runCallbacks(event: ArchiveEventName, data: ArchiveEventData): Promise<ArchiveCallbackResult[]> {
     if (this.#callbacks.length === 0) return [];
     const t = performance.now();
@@ -425,12 +391,4 @@ function tally(results: readonly ArchiveCallbackResult[]): { ok: number; failed:
   return { ok, failed: results.length - ok };
 }
 
-function roundAll(ms: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v * 100) / 100]));
-}
 
-function errorSummary(e: unknown): { name: string; status?: number; code?: string } {
-  if (e instanceof ApiError) return { name: e.name, status: e.status, ...(e.code ? { code: e.code } : {}) };
-  if (e instanceof GcError) return { name: e.name };
-  return { name: e instanceof Error ? e.name : 'Error' };
-}

@@ -1,3 +1,4 @@
+import { ApiError, GcError, ValidationError } from '../errors';
 /**
  * Telemetry of one `MediaMetadata` instance (seed 002 step 4): latency per operation, the validation accuracy rate,
  * and an audit entry per call, exportable as JSON lines. Memory is bounded: a ring of recent latency samples per
@@ -144,4 +145,72 @@ export class MediaTelemetry {
   exportAudit(): string {
     return this.entries.map((e) => `${JSON.stringify(e)}\n`).join('');
   }
+}
+
+/**
+ * One write call's bookkeeping (annotate, addRecordingAnnotation): each phase's latency, the correlation ids and
+ * write attempts seen, the payload hash once there is one, and the single audit entry the call leaves, whether it
+ * wrote, was rejected or failed.
+ */
+export class MediaOperation {
+  readonly latencyMs: Record<string, number> = {};
+  readonly correlationIds: string[] = [];
+  attempts = 0;
+  payloadSha256: string | null = null;
+  readonly #time = new Date().toISOString();
+  readonly #t0 = performance.now();
+
+  constructor(
+    private readonly telemetry: MediaTelemetry,
+    private readonly subject: { operation: MediaAuditEntry['operation']; conversationId: string; recordingId?: string; annotations: number },
+  ) {}
+
+  /** Records the time since `since` (a `performance.now()` reading) as phase `name`; returns it. */
+  phase(name: string, since: number): number {
+    const ms = performance.now() - since;
+    this.latencyMs[name] = ms;
+    return ms;
+  }
+
+  /** Runs the call; a throw leaves a 'rejected' (ValidationError) or 'failed' audit entry and is rethrown. */
+  async run<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      this.finish(e instanceof ValidationError ? 'rejected' : 'failed', { error: errorSummary(e) });
+      throw e;
+    }
+  }
+
+  /** The call's total latency and its audit entry. */
+  finish(status: AuditStatus, extra: Pick<MediaAuditEntry, 'error' | 'callbacks'> = {}): void {
+    this.latencyMs.total = performance.now() - this.#t0;
+    this.telemetry.latency(this.subject.operation, this.latencyMs.total, status === 'written');
+    const { operation, conversationId, recordingId, annotations } = this.subject;
+    this.telemetry.audit({
+      time: this.#time,
+      operation,
+      conversationId,
+      ...(recordingId !== undefined ? { recordingId } : {}),
+      status,
+      payloadSha256: this.payloadSha256,
+      annotations,
+      attempts: this.attempts,
+      latencyMs: this.latencyMs,
+      correlationIds: this.correlationIds,
+      ...extra,
+    });
+  }
+
+  /** Phase latencies rounded to 0.01 ms, for the call's result. */
+  rounded(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.latencyMs).map(([k, v]) => [k, round(v)]));
+  }
+}
+
+/** Name, HTTP status and platform code of a failure; never its message (a platform message may echo input). */
+function errorSummary(e: unknown): { name: string; status?: number; code?: string } {
+  if (e instanceof ApiError) return { name: e.name, status: e.status, ...(e.code ? { code: e.code } : {}) };
+  if (e instanceof GcError) return { name: e.name };
+  return { name: e instanceof Error ? e.name : 'Error' };
 }

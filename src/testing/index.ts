@@ -4,6 +4,7 @@
  */
 export { createSimulatedOrg, type SimulatedOrgHandle } from './create';
 export { startSimulatedServer, type SimulatedServer, type SimulatedServerOptions } from './server';
+export { connectSimulated, type SimulatedConnection, type ConnectSimulatedOptions } from './connect';
 export { SimulatedOrg } from './org';
 export { RESET, type HandleResult } from './http';
 export {
