@@ -23,7 +23,7 @@ export function readResultsPage(res: ApiResponse<Buffer>, path: string): Results
   const scanned = scanObjectArray(res.data, 'conversations');
   let envelopeInput: unknown;
   try {
-    envelopeInput = scanned ? scanned.envelope : res.data.length === 0 ? undefined : JSON.parse(res.data.toString('utf8'));
+    envelopeInput = scanned ? scanned.envelope : res.data.length === 0 ? undefined : JSON.parse(new TextDecoder().decode(res.data));
   } catch {
     throw fail([{ path: '', message: 'body is not valid JSON' }]);
   }

@@ -40,7 +40,9 @@ export interface ScannedObject {
 export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | undefined {
   const keyBytes = Buffer.from(JSON.stringify(key));
   const n = bytes.length;
-  let i = 0;
+  // A UTF-8 byte order mark is skipped, as fetch's text() does.
+  const bodyStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let i = bodyStart;
   while (i < n && isSpace(bytes[i] as number)) i++;
   if (bytes[i] !== OPEN_BRACE) return undefined;
 
@@ -111,8 +113,8 @@ export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | und
         if (depth === 0) {
           // The object ends here; only whitespace may follow.
           for (i++; i < n; i++) if (!isSpace(bytes[i] as number)) return undefined;
-          if (arrayOpen < 0) return { envelope: JSON.parse(bytes.toString('utf8')), count: 0, element: outOfRange(0) };
-          return scanned(bytes, arrayOpen, arrayClose, starts, ends);
+          if (arrayOpen < 0) return { envelope: JSON.parse(bytes.toString('utf8', bodyStart)), count: 0, element: outOfRange(0) };
+          return scanned(bytes, bodyStart, arrayOpen, arrayClose, starts, ends);
         }
         break;
       case COMMA:
@@ -137,8 +139,8 @@ export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | und
   return undefined;
 }
 
-function scanned(bytes: Buffer, arrayOpen: number, arrayClose: number, starts: number[], ends: number[]): ScannedObject {
-  const envelope: unknown = JSON.parse(`${bytes.toString('utf8', 0, arrayOpen + 1)}${bytes.toString('utf8', arrayClose)}`);
+function scanned(bytes: Buffer, bodyStart: number, arrayOpen: number, arrayClose: number, starts: number[], ends: number[]): ScannedObject {
+  const envelope: unknown = JSON.parse(`${bytes.toString('utf8', bodyStart, arrayOpen + 1)}${bytes.toString('utf8', arrayClose)}`);
   const count = starts.length;
   return {
     envelope,

@@ -41,6 +41,12 @@ describe('scanObjectArray', () => {
     expect(elements(scanned)).toEqual([1, 2]);
   });
 
+  it('skips a UTF-8 byte order mark, as fetch does', () => {
+    const scanned = scanObjectArray(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), buf('{"items":[1,{"a":"ü"}],"cursor":"x"}')]), 'items');
+    expect(elements(scanned)).toEqual([1, { a: 'ü' }]);
+    expect(scanned?.envelope).toEqual({ items: [], cursor: 'x' });
+  });
+
   it('reads an absent or empty array as zero elements', () => {
     expect(scanObjectArray(buf('{"cursor":"x"}'), 'items')?.count).toBe(0);
     expect(scanObjectArray(buf('{"items":[ ],"cursor":"x"}'), 'items')?.count).toBe(0);
