@@ -26,9 +26,9 @@ const NOTES: Record<string, string> = {
     'at 1.10-1.13 x. Under faults the time goes to retrying the injected 5xx and resets.',
   footprint:
     'Each side is timed as `node start.cjs` (a file that requires the package), 15 runs alternating, minus a bare ' +
-    'node start. Ours loads bottleneck\'s light build, eventemitter3 and its own bundle (zod tree-shaken inside); ' +
-    'the rest of its start-up is compiling ~500 KB of JS and building the module-level zod schemas (~8-10 ms). ' +
-    'Installed size counts every file npm installs for the package with --omit=dev.',
+    'node start. Ours loads bottleneck\'s light build, eventemitter3 and its own bundle (zod tree-shaken inside; ' +
+    'schemas built on first use, built-ins it needs on some paths loaded then); what remains is mostly compiling ' +
+    '~500 KB of JS and defining zod\'s classes. Installed size counts every file npm installs with --omit=dev.',
   'report-jobs':
     'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
     'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +

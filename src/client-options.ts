@@ -6,6 +6,7 @@ import type { RateLimiter } from './transport/rate-limiter';
 import { DEFAULT_RETRY, type RetryOptions } from './transport/retry';
 import type { TokenStore } from './auth/token-store';
 import type { RedisClientLike, RedisRateLimitOption } from './redis/options';
+import { lazySchema } from './internal/lazy-schema';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {
@@ -77,74 +78,76 @@ const positiveInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
 const headerList = z.array(z.string().min(1)).min(1);
 
-const Schema = z
-  .object({
-    clientId: z.string({ error: 'clientId is required: the OAuth client id (client credentials grant)' }).min(1),
-    clientSecret: z.string({ error: 'clientSecret is required: the OAuth client secret' }).min(1),
-    region: z.string().min(1).optional(),
-    baseUrl: z.url({ error: 'baseUrl must be an absolute URL, e.g. https://api.mypurecloud.com' }).optional(),
-    authUrl: z.url({ error: 'authUrl must be an absolute URL, e.g. https://login.mypurecloud.com' }).optional(),
-    timeoutMs: positiveInt.optional(),
-    deadlineMs: positiveInt.optional(),
-    retry: z
-      .strictObject({
-        limit: nonNegInt.optional(),
-        rateLimitLimit: nonNegInt.optional(),
-        baseDelayMs: nonNegInt.optional(),
-        maxDelayMs: nonNegInt.optional(),
-        maxRetryAfterMs: nonNegInt.optional(),
-        serviceUnavailableFactor: z.number().min(1).optional(),
-        budget: z
-          .union([
-            z.literal(false),
-            z.strictObject({
-              capacity: nonNegInt.optional(),
-              retryCost: nonNegInt.optional(),
-              timeoutCost: nonNegInt.optional(),
-              successRefund: nonNegInt.optional(),
-            }),
-          ])
-          .optional(),
-      })
-      .optional(),
-    rateLimit: z
-      .strictObject({
-        requestsPerMinute: z.number().positive().optional(),
-        maxConcurrent: positiveInt.optional(),
-        burst: positiveInt.optional(),
-        headers: z
-          .strictObject({ remaining: headerList.optional(), limit: headerList.optional(), count: headerList.optional(), reset: headerList.optional() })
-          .optional(),
-        limiter: z.custom<RateLimiter>((v) => typeof v === 'object' && v !== null && typeof (v as RateLimiter).schedule === 'function', {
-          error: 'rateLimit.limiter must implement the RateLimiter interface (schedule, observe, pause, stats, disconnect)',
-        }).optional(),
-        redis: z
-          .strictObject({
-            url: z.string().regex(/^rediss?:\/\/\S+$/i, { error: 'rateLimit.redis.url must be a redis:// or rediss:// URL' }).optional(),
-            client: z
-              .custom<RedisClientLike>((v) => typeof v === 'object' && v !== null && typeof (v as RedisClientLike).duplicate === 'function', {
-                error: 'rateLimit.redis.client must be an ioredis client (new Redis(...))',
-              })
-              .optional(),
-            id: z.string({ error: 'rateLimit.redis.id is required: it names the budget every worker shares' }).min(1),
-            fallback: z.enum(['error', 'local']).optional(),
-            connectTimeoutMs: positiveInt.optional(),
-            shareToken: z.boolean().optional(),
-          })
-          .refine((r) => (r.url === undefined) !== (r.client === undefined), { error: 'rateLimit.redis needs exactly one of url or client' })
-          .optional(),
-      })
-      .optional(),
-    tokenStore: z
-      .custom<TokenStore>((v) => typeof v === 'object' && v !== null && typeof (v as TokenStore).get === 'function', {
-        error: 'tokenStore must implement get/set/delete',
-      })
-      .optional(),
-    refreshAheadMs: nonNegInt.optional(),
-    fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
-    userAgent: z.string().optional(),
-  })
-  .strict();
+const Schema = lazySchema(() =>
+  z
+    .object({
+      clientId: z.string({ error: 'clientId is required: the OAuth client id (client credentials grant)' }).min(1),
+      clientSecret: z.string({ error: 'clientSecret is required: the OAuth client secret' }).min(1),
+      region: z.string().min(1).optional(),
+      baseUrl: z.url({ error: 'baseUrl must be an absolute URL, e.g. https://api.mypurecloud.com' }).optional(),
+      authUrl: z.url({ error: 'authUrl must be an absolute URL, e.g. https://login.mypurecloud.com' }).optional(),
+      timeoutMs: positiveInt.optional(),
+      deadlineMs: positiveInt.optional(),
+      retry: z
+        .strictObject({
+          limit: nonNegInt.optional(),
+          rateLimitLimit: nonNegInt.optional(),
+          baseDelayMs: nonNegInt.optional(),
+          maxDelayMs: nonNegInt.optional(),
+          maxRetryAfterMs: nonNegInt.optional(),
+          serviceUnavailableFactor: z.number().min(1).optional(),
+          budget: z
+            .union([
+              z.literal(false),
+              z.strictObject({
+                capacity: nonNegInt.optional(),
+                retryCost: nonNegInt.optional(),
+                timeoutCost: nonNegInt.optional(),
+                successRefund: nonNegInt.optional(),
+              }),
+            ])
+            .optional(),
+        })
+        .optional(),
+      rateLimit: z
+        .strictObject({
+          requestsPerMinute: z.number().positive().optional(),
+          maxConcurrent: positiveInt.optional(),
+          burst: positiveInt.optional(),
+          headers: z
+            .strictObject({ remaining: headerList.optional(), limit: headerList.optional(), count: headerList.optional(), reset: headerList.optional() })
+            .optional(),
+          limiter: z.custom<RateLimiter>((v) => typeof v === 'object' && v !== null && typeof (v as RateLimiter).schedule === 'function', {
+            error: 'rateLimit.limiter must implement the RateLimiter interface (schedule, observe, pause, stats, disconnect)',
+          }).optional(),
+          redis: z
+            .strictObject({
+              url: z.string().regex(/^rediss?:\/\/\S+$/i, { error: 'rateLimit.redis.url must be a redis:// or rediss:// URL' }).optional(),
+              client: z
+                .custom<RedisClientLike>((v) => typeof v === 'object' && v !== null && typeof (v as RedisClientLike).duplicate === 'function', {
+                  error: 'rateLimit.redis.client must be an ioredis client (new Redis(...))',
+                })
+                .optional(),
+              id: z.string({ error: 'rateLimit.redis.id is required: it names the budget every worker shares' }).min(1),
+              fallback: z.enum(['error', 'local']).optional(),
+              connectTimeoutMs: positiveInt.optional(),
+              shareToken: z.boolean().optional(),
+            })
+            .refine((r) => (r.url === undefined) !== (r.client === undefined), { error: 'rateLimit.redis needs exactly one of url or client' })
+            .optional(),
+        })
+        .optional(),
+      tokenStore: z
+        .custom<TokenStore>((v) => typeof v === 'object' && v !== null && typeof (v as TokenStore).get === 'function', {
+          error: 'tokenStore must implement get/set/delete',
+        })
+        .optional(),
+      refreshAheadMs: nonNegInt.optional(),
+      fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
+      userAgent: z.string().optional(),
+    })
+    .strict(),
+);
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 

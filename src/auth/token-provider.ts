@@ -5,6 +5,7 @@ import type { GcEventMap } from '../events';
 import type { AuthSource, RawResponse, SendOptions } from '../transport/transport';
 import { abortableSleep } from '../transport/sleep';
 import type { StoredToken, TokenStore } from './token-store';
+import { lazySchema } from '../internal/lazy-schema';
 
 export interface TokenProviderOptions {
   clientId: string;
@@ -15,7 +16,9 @@ export interface TokenProviderOptions {
   store: TokenStore;
 }
 
-const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+const TokenResponse = lazySchema(() =>
+  z.object({ access_token: z.string().min(1), expires_in: z.number().positive() }),
+);
 
 /** Lock wait while another process refreshes a shared token. */
 const LOCK_TTL_MS = 30_000;

@@ -5,7 +5,7 @@
  * The text is RFC 8785 (JCS) for plain JSON values: object keys sorted by UTF-16 code units, no whitespace, numbers
  * and strings serialised as `JSON.stringify` does (which is what JCS specifies for ECMAScript). Pure; importable alone.
  */
-import { nodeCrypto } from '../internal/node-crypto';
+import { nodeCrypto } from '../internal/node-builtins';
 import { ValidationError } from '../errors';
 
 /**

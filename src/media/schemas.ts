@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { validationErrorFromZod } from '../errors';
 import { PII_TYPES, type PiiType } from '../helpers/pii';
 import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride, type ThumbnailJob, type ThumbnailJobOptions } from '../helpers/media-matrix';
+import { lazySchema } from '../internal/lazy-schema';
 
 /**
  * Shapes of the recording and custom-attribute APIs (genesys-api.md section f; SDK 262 `Recording`,
@@ -12,89 +13,105 @@ import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride,
 const str = z.string();
 const num = z.number();
 
-export const MediaResult = z.looseObject({ mediaUri: str.optional(), waveformData: z.array(num).optional() });
+export const MediaResult = lazySchema(() =>
+  z.looseObject({ mediaUri: str.optional(), waveformData: z.array(num).optional() }),
+);
 
-export const Annotation = z.looseObject({
-  id: str.optional(),
-  name: str.optional(),
-  type: str.optional(),
-  location: num.optional(),
-  durationMs: num.optional(),
-  absoluteLocation: num.optional(),
-  absoluteDurationMs: num.optional(),
-  recordingLocation: num.optional(),
-  recordingDurationMs: num.optional(),
-  description: str.optional(),
-  reason: str.optional(),
-  realtimeLocation: num.optional(),
-  selfUri: str.optional(),
-});
+export const Annotation = lazySchema(() =>
+  z.looseObject({
+    id: str.optional(),
+    name: str.optional(),
+    type: str.optional(),
+    location: num.optional(),
+    durationMs: num.optional(),
+    absoluteLocation: num.optional(),
+    absoluteDurationMs: num.optional(),
+    recordingLocation: num.optional(),
+    recordingDurationMs: num.optional(),
+    description: str.optional(),
+    reason: str.optional(),
+    realtimeLocation: num.optional(),
+    selfUri: str.optional(),
+  }),
+);
 export type Annotation = z.infer<typeof Annotation>;
 
 /**
  * `Recording` from `/recordings`, and `RecordingMetadata` from `/recordingmetadata` (a subset of its fields: no
  * media, transcripts or transcode data). Only `id` is required: a recording without one cannot be annotated.
  */
-export const Recording = z.looseObject({
-  id: str,
-  name: str.optional(),
-  conversationId: str.optional(),
-  path: str.optional(),
-  startTime: str.optional(),
-  endTime: str.optional(),
-  /** `audio`, `screen`, `chat`, `message`, `email`. */
-  media: str.optional(),
-  mediaSubtype: str.optional(),
-  mediaSubject: str.optional(),
-  annotations: z.array(Annotation).optional(),
-  transcript: z.array(z.unknown()).optional(),
-  emailTranscript: z.array(z.unknown()).optional(),
-  messagingTranscript: z.array(z.unknown()).optional(),
-  /** `ARCHIVED, AVAILABLE, DELETED, RESTORED, RESTORING, UPLOADING, ERROR`. */
-  fileState: str.optional(),
-  restoreExpirationTime: str.optional(),
-  mediaUris: z.record(str, MediaResult).optional(),
-  estimatedTranscodeTimeMs: num.optional(),
-  actualTranscodeTimeMs: num.optional(),
-  archiveDate: str.optional(),
-  archiveMedium: str.optional(),
-  deleteDate: str.optional(),
-  exportDate: str.optional(),
-  exportedDate: str.optional(),
-  outputDurationMs: num.optional(),
-  outputSizeInBytes: num.optional(),
-  sessionId: str.optional(),
-  region: str.optional(),
-  recordingFileRole: str.optional(),
-  recordingErrorStatus: str.optional(),
-  creationTime: str.optional(),
-  selfUri: str.optional(),
-});
+export const Recording = lazySchema(() =>
+  z.looseObject({
+    id: str,
+    name: str.optional(),
+    conversationId: str.optional(),
+    path: str.optional(),
+    startTime: str.optional(),
+    endTime: str.optional(),
+    /** `audio`, `screen`, `chat`, `message`, `email`. */
+    media: str.optional(),
+    mediaSubtype: str.optional(),
+    mediaSubject: str.optional(),
+    annotations: z.array(Annotation).optional(),
+    transcript: z.array(z.unknown()).optional(),
+    emailTranscript: z.array(z.unknown()).optional(),
+    messagingTranscript: z.array(z.unknown()).optional(),
+    /** `ARCHIVED, AVAILABLE, DELETED, RESTORED, RESTORING, UPLOADING, ERROR`. */
+    fileState: str.optional(),
+    restoreExpirationTime: str.optional(),
+    mediaUris: z.record(str, MediaResult).optional(),
+    estimatedTranscodeTimeMs: num.optional(),
+    actualTranscodeTimeMs: num.optional(),
+    archiveDate: str.optional(),
+    archiveMedium: str.optional(),
+    deleteDate: str.optional(),
+    exportDate: str.optional(),
+    exportedDate: str.optional(),
+    outputDurationMs: num.optional(),
+    outputSizeInBytes: num.optional(),
+    sessionId: str.optional(),
+    region: str.optional(),
+    recordingFileRole: str.optional(),
+    recordingErrorStatus: str.optional(),
+    creationTime: str.optional(),
+    selfUri: str.optional(),
+  }),
+);
 export type Recording = z.infer<typeof Recording>;
-export const RecordingList = z.array(Recording);
+export const RecordingList = lazySchema(() =>
+  z.array(Recording),
+);
 
 /**
  * The 202 body of `/recordings` is not documented. Read only for `estimatedTranscodeTimeMs` hints; anything
  * else (an empty body included) is accepted.
  */
-export const TranscodingBody = z.union([z.array(z.looseObject({ estimatedTranscodeTimeMs: num.optional() })), z.unknown()]);
+export const TranscodingBody = lazySchema(() =>
+  z.union([z.array(z.looseObject({ estimatedTranscodeTimeMs: num.optional() })), z.unknown()]),
+);
 
-export const CustomAttributes = z.looseObject({
-  id: str,
-  name: str.optional(),
-  conversationId: str.optional(),
-  divisions: z.array(str).optional(),
-  customAttributes: z.record(str, z.unknown()).optional(),
-  customAttributesTimestamps: z.record(str, str).optional(),
-  version: num.optional(),
-  dateCreated: str.optional(),
-  dateModified: str.optional(),
-  selfUri: str.optional(),
-});
+export const CustomAttributes = lazySchema(() =>
+  z.looseObject({
+    id: str,
+    name: str.optional(),
+    conversationId: str.optional(),
+    divisions: z.array(str).optional(),
+    customAttributes: z.record(str, z.unknown()).optional(),
+    customAttributesTimestamps: z.record(str, str).optional(),
+    version: num.optional(),
+    dateCreated: str.optional(),
+    dateModified: str.optional(),
+    selfUri: str.optional(),
+  }),
+);
 export type CustomAttributes = z.infer<typeof CustomAttributes>;
 
-export const CustomAttributesListing = z.looseObject({ results: z.array(CustomAttributes).optional() });
-export const CustomAttributesIdResponse = z.looseObject({ id: str.optional() });
+export const CustomAttributesListing = lazySchema(() =>
+  z.looseObject({ results: z.array(CustomAttributes).optional() }),
+);
+export const CustomAttributesIdResponse = lazySchema(() =>
+  z.looseObject({ id: str.optional() }),
+);
 
 /** Body of `PUT .../customattributes` ("Updating replaces all data with the provided fields"). */
 export interface CustomAttributesUpdateRequest {
@@ -237,50 +254,54 @@ export interface MediaMetadataOptions {
 }
 
 const positiveInt = z.number().int().positive();
-const mediaRule = z.object({ formats: z.array(str.min(1)).nullable().optional(), transcription: z.boolean().optional(), thumbnail: z.boolean().optional() }).strict();
+const mediaRule = lazySchema(() =>
+  z.object({ formats: z.array(str.min(1)).nullable().optional(), transcription: z.boolean().optional(), thumbnail: z.boolean().optional() }).strict(),
+);
 
-const optionsSchema = z
-  .object({
-    pii: z.enum(['reject', 'redact']).default('reject'),
-    piiTypes: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).optional(),
-    piiMask: str.optional(),
-    maxValueLength: positiveInt.default(2000),
-    keyPattern: z.instanceof(RegExp).default(DEFAULT_KEY_PATTERN),
-    maxKeyLength: positiveInt.default(128),
-    defaultCategory: str.min(1).max(100).default('system'),
-    categories: z.array(str.min(1).max(100)).min(1).optional(),
-    maxDescriptionLength: positiveInt.default(500),
-    mediaRules: z.partialRecord(z.enum(MEDIA_KINDS as [MediaKind, ...MediaKind[]]), mediaRule).optional(),
-    thumbnails: z
-      .object({
-        format: z.enum(['jpeg', 'png', 'webp']).optional(),
-        width: z.number().int().min(1).max(4096).optional(),
-        height: z.number().int().min(1).max(4096).optional(),
-        fileStates: z.array(str).optional(),
-      })
-      .strict()
-      .optional(),
-    attributesId: str.min(1).max(200).default(DEFAULT_ATTRIBUTES_ID),
-    schemaId: str.min(1).optional(),
-    maxConflictRetries: z.number().int().min(0).max(20).default(3),
-    conflictDelayMs: z.number().int().min(0).max(60_000).default(100),
-    formatId: z.enum(RECORDING_FORMAT_IDS).default('WEBM'),
-    transcoding: z
-      .object({
-        initialDelayMs: z.number().int().min(0).default(1000),
-        maxDelayMs: z.number().int().min(0).default(15_000),
-        factor: z.number().min(1).max(10).default(2),
-        deadlineMs: positiveInt.default(120_000),
-        maxWaitMs: positiveInt.default(5000),
-      })
-      .strict()
-      .default({ initialDelayMs: 1000, maxDelayMs: 15_000, factor: 2, deadlineMs: 120_000, maxWaitMs: 5000 }),
-    callbacks: z.array(z.custom<ArchiveCallback>((v) => typeof v === 'function', 'each callback must be a function')).default([]),
-    callbackTimeoutMs: positiveInt.default(10_000),
-    latencySamples: positiveInt.max(1_000_000).default(1000),
-    auditLimit: positiveInt.max(10_000_000).default(10_000),
-  })
-  .strict();
+const optionsSchema = lazySchema(() =>
+  z
+    .object({
+      pii: z.enum(['reject', 'redact']).default('reject'),
+      piiTypes: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).optional(),
+      piiMask: str.optional(),
+      maxValueLength: positiveInt.default(2000),
+      keyPattern: z.instanceof(RegExp).default(DEFAULT_KEY_PATTERN),
+      maxKeyLength: positiveInt.default(128),
+      defaultCategory: str.min(1).max(100).default('system'),
+      categories: z.array(str.min(1).max(100)).min(1).optional(),
+      maxDescriptionLength: positiveInt.default(500),
+      mediaRules: z.partialRecord(z.enum(MEDIA_KINDS as [MediaKind, ...MediaKind[]]), mediaRule).optional(),
+      thumbnails: z
+        .object({
+          format: z.enum(['jpeg', 'png', 'webp']).optional(),
+          width: z.number().int().min(1).max(4096).optional(),
+          height: z.number().int().min(1).max(4096).optional(),
+          fileStates: z.array(str).optional(),
+        })
+        .strict()
+        .optional(),
+      attributesId: str.min(1).max(200).default(DEFAULT_ATTRIBUTES_ID),
+      schemaId: str.min(1).optional(),
+      maxConflictRetries: z.number().int().min(0).max(20).default(3),
+      conflictDelayMs: z.number().int().min(0).max(60_000).default(100),
+      formatId: z.enum(RECORDING_FORMAT_IDS).default('WEBM'),
+      transcoding: z
+        .object({
+          initialDelayMs: z.number().int().min(0).default(1000),
+          maxDelayMs: z.number().int().min(0).default(15_000),
+          factor: z.number().min(1).max(10).default(2),
+          deadlineMs: positiveInt.default(120_000),
+          maxWaitMs: positiveInt.default(5000),
+        })
+        .strict()
+        .default({ initialDelayMs: 1000, maxDelayMs: 15_000, factor: 2, deadlineMs: 120_000, maxWaitMs: 5000 }),
+      callbacks: z.array(z.custom<ArchiveCallback>((v) => typeof v === 'function', 'each callback must be a function')).default([]),
+      callbackTimeoutMs: positiveInt.default(10_000),
+      latencySamples: positiveInt.max(1_000_000).default(1000),
+      auditLimit: positiveInt.max(10_000_000).default(10_000),
+    })
+    .strict(),
+);
 
 export type ResolvedMediaOptions = z.output<typeof optionsSchema>;
 
@@ -309,15 +330,17 @@ export interface FetchMediaOptions {
   signal?: AbortSignal;
 }
 
-const fetchMediaSchema = z
-  .object({
-    withMediaUris: z.boolean().optional(),
-    formatId: z.enum(RECORDING_FORMAT_IDS).optional(),
-    mediaFormats: z.array(z.enum(RECORDING_FORMAT_IDS)).min(1).optional(),
-    deadlineMs: positiveInt.optional(),
-    signal: z.instanceof(AbortSignal).optional(),
-  })
-  .strict();
+const fetchMediaSchema = lazySchema(() =>
+  z
+    .object({
+      withMediaUris: z.boolean().optional(),
+      formatId: z.enum(RECORDING_FORMAT_IDS).optional(),
+      mediaFormats: z.array(z.enum(RECORDING_FORMAT_IDS)).min(1).optional(),
+      deadlineMs: positiveInt.optional(),
+      signal: z.instanceof(AbortSignal).optional(),
+    })
+    .strict(),
+);
 
 export function parseFetchMediaOptions(input: FetchMediaOptions | undefined): FetchMediaOptions {
   const parsed = fetchMediaSchema.safeParse(input ?? {});
@@ -333,13 +356,15 @@ export interface AnnotateOptions {
   signal?: AbortSignal;
 }
 
-const annotateOptionsSchema = z
-  .object({
-    remove: z.array(str).optional(),
-    matrix: z.looseObject({ rows: z.array(z.unknown()), byKind: z.record(str, z.unknown()) }).optional(),
-    signal: z.instanceof(AbortSignal).optional(),
-  })
-  .strict();
+const annotateOptionsSchema = lazySchema(() =>
+  z
+    .object({
+      remove: z.array(str).optional(),
+      matrix: z.looseObject({ rows: z.array(z.unknown()), byKind: z.record(str, z.unknown()) }).optional(),
+      signal: z.instanceof(AbortSignal).optional(),
+    })
+    .strict(),
+);
 
 export function checkAnnotateOptions(input: AnnotateOptions | undefined): void {
   const parsed = annotateOptionsSchema.safeParse(input ?? {});

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { validationErrorFromZod } from '../errors';
 import { parseInterval } from '../helpers/intervals';
 import { lookupField } from '../helpers/filter-catalog';
+import { lazySchema } from '../internal/lazy-schema';
 
 /**
  * Shapes of the Quality API (genesys-api.md section e) and the QualityExporter's inputs. Responses are loose
@@ -10,113 +11,129 @@ import { lookupField } from '../helpers/filter-catalog';
 
 const str = z.string();
 const num = z.number();
-const Ref = z.looseObject({ id: str, name: str.optional(), selfUri: str.optional() });
+const Ref = lazySchema(() =>
+  z.looseObject({ id: str, name: str.optional(), selfUri: str.optional() }),
+);
 
-export const EvaluationQuestionScore = z.looseObject({
-  questionId: str.optional(),
-  answerId: str.optional(),
-  score: num.optional(),
-  markedNA: z.boolean().optional(),
-  systemMarkedNA: z.boolean().optional(),
-  failedKillQuestion: z.boolean().optional(),
-  comments: str.optional(),
-});
+export const EvaluationQuestionScore = lazySchema(() =>
+  z.looseObject({
+    questionId: str.optional(),
+    answerId: str.optional(),
+    score: num.optional(),
+    markedNA: z.boolean().optional(),
+    systemMarkedNA: z.boolean().optional(),
+    failedKillQuestion: z.boolean().optional(),
+    comments: str.optional(),
+  }),
+);
 
-export const EvaluationQuestionGroupScore = z.looseObject({
-  questionGroupId: str.optional(),
-  totalScore: num.optional(),
-  maxTotalScore: num.optional(),
-  totalCriticalScore: num.optional(),
-  totalNonCriticalScore: num.optional(),
-  markedNA: z.boolean().optional(),
-  questionScores: z.array(EvaluationQuestionScore).optional(),
-});
+export const EvaluationQuestionGroupScore = lazySchema(() =>
+  z.looseObject({
+    questionGroupId: str.optional(),
+    totalScore: num.optional(),
+    maxTotalScore: num.optional(),
+    totalCriticalScore: num.optional(),
+    totalNonCriticalScore: num.optional(),
+    markedNA: z.boolean().optional(),
+    questionScores: z.array(EvaluationQuestionScore).optional(),
+  }),
+);
 
-export const EvaluationScoringSet = z.looseObject({
-  totalScore: num.optional(),
-  totalCriticalScore: num.optional(),
-  totalNonCriticalScore: num.optional(),
-  anyFailedKillQuestions: z.boolean().optional(),
-  comments: str.optional(),
-  questionGroupScores: z.array(EvaluationQuestionGroupScore).optional(),
-});
+export const EvaluationScoringSet = lazySchema(() =>
+  z.looseObject({
+    totalScore: num.optional(),
+    totalCriticalScore: num.optional(),
+    totalNonCriticalScore: num.optional(),
+    anyFailedKillQuestions: z.boolean().optional(),
+    comments: str.optional(),
+    questionGroupScores: z.array(EvaluationQuestionGroupScore).optional(),
+  }),
+);
 
-export const EvaluationFormRef = z.looseObject({
-  id: str,
-  name: str.optional(),
-  /** Stable across form versions. */
-  contextId: str.optional(),
-  questionGroups: z
-    .array(
-      z.looseObject({
-        id: str,
-        contextId: str.optional(),
-        name: str.optional(),
-        questions: z.array(z.looseObject({ id: str, contextId: str.optional(), text: str.optional() })).optional(),
-      }),
-    )
-    .optional(),
-});
+export const EvaluationFormRef = lazySchema(() =>
+  z.looseObject({
+    id: str,
+    name: str.optional(),
+    /** Stable across form versions. */
+    contextId: str.optional(),
+    questionGroups: z
+      .array(
+        z.looseObject({
+          id: str,
+          contextId: str.optional(),
+          name: str.optional(),
+          questions: z.array(z.looseObject({ id: str, contextId: str.optional(), text: str.optional() })).optional(),
+        }),
+      )
+      .optional(),
+  }),
+);
 
 /** `GET /api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}` */
-export const EvaluationResponse = z.looseObject({
-  id: str,
-  name: str.optional(),
-  conversation: Ref.optional(),
-  evaluationForm: EvaluationFormRef.optional(),
-  evaluator: Ref.optional(),
-  agent: Ref.optional(),
-  /** Present on calibration evaluations (there is no `isCalibration` field). */
-  calibration: Ref.nullable().optional(),
-  /** UPPERCASE in the Quality API: PENDING, INPROGRESS, FINISHED, INREVIEW, RETRACTED. */
-  status: str.optional(),
-  answers: EvaluationScoringSet.optional(),
-  queue: Ref.optional(),
-  releaseDate: str.optional(),
-  assignedDate: str.optional(),
-  createdDate: str.optional(),
-  changedDate: str.optional(),
-  submittedDate: str.optional(),
-  conversationDate: str.optional(),
-  conversationEndDate: str.optional(),
-  /** An array on the platform, e.g. ["Call"]. */
-  mediaType: z.array(str).optional(),
-  neverRelease: z.boolean().optional(),
-  rescore: z.boolean().optional(),
-  isScoringIndex: z.boolean().optional(),
-});
+export const EvaluationResponse = lazySchema(() =>
+  z.looseObject({
+    id: str,
+    name: str.optional(),
+    conversation: Ref.optional(),
+    evaluationForm: EvaluationFormRef.optional(),
+    evaluator: Ref.optional(),
+    agent: Ref.optional(),
+    /** Present on calibration evaluations (there is no `isCalibration` field). */
+    calibration: Ref.nullable().optional(),
+    /** UPPERCASE in the Quality API: PENDING, INPROGRESS, FINISHED, INREVIEW, RETRACTED. */
+    status: str.optional(),
+    answers: EvaluationScoringSet.optional(),
+    queue: Ref.optional(),
+    releaseDate: str.optional(),
+    assignedDate: str.optional(),
+    createdDate: str.optional(),
+    changedDate: str.optional(),
+    submittedDate: str.optional(),
+    conversationDate: str.optional(),
+    conversationEndDate: str.optional(),
+    /** An array on the platform, e.g. ["Call"]. */
+    mediaType: z.array(str).optional(),
+    neverRelease: z.boolean().optional(),
+    rescore: z.boolean().optional(),
+    isScoringIndex: z.boolean().optional(),
+  }),
+);
 export type EvaluationResponse = z.infer<typeof EvaluationResponse>;
 
 /** `POST /api/v2/quality/evaluations/search` response (answers included). */
-export const EvaluationSearchResponse = z.looseObject({
-  pageSize: num.optional(),
-  pageNumber: num.optional(),
-  total: num.optional(),
-  results: z.array(z.looseObject({ id: str })).optional(),
-});
+export const EvaluationSearchResponse = lazySchema(() =>
+  z.looseObject({
+    pageSize: num.optional(),
+    pageNumber: num.optional(),
+    total: num.optional(),
+    results: z.array(z.looseObject({ id: str })).optional(),
+  }),
+);
 
 // ---- QualityExporter inputs ------------------------------------------------------------------------------------
 
 export const CALIBRATION_MODES = ['exclude', 'include', 'separate'] as const;
 export type CalibrationMode = (typeof CALIBRATION_MODES)[number];
 
-export const QualityExporterOptionsSchema = z.strictObject({
-  /** What to do with calibration evaluations. Default `exclude` (seed 001: they skew agent averages). */
-  calibrations: z.enum(CALIBRATION_MODES).default('exclude'),
-  /** Evaluation GETs in flight. Default 5 (seed 001); the client's limiter still caps the total. */
-  concurrency: z.number().int().min(1).max(50).default(5),
-  /** `details`: details query + one GET per evaluation; `search`: the quality search endpoint (answers included). */
-  strategy: z.enum(['details', 'search']).default('details'),
-  /**
-   * Evaluation statuses exported, as the analytics `evaluationStatus` dimension spells them (`Finished`). Matched
-   * case-insensitively on the client, since the platform's casing of this value is not documented.
-   */
-  evaluationStatus: z.array(z.string().min(1)).min(1).default(['Finished']),
-  /** Details query page size. Default 100. */
-  pageSize: z.number().int().min(1).max(100).default(100),
-  /** Search strategy page size. Default 100. */
-  searchPageSize: z.number().int().min(1).max(100).default(100),
-});
+export const QualityExporterOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    /** What to do with calibration evaluations. Default `exclude` (seed 001: they skew agent averages). */
+    calibrations: z.enum(CALIBRATION_MODES).default('exclude'),
+    /** Evaluation GETs in flight. Default 5 (seed 001); the client's limiter still caps the total. */
+    concurrency: z.number().int().min(1).max(50).default(5),
+    /** `details`: details query + one GET per evaluation; `search`: the quality search endpoint (answers included). */
+    strategy: z.enum(['details', 'search']).default('details'),
+    /**
+     * Evaluation statuses exported, as the analytics `evaluationStatus` dimension spells them (`Finished`). Matched
+     * case-insensitively on the client, since the platform's casing of this value is not documented.
+     */
+    evaluationStatus: z.array(z.string().min(1)).min(1).default(['Finished']),
+    /** Details query page size. Default 100. */
+    pageSize: z.number().int().min(1).max(100).default(100),
+    /** Search strategy page size. Default 100. */
+    searchPageSize: z.number().int().min(1).max(100).default(100),
+  }),
+);
 export type QualityExporterOptions = z.input<typeof QualityExporterOptionsSchema>;
 export type ResolvedQualityExporterOptions = z.output<typeof QualityExporterOptionsSchema>;
 
@@ -129,21 +146,25 @@ export const MEDIA_TYPE_GROUPS = {
 /** Segment `mediaType` values the platform knows (the filter catalog's list). */
 export const MEDIA_TYPES: readonly string[] = lookupField('mediaType')?.values ?? [];
 
-const mediaTypeSchema = z.string().refine((m) => MEDIA_TYPES.includes(m), {
-  error: (issue) => `unknown media type "${String(issue.input)}": use one of ${MEDIA_TYPES.join(', ')}`,
-});
+const mediaTypeSchema = lazySchema(() =>
+  z.string().refine((m) => MEDIA_TYPES.includes(m), {
+    error: (issue) => `unknown media type "${String(issue.input)}": use one of ${MEDIA_TYPES.join(', ')}`,
+  }),
+);
 
-export const ExportRequestSchema = z.strictObject({
-  /** ISO-8601 `start/end` (half-open) of conversation start times. */
-  interval: z.union([z.string(), z.strictObject({ start: z.union([z.string(), z.date(), z.number()]), end: z.union([z.string(), z.date(), z.number()]) })]),
-  /** Segment media types to include (seed 000): voice, callback, chat, email, message, ... Default: all. */
-  mediaTypes: z.array(mediaTypeSchema).min(1).optional(),
-  /** One pass per channel group (voice, digital), rows tagged with `media_type`. Default false. */
-  splitByMediaType: z.boolean().optional(),
-  /** Extra filter tree (FilterBuilder form), compiled to details-query filters. */
-  filters: z.unknown().optional(),
-  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'signal must be an AbortSignal' }).optional(),
-});
+export const ExportRequestSchema = lazySchema(() =>
+  z.strictObject({
+    /** ISO-8601 `start/end` (half-open) of conversation start times. */
+    interval: z.union([z.string(), z.strictObject({ start: z.union([z.string(), z.date(), z.number()]), end: z.union([z.string(), z.date(), z.number()]) })]),
+    /** Segment media types to include (seed 000): voice, callback, chat, email, message, ... Default: all. */
+    mediaTypes: z.array(mediaTypeSchema).min(1).optional(),
+    /** One pass per channel group (voice, digital), rows tagged with `media_type`. Default false. */
+    splitByMediaType: z.boolean().optional(),
+    /** Extra filter tree (FilterBuilder form), compiled to details-query filters. */
+    filters: z.unknown().optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'signal must be an AbortSignal' }).optional(),
+  }),
+);
 export type ExportRequest = z.input<typeof ExportRequestSchema>;
 
 /** Validates an export request; every problem at once, before anything is sent. */

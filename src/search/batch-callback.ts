@@ -14,7 +14,7 @@
  * This is a call to the user's endpoint, not to the platform, so it uses the global fetch directly rather than the
  * platform transport: it carries no bearer token, and the platform's rate limiter must not be spent on it.
  */
-import { nodeCrypto } from '../internal/node-crypto';
+import { nodeCrypto } from '../internal/node-builtins';
 import { AbortError, formatPath, GcError, throwIfCallerAborted, ValidationError, type ValidationIssue } from '../errors';
 import { parseRetryAfter } from '../transport/retry';
 import { abortableSleep } from '../transport/sleep';

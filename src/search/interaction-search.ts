@@ -9,7 +9,7 @@
  * for await (const conv of search.query({ filter, interval })) handle(conv);
  * ```
  */
-import { nodeCrypto } from '../internal/node-crypto';
+import { nodeCrypto } from '../internal/node-builtins';
 import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsQuery } from '../analytics/details-query';
 import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';

@@ -8,6 +8,7 @@ import { DETAILS_QUERY_MAX_PAGE_SIZE } from '../analytics/details-query';
 import type { AnalyticsConversation, AvailabilityPolicy, ReportPollOptions } from '../analytics/schemas';
 import { FilterBuilder, type FilterNode } from '../helpers/filter-builder';
 import type { IntervalInput } from '../helpers/intervals';
+import { lazySchema } from '../internal/lazy-schema';
 
 /**
  * Longest interval sent to the synchronous details query. Our sources do not document the platform's limit
@@ -174,9 +175,11 @@ const nonNegInt = z.number().int().nonnegative();
 const instant = z.union([z.string(), z.number(), z.date()]);
 
 // Shape only: the interval's grammar and order are checked by parseInterval, which says more than zod could.
-const intervalShape = z.union([z.string(), z.strictObject({ start: instant, end: instant })], {
-  error: 'interval must be an ISO-8601 "start/end" string or { start, end }',
-});
+const intervalShape = lazySchema(() =>
+  z.union([z.string(), z.strictObject({ start: instant, end: instant })], {
+    error: 'interval must be an ISO-8601 "start/end" string or { start, end }',
+  }),
+);
 
 /**
  * A builder from another copy of the package (CJS next to ESM, two versions in one app) fails `instanceof`;
@@ -186,26 +189,32 @@ export function isFilterBuilder(v: unknown): v is Pick<FilterBuilder, 'build'> {
   return v instanceof FilterBuilder || (typeof v === 'object' && v !== null && typeof (v as { build?: unknown }).build === 'function');
 }
 
-const filterShape = z.custom<FilterNode | FilterBuilder>(
-  (v) => isFilterBuilder(v) || (typeof v === 'object' && v !== null && !Array.isArray(v)),
-  { error: 'filter must be a filter tree ({ and | or: [...] } or { field, op, value }) or a FilterBuilder' },
+const filterShape = lazySchema(() =>
+  z.custom<FilterNode | FilterBuilder>(
+    (v) => isFilterBuilder(v) || (typeof v === 'object' && v !== null && !Array.isArray(v)),
+    { error: 'filter must be a filter tree ({ and | or: [...] } or { field, op, value }) or a FilterBuilder' },
+  ),
 );
 
-const signalShape = z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'signal must be an AbortSignal' });
+const signalShape = lazySchema(() =>
+  z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'signal must be an AbortSignal' }),
+);
 
-const callbackShape = z.strictObject({
-  url: z.url({ error: 'callback.url must be an absolute URL, e.g. https://etl.example.com/hooks/gc-data' }),
-  secret: z
-    .string({ error: 'callback.secret is required: the HMAC key your receiver verifies with' })
-    .min(MIN_CALLBACK_SECRET_LENGTH, { error: `callback.secret must be at least ${MIN_CALLBACK_SECRET_LENGTH} characters` }),
-  timeoutMs: positiveInt.max(120_000).default(DEFAULT_CALLBACK_TIMEOUT_MS),
-  retries: nonNegInt.max(10).default(DEFAULT_CALLBACK_RETRIES),
-  baseDelayMs: nonNegInt.default(DEFAULT_CALLBACK_BASE_DELAY_MS),
-  maxDelayMs: nonNegInt.default(DEFAULT_CALLBACK_MAX_DELAY_MS),
-  headers: z.record(z.string(), z.string()).default({}),
-  allowHttp: z.boolean().default(false),
-  onFailure: z.enum(['throw', 'warn']).default('throw'),
-});
+const callbackShape = lazySchema(() =>
+  z.strictObject({
+    url: z.url({ error: 'callback.url must be an absolute URL, e.g. https://etl.example.com/hooks/gc-data' }),
+    secret: z
+      .string({ error: 'callback.secret is required: the HMAC key your receiver verifies with' })
+      .min(MIN_CALLBACK_SECRET_LENGTH, { error: `callback.secret must be at least ${MIN_CALLBACK_SECRET_LENGTH} characters` }),
+    timeoutMs: positiveInt.max(120_000).default(DEFAULT_CALLBACK_TIMEOUT_MS),
+    retries: nonNegInt.max(10).default(DEFAULT_CALLBACK_RETRIES),
+    baseDelayMs: nonNegInt.default(DEFAULT_CALLBACK_BASE_DELAY_MS),
+    maxDelayMs: nonNegInt.default(DEFAULT_CALLBACK_MAX_DELAY_MS),
+    headers: z.record(z.string(), z.string()).default({}),
+    allowHttp: z.boolean().default(false),
+    onFailure: z.enum(['throw', 'warn']).default('throw'),
+  }),
+);
 
 const common = {
   filter: filterShape.optional(),
@@ -216,36 +225,42 @@ const common = {
   maxSyncRangeDays: z.number().positive().default(DEFAULT_MAX_SYNC_RANGE_DAYS),
 };
 
-export const SearchQuerySchema = z.strictObject({
-  ...common,
-  order: z.enum(['asc', 'desc']).default('asc'),
-  pageSize: positiveInt.max(DETAILS_QUERY_MAX_PAGE_SIZE).default(DETAILS_QUERY_MAX_PAGE_SIZE),
-  limit: positiveInt.optional(),
-  largeRange: z.enum(['error', 'split', 'job']).default('error'),
-  // Shape only: ReportQueries.extract() validates the values, before any request, when the job path is taken.
-  job: z
-    .strictObject({
-      chunk: z.union([z.string(), z.number()]).optional(),
-      concurrency: z.number().optional(),
-      availability: z.string().optional(),
-      poll: z.record(z.string(), z.unknown()).optional(),
-    })
-    .optional(),
-  notify: z.custom<(n: SearchNotification) => unknown>((v) => typeof v === 'function', { error: 'notify must be a function' }).optional(),
-  // Checked by batchCallbackIssues, which adds the URL-scheme and reserved-header rules to the shape.
-  callback: z.unknown().optional(),
-});
+export const SearchQuerySchema = lazySchema(() =>
+  z.strictObject({
+    ...common,
+    order: z.enum(['asc', 'desc']).default('asc'),
+    pageSize: positiveInt.max(DETAILS_QUERY_MAX_PAGE_SIZE).default(DETAILS_QUERY_MAX_PAGE_SIZE),
+    limit: positiveInt.optional(),
+    largeRange: z.enum(['error', 'split', 'job']).default('error'),
+    // Shape only: ReportQueries.extract() validates the values, before any request, when the job path is taken.
+    job: z
+      .strictObject({
+        chunk: z.union([z.string(), z.number()]).optional(),
+        concurrency: z.number().optional(),
+        availability: z.string().optional(),
+        poll: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
+    notify: z.custom<(n: SearchNotification) => unknown>((v) => typeof v === 'function', { error: 'notify must be a function' }).optional(),
+    // Checked by batchCallbackIssues, which adds the URL-scheme and reserved-header rules to the shape.
+    callback: z.unknown().optional(),
+  }),
+);
 
-export const SearchCountSchema = z.strictObject({
-  ...common,
-  largeRange: z.enum(['error', 'split']).default('error'),
-});
+export const SearchCountSchema = lazySchema(() =>
+  z.strictObject({
+    ...common,
+    largeRange: z.enum(['error', 'split']).default('error'),
+  }),
+);
 
-export const SearchReadySchema = z.strictObject({
-  timeoutMs: positiveInt.default(DEFAULT_READY_TIMEOUT_MS),
-  interval: intervalShape.optional(),
-  signal: signalShape.optional(),
-});
+export const SearchReadySchema = lazySchema(() =>
+  z.strictObject({
+    timeoutMs: positiveInt.default(DEFAULT_READY_TIMEOUT_MS),
+    interval: intervalShape.optional(),
+    signal: signalShape.optional(),
+  }),
+);
 
 export const BatchCallbackSchema = callbackShape;
 

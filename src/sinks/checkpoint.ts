@@ -3,9 +3,8 @@
  * resumes instead of starting over. Files are written atomically: temp file, fsync, rename, fsync of the
  * directory; a crash leaves either the previous checkpoint or the new one, never a torn file.
  */
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { nodeCrypto } from '../internal/node-crypto';
+import { fsPromises, nodeCrypto } from '../internal/node-builtins';
 import { ValidationError } from '../errors';
 import { fsyncDir } from './durable';
 
@@ -69,7 +68,7 @@ export class FileCheckpoint<T> implements Checkpoint<T> {
     await this.queue;
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = await fsPromises().readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -107,7 +106,7 @@ export class FileCheckpoint<T> implements Checkpoint<T> {
   clear(): Promise<void> {
     return this.enqueue(async () => {
       try {
-        await unlink(this.path);
+        await fsPromises().unlink(this.path);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
@@ -124,22 +123,22 @@ export class FileCheckpoint<T> implements Checkpoint<T> {
 /** Writes `text` to `path` so that readers see the old content or the new, never a partial file. */
 export async function writeAtomic(path: string, text: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await fsPromises().mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx');
+  const handle = await fsPromises().open(temp, 'wx');
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
+    await fsPromises().unlink(temp).catch(() => undefined);
     throw err;
   }
   await handle.close();
   try {
-    await rename(temp, path);
+    await fsPromises().rename(temp, path);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
+    await fsPromises().unlink(temp).catch(() => undefined);
     throw err;
   }
   await fsyncDir(dir);

@@ -3,9 +3,8 @@
  * fields. Quote, comma, CR and LF are ASCII and never occur inside a multi-byte UTF-8 sequence, so no decoding.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, stat, truncate, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { nodeCrypto } from '../internal/node-crypto';
+import { fsPromises, nodeCrypto } from '../internal/node-builtins';
 import { parseCsvRecord } from './csv-format';
 import { fsyncDir } from './durable';
 import { StreamWriter } from './stream-writer';
@@ -54,7 +53,7 @@ export interface CsvFileInfo {
 export async function inspectCsvFile(path: string, hasHeader: boolean): Promise<CsvFileInfo | undefined> {
   let size: number;
   try {
-    size = (await stat(path)).size;
+    size = (await fsPromises().stat(path)).size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -121,7 +120,7 @@ export async function offsetAfterRecords(
 /** Cuts a trailing partial record (a crash mid-write) off the file; returns the bytes removed. */
 export async function truncateTo(path: string, size: number, bytes: number): Promise<number> {
   if (bytes >= size) return 0;
-  await truncate(path, bytes);
+  await fsPromises().truncate(path, bytes);
   return size - bytes;
 }
 
@@ -167,11 +166,11 @@ export async function rewriteCsvPadded(
     await out.flush();
     await out.fsync();
     await out.end();
-    await rename(temp, path);
+    await fsPromises().rename(temp, path);
     await fsyncDir(dirname(path));
   } catch (err) {
     out.stream.destroy();
-    await unlink(temp).catch(() => undefined);
+    await fsPromises().unlink(temp).catch(() => undefined);
     throw err;
   }
 }

@@ -11,7 +11,7 @@
  */
 import { ValidationError } from '../errors';
 import { csvCell, csvLine } from './csv-format';
-import { stat } from 'node:fs/promises';
+import { fsPromises } from '../internal/node-builtins';
 import { inspectCsvFile, offsetAfterRecords, rewriteCsvPadded, truncateTo } from './csv-scan';
 import type { RowSink, SinkOptions, SinkTarget } from './sink';
 import { checkTarget, isPathTarget, openTarget, type OpenedTarget } from './target';
@@ -218,7 +218,7 @@ export class CsvSink<Row extends object = Record<string, unknown>> implements Ro
       throw new ValidationError(WHERE, [{ path: 'append', message: 'rewindTo() needs a file path opened with append: true' }]);
     }
     await (this.opened as OpenedTarget).writer.flush();
-    const { size } = await stat(path);
+    const { size } = await fsPromises().stat(path);
     const { offset, found, maxFields } = await offsetAfterRecords(path, this.dataStart, rows);
     if (found < rows) {
       throw new ValidationError(

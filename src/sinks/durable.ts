@@ -1,10 +1,10 @@
-import { open } from 'node:fs/promises';
+import { fsPromises } from '../internal/node-builtins';
 
 /** Makes a rename durable on POSIX; directories cannot be opened for sync on Windows, which is fine to skip. */
 export async function fsyncDir(dir: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: import('node:fs/promises').FileHandle | undefined;
   try {
-    handle = await open(dir, 'r');
+    handle = await fsPromises().open(dir, 'r');
     await handle.sync();
   } catch {
     // best effort

@@ -4,7 +4,7 @@
  * last line left by a crash is cut off on append.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat, truncate } from 'node:fs/promises';
+import { fsPromises } from '../internal/node-builtins';
 import type { RowSink, SinkOptions, SinkTarget } from './sink';
 import { checkTarget, isPathTarget, openTarget, type OpenedTarget } from './target';
 import { ValidationError } from '../errors';
@@ -76,7 +76,7 @@ export class NdjsonSink<Row = Record<string, unknown>> implements RowSink<Row> {
     if (path === undefined || !this.options.append) {
       throw new ValidationError(WHERE, [{ path: 'append', message: 'rewindTo() needs a file path opened with append: true' }]);
     }
-    const { size } = await stat(path);
+    const { size } = await fsPromises().stat(path);
     const { offset, found } = await offsetAfterLines(path, rows);
     if (found < rows) {
       throw new ValidationError(
@@ -86,7 +86,7 @@ export class NdjsonSink<Row = Record<string, unknown>> implements RowSink<Row> {
       );
     }
     if (offset < size) {
-      await truncate(path, offset);
+      await fsPromises().truncate(path, offset);
       this.options.onWarning?.(`${path}: removed ${size - offset} bytes written after the last checkpoint`);
     }
   }
@@ -110,13 +110,13 @@ export class NdjsonSink<Row = Record<string, unknown>> implements RowSink<Row> {
 export async function dropPartialLastLine(path: string): Promise<number> {
   let size: number;
   try {
-    size = (await stat(path)).size;
+    size = (await fsPromises().stat(path)).size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
   if (size === 0) return 0;
-  const handle = await open(path, 'r');
+  const handle = await fsPromises().open(path, 'r');
   let keep = 0;
   try {
     const buf = Buffer.alloc(Math.min(TAIL_CHUNK, size));
@@ -135,7 +135,7 @@ export async function dropPartialLastLine(path: string): Promise<number> {
     await handle.close();
   }
   if (keep === size) return 0;
-  await truncate(path, keep);
+  await fsPromises().truncate(path, keep);
   return size - keep;
 }
 

@@ -4,7 +4,7 @@
  */
 import { fsync as fsyncCb } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { streamPromises } from '../internal/node-builtins';
 
 export class StreamWriter {
   readonly stream: Writable;
@@ -72,7 +72,7 @@ export class StreamWriter {
   async end(): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.stream.writableEnded) this.stream.end();
-    await finished(this.stream);
+    await streamPromises().finished(this.stream);
     if (this.failure) throw this.failure;
     if ('fd' in this.stream && !this.stream.closed) {
       await new Promise<void>((resolve) => this.stream.once('close', () => resolve()));

@@ -4,7 +4,7 @@
  * or read the existing file first.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { fsPromises } from '../internal/node-builtins';
 import { dirname } from 'node:path';
 import { ValidationError } from '../errors';
 import type { SinkOptions, SinkTarget } from './sink';
@@ -37,7 +37,7 @@ export async function openTarget(target: SinkTarget, options: SinkOptions, appen
     const std = target === process.stdout || target === process.stderr;
     return { writer: new StreamWriter(target), path: undefined, end: std ? false : options.end !== false };
   }
-  await mkdir(dirname(target), { recursive: true });
+  await fsPromises().mkdir(dirname(target), { recursive: true });
   const stream = createWriteStream(target, { flags: append ? 'a' : 'w' });
   const writer = new StreamWriter(stream);
   await new Promise<void>((resolve, reject) => {
