@@ -8,7 +8,10 @@ import { formatPath, UnexpectedResponseError, type ValidationIssue } from '../er
 import { scanObjectArray } from '../internal/json-array-scan';
 import { AsyncQueryResultsPage, type AnalyticsConversation } from './schemas';
 
-/** Reads (parses and checks) one conversation of the page; each call parses again, so read each once. */
+/**
+ * Reads (parses and checks) one conversation of the page. Read each once: when the last unread one has been read,
+ * the page's bytes are given back (scanObjectArray's `releaseWhenRead`) and a further read throws.
+ */
 export type ConversationReader = () => AnalyticsConversation;
 
 export interface ResultsPageBody {
@@ -20,7 +23,7 @@ export interface ResultsPageBody {
 export function readResultsPage(res: ApiResponse<Buffer>, path: string): ResultsPageBody {
   const fail = (issues: ValidationIssue[]) =>
     new UnexpectedResponseError({ method: 'GET', path, status: res.status, ...(res.correlationId ? { correlationId: res.correlationId } : {}), issues });
-  const scanned = scanObjectArray(res.data, 'conversations');
+  const scanned = scanObjectArray(res.data, 'conversations', { releaseWhenRead: true });
   let envelopeInput: unknown;
   try {
     envelopeInput = scanned ? scanned.envelope : res.data.length === 0 ? undefined : JSON.parse(new TextDecoder().decode(res.data));

@@ -22,6 +22,17 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
+export interface ScanOptions {
+  /**
+   * Once every element has been read, give the memory of `bytes` back at once instead of at V8's next full
+   * collection: the ArrayBuffer is detached (transferred to a copy nobody keeps), so `bytes` must not be used
+   * afterwards. Applies only when `bytes` spans its whole ArrayBuffer (never a slice of Node's shared pool).
+   * A page of results is kept while its conversations are handled; by then it has usually been promoted, and off-heap
+   * memory of promoted buffers waits for a full collection, which V8 delays until ~64 MB of it has piled up.
+   */
+  releaseWhenRead?: boolean;
+}
+
 export interface ScannedObject {
   /** The object with the array replaced by `[]` (parsed with JSON.parse, so any value or key order is kept). */
   envelope: unknown;
@@ -37,7 +48,7 @@ export interface ScannedObject {
  * either explains what is wrong with it or handles the unusual shape. The scan trusts JSON's structure only:
  * each element's own validity is checked by JSON.parse when it is read.
  */
-export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | undefined {
+export function scanObjectArray(bytes: Buffer, key: string, options: ScanOptions = {}): ScannedObject | undefined {
   const keyBytes = Buffer.from(JSON.stringify(key));
   const n = bytes.length;
   // A UTF-8 byte order mark is skipped, as fetch's text() does.
@@ -114,7 +125,7 @@ export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | und
           // The object ends here; only whitespace may follow.
           for (i++; i < n; i++) if (!isSpace(bytes[i] as number)) return undefined;
           if (arrayOpen < 0) return { envelope: JSON.parse(bytes.toString('utf8', bodyStart)), count: 0, element: outOfRange(0) };
-          return scanned(bytes, bodyStart, arrayOpen, arrayClose, starts, ends);
+          return scanned(bytes, bodyStart, arrayOpen, arrayClose, starts, ends, options.releaseWhenRead === true);
         }
         break;
       case COMMA:
@@ -139,17 +150,32 @@ export function scanObjectArray(bytes: Buffer, key: string): ScannedObject | und
   return undefined;
 }
 
-function scanned(bytes: Buffer, bodyStart: number, arrayOpen: number, arrayClose: number, starts: number[], ends: number[]): ScannedObject {
+function scanned(bytes: Buffer, bodyStart: number, arrayOpen: number, arrayClose: number, starts: number[], ends: number[], release: boolean): ScannedObject {
   const envelope: unknown = JSON.parse(`${bytes.toString('utf8', bodyStart, arrayOpen + 1)}${bytes.toString('utf8', arrayClose)}`);
   const count = starts.length;
+  const ownsBuffer = release && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  let unread = count;
+  const read = new Uint8Array(count);
+  if (ownsBuffer && count === 0) detach(bytes);
   return {
     envelope,
     count,
     element(i: number): unknown {
       if (!(i >= 0 && i < count)) return outOfRange(count)(i);
-      return JSON.parse(bytes.toString('utf8', starts[i], ends[i]));
+      if (ownsBuffer && unread === 0) throw new RangeError(`element ${i} was read already and the bytes were released`);
+      const value: unknown = JSON.parse(bytes.toString('utf8', starts[i], ends[i]));
+      if (read[i] === 0) {
+        read[i] = 1;
+        if (--unread === 0 && ownsBuffer) detach(bytes);
+      }
+      return value;
     },
   };
+}
+
+/** Detaches the ArrayBuffer under `bytes`: its memory goes with a transferred copy that nothing references. */
+function detach(bytes: Buffer): void {
+  structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] });
 }
 
 function outOfRange(count: number): (i: number) => never {

@@ -59,6 +59,26 @@ describe('scanObjectArray', () => {
     }
   });
 
+  it('releaseWhenRead: gives the bytes back once every element was read (and only bytes owning their whole buffer)', () => {
+    const text = JSON.stringify({ items: [{ a: 1 }, { b: 2 }, { c: 3 }], cursor: 'x' });
+    const owned = Buffer.from(new TextEncoder().encode(text).buffer as ArrayBuffer);
+    const scanned = scanObjectArray(owned, 'items', { releaseWhenRead: true });
+    expect(scanned?.element(2)).toEqual({ c: 3 });
+    expect(scanned?.element(0)).toEqual({ a: 1 });
+    expect(scanned?.element(0)).toEqual({ a: 1 }); // a second read before the end is fine
+    expect(owned.buffer.byteLength).toBe(text.length);
+    expect(scanned?.element(1)).toEqual({ b: 2 });
+    expect(owned.buffer.byteLength).toBe(0); // detached: the memory is gone with the transfer
+    expect(() => scanned?.element(1)).toThrow(RangeError);
+
+    // A small Buffer.from(string) lives in Node's shared pool: never detached, whatever the option says.
+    const pooled = buf(text);
+    const fromPool = scanObjectArray(pooled, 'items', { releaseWhenRead: true });
+    expect(elements(fromPool)).toHaveLength(3);
+    expect(pooled.buffer.byteLength).toBeGreaterThan(0);
+    expect(pooled.toString()).toBe(text);
+  });
+
   it('leaves an invalid element to JSON.parse when it is read', () => {
     const scanned = scanObjectArray(buf('{"items":[{"a":1},{"b":tru}]}'), 'items');
     expect(scanned?.element(0)).toEqual({ a: 1 });
