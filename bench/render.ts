@@ -32,8 +32,9 @@ const NOTES: Record<string, string> = {
   'report-jobs':
     'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
     'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +
-    'is handled, gets promoted, and the heap balloons (150-210 MB). Extract parses one conversation at a time from ' +
-    'the page\'s bytes, so its heap peaks near 56 MB and its RSS is mostly the pages\' bytes and Node itself.',
+    'is handled, gets promoted, and the heap balloons (150-180 MB). Extract parses one conversation at a time from ' +
+    'the page\'s bytes and gives the bytes back once the page is read, so its heap peaks at 56-84 MB and its ' +
+    'off-heap memory at 30-43 MB; the rest of its RSS is Node itself.',
 };
 
 function table(rows: Array<Record<string, unknown>>): string {
