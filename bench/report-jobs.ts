@@ -27,7 +27,7 @@ import { ReportQueries } from '../src/analytics/report-jobs';
 import { splitIntervalWindows } from '../src/helpers/intervals';
 import { GenesysClient } from '../src/index';
 import { NdjsonSink } from '../src/sinks/ndjson';
-import { writeResult } from './lib';
+import { median, writeResult } from './lib';
 
 const CHUNK = 'PT6H';
 const CONCURRENCY = 3;
@@ -322,10 +322,7 @@ interface Spread {
 
 /** Median and range of one figure over the rounds. */
 function spread(xs: number[]): Spread {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { median: round(median, 1), min: round(sorted[0] as number, 1), max: round(sorted[sorted.length - 1] as number, 1) };
+  return { median: round(median(xs), 1), min: round(Math.min(...xs), 1), max: round(Math.max(...xs), 1) };
 }
 
 /**

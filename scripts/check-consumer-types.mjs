@@ -63,8 +63,7 @@ function check(label, type, files, extraDeps = []) {
 try {
   check('ESM, no zod installed', 'module', { 'consumer.ts': consumer });
   check('CommonJS, no zod installed', 'commonjs', { 'consumer.ts': consumer });
-  const zodVersion = JSON.parse(execFileSync('npm', ['view', 'zod@4', 'version', '--json'], { encoding: 'utf8' })).at?.(-1);
-  check('ESM, own zod 4 schemas', 'module', { 'consumer.ts': consumer, 'with-zod.ts': withZod }, [`zod@${zodVersion ?? '4'}`]);
+  check('ESM, own zod 4 schemas', 'module', { 'consumer.ts': consumer, 'with-zod.ts': withZod }, ['zod@4']);
   check('CommonJS, own zod 3 schemas', 'commonjs', { 'with-zod.ts': withZod }, ['zod@3']);
 } finally {
   rmSync(packDir, { recursive: true, force: true });

@@ -154,8 +154,9 @@ function scanned(bytes: Buffer, bodyStart: number, arrayOpen: number, arrayClose
   const envelope: unknown = JSON.parse(`${bytes.toString('utf8', bodyStart, arrayOpen + 1)}${bytes.toString('utf8', arrayClose)}`);
   const count = starts.length;
   const ownsBuffer = release && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  // Which elements were read, kept only when the bytes are to be released after the last one.
+  const read = ownsBuffer ? new Uint8Array(count) : undefined;
   let unread = count;
-  const read = new Uint8Array(count);
   if (ownsBuffer && count === 0) detach(bytes);
   return {
     envelope,
@@ -164,9 +165,9 @@ function scanned(bytes: Buffer, bodyStart: number, arrayOpen: number, arrayClose
       if (!(i >= 0 && i < count)) return outOfRange(count)(i);
       if (ownsBuffer && unread === 0) throw new RangeError(`element ${i} was read already and the bytes were released`);
       const value: unknown = JSON.parse(bytes.toString('utf8', starts[i], ends[i]));
-      if (read[i] === 0) {
+      if (read && read[i] === 0) {
         read[i] = 1;
-        if (--unread === 0 && ownsBuffer) detach(bytes);
+        if (--unread === 0) detach(bytes);
       }
       return value;
     },
