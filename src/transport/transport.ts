@@ -7,7 +7,10 @@ import type { KyInstance } from 'ky';
 let kyLoading: Promise<typeof import('ky')> | undefined;
 let kyTimeoutError: (new (...args: never[]) => Error) | undefined;
 async function loadKy(): Promise<KyInstance> {
-  const m = await (kyLoading ??= import('ky'));
+  const loaded = await (kyLoading ??= import('ky'));
+  // In the CommonJS build ky is a CommonJS chunk, and import() of CommonJS hands back its exports object as
+  // `default` (so `default.default` is ky); in ESM, and from sources, `default` is ky itself.
+  const m = typeof loaded.default === 'function' ? loaded : (loaded.default as unknown as typeof import('ky'));
   kyTimeoutError = m.TimeoutError;
   return m.default;
 }
