@@ -55,15 +55,25 @@ const bare: number[] = [];
 const oursCjs: number[] = [];
 const oursEsm: number[] = [];
 const officialCjs: number[] = [];
+const officialEsm: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   bare.push(time(ours.dir, '0'));
   oursCjs.push(time(ours.dir, "require('@org/gc-data')"));
   officialCjs.push(time(official.dir, "require('purecloud-platform-client-v2')"));
   oursEsm.push(time(ours.dir, "import '@org/gc-data';", 'mjs'));
+  officialEsm.push(time(official.dir, "import 'purecloud-platform-client-v2';", 'mjs'));
 }
 const b = median(bare);
-const importMs = { bareNode: b, oursRequire: median(oursCjs) - b, oursImport: median(oursEsm) - b, officialRequire: median(officialCjs) - b };
+// Both ESM figures include Node's ESM loader start-up (~4 ms here), which a bare CommonJS start does not.
+const importMs = {
+  bareNode: b,
+  oursRequire: median(oursCjs) - b,
+  officialRequire: median(officialCjs) - b,
+  oursImport: median(oursEsm) - b,
+  officialImport: median(officialEsm) - b,
+};
 const importRatio = importMs.oursRequire / importMs.officialRequire;
+const esmRatio = importMs.oursImport / importMs.officialImport;
 const sizeRatio = ours.bytes / official.bytes;
 const mb = (x: number) => Math.round((x / 1e6) * 10) / 10;
 
@@ -79,11 +89,12 @@ const file = writeResult({
   },
   targets: [
     { name: 'cold require time, ours / official', target: '<= 0.20', value: Math.round(importRatio * 1000) / 1000, met: importRatio <= 0.2 },
+    { name: 'cold import time (ESM), ours / official', target: '<= 0.20', value: Math.round(esmRatio * 1000) / 1000, met: esmRatio <= 0.2 },
     { name: 'installed size with dependencies, ours / official', target: '<= 0.10', value: Math.round(sizeRatio * 1000) / 1000, met: sizeRatio <= 0.1 },
   ],
   reading:
     `require('@org/gc-data') adds ${Math.round(importMs.oursRequire)} ms to a bare node start vs ${Math.round(importMs.officialRequire)} ms ` +
-    `for the official SDK; installed, ours is ${mb(ours.bytes)} MB in ${ours.packages} packages vs ${mb(official.bytes)} MB in ${official.packages}.`,
+    `for the official SDK; import (ESM) ${Math.round(importMs.oursImport)} ms vs ${Math.round(importMs.officialImport)} ms; installed, ours is ${mb(ours.bytes)} MB in ${ours.packages} packages vs ${mb(official.bytes)} MB in ${official.packages}.`,
 });
 console.log(JSON.stringify({ importMs, ours: mb(ours.bytes), official: mb(official.bytes) }));
 console.log(`wrote ${file}`);

@@ -25,10 +25,12 @@ const NOTES: Record<string, string> = {
     'it waits one request\'s refill at a time. Before that (traced), the end-of-run wait for a whole reset put runs ' +
     'at 1.10-1.13 x. Under faults the time goes to retrying the injected 5xx and resets.',
   footprint:
-    'Each side is timed as `node start.cjs` (a file that requires the package), 15 runs alternating, minus a bare ' +
-    'node start. Ours loads bottleneck\'s light build, eventemitter3 and its own bundle (zod tree-shaken inside; ' +
-    'schemas built on first use, built-ins it needs on some paths loaded then); what remains is mostly compiling ' +
-    '~500 KB of JS and defining zod\'s classes. Installed size counts every file npm installs with --omit=dev.',
+    'Each side is timed as `node start.cjs` (a file that requires the package) and `node start.mjs` (one that ' +
+    'imports it), 15 runs alternating, minus a bare node start. Ours loads eventemitter3 and its own bundle (zod ' +
+    'tree-shaken and bottleneck\'s light build inside; no zod schema built until first use, built-ins it needs on ' +
+    'some paths loaded then); what remains is mostly compiling ~550 KB of JS. The ESM figures include Node\'s ESM ' +
+    'loader start-up, and for the official SDK the scan Node makes of a CommonJS package imported from ESM. ' +
+    'Installed size counts every file npm installs with --omit=dev.',
   'report-jobs':
     'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
     'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +

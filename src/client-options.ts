@@ -74,9 +74,9 @@ export interface ResolvedClientOptions {
   userAgent: string | undefined;
 }
 
-const positiveInt = z.number().int().positive();
-const nonNegInt = z.number().int().nonnegative();
-const headerList = z.array(z.string().min(1)).min(1);
+const positiveInt = () => z.number().int().positive();
+const nonNegInt = () => z.number().int().nonnegative();
+const headerList = () => z.array(z.string().min(1)).min(1);
 
 const Schema = lazySchema(() =>
   z
@@ -86,24 +86,24 @@ const Schema = lazySchema(() =>
       region: z.string().min(1).optional(),
       baseUrl: z.url({ error: 'baseUrl must be an absolute URL, e.g. https://api.mypurecloud.com' }).optional(),
       authUrl: z.url({ error: 'authUrl must be an absolute URL, e.g. https://login.mypurecloud.com' }).optional(),
-      timeoutMs: positiveInt.optional(),
-      deadlineMs: positiveInt.optional(),
+      timeoutMs: positiveInt().optional(),
+      deadlineMs: positiveInt().optional(),
       retry: z
         .strictObject({
-          limit: nonNegInt.optional(),
-          rateLimitLimit: nonNegInt.optional(),
-          baseDelayMs: nonNegInt.optional(),
-          maxDelayMs: nonNegInt.optional(),
-          maxRetryAfterMs: nonNegInt.optional(),
+          limit: nonNegInt().optional(),
+          rateLimitLimit: nonNegInt().optional(),
+          baseDelayMs: nonNegInt().optional(),
+          maxDelayMs: nonNegInt().optional(),
+          maxRetryAfterMs: nonNegInt().optional(),
           serviceUnavailableFactor: z.number().min(1).optional(),
           budget: z
             .union([
               z.literal(false),
               z.strictObject({
-                capacity: nonNegInt.optional(),
-                retryCost: nonNegInt.optional(),
-                timeoutCost: nonNegInt.optional(),
-                successRefund: nonNegInt.optional(),
+                capacity: nonNegInt().optional(),
+                retryCost: nonNegInt().optional(),
+                timeoutCost: nonNegInt().optional(),
+                successRefund: nonNegInt().optional(),
               }),
             ])
             .optional(),
@@ -112,10 +112,10 @@ const Schema = lazySchema(() =>
       rateLimit: z
         .strictObject({
           requestsPerMinute: z.number().positive().optional(),
-          maxConcurrent: positiveInt.optional(),
-          burst: positiveInt.optional(),
+          maxConcurrent: positiveInt().optional(),
+          burst: positiveInt().optional(),
           headers: z
-            .strictObject({ remaining: headerList.optional(), limit: headerList.optional(), count: headerList.optional(), reset: headerList.optional() })
+            .strictObject({ remaining: headerList().optional(), limit: headerList().optional(), count: headerList().optional(), reset: headerList().optional() })
             .optional(),
           limiter: z.custom<RateLimiter>((v) => typeof v === 'object' && v !== null && typeof (v as RateLimiter).schedule === 'function', {
             error: 'rateLimit.limiter must implement the RateLimiter interface (schedule, observe, pause, stats, disconnect)',
@@ -130,7 +130,7 @@ const Schema = lazySchema(() =>
                 .optional(),
               id: z.string({ error: 'rateLimit.redis.id is required: it names the budget every worker shares' }).min(1),
               fallback: z.enum(['error', 'local']).optional(),
-              connectTimeoutMs: positiveInt.optional(),
+              connectTimeoutMs: positiveInt().optional(),
               shareToken: z.boolean().optional(),
             })
             .refine((r) => (r.url === undefined) !== (r.client === undefined), { error: 'rateLimit.redis needs exactly one of url or client' })
@@ -142,7 +142,7 @@ const Schema = lazySchema(() =>
           error: 'tokenStore must implement get/set/delete',
         })
         .optional(),
-      refreshAheadMs: nonNegInt.optional(),
+      refreshAheadMs: nonNegInt().optional(),
       fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
       userAgent: z.string().optional(),
     })

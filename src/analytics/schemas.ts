@@ -10,33 +10,33 @@ import { lazySchema } from '../internal/lazy-schema';
  * SDK relies on is required.
  */
 
-const num = z.number();
-const str = z.string();
+const num = () => z.number();
+const str = () => z.string();
 
 export const AnalyticsMetric = lazySchema(() =>
-  z.looseObject({ name: str, value: num, emitDate: str.optional() }),
+  z.looseObject({ name: str(), value: num(), emitDate: str().optional() }),
 );
 
 export const AnalyticsSegment = lazySchema(() =>
   z.looseObject({
-    segmentStart: str.optional(),
-    segmentEnd: str.optional(),
-    segmentType: str.optional(),
-    queueId: str.optional(),
-    wrapUpCode: str.optional(),
-    wrapUpNote: str.optional(),
-    disconnectType: str.optional(),
+    segmentStart: str().optional(),
+    segmentEnd: str().optional(),
+    segmentType: str().optional(),
+    queueId: str().optional(),
+    wrapUpCode: str().optional(),
+    wrapUpNote: str().optional(),
+    disconnectType: str().optional(),
     conference: z.boolean().optional(),
   }),
 );
 
 export const AnalyticsSession = lazySchema(() =>
   z.looseObject({
-    sessionId: str.optional(),
-    mediaType: str.optional(),
-    direction: str.optional(),
-    ani: str.optional(),
-    dnis: str.optional(),
+    sessionId: str().optional(),
+    mediaType: str().optional(),
+    direction: str().optional(),
+    ani: str().optional(),
+    dnis: str().optional(),
     recording: z.boolean().optional(),
     segments: z.array(AnalyticsSegment).optional(),
     metrics: z.array(AnalyticsMetric).optional(),
@@ -45,49 +45,49 @@ export const AnalyticsSession = lazySchema(() =>
 
 export const AnalyticsParticipant = lazySchema(() =>
   z.looseObject({
-    participantId: str.optional(),
-    participantName: str.optional(),
-    purpose: str.optional(),
-    userId: str.optional(),
+    participantId: str().optional(),
+    participantName: str().optional(),
+    purpose: str().optional(),
+    userId: str().optional(),
     sessions: z.array(AnalyticsSession).optional(),
   }),
 );
 
 export const AnalyticsEvaluation = lazySchema(() =>
   z.looseObject({
-    evaluationId: str,
-    evaluatorId: str.optional(),
-    userId: str.optional(),
-    assigneeId: str.optional(),
+    evaluationId: str(),
+    evaluatorId: str().optional(),
+    userId: str().optional(),
+    assigneeId: str().optional(),
     assigneeApplicable: z.boolean().optional(),
     /** Present on calibration evaluations: the real marker (there is no `isCalibration`). */
-    calibrationId: str.optional(),
+    calibrationId: str().optional(),
     /** Form id stable across versions. */
-    contextId: str.optional(),
-    formId: str.optional(),
-    formName: str.optional(),
-    queueId: str.optional(),
+    contextId: str().optional(),
+    formId: str().optional(),
+    formName: str().optional(),
+    queueId: str().optional(),
     /** PascalCase in analytics: Finished, InProgress, InReview, Pending, Retracted. */
-    evaluationStatus: str.optional(),
-    eventTime: str.optional(),
+    evaluationStatus: str().optional(),
+    eventTime: str().optional(),
     released: z.boolean().optional(),
     rescored: z.boolean().optional(),
     deleted: z.boolean().optional(),
     systemSubmitted: z.boolean().optional(),
-    oTotalScore: num.optional(),
-    oTotalCriticalScore: num.optional(),
+    oTotalScore: num().optional(),
+    oTotalCriticalScore: num().optional(),
   }),
 );
 
 export const AnalyticsConversation = lazySchema(() =>
   z.looseObject({
-    conversationId: str,
-    conversationStart: str.optional(),
-    conversationEnd: str.optional(),
-    originatingDirection: str.optional(),
-    divisionIds: z.array(str).optional(),
-    externalTag: str.optional(),
-    mediaStatsMinConversationMos: num.optional(),
+    conversationId: str(),
+    conversationStart: str().optional(),
+    conversationEnd: str().optional(),
+    originatingDirection: str().optional(),
+    divisionIds: z.array(str()).optional(),
+    externalTag: str().optional(),
+    mediaStatsMinConversationMos: num().optional(),
     participants: z.array(AnalyticsParticipant).optional(),
     evaluations: z.array(AnalyticsEvaluation).optional(),
     surveys: z.array(z.looseObject({})).optional(),
@@ -105,20 +105,20 @@ export type AnalyticsSegment = z.infer<typeof AnalyticsSegment>;
  * hot path (a 1,000,000-row extract validates envelopes, not every nested segment).
  */
 const ShallowConversation = lazySchema(() =>
-  z.looseObject({ conversationId: str }),
+  z.looseObject({ conversationId: str() }),
 );
 
 export const ConversationQueryResponse = lazySchema(() =>
   z.looseObject({
     conversations: z.array(ShallowConversation).optional(),
-    totalHits: num.optional(),
+    totalHits: num().optional(),
     aggregations: z.array(z.unknown()).optional(),
   }),
 );
 
 /** `POST /api/v2/analytics/conversations/details/jobs` */
 export const AsyncQueryResponse = lazySchema(() =>
-  z.looseObject({ jobId: str }),
+  z.looseObject({ jobId: str() }),
 );
 
 export const JOB_STATES = ['QUEUED', 'PENDING', 'FULFILLED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
@@ -127,11 +127,11 @@ export type JobState = (typeof JOB_STATES)[number];
 /** `GET .../jobs/{jobId}`. Unknown future states are kept as strings rather than rejected. */
 export const AsyncQueryStatus = lazySchema(() =>
   z.looseObject({
-    state: z.union([z.enum(JOB_STATES), str]),
-    errorMessage: str.optional(),
-    expirationDate: str.optional(),
-    submissionDate: str.optional(),
-    completionDate: str.optional(),
+    state: z.union([z.enum(JOB_STATES), str()]),
+    errorMessage: str().optional(),
+    expirationDate: str().optional(),
+    submissionDate: str().optional(),
+    completionDate: str().optional(),
   }),
 );
 export type AsyncQueryStatus = z.infer<typeof AsyncQueryStatus>;
@@ -140,14 +140,14 @@ export type AsyncQueryStatus = z.infer<typeof AsyncQueryStatus>;
 export const AsyncQueryResults = lazySchema(() =>
   z.looseObject({
     conversations: z.array(ShallowConversation).optional(),
-    cursor: str.optional(),
-    dataAvailabilityDate: str.optional(),
+    cursor: str().optional(),
+    dataAvailabilityDate: str().optional(),
   }),
 );
 
 /** `GET .../jobs/availability` */
 export const DataAvailability = lazySchema(() =>
-  z.looseObject({ dataAvailabilityDate: str.optional() }),
+  z.looseObject({ dataAvailabilityDate: str().optional() }),
 );
 
 // ---- Requests -------------------------------------------------------------------------------------------------
@@ -155,13 +155,13 @@ export const DataAvailability = lazySchema(() =>
 export const DetailQueryPredicate = lazySchema(() =>
   z.looseObject({
     type: z.enum(['dimension', 'property', 'metric']).optional(),
-    dimension: str.optional(),
-    metric: str.optional(),
-    property: str.optional(),
-    propertyType: str.optional(),
+    dimension: str().optional(),
+    metric: str().optional(),
+    property: str().optional(),
+    propertyType: str().optional(),
     operator: z.enum(['matches', 'exists', 'notExists']).optional(),
-    value: str.optional(),
-    range: z.looseObject({ gt: num.optional(), gte: num.optional(), lt: num.optional(), lte: num.optional() }).optional(),
+    value: str().optional(),
+    range: z.looseObject({ gt: num().optional(), gte: num().optional(), lt: num().optional(), lte: num().optional() }).optional(),
   }),
 );
 
@@ -179,18 +179,18 @@ export const DetailQueryFilter = lazySchema(() =>
 /** The filter shape as `compileFilter` produces it (same wire format as the schema above). */
 export type DetailQueryFilter = CompiledDetailQueryFilter;
 
-const filters = {
+const filters = () => ({
   conversationFilters: z.array(DetailQueryFilter).optional(),
   segmentFilters: z.array(DetailQueryFilter).optional(),
   evaluationFilters: z.array(DetailQueryFilter).optional(),
   surveyFilters: z.array(DetailQueryFilter).optional(),
   resolutionFilters: z.array(DetailQueryFilter).optional(),
-};
+});
 
 /** The filter and ordering part shared by the sync details query and async jobs (no interval, no paging). */
 export const ConversationQueryFilters = lazySchema(() =>
   z.looseObject({
-    ...filters,
+    ...filters(),
     order: z.enum(['asc', 'desc', 'unordered']).optional(),
     orderBy: z.enum(['conversationStart', 'conversationEnd', 'segmentStart', 'segmentEnd']).optional(),
   }),
@@ -427,7 +427,7 @@ export const AsyncQueryResultsPage = lazySchema(() =>
         }
       })
       .optional(),
-    cursor: str.optional(),
-    dataAvailabilityDate: str.optional(),
+    cursor: str().optional(),
+    dataAvailabilityDate: str().optional(),
   }),
 );

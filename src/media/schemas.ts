@@ -10,28 +10,28 @@ import { lazySchema } from '../internal/lazy-schema';
  * Responses are loose: added fields are kept, and only what the module cannot do without is required.
  */
 
-const str = z.string();
-const num = z.number();
+const str = () => z.string();
+const num = () => z.number();
 
 export const MediaResult = lazySchema(() =>
-  z.looseObject({ mediaUri: str.optional(), waveformData: z.array(num).optional() }),
+  z.looseObject({ mediaUri: str().optional(), waveformData: z.array(num()).optional() }),
 );
 
 export const Annotation = lazySchema(() =>
   z.looseObject({
-    id: str.optional(),
-    name: str.optional(),
-    type: str.optional(),
-    location: num.optional(),
-    durationMs: num.optional(),
-    absoluteLocation: num.optional(),
-    absoluteDurationMs: num.optional(),
-    recordingLocation: num.optional(),
-    recordingDurationMs: num.optional(),
-    description: str.optional(),
-    reason: str.optional(),
-    realtimeLocation: num.optional(),
-    selfUri: str.optional(),
+    id: str().optional(),
+    name: str().optional(),
+    type: str().optional(),
+    location: num().optional(),
+    durationMs: num().optional(),
+    absoluteLocation: num().optional(),
+    absoluteDurationMs: num().optional(),
+    recordingLocation: num().optional(),
+    recordingDurationMs: num().optional(),
+    description: str().optional(),
+    reason: str().optional(),
+    realtimeLocation: num().optional(),
+    selfUri: str().optional(),
   }),
 );
 export type Annotation = z.infer<typeof Annotation>;
@@ -42,39 +42,39 @@ export type Annotation = z.infer<typeof Annotation>;
  */
 export const Recording = lazySchema(() =>
   z.looseObject({
-    id: str,
-    name: str.optional(),
-    conversationId: str.optional(),
-    path: str.optional(),
-    startTime: str.optional(),
-    endTime: str.optional(),
+    id: str(),
+    name: str().optional(),
+    conversationId: str().optional(),
+    path: str().optional(),
+    startTime: str().optional(),
+    endTime: str().optional(),
     /** `audio`, `screen`, `chat`, `message`, `email`. */
-    media: str.optional(),
-    mediaSubtype: str.optional(),
-    mediaSubject: str.optional(),
+    media: str().optional(),
+    mediaSubtype: str().optional(),
+    mediaSubject: str().optional(),
     annotations: z.array(Annotation).optional(),
     transcript: z.array(z.unknown()).optional(),
     emailTranscript: z.array(z.unknown()).optional(),
     messagingTranscript: z.array(z.unknown()).optional(),
     /** `ARCHIVED, AVAILABLE, DELETED, RESTORED, RESTORING, UPLOADING, ERROR`. */
-    fileState: str.optional(),
-    restoreExpirationTime: str.optional(),
-    mediaUris: z.record(str, MediaResult).optional(),
-    estimatedTranscodeTimeMs: num.optional(),
-    actualTranscodeTimeMs: num.optional(),
-    archiveDate: str.optional(),
-    archiveMedium: str.optional(),
-    deleteDate: str.optional(),
-    exportDate: str.optional(),
-    exportedDate: str.optional(),
-    outputDurationMs: num.optional(),
-    outputSizeInBytes: num.optional(),
-    sessionId: str.optional(),
-    region: str.optional(),
-    recordingFileRole: str.optional(),
-    recordingErrorStatus: str.optional(),
-    creationTime: str.optional(),
-    selfUri: str.optional(),
+    fileState: str().optional(),
+    restoreExpirationTime: str().optional(),
+    mediaUris: z.record(str(), MediaResult).optional(),
+    estimatedTranscodeTimeMs: num().optional(),
+    actualTranscodeTimeMs: num().optional(),
+    archiveDate: str().optional(),
+    archiveMedium: str().optional(),
+    deleteDate: str().optional(),
+    exportDate: str().optional(),
+    exportedDate: str().optional(),
+    outputDurationMs: num().optional(),
+    outputSizeInBytes: num().optional(),
+    sessionId: str().optional(),
+    region: str().optional(),
+    recordingFileRole: str().optional(),
+    recordingErrorStatus: str().optional(),
+    creationTime: str().optional(),
+    selfUri: str().optional(),
   }),
 );
 export type Recording = z.infer<typeof Recording>;
@@ -87,21 +87,21 @@ export const RecordingList = lazySchema(() =>
  * else (an empty body included) is accepted.
  */
 export const TranscodingBody = lazySchema(() =>
-  z.union([z.array(z.looseObject({ estimatedTranscodeTimeMs: num.optional() })), z.unknown()]),
+  z.union([z.array(z.looseObject({ estimatedTranscodeTimeMs: num().optional() })), z.unknown()]),
 );
 
 export const CustomAttributes = lazySchema(() =>
   z.looseObject({
-    id: str,
-    name: str.optional(),
-    conversationId: str.optional(),
-    divisions: z.array(str).optional(),
-    customAttributes: z.record(str, z.unknown()).optional(),
-    customAttributesTimestamps: z.record(str, str).optional(),
-    version: num.optional(),
-    dateCreated: str.optional(),
-    dateModified: str.optional(),
-    selfUri: str.optional(),
+    id: str(),
+    name: str().optional(),
+    conversationId: str().optional(),
+    divisions: z.array(str()).optional(),
+    customAttributes: z.record(str(), z.unknown()).optional(),
+    customAttributesTimestamps: z.record(str(), str()).optional(),
+    version: num().optional(),
+    dateCreated: str().optional(),
+    dateModified: str().optional(),
+    selfUri: str().optional(),
   }),
 );
 export type CustomAttributes = z.infer<typeof CustomAttributes>;
@@ -110,7 +110,7 @@ export const CustomAttributesListing = lazySchema(() =>
   z.looseObject({ results: z.array(CustomAttributes).optional() }),
 );
 export const CustomAttributesIdResponse = lazySchema(() =>
-  z.looseObject({ id: str.optional() }),
+  z.looseObject({ id: str().optional() }),
 );
 
 /** Body of `PUT .../customattributes` ("Updating replaces all data with the provided fields"). */
@@ -253,9 +253,9 @@ export interface MediaMetadataOptions {
   auditLimit?: number;
 }
 
-const positiveInt = z.number().int().positive();
+const positiveInt = () => z.number().int().positive();
 const mediaRule = lazySchema(() =>
-  z.object({ formats: z.array(str.min(1)).nullable().optional(), transcription: z.boolean().optional(), thumbnail: z.boolean().optional() }).strict(),
+  z.object({ formats: z.array(str().min(1)).nullable().optional(), transcription: z.boolean().optional(), thumbnail: z.boolean().optional() }).strict(),
 );
 
 const optionsSchema = lazySchema(() =>
@@ -263,25 +263,25 @@ const optionsSchema = lazySchema(() =>
     .object({
       pii: z.enum(['reject', 'redact']).default('reject'),
       piiTypes: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).optional(),
-      piiMask: str.optional(),
-      maxValueLength: positiveInt.default(2000),
+      piiMask: str().optional(),
+      maxValueLength: positiveInt().default(2000),
       keyPattern: z.instanceof(RegExp).default(DEFAULT_KEY_PATTERN),
-      maxKeyLength: positiveInt.default(128),
-      defaultCategory: str.min(1).max(100).default('system'),
-      categories: z.array(str.min(1).max(100)).min(1).optional(),
-      maxDescriptionLength: positiveInt.default(500),
+      maxKeyLength: positiveInt().default(128),
+      defaultCategory: str().min(1).max(100).default('system'),
+      categories: z.array(str().min(1).max(100)).min(1).optional(),
+      maxDescriptionLength: positiveInt().default(500),
       mediaRules: z.partialRecord(z.enum(MEDIA_KINDS as [MediaKind, ...MediaKind[]]), mediaRule).optional(),
       thumbnails: z
         .object({
           format: z.enum(['jpeg', 'png', 'webp']).optional(),
           width: z.number().int().min(1).max(4096).optional(),
           height: z.number().int().min(1).max(4096).optional(),
-          fileStates: z.array(str).optional(),
+          fileStates: z.array(str()).optional(),
         })
         .strict()
         .optional(),
-      attributesId: str.min(1).max(200).default(DEFAULT_ATTRIBUTES_ID),
-      schemaId: str.min(1).optional(),
+      attributesId: str().min(1).max(200).default(DEFAULT_ATTRIBUTES_ID),
+      schemaId: str().min(1).optional(),
       maxConflictRetries: z.number().int().min(0).max(20).default(3),
       conflictDelayMs: z.number().int().min(0).max(60_000).default(100),
       formatId: z.enum(RECORDING_FORMAT_IDS).default('WEBM'),
@@ -290,15 +290,15 @@ const optionsSchema = lazySchema(() =>
           initialDelayMs: z.number().int().min(0).default(1000),
           maxDelayMs: z.number().int().min(0).default(15_000),
           factor: z.number().min(1).max(10).default(2),
-          deadlineMs: positiveInt.default(120_000),
-          maxWaitMs: positiveInt.default(5000),
+          deadlineMs: positiveInt().default(120_000),
+          maxWaitMs: positiveInt().default(5000),
         })
         .strict()
         .default({ initialDelayMs: 1000, maxDelayMs: 15_000, factor: 2, deadlineMs: 120_000, maxWaitMs: 5000 }),
       callbacks: z.array(z.custom<ArchiveCallback>((v) => typeof v === 'function', 'each callback must be a function')).default([]),
-      callbackTimeoutMs: positiveInt.default(10_000),
-      latencySamples: positiveInt.max(1_000_000).default(1000),
-      auditLimit: positiveInt.max(10_000_000).default(10_000),
+      callbackTimeoutMs: positiveInt().default(10_000),
+      latencySamples: positiveInt().max(1_000_000).default(1000),
+      auditLimit: positiveInt().max(10_000_000).default(10_000),
     })
     .strict(),
 );
@@ -336,7 +336,7 @@ const fetchMediaSchema = lazySchema(() =>
       withMediaUris: z.boolean().optional(),
       formatId: z.enum(RECORDING_FORMAT_IDS).optional(),
       mediaFormats: z.array(z.enum(RECORDING_FORMAT_IDS)).min(1).optional(),
-      deadlineMs: positiveInt.optional(),
+      deadlineMs: positiveInt().optional(),
       signal: z.instanceof(AbortSignal).optional(),
     })
     .strict(),
@@ -359,8 +359,8 @@ export interface AnnotateOptions {
 const annotateOptionsSchema = lazySchema(() =>
   z
     .object({
-      remove: z.array(str).optional(),
-      matrix: z.looseObject({ rows: z.array(z.unknown()), byKind: z.record(str, z.unknown()) }).optional(),
+      remove: z.array(str()).optional(),
+      matrix: z.looseObject({ rows: z.array(z.unknown()), byKind: z.record(str(), z.unknown()) }).optional(),
       signal: z.instanceof(AbortSignal).optional(),
     })
     .strict(),
@@ -380,21 +380,21 @@ export function annotationSchema(o: ResolvedMediaOptions) {
   const code = (c: string) => ({ params: { code: c } });
   return z
     .object({
-      key: str
+      key: str()
         .min(1, { error: 'key must not be empty', abort: true })
         .refine((k) => chars(k) <= o.maxKeyLength, { message: `key is longer than ${o.maxKeyLength} characters`, ...code('too_big'), abort: true })
         .refine((k) => o.keyPattern.test(k), { message: `key may contain only characters matching ${String(o.keyPattern)}`, ...code('invalid_format') }),
-      value: str.refine((v) => chars(v) <= o.maxValueLength, {
+      value: str().refine((v) => chars(v) <= o.maxValueLength, {
         error: (iss) => `value is ${chars(String(iss.input))} characters; the maximum is ${o.maxValueLength}`,
         ...code('too_big'),
       }),
-      category: str
+      category: str()
         .min(1, { error: 'category must not be empty', abort: true })
         .max(100, { error: 'category is longer than 100 characters', abort: true })
         .refine((c) => !o.categories || o.categories.includes(c), { message: `category must be one of ${(o.categories ?? []).join(', ')}`, ...code('invalid_value') })
         .optional(),
-      format: str.min(1, 'format must not be empty').max(64, 'format is longer than 64 characters').optional(),
-      mediaType: str.min(1, 'mediaType must not be empty').max(64, 'mediaType is longer than 64 characters').optional(),
+      format: str().min(1, 'format must not be empty').max(64, 'format is longer than 64 characters').optional(),
+      mediaType: str().min(1, 'mediaType must not be empty').max(64, 'mediaType is longer than 64 characters').optional(),
     })
     .strict();
 }
@@ -409,12 +409,12 @@ export function recordingAnnotationSchema(o: ResolvedMediaOptions) {
   const ms = z.number().int('must be an integer number of milliseconds').min(0, 'must not be negative');
   return z
     .object({
-      id: str.min(1).max(200).optional(),
-      name: str.optional(),
-      type: str.min(1).max(100).optional(),
+      id: str().min(1).max(200).optional(),
+      name: str().optional(),
+      type: str().min(1).max(100).optional(),
       location: ms.optional(),
       durationMs: ms.optional(),
-      description: str
+      description: str()
         .refine((d) => d.length <= o.maxDescriptionLength, {
           error: (iss) => `description is ${String(iss.input).length} characters; the maximum is ${o.maxDescriptionLength}`,
           params: { code: 'too_big' },

@@ -9,31 +9,31 @@ import { lazySchema } from '../internal/lazy-schema';
  * (added fields are kept, never an error); only ids the export cannot do without are required.
  */
 
-const str = z.string();
-const num = z.number();
+const str = () => z.string();
+const num = () => z.number();
 const Ref = lazySchema(() =>
-  z.looseObject({ id: str, name: str.optional(), selfUri: str.optional() }),
+  z.looseObject({ id: str(), name: str().optional(), selfUri: str().optional() }),
 );
 
 export const EvaluationQuestionScore = lazySchema(() =>
   z.looseObject({
-    questionId: str.optional(),
-    answerId: str.optional(),
-    score: num.optional(),
+    questionId: str().optional(),
+    answerId: str().optional(),
+    score: num().optional(),
     markedNA: z.boolean().optional(),
     systemMarkedNA: z.boolean().optional(),
     failedKillQuestion: z.boolean().optional(),
-    comments: str.optional(),
+    comments: str().optional(),
   }),
 );
 
 export const EvaluationQuestionGroupScore = lazySchema(() =>
   z.looseObject({
-    questionGroupId: str.optional(),
-    totalScore: num.optional(),
-    maxTotalScore: num.optional(),
-    totalCriticalScore: num.optional(),
-    totalNonCriticalScore: num.optional(),
+    questionGroupId: str().optional(),
+    totalScore: num().optional(),
+    maxTotalScore: num().optional(),
+    totalCriticalScore: num().optional(),
+    totalNonCriticalScore: num().optional(),
     markedNA: z.boolean().optional(),
     questionScores: z.array(EvaluationQuestionScore).optional(),
   }),
@@ -41,28 +41,28 @@ export const EvaluationQuestionGroupScore = lazySchema(() =>
 
 export const EvaluationScoringSet = lazySchema(() =>
   z.looseObject({
-    totalScore: num.optional(),
-    totalCriticalScore: num.optional(),
-    totalNonCriticalScore: num.optional(),
+    totalScore: num().optional(),
+    totalCriticalScore: num().optional(),
+    totalNonCriticalScore: num().optional(),
     anyFailedKillQuestions: z.boolean().optional(),
-    comments: str.optional(),
+    comments: str().optional(),
     questionGroupScores: z.array(EvaluationQuestionGroupScore).optional(),
   }),
 );
 
 export const EvaluationFormRef = lazySchema(() =>
   z.looseObject({
-    id: str,
-    name: str.optional(),
+    id: str(),
+    name: str().optional(),
     /** Stable across form versions. */
-    contextId: str.optional(),
+    contextId: str().optional(),
     questionGroups: z
       .array(
         z.looseObject({
-          id: str,
-          contextId: str.optional(),
-          name: str.optional(),
-          questions: z.array(z.looseObject({ id: str, contextId: str.optional(), text: str.optional() })).optional(),
+          id: str(),
+          contextId: str().optional(),
+          name: str().optional(),
+          questions: z.array(z.looseObject({ id: str(), contextId: str().optional(), text: str().optional() })).optional(),
         }),
       )
       .optional(),
@@ -72,8 +72,8 @@ export const EvaluationFormRef = lazySchema(() =>
 /** `GET /api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}` */
 export const EvaluationResponse = lazySchema(() =>
   z.looseObject({
-    id: str,
-    name: str.optional(),
+    id: str(),
+    name: str().optional(),
     conversation: Ref.optional(),
     evaluationForm: EvaluationFormRef.optional(),
     evaluator: Ref.optional(),
@@ -81,18 +81,18 @@ export const EvaluationResponse = lazySchema(() =>
     /** Present on calibration evaluations (there is no `isCalibration` field). */
     calibration: Ref.nullable().optional(),
     /** UPPERCASE in the Quality API: PENDING, INPROGRESS, FINISHED, INREVIEW, RETRACTED. */
-    status: str.optional(),
+    status: str().optional(),
     answers: EvaluationScoringSet.optional(),
     queue: Ref.optional(),
-    releaseDate: str.optional(),
-    assignedDate: str.optional(),
-    createdDate: str.optional(),
-    changedDate: str.optional(),
-    submittedDate: str.optional(),
-    conversationDate: str.optional(),
-    conversationEndDate: str.optional(),
+    releaseDate: str().optional(),
+    assignedDate: str().optional(),
+    createdDate: str().optional(),
+    changedDate: str().optional(),
+    submittedDate: str().optional(),
+    conversationDate: str().optional(),
+    conversationEndDate: str().optional(),
     /** An array on the platform, e.g. ["Call"]. */
-    mediaType: z.array(str).optional(),
+    mediaType: z.array(str()).optional(),
     neverRelease: z.boolean().optional(),
     rescore: z.boolean().optional(),
     isScoringIndex: z.boolean().optional(),
@@ -103,10 +103,10 @@ export type EvaluationResponse = z.infer<typeof EvaluationResponse>;
 /** `POST /api/v2/quality/evaluations/search` response (answers included). */
 export const EvaluationSearchResponse = lazySchema(() =>
   z.looseObject({
-    pageSize: num.optional(),
-    pageNumber: num.optional(),
-    total: num.optional(),
-    results: z.array(z.looseObject({ id: str })).optional(),
+    pageSize: num().optional(),
+    pageNumber: num().optional(),
+    total: num().optional(),
+    results: z.array(z.looseObject({ id: str() })).optional(),
   }),
 );
 

@@ -170,13 +170,13 @@ export interface SearchReadyResult {
 /** What `query()` yields: the platform's conversation record, unchanged. */
 export type SearchConversation = AnalyticsConversation;
 
-const positiveInt = z.number().int().positive();
-const nonNegInt = z.number().int().nonnegative();
-const instant = z.union([z.string(), z.number(), z.date()]);
+const positiveInt = () => z.number().int().positive();
+const nonNegInt = () => z.number().int().nonnegative();
+const instant = () => z.union([z.string(), z.number(), z.date()]);
 
 // Shape only: the interval's grammar and order are checked by parseInterval, which says more than zod could.
 const intervalShape = lazySchema(() =>
-  z.union([z.string(), z.strictObject({ start: instant, end: instant })], {
+  z.union([z.string(), z.strictObject({ start: instant(), end: instant() })], {
     error: 'interval must be an ISO-8601 "start/end" string or { start, end }',
   }),
 );
@@ -206,31 +206,31 @@ const callbackShape = lazySchema(() =>
     secret: z
       .string({ error: 'callback.secret is required: the HMAC key your receiver verifies with' })
       .min(MIN_CALLBACK_SECRET_LENGTH, { error: `callback.secret must be at least ${MIN_CALLBACK_SECRET_LENGTH} characters` }),
-    timeoutMs: positiveInt.max(120_000).default(DEFAULT_CALLBACK_TIMEOUT_MS),
-    retries: nonNegInt.max(10).default(DEFAULT_CALLBACK_RETRIES),
-    baseDelayMs: nonNegInt.default(DEFAULT_CALLBACK_BASE_DELAY_MS),
-    maxDelayMs: nonNegInt.default(DEFAULT_CALLBACK_MAX_DELAY_MS),
+    timeoutMs: positiveInt().max(120_000).default(DEFAULT_CALLBACK_TIMEOUT_MS),
+    retries: nonNegInt().max(10).default(DEFAULT_CALLBACK_RETRIES),
+    baseDelayMs: nonNegInt().default(DEFAULT_CALLBACK_BASE_DELAY_MS),
+    maxDelayMs: nonNegInt().default(DEFAULT_CALLBACK_MAX_DELAY_MS),
     headers: z.record(z.string(), z.string()).default({}),
     allowHttp: z.boolean().default(false),
     onFailure: z.enum(['throw', 'warn']).default('throw'),
   }),
 );
 
-const common = {
+const common = () => ({
   filter: filterShape.optional(),
   interval: intervalShape,
   signal: signalShape.optional(),
   residual: z.enum(['client', 'error']).default('client'),
   strictEnums: z.boolean().default(true),
   maxSyncRangeDays: z.number().positive().default(DEFAULT_MAX_SYNC_RANGE_DAYS),
-};
+});
 
 export const SearchQuerySchema = lazySchema(() =>
   z.strictObject({
-    ...common,
+    ...common(),
     order: z.enum(['asc', 'desc']).default('asc'),
-    pageSize: positiveInt.max(DETAILS_QUERY_MAX_PAGE_SIZE).default(DETAILS_QUERY_MAX_PAGE_SIZE),
-    limit: positiveInt.optional(),
+    pageSize: positiveInt().max(DETAILS_QUERY_MAX_PAGE_SIZE).default(DETAILS_QUERY_MAX_PAGE_SIZE),
+    limit: positiveInt().optional(),
     largeRange: z.enum(['error', 'split', 'job']).default('error'),
     // Shape only: ReportQueries.extract() validates the values, before any request, when the job path is taken.
     job: z
@@ -249,14 +249,14 @@ export const SearchQuerySchema = lazySchema(() =>
 
 export const SearchCountSchema = lazySchema(() =>
   z.strictObject({
-    ...common,
+    ...common(),
     largeRange: z.enum(['error', 'split']).default('error'),
   }),
 );
 
 export const SearchReadySchema = lazySchema(() =>
   z.strictObject({
-    timeoutMs: positiveInt.default(DEFAULT_READY_TIMEOUT_MS),
+    timeoutMs: positiveInt().default(DEFAULT_READY_TIMEOUT_MS),
     interval: intervalShape.optional(),
     signal: signalShape.optional(),
   }),
