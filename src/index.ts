@@ -9,7 +9,7 @@ export type { RegionKey, RegionHost, ResolvedRegion } from './regions';
 export { MemoryTokenStore } from './auth/token-store';
 export type { TokenStore, StoredToken } from './auth/token-store';
 export { LocalRateLimiter } from './transport/rate-limiter';
-export type { RateLimiter, RateLimiterStats, ScheduleOptions, LocalRateLimiterOptions } from './transport/rate-limiter';
+export type { BottleneckLimiter, RateLimiter, RateLimiterStats, ScheduleOptions, LocalRateLimiterOptions } from './transport/rate-limiter';
 export { DEFAULT_RETRY, classify, computeDelay, parseRetryAfter, RetryBudget } from './transport/retry';
 export type { RetryOptions, RetryBudgetOptions } from './transport/retry';
 export { DEFAULT_RATE_LIMIT_HEADERS, parseRateLimitHeaders } from './transport/rate-limit-headers';

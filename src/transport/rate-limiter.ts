@@ -1,4 +1,3 @@
-import type Bottleneck from 'bottleneck';
 // The in-memory limiter needs only bottleneck's light build (one file, ~2.5 ms to load instead of ~8 ms for the
 // main entry with its Redis datastores, bench/footprint); RedisRateLimiter brings the full one, lazily.
 import BottleneckLight from 'bottleneck/light.js';
@@ -50,6 +49,16 @@ export interface LocalRateLimiterOptions {
   burst?: number | undefined;
 }
 
+/**
+ * What LocalRateLimiter drives: a bottleneck limiter (the light build by default; RedisRateLimiter's fallback passes
+ * a clustered one). Declared here so the SDK's public types do not depend on bottleneck's, which is bundled.
+ */
+export interface BottleneckLimiter {
+  schedule<R>(options: { priority?: number }, fn: () => PromiseLike<R>): Promise<R>;
+  counts(): { RECEIVED?: number; QUEUED?: number };
+  disconnect(flush?: boolean): Promise<void>;
+}
+
 /** Bottleneck reservoirs tick every 250 ms; its docs ask for intervals that are multiples of 250 ms. */
 const TICK_MS = 250;
 
@@ -69,7 +78,7 @@ const TICK_MS = 250;
  * the reset is announced in whole seconds) instead of a whole reset. The first 429 turns that off for good.
  */
 export class LocalRateLimiter implements RateLimiter {
-  protected readonly limiter: Bottleneck;
+  protected readonly limiter: BottleneckLimiter;
   protected pausedUntil = 0;
   /** Server budget known from the last response; undefined = not known (no header yet, or after a pause). */
   protected serverAvailable: number | undefined;
@@ -88,7 +97,7 @@ export class LocalRateLimiter implements RateLimiter {
   /** A 429 was received: trust only the announced resets from then on. */
   private continuousRefused = false;
 
-  constructor(options: LocalRateLimiterOptions, limiter?: Bottleneck) {
+  constructor(options: LocalRateLimiterOptions, limiter?: BottleneckLimiter) {
     const burst = options.burst ?? options.requestsPerMinute;
     this.maxConcurrent = options.maxConcurrent;
     this.limiter =
@@ -265,7 +274,7 @@ export class LocalRateLimiter implements RateLimiter {
  * `setImmediate` keeps the same asynchronous ordering without the clamp. Bottleneck 2.19.5 has not changed since
  * 2019, so this private method is stable; if it is ever missing, the limiter still works, only slower.
  */
-function useFastYield(limiter: Bottleneck): void {
+function useFastYield(limiter: BottleneckLimiter): void {
   const store = (limiter as unknown as { _store?: { yieldLoop?: (t?: number) => Promise<void> } })._store;
   if (store && typeof store.yieldLoop === 'function') {
     store.yieldLoop = (t = 0) => new Promise<void>((resolve) => (t > 0 ? setTimeout(resolve, t) : setImmediate(resolve)));
