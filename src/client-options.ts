@@ -7,6 +7,7 @@ import { DEFAULT_RETRY, type RetryOptions } from './transport/retry';
 import type { TokenStore } from './auth/token-store';
 import type { RedisClientLike, RedisRateLimitOption } from './redis/options';
 import { lazySchema } from './internal/lazy-schema';
+import { nonNegInt, positiveInt } from './internal/schema-fragments';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {
@@ -74,8 +75,6 @@ export interface ResolvedClientOptions {
   userAgent: string | undefined;
 }
 
-const positiveInt = () => z.number().int().positive();
-const nonNegInt = () => z.number().int().nonnegative();
 const headerList = () => z.array(z.string().min(1)).min(1);
 
 const Schema = lazySchema(() =>

@@ -3,15 +3,13 @@ import { ValidationError } from '../errors';
 import { parseInterval } from '../helpers/intervals';
 import type { DetailQueryFilter as CompiledDetailQueryFilter } from '../helpers/filter-compile';
 import { lazySchema } from '../internal/lazy-schema';
+import { num, str } from '../internal/schema-fragments';
 
 /**
  * Response and request shapes of the analytics conversation detail endpoints (genesys-api.md sections c and d).
  * Objects are loose: the platform adds fields often, and added fields must never break an export. Only what the
  * SDK relies on is required.
  */
-
-const num = () => z.number();
-const str = () => z.string();
 
 export const AnalyticsMetric = lazySchema(() =>
   z.looseObject({ name: str(), value: num(), emitDate: str().optional() }),

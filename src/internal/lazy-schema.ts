@@ -6,9 +6,9 @@
  * The value returned stands for the schema: every property access, `in`, `instanceof` (zod checks traits through
  * `_zod`) and key listing goes to the schema, built the first time it is needed.
  *
- * Fragments reused across many schemas (`str`, `positiveInt`, ...) are small functions instead (`str()`): no proxy
- * sits between a parse and its leaf fields. test/internal/import-builds-no-schemas.test.ts keeps the import at zero
- * schemas built.
+ * Fields reused across many schemas (`str`, `positiveInt`, ...) are small functions instead (schema-fragments.ts):
+ * no proxy sits between a parse and its leaf fields. test/internal/import-builds-no-schemas.test.ts keeps the import
+ * at zero schemas built.
  */
 export function lazySchema<T extends object>(build: () => T): T {
   let schema: T | undefined;

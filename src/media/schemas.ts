@@ -3,15 +3,13 @@ import { validationErrorFromZod } from '../errors';
 import { PII_TYPES, type PiiType } from '../helpers/pii';
 import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride, type ThumbnailJob, type ThumbnailJobOptions } from '../helpers/media-matrix';
 import { lazySchema } from '../internal/lazy-schema';
+import { num, positiveInt, str } from '../internal/schema-fragments';
 
 /**
  * Shapes of the recording and custom-attribute APIs (genesys-api.md section f; SDK 262 `Recording`,
  * `RecordingMetadata`, `Annotation`, `CustomAttributes*`) and the inputs and options of `MediaMetadata`.
  * Responses are loose: added fields are kept, and only what the module cannot do without is required.
  */
-
-const str = () => z.string();
-const num = () => z.number();
 
 export const MediaResult = lazySchema(() =>
   z.looseObject({ mediaUri: str().optional(), waveformData: z.array(num()).optional() }),
@@ -253,7 +251,6 @@ export interface MediaMetadataOptions {
   auditLimit?: number;
 }
 
-const positiveInt = () => z.number().int().positive();
 const mediaRule = lazySchema(() =>
   z.object({ formats: z.array(str().min(1)).nullable().optional(), transcription: z.boolean().optional(), thumbnail: z.boolean().optional() }).strict(),
 );

@@ -3,14 +3,13 @@ import { validationErrorFromZod } from '../errors';
 import { parseInterval } from '../helpers/intervals';
 import { lookupField } from '../helpers/filter-catalog';
 import { lazySchema } from '../internal/lazy-schema';
+import { num, str } from '../internal/schema-fragments';
 
 /**
  * Shapes of the Quality API (genesys-api.md section e) and the QualityExporter's inputs. Responses are loose
  * (added fields are kept, never an error); only ids the export cannot do without are required.
  */
 
-const str = () => z.string();
-const num = () => z.number();
 const Ref = lazySchema(() =>
   z.looseObject({ id: str(), name: str().optional(), selfUri: str().optional() }),
 );

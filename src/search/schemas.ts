@@ -9,6 +9,7 @@ import type { AnalyticsConversation, AvailabilityPolicy, ReportPollOptions } fro
 import { FilterBuilder, type FilterNode } from '../helpers/filter-builder';
 import type { IntervalInput } from '../helpers/intervals';
 import { lazySchema } from '../internal/lazy-schema';
+import { nonNegInt, positiveInt } from '../internal/schema-fragments';
 
 /**
  * Longest interval sent to the synchronous details query. Our sources do not document the platform's limit
@@ -170,8 +171,6 @@ export interface SearchReadyResult {
 /** What `query()` yields: the platform's conversation record, unchanged. */
 export type SearchConversation = AnalyticsConversation;
 
-const positiveInt = () => z.number().int().positive();
-const nonNegInt = () => z.number().int().nonnegative();
 const instant = () => z.union([z.string(), z.number(), z.date()]);
 
 // Shape only: the interval's grammar and order are checked by parseInterval, which says more than zod could.
