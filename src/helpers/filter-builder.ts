@@ -128,3 +128,11 @@ export class FilterBuilder {
     return this.#type === 'and' ? { and: [...this.#children] } : { or: [...this.#children] };
   }
 }
+
+/**
+ * A builder from another copy of the package (CJS next to ESM, two versions in one app) fails `instanceof`;
+ * anything with the builder's `build()` is taken as one rather than misread as a malformed tree.
+ */
+export function isFilterBuilder(v: unknown): v is Pick<FilterBuilder, 'build'> {
+  return v instanceof FilterBuilder || (typeof v === 'object' && v !== null && typeof (v as { build?: unknown }).build === 'function');
+}

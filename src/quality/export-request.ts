@@ -2,7 +2,7 @@ import type { DetailQueryFilter } from '../analytics/schemas';
 import type { DetailsQuery } from '../analytics/details-query';
 import { ValidationError } from '../errors';
 import { compileFilter, type ResidualFilter } from '../helpers/filter-compile';
-import type { FilterNode } from '../helpers/filter-builder';
+import { isFilterBuilder, type FilterNode } from '../helpers/filter-builder';
 import { formatInterval, splitIntervalWindows } from '../helpers/intervals';
 import { MEDIA_TYPE_GROUPS, MEDIA_TYPES, parseExportRequest, type ResolvedQualityExporterOptions } from './schemas';
 
@@ -28,6 +28,8 @@ export interface ExportPlan {
   passes: ExportPass[];
   /** Statuses wanted, upper-cased for comparison (analytics says `Finished`, the Quality API `FINISHED`). */
   statuses: Set<string>;
+  /** The request's filter tree (a FilterBuilder's built), or undefined. */
+  filters: FilterNode | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -57,10 +59,17 @@ function statusFilter(statuses: string[]): DetailQueryFilter {
 export function planExport(input: unknown, options: ResolvedQualityExporterOptions, where: string): ExportPlan {
   const req = parseExportRequest(input, where);
   const interval = formatInterval(req.startMs, req.endMs);
+  const filters = isFilterBuilder(req.filters) ? req.filters.build() : (req.filters as FilterNode | undefined);
+  if (filters !== undefined && options.strategy === 'search') {
+    // The quality search index has no analytics dimensions: dropping the filters would export more than asked.
+    throw new ValidationError(where, [
+      { path: 'filters', message: 'the search strategy cannot apply filters; use strategy "details" with filters, or drop them' },
+    ]);
+  }
   let compiled: ReturnType<typeof compileFilter> | undefined;
-  if (req.filters !== undefined) {
+  if (filters !== undefined) {
     try {
-      compiled = compileFilter(req.filters as FilterNode);
+      compiled = compileFilter(filters);
     } catch (e) {
       if (e instanceof ValidationError) {
         throw new ValidationError(where, e.issues.map((i) => ({ ...i, path: i.path ? `filters.${i.path}` : 'filters' })));
@@ -102,6 +111,7 @@ export function planExport(input: unknown, options: ResolvedQualityExporterOptio
     endMs: req.endMs,
     passes,
     statuses: new Set(options.evaluationStatus.map((s) => s.toUpperCase())),
+    filters,
     signal: req.signal,
   };
 }
@@ -111,11 +121,6 @@ const SEARCH_WINDOW = 'P89D';
 
 /** `POST /api/v2/quality/evaluations/search` bodies for one pass, one per <= 3-month window (page number added by the caller). */
 export function searchBodies(plan: ExportPlan, pass: ExportPass, pageSize: number): Array<Record<string, unknown>> {
-  if (pass.residual) {
-    throw new ValidationError('QualityExporter search strategy', [
-      { path: 'filters', message: 'the search strategy cannot apply analytics filters; use strategy "details" with filters' },
-    ]);
-  }
   const statuses = [...plan.statuses];
   return splitIntervalWindows(plan.interval, SEARCH_WINDOW).map((w) => ({
     query: [

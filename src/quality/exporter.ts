@@ -165,7 +165,7 @@ export class QualityExporter {
       throw new ValidationError(WHERE, [{ path: 'calibrationSink', message: "calibrationSink needs the exporter option calibrations: 'separate'" }]);
     }
     const plan = planExport(exportRequest, this.options, WHERE);
-    const fingerprint = this.fingerprint(plan, exportRequest, flatten);
+    const fingerprint = this.fingerprint(plan, flatten);
     const started = Date.now();
     const before = this.client.stats();
     const state = await checkpoint?.load();
@@ -430,12 +430,12 @@ export class QualityExporter {
     }
   }
 
-  private fingerprint(plan: ExportPlan, request: ExportRequest, flatten: FlattenScorecardOptions | undefined): string {
+  private fingerprint(plan: ExportPlan, flatten: FlattenScorecardOptions | undefined): string {
     return JSON.stringify({
       v: 1,
       interval: plan.interval,
       passes: plan.passes.map((p) => [p.name, p.mediaTypes]),
-      filters: request.filters ?? null,
+      filters: plan.filters ?? null,
       options: { ...this.options, concurrency: undefined },
       flatten: flatten ? { ...flatten, onInvalid: undefined } : null,
     });

@@ -15,7 +15,7 @@ import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
 import { SDK_VERSION, type GenesysClient } from '../client';
 import { AbortError, formatPath, throwIfCallerAborted, ServerError, TimeoutError, ValidationError, type ValidationIssue } from '../errors';
-import type { FilterNode } from '../helpers/filter-builder';
+import { isFilterBuilder, type FilterNode } from '../helpers/filter-builder';
 import { compileFilter, type CompiledFilter, type ResidualFilter } from '../helpers/filter-compile';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { formatInterval, parseInterval, splitIntervalWindows, type IntervalInput } from '../helpers/intervals';
@@ -23,7 +23,6 @@ import { abortableSleep } from '../transport/sleep';
 import { BatchCallbackError, batchCallbackIssues, deliverBatchCallback } from './batch-callback';
 import {
   BatchCallbackSchema,
-  isFilterBuilder,
   SearchCountSchema,
   SearchQuerySchema,
   SearchReadySchema,

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { DETAILS_QUERY_MAX_PAGE_SIZE } from '../analytics/details-query';
 import type { AnalyticsConversation, AvailabilityPolicy, ReportPollOptions } from '../analytics/schemas';
-import { FilterBuilder, type FilterNode } from '../helpers/filter-builder';
+import { isFilterBuilder, type FilterBuilder, type FilterNode } from '../helpers/filter-builder';
 import type { IntervalInput } from '../helpers/intervals';
 import { lazySchema } from '../internal/lazy-schema';
 import { nonNegInt, positiveInt } from '../internal/schema-fragments';
@@ -179,14 +179,6 @@ const intervalShape = lazySchema(() =>
     error: 'interval must be an ISO-8601 "start/end" string or { start, end }',
   }),
 );
-
-/**
- * A builder from another copy of the package (CJS next to ESM, two versions in one app) fails `instanceof`;
- * anything with the builder's `build()` is taken as one rather than misread as a malformed tree.
- */
-export function isFilterBuilder(v: unknown): v is Pick<FilterBuilder, 'build'> {
-  return v instanceof FilterBuilder || (typeof v === 'object' && v !== null && typeof (v as { build?: unknown }).build === 'function');
-}
 
 const filterShape = lazySchema(() =>
   z.custom<FilterNode | FilterBuilder>(
