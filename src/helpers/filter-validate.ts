@@ -157,6 +157,9 @@ const OP_ALIASES: Readonly<Record<string, FilterOp>> = {
   matches: 'equals', notexist: 'notExists', exist: 'exists',
 };
 
+/** Genesys metric names: t (time), n (count), o (observation) followed by a capital (`tTalk`, `nTransferred`). */
+const METRIC_NAME = /^[tno][A-Z]/;
+
 function resolveCondition(n: Record<string, unknown>, path: string, ctx: Ctx): ResolvedCondition | undefined {
   const before = ctx.issues.length;
   const rawField = n.field;
@@ -171,7 +174,12 @@ function resolveCondition(n: Record<string, unknown>, path: string, ctx: Ctx): R
       ctx.issues.push({
         path: at(path, 'field'),
         code: 'unknown_field',
-        message: `Unknown filter field "${rawField}". Did you mean ${near.map((s) => `"${s}"`).join(', ')}?`,
+        // tTalk, nTransferred...: spelling suggestions would not help; say why metrics are not filterable instead.
+        message: METRIC_NAME.test(rawField)
+          ? `Unknown filter field "${rawField}": conversation metrics (tTalk, tHandle, nTransferred, ...) cannot be filtered ` +
+            'on, since the detail record carries them only per session (docs/filters.md). For the length of a segment, ' +
+            'use tSegmentDuration.'
+          : `Unknown filter field "${rawField}". Did you mean ${near.map((s) => `"${s}"`).join(', ')}?`,
       });
     }
   }

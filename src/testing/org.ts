@@ -118,6 +118,12 @@ export class SimulatedOrg implements OrgCore {
     const url = new URL(request.url);
     const path = url.pathname;
     const correlationId = uuidFor(this.options.seed, ID_KIND.correlation, this.generation, this.correlationSeq++);
+    if (this.options.controlRoutes && path.startsWith('/__sim/')) {
+      // Control routes steer the simulation; they are not platform traffic, so they are neither counted nor delayed.
+      const result = await this.dispatch(this.control.match(request.method, path), request, url, correlationId);
+      result.headers.set('ININ-Correlation-Id', correlationId);
+      return result;
+    }
     let route = `${request.method} ${path}`;
     let outcome: number | 'reset' = 500;
     this.stats.begin();
@@ -131,9 +137,6 @@ export class SimulatedOrg implements OrgCore {
         const m = this.api.match(request.method, path);
         route = m.kind === 'none' ? `${request.method} /api/v2/(unmatched)` : `${request.method} ${m.template}`;
         result = await this.handleApi(request, url, m, correlationId);
-      } else if (this.options.controlRoutes && path.startsWith('/__sim/')) {
-        route = `${request.method} ${path}`;
-        result = await this.dispatch(this.control.match(request.method, path), request, url, correlationId);
       } else {
         route = `${request.method} (unmatched)`;
         result = json(404, errorBody(404, 'not.found', `No resource at ${path}.`, correlationId));

@@ -27,6 +27,14 @@ describe('compileFilter validation: unknown fields', () => {
     expect(issuesOf({ field: 'durationSeconds', op: 'greaterThan', value: 30 })[0]?.message).toMatch(/Did you mean "tSegmentDuration"/);
   });
 
+  it('an unknown metric name says metrics cannot be filtered on and points at tSegmentDuration', () => {
+    const [issue] = issuesOf({ field: 'tTalk', op: 'greaterThan', value: 180000 });
+    expect(issue).toMatchObject({ path: 'field', code: 'unknown_field' });
+    expect(issue?.message).toMatch(/^Unknown filter field "tTalk": conversation metrics .* cannot be filtered on.*use tSegmentDuration\.$/);
+    // A known metric-shaped field is still a field (evaluation score).
+    expect(() => compileFilter({ field: 'oTotalScore', op: 'lessThan', value: 60 } as FilterNode)).not.toThrow();
+  });
+
   it('refuses a level that does not have the field', () => {
     expect(issuesOf({ field: 'conversation.queueId', op: 'exists' })[0]).toMatchObject({ code: 'unknown_field', path: 'field' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FilterBuilder, MemoryCheckpoint, QualityExporter, ValidationError } from '../../src/index';
+import { FilterBuilder, MemoryCheckpoint, QualityExporter, ValidationError, type QualityExportState } from '../../src/index';
 import { arraySink, collect, useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg();
@@ -23,7 +23,7 @@ describe('QualityExporter filters', () => {
   });
 
   it('a checkpoint taken with a FilterBuilder resumes with the same filter as a tree (one fingerprint)', async () => {
-    const checkpoint = new MemoryCheckpoint();
+    const checkpoint = new MemoryCheckpoint<QualityExportState>();
     await new QualityExporter(sim.client()).exportTo(arraySink(), { interval, filters: FilterBuilder.interaction('voice'), checkpoint });
     const resumed = await new QualityExporter(sim.client()).exportTo(arraySink(), {
       interval,

@@ -62,7 +62,7 @@ What to export
   --filter JSON|@FILE     extra filter tree ({ and|or: [...] } of { field, op, value }), see docs/filters.md
   --key-by id|contextId   score_<group> columns keyed by the form version's ids (default) or contextId (stable across versions)
   --per-question          add q_<question> columns
-  --strategy S            details (default: details query + one GET per evaluation) | search (quality search, ~100x fewer requests)
+  --strategy S            details (default: details query + one GET per evaluation) | search (quality search, ~80x fewer requests)
   --concurrency N         evaluation GETs in flight (default 5)
 
 Connection (credentials come only from the environment or a file, never from flags)
@@ -70,7 +70,7 @@ Connection (credentials come only from the environment or a file, never from fla
   --credentials-file FILE JSON or KEY=value file with the same names (or GENESYS_CREDENTIALS_FILE)
   --region R              e.g. eu_west_1 or mypurecloud.ie (default us_east_1)
   --base-url URL --auth-url URL   API and login origins (gateways, a simulated org)
-  --requests-per-minute N client-side budget (default 300)
+  --requests-per-minute N client-side budget (default 300; 3000 on the simulated org)
   --progress MODE         auto (bar on a terminal, lines otherwise) | bar | lines | off
   --progress-interval S   seconds between progress lines when not on a terminal (default 10)
   With no credentials at all, the built-in simulated org is used (and a line on stderr says so).

@@ -46,7 +46,8 @@ Extract
                           clip (default: stop at it, summary says which range is complete) | wait | fill | error
   --attributes LIST       participant attributes to add as attr_<key> columns
   --query JSON|@FILE      details filters: { conversationFilters, segmentFilters, evaluationFilters, ... }
-  --poll-interval S       first job status poll after this (default PT10S, doubling to 120 s)
+  --poll-interval S       first job status poll after this (default PT10S, doubling to 120 s; simulated org: 250 ms,
+                          doubling to 2 s)
   --reconcile             compare each window with the sync query's count; warn past 5%
 
 Connection: as for export-evaluations (GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET / GENESYS_REGION,

@@ -34,7 +34,7 @@ Finds conversations that started in --interval and match --filter (seed 004's tr
 What the platform cannot express is applied to the results client-side, never dropped.
 
   --interval I            default: the last full UTC day
-  --filter JSON|@FILE     e.g. '{"and":[{"field":"mediaType","op":"equals","value":"voice"},{"field":"tTalk","op":"greaterThan","value":180000}]}'
+  --filter JSON|@FILE     e.g. '{"and":[{"field":"mediaType","op":"equals","value":"voice"},{"field":"tSegmentDuration","op":"greaterThan","value":180000}]}'
   --out FILE              .ndjson/.jsonl (the platform's conversation records) or .csv (one flat row each); - = stdout (default)
   --order asc|desc        by conversation start (default asc)
   --limit N               stop after N conversations
