@@ -79,7 +79,9 @@ async function runFetch(ctx: CommandContext): Promise<number> {
 
   const conn = await ctx.connect();
   const { client } = conn;
-  const media = new MediaMetadata(client);
+  // The simulated org's transcoding hints follow real recording lengths (up to a minute) but it is ready at the next
+  // poll: wait it out briefly (real orgs keep the SDK's 1 s doubling to 15 s, following the platform's hint).
+  const media = new MediaMetadata(client, conn.simulated ? { transcoding: { initialDelayMs: 100, maxDelayMs: 500 } } : {});
   const before = client.stats();
   const started = Date.now();
   const ids = await idsFrom(ctx, client);
