@@ -125,7 +125,8 @@ export class Transport {
 
     let attempt = 0;
     let rateLimitedAttempts = 0;
-    let replayedAfter401 = false;
+    // True while the last attempt was the replay of a 401: a 401 straight after it means the new token is refused too.
+    let replayingAfter401 = false;
     try {
       for (;;) {
         attempt++;
@@ -151,9 +152,10 @@ export class Transport {
           }
           correlationId = result.correlationId;
           retryAfterMs = parseRetryAfter(result.headers);
-          if (result.status === 401 && useAuth && token && !replayedAfter401) {
-            // An expired or revoked token: mint another and replay once. A second 401 is the caller's problem.
-            replayedAfter401 = true;
+          if (result.status === 401 && useAuth && token && !replayingAfter401) {
+            // An expired or revoked token: mint another and replay once. A 401 again at once is the caller's problem;
+            // one after other failures (a 5xx, a 429 wait) is a token that expired meanwhile and gets its replay too.
+            replayingAfter401 = true;
             await this.auth.invalidate(token);
             this.events.emit('retry', { requestId, method, path: pathOnly, attempt, delayMs: 0, reason: 'unauthorized', status: 401, correlationId });
             continue;
@@ -162,6 +164,7 @@ export class Transport {
           if (result.status === 429) rateLimitedAttempts++;
         }
 
+        replayingAfter401 = false;
         const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts }, this.config.retry);
         const failed = this.failure(outcome, result, { method, pathOnly, attempt, retryAfterMs });
         if (!decision.retry) throw failed();

@@ -45,6 +45,31 @@ describe('401 refresh and replay', () => {
     await client.close();
   });
 
+  it('a token that expires again after a retried failure gets its own replay (a 401 only straight after a replay fails)', async () => {
+    const token = tokenEndpoint();
+    const seen: string[] = [];
+    server.use(
+      token.handler,
+      http.get(`${API}/api/v2/ping`, ({ request }) => {
+        const auth = request.headers.get('authorization') ?? '';
+        seen.push(auth);
+        // token-1 expired; token-2 meets a 502, then it too has expired; token-3 works.
+        if (auth === 'Bearer token-1') return platformError(401, 'authentication.required', 'Authentication required');
+        if (auth === 'Bearer token-2') {
+          return seen.filter((a) => a === auth).length === 1
+            ? platformError(502, 'bad.gateway', 'Bad gateway')
+            : platformError(401, 'authentication.required', 'Authentication required');
+        }
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const client = makeClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    await expect(client.request({ path: '/api/v2/ping' })).resolves.toEqual({ ok: true });
+    expect(token.minted).toEqual(['token-1', 'token-2', 'token-3']);
+    expect(seen).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-2', 'Bearer token-3']);
+    await client.close();
+  });
+
   it('bad client credentials are an AuthenticationError that names what to check', async () => {
     server.use(tokenEndpoint().handler);
     const client = makeClient({ clientSecret: 'wrong-secret' });
