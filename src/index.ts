@@ -66,7 +66,7 @@ export type {
   QualityExportState,
   ExportSummary,
 } from './quality/exporter';
-export { EvaluationResponse as EvaluationResponseSchema, MEDIA_TYPE_GROUPS, CALIBRATION_MODES } from './quality/schemas';
+export { EvaluationResponse as EvaluationResponseSchema, MEDIA_TYPE_GROUPS, CALIBRATION_MODES, EVALUATION_STATUSES } from './quality/schemas';
 export type { EvaluationResponse, QualityExporterOptions, ExportRequest, CalibrationMode } from './quality/schemas';
 export { detailsQueryPages, detailsQueryCount, DETAILS_QUERY_PATH, DETAILS_QUERY_MAX_PAGE_SIZE } from './analytics/details-query';
 export type { DetailsQuery, DetailsPage } from './analytics/details-query';

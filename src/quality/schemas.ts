@@ -114,6 +114,12 @@ export const EvaluationSearchResponse = lazySchema(() =>
 export const CALIBRATION_MODES = ['exclude', 'include', 'separate'] as const;
 export type CalibrationMode = (typeof CALIBRATION_MODES)[number];
 
+/** Evaluation statuses as the analytics `evaluationStatus` dimension spells them (the filter catalog's list). */
+export const EVALUATION_STATUSES: readonly string[] = lookupField('evaluationStatus')?.values ?? [];
+
+/** A status in any casing, as the catalog spells it (`finished` -> `Finished`); undefined when unknown. */
+const canonicalStatus = (s: string) => EVALUATION_STATUSES.find((x) => x.toLowerCase() === s.toLowerCase());
+
 export const QualityExporterOptionsSchema = lazySchema(() =>
   z.strictObject({
     /** What to do with calibration evaluations. Default `exclude` (seed 001: they skew agent averages). */
@@ -123,10 +129,21 @@ export const QualityExporterOptionsSchema = lazySchema(() =>
     /** `details`: details query + one GET per evaluation; `search`: the quality search endpoint (answers included). */
     strategy: z.enum(['details', 'search']).default('details'),
     /**
-     * Evaluation statuses exported, as the analytics `evaluationStatus` dimension spells them (`Finished`). Matched
-     * case-insensitively on the client, since the platform's casing of this value is not documented.
+     * Evaluation statuses exported (`Finished`, `InProgress`, `InReview`, `Pending`, `Retracted`), in any casing: sent
+     * as the analytics `evaluationStatus` dimension spells them, matched case-insensitively on the client (the Quality
+     * API spells them `FINISHED`). An unknown status is a ValidationError.
      */
-    evaluationStatus: z.array(z.string().min(1)).min(1).default(['Finished']),
+    evaluationStatus: z
+      .array(
+        z
+          .string()
+          .refine((v) => canonicalStatus(v) !== undefined, {
+            error: (issue) => `unknown evaluation status "${String(issue.input)}": use one of ${EVALUATION_STATUSES.join(', ')}`,
+          })
+          .transform((v) => canonicalStatus(v) as string),
+      )
+      .min(1)
+      .default(['Finished']),
     /** Details query page size. Default 100. */
     pageSize: z.number().int().min(1).max(100).default(100),
     /** Search strategy page size. Default 100. */

@@ -25,6 +25,24 @@ describe('QualityExporter input validation', () => {
     expect(sim.org.stats.totalRequests).toBe(before);
   });
 
+  it('an unknown evaluation status is refused at construction; any casing of a known one is the same status', async () => {
+    let err: unknown;
+    try {
+      new QualityExporter(sim.client(), { evaluationStatus: ['Finished', 'Done'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]).toMatchObject({ path: 'evaluationStatus[1]' });
+    expect((err as ValidationError).message).toMatch(/unknown evaluation status "Done": use one of Finished, InProgress/);
+
+    const interval = '2026-05-20T00:00:00Z/2026-05-21T00:00:00Z';
+    const lower = await collect(new QualityExporter(sim.client(), { evaluationStatus: ['finished'] }).rows({ interval }));
+    const expected = sim.org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' });
+    expect(lower.length).toBeGreaterThan(0);
+    expect(lower.map((r) => r.evaluation_id).sort()).toEqual(expected.map((e) => e.evaluationId).sort());
+  });
+
   it('bad exporter options are refused at construction', () => {
     expect(() => new QualityExporter(sim.client(), { calibrations: 'drop' as never, concurrency: 0 })).toThrow(/calibrations[\s\S]*concurrency/);
   });

@@ -8,7 +8,7 @@ import type { GenesysClient } from '../../client';
 import type { ScorecardRow } from '../../helpers/scorecard';
 import { planExport } from '../../quality/export-request';
 import { QualityExporter, type ExportProgress, type ExportSummary, type QualityExportState } from '../../quality/exporter';
-import { CALIBRATION_MODES, MEDIA_TYPES } from '../../quality/schemas';
+import { CALIBRATION_MODES, EVALUATION_STATUSES, MEDIA_TYPES } from '../../quality/schemas';
 import { FileCheckpoint } from '../../sinks/checkpoint';
 import type { RowSink } from '../../sinks/sink';
 import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
@@ -21,7 +21,7 @@ import type { Progress } from '../progress';
 /** The `kind` of the checkpoint file (the same as docs/warehouse-recipes.md uses, so library and CLI can share one). */
 export const QUALITY_CHECKPOINT_KIND = 'quality-export';
 
-const STATUSES = ['Finished', 'InProgress', 'InReview', 'Pending', 'Retracted'];
+const STATUSES = EVALUATION_STATUSES;
 
 const options = {
   ...BASE_OPTIONS,
