@@ -192,9 +192,22 @@ const DEFAULTS: Resolved = {
   onInvalid: undefined,
 };
 
+const OPTION_KEYS = new Set(['keyBy', 'perQuestion', 'dates', 'safeColumnNames', 'answersJson', 'extra', 'onInvalid']);
+
+/**
+ * Checks `flattenScorecard` options without flattening anything, so a caller (QualityExporter) can refuse bad ones
+ * before it sends a request. Throws the same ValidationError `flattenScorecard` would.
+ */
+export function checkFlattenOptions(options: FlattenScorecardOptions | undefined): void {
+  resolveOptions(options);
+}
+
 function resolveOptions(options: FlattenScorecardOptions | undefined): Resolved {
   if (options === undefined) return DEFAULTS;
   const issues: Array<{ path: string; message: string }> = [];
+  for (const k of Object.keys(options)) {
+    if (!OPTION_KEYS.has(k)) issues.push({ path: k, message: `unknown option "${k}": options are ${[...OPTION_KEYS].join(', ')}` });
+  }
   if (options.keyBy !== undefined && options.keyBy !== 'id' && options.keyBy !== 'contextId') {
     issues.push({ path: 'keyBy', message: `must be 'id' or 'contextId', got ${String(options.keyBy)}` });
   }

@@ -3,7 +3,7 @@ import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
 import { NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
-import { flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
+import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { mapConcurrent } from '../internal/map-concurrent';
 import type { Checkpoint } from '../sinks/checkpoint';
 import type { RowSink } from '../sinks/sink';
@@ -146,7 +146,8 @@ export class QualityExporter {
 
   /** Flat scorecard rows (see `flattenScorecard`); with `splitByMediaType`, `media_type` is the segment channel. */
   async *rows(request: RowsRequest): AsyncGenerator<ScorecardRow> {
-    const { flatten, ...rest } = request;
+    const { flatten, ...rest } = requestObject(request, 'rows');
+    checkFlatten(flatten);
     const plan = planExport(rest, this.options, WHERE);
     for await (const item of this.exported(plan, new Set(), newCounters(), undefined, flatten?.keyBy === 'contextId')) {
       yield this.toRow(item, flatten);
@@ -160,7 +161,11 @@ export class QualityExporter {
    * checkpoint knows about. The sinks are flushed, not closed.
    */
   async exportTo(sink: RowSink<ScorecardRow>, request: ExportToOptions): Promise<ExportSummary> {
-    const { checkpoint, calibrationSink, onProgress, flatten, checkpointEvery = 100, ...exportRequest } = request;
+    const { checkpoint, calibrationSink, onProgress, flatten, checkpointEvery = 100, ...exportRequest } = requestObject(request, 'exportTo');
+    checkFlatten(flatten);
+    if (typeof (sink as { write?: unknown } | undefined)?.write !== 'function') {
+      throw new ValidationError(WHERE, [{ path: 'sink', message: 'exportTo(sink, request) needs a sink with write() (CsvSink, NdjsonSink, or your own RowSink)' }]);
+    }
     if (calibrationSink && this.options.calibrations !== 'separate') {
       throw new ValidationError(WHERE, [{ path: 'calibrationSink', message: "calibrationSink needs the exporter option calibrations: 'separate'" }]);
     }
@@ -439,6 +444,24 @@ export class QualityExporter {
       options: { ...this.options, concurrency: undefined },
       flatten: flatten ? { ...flatten, onInvalid: undefined } : null,
     });
+  }
+}
+
+/** `rows()` / `exportTo()` called without their request object: say so instead of a destructuring TypeError. */
+function requestObject<T>(request: T, method: string): T {
+  if (typeof request !== 'object' || request === null) {
+    throw new ValidationError(WHERE, [{ path: '', message: `${method}() needs a request object, e.g. { interval: '2024-05-01/2024-05-02' }` }]);
+  }
+  return request;
+}
+
+/** Flatten options are checked before discovery: a bad one found at the first row would come after requests. */
+function checkFlatten(flatten: FlattenScorecardOptions | undefined): void {
+  try {
+    checkFlattenOptions(flatten);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(WHERE, e.issues.map((i) => ({ ...i, path: `flatten.${i.path}` })));
+    throw e;
   }
 }
 

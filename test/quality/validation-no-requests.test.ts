@@ -43,6 +43,21 @@ describe('QualityExporter input validation', () => {
     expect(lower.map((r) => r.evaluation_id).sort()).toEqual(expected.map((e) => e.evaluationId).sort());
   });
 
+  it('bad flatten options, a missing request or sink are ValidationErrors before any request', async () => {
+    const interval = '2026-05-20T00:00:00Z/2026-05-21T00:00:00Z';
+    const exporter = new QualityExporter(sim.client());
+    const before = sim.org.stats.totalRequests;
+    const keyBy = await rejection(() => collect(exporter.rows({ interval, flatten: { keyBy: 'name' as never } })));
+    expect(keyBy.issues[0]?.path).toBe('flatten.keyBy');
+    const unknown = await rejection(() => collect(exporter.rows({ interval, flatten: { keyby: 'id' } as never })));
+    expect(unknown.issues[0]).toMatchObject({ path: 'flatten.keyby' });
+    expect(unknown.message).toMatch(/unknown option "keyby"/);
+    await rejection(() => collect(exporter.rows(undefined as never)));
+    const sink = await rejection(() => exporter.exportTo(undefined as never, { interval }));
+    expect(sink.issues[0]?.path).toBe('sink');
+    expect(sim.org.stats.totalRequests).toBe(before);
+  });
+
   it('bad exporter options are refused at construction', () => {
     expect(() => new QualityExporter(sim.client(), { calibrations: 'drop' as never, concurrency: 0 })).toThrow(/calibrations[\s\S]*concurrency/);
   });
