@@ -280,15 +280,18 @@ export class Transport {
     if ('error' in result) {
       const rc = { method: ctx.method, path: ctx.pathOnly, attempts: ctx.attempt };
       if (outcome.kind === 'timeout') {
-        return () =>
+        return (_message, suffix) =>
+          withSuffix(
             new TimeoutError(`${ctx.method} ${ctx.pathOnly}: no response within timeoutMs after ${ctx.attempt} attempt(s)`, {
               kind: 'attempt',
               timeoutMs: this.config.timeoutMs,
               method: ctx.method,
               path: ctx.pathOnly,
-            });
+            }),
+            suffix,
+          );
       }
-      return () => new NetworkError(rc, result.error);
+      return (_message, suffix) => withSuffix(new NetworkError(rc, result.error), suffix);
     }
     const body = parseErrorBody(result.text);
     const headers: Record<string, string> = {};
@@ -305,9 +308,7 @@ export class Transport {
         attempts: ctx.attempt,
       };
       if (message) return new RateLimitError(init, message);
-      const err = apiErrorFor(init);
-      if (suffix) (err as { message: string }).message += suffix;
-      return err;
+      return withSuffix(apiErrorFor(init), suffix);
     };
   }
 
@@ -373,4 +374,10 @@ export function parseJsonBody(res: RawResponse, method: string, path: string): u
       issues: [{ path: '', message: 'body is not valid JSON' }],
     });
   }
+}
+
+/** Adds why retrying stopped (e.g. the retry budget) to an error's message; without it "after 1 attempt(s)" reads as if no retry was tried. */
+function withSuffix<E extends Error>(err: E, suffix: string | undefined): E {
+  if (suffix) (err as { message: string }).message += suffix;
+  return err;
 }
