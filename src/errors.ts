@@ -279,12 +279,19 @@ export function apiErrorFor(init: ApiErrorInit, messageOverride?: string): ApiEr
  */
 export function validationErrorFromZod(
   where: string,
-  error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }> },
+  error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: unknown }> },
   hint?: string,
 ): ValidationError {
   return new ValidationError(
     where,
-    error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, ...(i.code ? { code: i.code } : {}) })),
+    error.issues.flatMap((i) => {
+      const code = i.code ? { code: i.code } : {};
+      // zod reports unknown keys at the object that holds them; name each key, so `concurency` is the path itself.
+      if (i.code === 'unrecognized_keys' && Array.isArray(i.keys) && i.keys.length > 0) {
+        return i.keys.map((k) => ({ path: formatPath([...i.path, String(k)]), message: `unknown key "${String(k)}": check its spelling`, ...code }));
+      }
+      return [{ path: formatPath(i.path), message: i.message, ...code }];
+    }),
     hint,
   );
 }

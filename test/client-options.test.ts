@@ -30,8 +30,11 @@ describe('GenesysClient options', () => {
   });
 
   it('rejects unknown options (typos) by name', () => {
-    const err = issuesOf({ clientId: 'a', clientSecret: 'b', retries: 3 });
+    const err = issuesOf({ clientId: 'a', clientSecret: 'b', retries: 3, rateLimit: { requestPerMinute: 60, burts: 5 } });
     expect(err.message).toMatch(/retries/);
+    // Each unknown key is its own issue, its path the key itself (top level and nested alike).
+    expect(err.issues.map((i) => i.path).sort()).toEqual(['rateLimit.burts', 'rateLimit.requestPerMinute', 'retries']);
+    expect(err.issues.find((i) => i.path === 'retries')?.message).toBe('unknown key "retries": check its spelling');
   });
 
   it('rejects an unknown region and lists the valid ones', () => {

@@ -121,7 +121,7 @@ describe('annotate: validation reports every problem at once', () => {
       // @ts-expect-error: unknown option
       new MediaMetadata(client, { pii: 'mask' as 'redact', maxConflictRetries: -1, retries: 3 });
     } catch (e) {
-      expect((e as ValidationError).issues.map((i) => i.path).sort()).toEqual(['', 'maxConflictRetries', 'pii']);
+      expect((e as ValidationError).issues.map((i) => i.path).sort()).toEqual(['maxConflictRetries', 'pii', 'retries']);
     }
   });
 
