@@ -5,7 +5,7 @@
 import type { GenesysClient } from '../client';
 import { durationMs, int, str, type OptionSpec, type Values } from './args';
 import { connect, type Connection } from './credentials';
-import { EXIT } from './errors';
+import { EXIT, UsageError } from './errors';
 import { shellQuote, type Output } from './output';
 import { Progress, progressMode } from './progress';
 
@@ -73,6 +73,8 @@ export class Context implements CommandContext {
   }
 
   connect(): Promise<Connection> {
+    // Bad progress flags are refused before the first request, not when the progress display starts.
+    this.#progressSettings();
     this.#connection ??= connect({
       values: this.values,
       env: this.env,
@@ -93,8 +95,14 @@ export class Context implements CommandContext {
   }
 
   progress(client: GenesysClient, unit: string, label: string): Progress {
+    return new Progress({ ...this.#progressSettings(), out: this.out, client, unit, label });
+  }
+
+  #progressSettings(): { mode: ReturnType<typeof progressMode>; intervalMs: number } {
     const mode = progressMode(str(this.values, 'progress'), this.out.options.quiet, this.out.streams.stderr.isTTY);
-    return new Progress({ mode, out: this.out, client, unit, label, intervalMs: durationMs(this.values, 'progress-interval') ?? 10_000 });
+    const intervalMs = durationMs(this.values, 'progress-interval') ?? 10_000;
+    if (intervalMs < 1000) throw new UsageError(`--progress-interval must be at least 1 second (got ${intervalMs} ms)`);
+    return { mode, intervalMs };
   }
 
   commandLine(pinned: Record<string, string> = {}): string {

@@ -7,6 +7,7 @@ import { SingleBar } from 'cli-progress';
 import type { GenesysClient } from '../client';
 import type { Output } from './output';
 import { count, seconds } from './output';
+import { UsageError } from './errors';
 
 export type ProgressMode = 'bar' | 'lines' | 'off';
 
@@ -34,6 +35,9 @@ export interface ProgressOptions {
 
 /** `auto` = bar on a TTY, lines otherwise; `--quiet` = off. */
 export function progressMode(flag: string | undefined, quiet: boolean, isTTY: boolean | undefined): ProgressMode {
+  if (flag !== undefined && !['auto', 'bar', 'lines', 'off'].includes(flag)) {
+    throw new UsageError(`--progress ${flag.slice(0, 40)}: use auto, bar, lines or off`);
+  }
   if (quiet || flag === 'off') return 'off';
   if (flag === 'bar' || flag === 'lines') return flag;
   return isTTY ? 'bar' : 'lines';
