@@ -151,16 +151,21 @@ export const DataAvailability = lazySchema(() =>
 // ---- Requests -------------------------------------------------------------------------------------------------
 
 export const DetailQueryPredicate = lazySchema(() =>
-  z.looseObject({
-    type: z.enum(['dimension', 'property', 'metric']).optional(),
-    dimension: str().optional(),
-    metric: str().optional(),
-    property: str().optional(),
-    propertyType: str().optional(),
-    operator: z.enum(['matches', 'exists', 'notExists']).optional(),
-    value: str().optional(),
-    range: z.looseObject({ gt: num().optional(), gte: num().optional(), lt: num().optional(), lte: num().optional() }).optional(),
-  }),
+  z
+    .looseObject({
+      type: z.enum(['dimension', 'property', 'metric']).optional(),
+      dimension: str().optional(),
+      metric: str().optional(),
+      property: str().optional(),
+      propertyType: str().optional(),
+      operator: z.enum(['matches', 'exists', 'notExists']).optional(),
+      value: str().optional(),
+      range: z.looseObject({ gt: num().optional(), gte: num().optional(), lt: num().optional(), lte: num().optional() }).optional(),
+    })
+    // The platform answers 400 for a predicate that names nothing to test; say so before sending.
+    .refine((p) => p.dimension !== undefined || p.metric !== undefined || p.property !== undefined, {
+      error: 'a predicate needs what it tests: a dimension, metric or property (e.g. { dimension: "queueId", value: "..." })',
+    }),
 );
 
 export const DetailQueryClause = lazySchema(() =>

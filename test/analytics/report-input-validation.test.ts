@@ -29,9 +29,10 @@ describe('bad input is a ValidationError before any request', () => {
     ['malformed chunk', { chunk: '6 hours' }, 'chunk'],
     ['paging in the query', { query: { paging: { pageSize: 100, pageNumber: 1 } } as never }, 'query.paging'],
     ['order in the query', { query: { order: 'desc' } }, 'query.order'],
+    ['a predicate testing nothing', { query: { segmentFilters: [{ type: 'and', predicates: [{ value: 'x' }] }] } as never }, 'query.segmentFilters[0].predicates[0]'],
     ['unknown availability policy', { availability: 'maybe' as never }, 'availability'],
     ['zero concurrency', { concurrency: 0 }, 'concurrency'],
-    ['unknown option', { chunks: 'PT6H' } as never, ''],
+    ['unknown option', { chunks: 'PT6H' } as never, 'chunks'],
   ])('%s', (_name, patch, path) => {
     const client = simClient(sim);
     const reports = new ReportQueries(client);
