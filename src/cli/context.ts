@@ -101,7 +101,7 @@ export class Context implements CommandContext {
   #progressSettings(): { mode: ReturnType<typeof progressMode>; intervalMs: number } {
     const mode = progressMode(str(this.values, 'progress'), this.out.options.quiet, this.out.streams.stderr.isTTY);
     const intervalMs = durationMs(this.values, 'progress-interval') ?? 10_000;
-    if (intervalMs < 1000) throw new UsageError(`--progress-interval must be at least 1 second (got ${intervalMs} ms)`);
+    if (intervalMs < 100) throw new UsageError(`--progress-interval must be at least 0.1 second (got ${intervalMs} ms)`);
     return { mode, intervalMs };
   }
 

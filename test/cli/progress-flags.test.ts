@@ -10,7 +10,7 @@ afterAll(() => org?.close());
 describe('progress flags', () => {
   it.each([
     [['--progress', 'fancy'], /--progress fancy: use auto, bar, lines or off/],
-    [['--progress-interval', '0'], /--progress-interval must be at least 1 second \(got 0 ms\)/],
+    [['--progress-interval', '0'], /--progress-interval must be at least 0.1 second \(got 0 ms\)/],
   ])('%j is exit 2, named, before any request', async (flags, message) => {
     const before = org.server.stats.snapshot().totalRequests;
     const r = await runCli(['export-evaluations', '--interval', DAY, '--out', '-', ...flags], { org });
