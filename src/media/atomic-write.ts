@@ -5,7 +5,8 @@
  *
  * Merge rule (docs/media.md): on the record as re-read *now*, every key we set takes our value, every key we remove
  * is deleted, and every other key is kept exactly as read. A key we touch that another writer changed after our first
- * read is still ours to set or remove, but it is reported (`overwroteConcurrent` + a `warning`), never silent.
+ * read (added, changed or deleted) is still ours to set or remove, but it is reported (`overwroteConcurrent` + a
+ * `warning`), never silent, unless it already holds exactly what we leave there (our own PUT whose answer was lost).
  */
 import type { GenesysClient } from '../client';
 import { BadRequestError, ConflictError, type ApiError } from '../errors';
@@ -75,7 +76,7 @@ export async function writeAnnotations(client: GenesysClient, req: WriteRequest,
   const correlationIds = req.correlationIds;
   const latencyMs = { read: 0, write: 0 };
   const overwrote = new Set<string>();
-  let baseline: Map<string, unknown> | undefined;
+  let baseline: Map<string, Slot> | undefined;
   let pending: PendingCreate | undefined;
 
   for (let attempt = 1; ; attempt++) {
@@ -89,9 +90,15 @@ export async function writeAnnotations(client: GenesysClient, req: WriteRequest,
 
     const current = record?.customAttributes ?? {};
     if (baseline === undefined) {
-      baseline = new Map(touched.map((k) => [k, Object.hasOwn(current, k) ? current[k] : undefined]));
+      baseline = new Map(touched.map((k) => [k, slotOf(current, k)]));
     } else {
-      const changed = touched.filter((k) => !overwrote.has(k) && !canonicalEqual(Object.hasOwn(current, k) ? current[k] : undefined, baseline!.get(k)));
+      const changed = touched.filter((k) => {
+        if (overwrote.has(k)) return false;
+        const now = slotOf(current, k);
+        // Unchanged since our first read, or already holding what this call writes there (our own PUT whose answer
+        // was lost, or a writer that wrote the same): nothing of anyone else's is lost.
+        return !sameSlot(now, baseline!.get(k)!) && !sameSlot(now, intended(req, k));
+      });
       if (changed.length > 0) {
         for (const k of changed) overwrote.add(k);
         warn(changed.sort());
@@ -129,6 +136,27 @@ export async function writeAnnotations(client: GenesysClient, req: WriteRequest,
       await pause(Math.round(Math.random() * req.conflictDelayMs * attempt), req.signal, `PUT ${path}: the conflict back-off`);
     }
   }
+}
+
+/** A key's state in a record: absent, or present with a value (which may itself be `null`). */
+type Slot = { present: false } | { present: true; value: unknown };
+
+function slotOf(attrs: Readonly<Record<string, unknown>>, key: string): Slot {
+  return Object.hasOwn(attrs, key) ? { present: true, value: attrs[key] } : { present: false };
+}
+
+/** What this call leaves at `key`: our value for a key we set, absence for a key we remove. */
+function intended(req: WriteRequest, key: string): Slot {
+  return Object.hasOwn(req.ours, key) ? { present: true, value: req.ours[key] } : { present: false };
+}
+
+/**
+ * Presence first, then canonical equality of the values: an absent key and a present one differ without
+ * serialising anything (`canonicalJson(undefined)` throws; an added or deleted key made the re-read fail with it).
+ */
+function sameSlot(a: Slot, b: Slot): boolean {
+  if (!a.present || !b.present) return a.present === b.present;
+  return canonicalEqual(a.value, b.value);
 }
 
 function updateRequest(req: WriteRequest, record: CustomAttributes | undefined, attributes: Record<string, unknown>): CustomAttributesUpdateRequest {
