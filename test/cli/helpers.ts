@@ -135,3 +135,38 @@ export function jsonSummary<T = Record<string, unknown>>(text: string): T {
   const lines = text.trim().split('\n');
   return JSON.parse(lines[lines.length - 1] as string) as T;
 }
+
+/**
+ * Runs the CLI in this process (`runCli` of src/cli/run.ts) with the given environment only (nothing inherited):
+ * fast, for runs that must stop before any request. Rows must go to a file (`--out -` would be this process's stdout).
+ */
+export async function runInProcess(args: string[], options: { env?: Record<string, string>; org?: Org } = {}): Promise<RunResult> {
+  const { Writable } = await import('node:stream');
+  const { runCli: run } = await import('../../src/cli/run');
+  let stdout = '';
+  let stderr = '';
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _enc, cb) {
+        add(String(chunk));
+        cb();
+      },
+    });
+  const env: NodeJS.ProcessEnv = { ...options.env };
+  if (options.org) {
+    Object.assign(env, {
+      GENESYS_CLIENT_ID: TEST_CLIENT_ID,
+      GENESYS_CLIENT_SECRET: TEST_SECRET,
+      GENESYS_BASE_URL: options.org.url,
+      GENESYS_AUTH_URL: options.org.url,
+      ...options.env,
+    });
+  }
+  const code = await run({
+    argv: args,
+    env,
+    streams: { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) },
+  });
+  transcript.push(stdout, stderr);
+  return { code, signal: null, stdout, stderr };
+}
