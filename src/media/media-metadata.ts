@@ -44,6 +44,10 @@ export interface AnnotateResult {
   removed: string[];
   /** Keys whose value was redacted (`pii: 'redact'`), sorted. */
   redacted: string[];
+  /** Keys whose value was cut to `maxValueLength` (`longValues: 'truncate'`), sorted. */
+  truncated: string[];
+  /** Provenance stored with each annotation (`source` option or per-call `source`); `null`: none stored. */
+  source: string | null;
   /** Keys we set or removed that another writer changed after our first read (see the merge rule). */
   overwroteConcurrent: string[];
   /** PUTs sent: 1 plus one per 409 retried. */
@@ -100,7 +104,7 @@ export class MediaMetadata {
     this.#o = resolveMediaOptions(options);
     this.#rules = resolveMediaRules(this.#o.mediaRules);
     this.#callbacks = [...this.#o.callbacks];
-    this.#telemetry = new MediaTelemetry({ latencySamples: this.#o.latencySamples, auditLimit: this.#o.auditLimit });
+    this.#telemetry = new MediaTelemetry({ latencySamples: this.#o.latencySamples, auditLimit: this.#o.auditLimit, governanceTag: this.#o.governanceTag });
   }
 
   /**
@@ -133,13 +137,19 @@ export class MediaMetadata {
     const op = new MediaOperation(this.#telemetry, { operation: 'annotate', conversationId: String(conversationId), annotations: count });
     return op.run(async () => {
       checkAnnotateOptions(options);
+      const source = options?.source !== undefined ? options.source : this.#o.source;
+      if (options?.source != null && scanPii(options.source, this.#o.piiTypes ? { types: this.#o.piiTypes } : undefined).length > 0) {
+        throw new ValidationError('MediaMetadata.annotate() options', [
+          { path: 'source', message: 'source contains PII; it is stored with every annotation, so it is never allowed (name a system or a role instead)', code: 'pii' },
+        ]);
+      }
       const tv = performance.now();
-      const prep = prepareAnnotations(annotations, options?.remove, this.#o, this.#rules);
+      const prep = prepareAnnotations(annotations, options?.remove, this.#o, this.#rules, source);
       const idIssue = checkId('conversationId', conversationId);
       if (idIssue) prep.issues.unshift(idIssue);
       this.#telemetry.latency('validate', op.phase('validate', tv), prep.issues.length === 0);
       if (prep.issues.length > 0) {
-        this.#telemetry.validated({ checked: prep.total, accepted: prep.total - prep.failed.size, redacted: countRedacted(prep.prepared, prep.failed) });
+        this.#telemetry.validated({ checked: prep.total, accepted: prep.total - prep.failed.size, ...countAltered(prep.prepared, prep.failed) });
         throw new ValidationError('MediaMetadata.annotate() input', prep.issues, 'Nothing was sent.');
       }
 
@@ -151,7 +161,7 @@ export class MediaMetadata {
         matrix = this.matrixOf(fetched.recordings);
       }
       const fmt = checkAgainstMatrix(prep.prepared, matrix);
-      this.#telemetry.validated({ checked: prep.total, accepted: prep.total - fmt.failed.size, redacted: countRedacted(prep.prepared, fmt.failed) });
+      this.#telemetry.validated({ checked: prep.total, accepted: prep.total - fmt.failed.size, ...countAltered(prep.prepared, fmt.failed) });
       if (fmt.issues.length > 0) {
         throw new ValidationError(
           'MediaMetadata.annotate() input',
@@ -190,6 +200,7 @@ export class MediaMetadata {
 
       const written = Object.keys(ours).sort();
       const redacted = prep.prepared.filter((p) => p.redacted).map((p) => p.key).sort();
+      const truncated = prep.prepared.filter((p) => p.truncated).map((p) => p.key).sort();
       const thumbnails = this.thumbnailJobs(matrix);
       const callbacks = await this.#archive(op, 'annotations.written', {
         conversationId,
@@ -197,6 +208,7 @@ export class MediaMetadata {
         annotations: ours,
         removed: outcome.removed,
         redacted,
+        truncated,
         payloadSha256,
         thumbnailJobs: thumbnails.jobs,
         correlationIds: [...op.correlationIds],
@@ -208,6 +220,8 @@ export class MediaMetadata {
         written,
         removed: outcome.removed,
         redacted,
+        truncated,
+        source,
         overwroteConcurrent: outcome.overwroteConcurrent,
         attempts: op.attempts,
         correlationIds: op.correlationIds,
@@ -382,8 +396,10 @@ function checkId(path: string, id: unknown): ValidationIssue | undefined {
   return { path, message: `${path} must be a non-empty id without '/', '?', '#' or spaces (and not '.' or '..')`, code: 'invalid_format' };
 }
 
-function countRedacted(prepared: readonly { index: number; redacted: boolean }[], failed: Set<number>): number {
-  return prepared.filter((p) => p.redacted && !failed.has(p.index)).length;
+/** Accepted entries that were redacted, and that were truncated. */
+function countAltered(prepared: readonly { index: number; redacted: boolean; truncated: boolean }[], failed: Set<number>): { redacted: number; truncated: number } {
+  const ok = prepared.filter((p) => !failed.has(p.index));
+  return { redacted: ok.filter((p) => p.redacted).length, truncated: ok.filter((p) => p.truncated).length };
 }
 
 function tally(results: readonly ArchiveCallbackResult[]): { ok: number; failed: number } {

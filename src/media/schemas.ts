@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { validationErrorFromZod } from '../errors';
-import { PII_TYPES, type PiiType } from '../helpers/pii';
+import { ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
+import { PII_TYPES, scanPii, type PiiType } from '../helpers/pii';
 import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride, type ThumbnailJob, type ThumbnailJobOptions } from '../helpers/media-matrix';
 import { lazySchema } from '../internal/lazy-schema';
 import { num, positiveInt, str } from '../internal/schema-fragments';
@@ -142,11 +142,19 @@ export type AnnotationsInput = readonly AnnotationInput[] | Readonly<Record<stri
 
 /** What one annotation becomes in `customAttributes[key]`. */
 export interface StoredAnnotation {
+  /** At most `maxValueLength` characters; with `longValues: 'truncate'` a longer value is cut and ends in the marker. */
   value: string;
   category: string;
   format?: string;
   /** The canonical media kind (`voice` is stored as `audio`). */
   mediaType?: MediaKind;
+  /**
+   * Who wrote it (provenance): the `source` option, `automated_parser` by default (seed 002), so annotations the
+   * SDK wrote can be told from manual ones. Absent when `source` is `null`.
+   */
+  source?: string;
+  /** Set only when the value was truncated (`longValues: 'truncate'`): its length in characters before the cut. */
+  truncatedFrom?: number;
 }
 
 /** A recording annotation (`POST .../recordings/{recordingId}/annotations`). */
@@ -170,6 +178,12 @@ export type RecordingFormatId = (typeof RECORDING_FORMAT_IDS)[number];
 
 export const DEFAULT_KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
 export const DEFAULT_ATTRIBUTES_ID = 'gc-data-annotations';
+/** Seed 002's `MetadataPayload.source`. */
+export const DEFAULT_ANNOTATION_SOURCE = 'automated_parser';
+/** Seed 002's audit `governanceTag`. */
+export const DEFAULT_GOVERNANCE_TAG = 'media_metadata_parsing_v1';
+/** Ends a truncated value (`longValues: 'truncate'`). */
+export const DEFAULT_TRUNCATION_MARKER = '…[truncated]';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
@@ -190,6 +204,8 @@ export interface ArchiveEventData {
   removed?: string[];
   recordingAnnotation?: Annotation;
   redacted: string[];
+  /** Set for `annotations.written`: keys whose value was truncated (`longValues: 'truncate'`), sorted. */
+  truncated?: string[];
   payloadSha256: string;
   thumbnailJobs?: ThumbnailJob[];
   correlationIds: string[];
@@ -217,6 +233,21 @@ export interface MediaMetadataOptions {
   piiMask?: string;
   /** Default 2000 characters (seed 002). */
   maxValueLength?: number;
+  /**
+   * A value longer than `maxValueLength` (after redaction): `reject` (default: a `ValidationError`, nothing sent) or
+   * `truncate` (cut at a character boundary to fit, ending in `truncationMarker`, stored with `truncatedFrom`, listed
+   * in `result.truncated`).
+   */
+  longValues?: 'reject' | 'truncate';
+  /** Ends a truncated value; counts toward `maxValueLength`. Default `…[truncated]`. */
+  truncationMarker?: string;
+  /**
+   * Provenance stored with each annotation written (`customAttributes[key].source`). Default `automated_parser`
+   * (seed 002); `null` stores none. `annotate(..., { source })` overrides it per call.
+   */
+  source?: string | null;
+  /** `governanceTag` of every audit entry. Default `media_metadata_parsing_v1` (seed 002). */
+  governanceTag?: string;
   /** Default `^[A-Za-z0-9_.-]+$` (seed 002). */
   keyPattern?: RegExp;
   /** Default 128 (ours; the seed sets none). */
@@ -262,6 +293,10 @@ const optionsSchema = lazySchema(() =>
       piiTypes: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).optional(),
       piiMask: str().optional(),
       maxValueLength: positiveInt().default(2000),
+      longValues: z.enum(['reject', 'truncate']).default('reject'),
+      truncationMarker: str().default(DEFAULT_TRUNCATION_MARKER),
+      source: str().min(1).max(100).nullable().default(DEFAULT_ANNOTATION_SOURCE),
+      governanceTag: str().min(1).max(200).default(DEFAULT_GOVERNANCE_TAG),
       keyPattern: z.instanceof(RegExp).default(DEFAULT_KEY_PATTERN),
       maxKeyLength: positiveInt().default(128),
       defaultCategory: str().min(1).max(100).default('system'),
@@ -306,6 +341,19 @@ export function resolveMediaOptions(input: MediaMetadataOptions | undefined): Re
   const parsed = optionsSchema.safeParse(input ?? {});
   if (!parsed.success) throw validationErrorFromZod('MediaMetadata options', parsed.error);
   const o = parsed.data;
+  const issues: ValidationIssue[] = [];
+  if (o.longValues === 'truncate' && chars(o.truncationMarker) >= o.maxValueLength) {
+    issues.push({
+      path: 'truncationMarker',
+      message: `truncationMarker is ${chars(o.truncationMarker)} characters; it must be shorter than maxValueLength (${o.maxValueLength}) to leave room for the value`,
+      code: 'too_big',
+    });
+  }
+  const piiScan = o.piiTypes ? { types: o.piiTypes } : undefined;
+  for (const [path, text] of [['source', o.source], ['truncationMarker', o.truncationMarker], ['governanceTag', o.governanceTag]] as const) {
+    if (text !== null && scanPii(text, piiScan).length > 0) issues.push({ path, message: `${path} contains PII; it is stored with every annotation or audit entry, so it is never allowed`, code: 'pii' });
+  }
+  if (issues.length > 0) throw new ValidationError('MediaMetadata options', issues);
   // A global or sticky regex keeps state between test() calls and would accept a key on alternate calls.
   const p = o.keyPattern;
   if (p.global || p.sticky) o.keyPattern = new RegExp(p.source, p.flags.replace(/[gy]/g, ''));
@@ -350,6 +398,8 @@ export interface AnnotateOptions {
   remove?: string[];
   /** A matrix the caller already built; skips the recordingmetadata read. */
   matrix?: MediaMatrix;
+  /** Provenance for this call's annotations, instead of the instance's `source` (`null`: none). */
+  source?: string | null;
   signal?: AbortSignal;
 }
 
@@ -358,6 +408,7 @@ const annotateOptionsSchema = lazySchema(() =>
     .object({
       remove: z.array(str()).optional(),
       matrix: z.looseObject({ rows: z.array(z.unknown()), byKind: z.record(str(), z.unknown()) }).optional(),
+      source: str().min(1).max(100).nullable().optional(),
       signal: z.instanceof(AbortSignal).optional(),
     })
     .strict(),
@@ -381,7 +432,8 @@ export function annotationSchema(o: ResolvedMediaOptions) {
         .min(1, { error: 'key must not be empty', abort: true })
         .refine((k) => chars(k) <= o.maxKeyLength, { message: `key is longer than ${o.maxKeyLength} characters`, ...code('too_big'), abort: true })
         .refine((k) => o.keyPattern.test(k), { message: `key may contain only characters matching ${String(o.keyPattern)}`, ...code('invalid_format') }),
-      value: str().refine((v) => chars(v) <= o.maxValueLength, {
+      // With longValues 'truncate', a long value is cut after the PII check (validate-annotations.ts).
+      value: str().refine((v) => o.longValues === 'truncate' || chars(v) <= o.maxValueLength, {
         error: (iss) => `value is ${chars(String(iss.input))} characters; the maximum is ${o.maxValueLength}`,
         ...code('too_big'),
       }),

@@ -24,6 +24,8 @@ export interface ValidationStats {
   rejected: number;
   /** Accepted after redacting PII (redact mode). */
   redacted: number;
+  /** Accepted after cutting an over-long value (`longValues: 'truncate'`). */
+  truncated: number;
   /** `accepted / checked`, 4 decimals; `null` before anything was checked. */
   accuracyRate: number | null;
 }
@@ -55,6 +57,15 @@ export interface MediaAuditEntry {
   attempts: number;
   /** `total` plus each phase that ran (`validate`, `media`, `read`, `write`, `callbacks`). */
   latencyMs: Record<string, number>;
+  /**
+   * The instance's validation accuracy rate when the entry was written (seed 002's `accuracyRate`): annotations
+   * accepted / checked over the instance's lifetime, 4 decimals; `null` before any annotation was checked.
+   */
+  accuracyRate: number | null;
+  /** Annotations checked over the instance's lifetime when the entry was written (seed 002's `totalValidations`). */
+  totalValidations: number;
+  /** The `governanceTag` option (seed 002: `media_metadata_parsing_v1`). */
+  governanceTag: string;
   /** `ININ-Correlation-Id` of every platform response of the call, in order. */
   correlationIds: string[];
   /** Name, HTTP status and platform code of the failure; never its message (a platform message may echo input). */
@@ -93,11 +104,11 @@ const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 export class MediaTelemetry {
   private readonly rings = new Map<string, Ring>();
-  private readonly validation = { checked: 0, accepted: 0, redacted: 0 };
+  private readonly validation = { checked: 0, accepted: 0, redacted: 0, truncated: 0 };
   private readonly entries: MediaAuditEntry[] = [];
   private dropped = 0;
 
-  constructor(private readonly limits: { latencySamples: number; auditLimit: number }) {}
+  constructor(private readonly limits: { latencySamples: number; auditLimit: number; governanceTag: string }) {}
 
   latency(operation: string, ms: number, ok: boolean): void {
     let r = this.rings.get(operation);
@@ -105,14 +116,26 @@ export class MediaTelemetry {
     r.add(round(ms), ok);
   }
 
-  validated(counts: { checked: number; accepted: number; redacted: number }): void {
+  validated(counts: { checked: number; accepted: number; redacted: number; truncated: number }): void {
     this.validation.checked += counts.checked;
     this.validation.accepted += counts.accepted;
     this.validation.redacted += counts.redacted;
+    this.validation.truncated += counts.truncated;
   }
 
-  audit(entry: MediaAuditEntry): void {
-    const e: MediaAuditEntry = { ...entry, latencyMs: Object.fromEntries(Object.entries(entry.latencyMs).map(([k, v]) => [k, round(v)])) };
+  /** Adds the entry, with the accuracy figures as they stand now and the governance tag. */
+  audit(entry: Omit<MediaAuditEntry, 'accuracyRate' | 'totalValidations' | 'governanceTag'>): void {
+    const { correlationIds, error, callbacks, ...head } = entry;
+    const e: MediaAuditEntry = {
+      ...head,
+      latencyMs: Object.fromEntries(Object.entries(entry.latencyMs).map(([k, v]) => [k, round(v)])),
+      accuracyRate: this.accuracyRate(),
+      totalValidations: this.validation.checked,
+      governanceTag: this.limits.governanceTag,
+      correlationIds,
+      ...(error !== undefined ? { error } : {}),
+      ...(callbacks !== undefined ? { callbacks } : {}),
+    };
     this.entries.push(e);
     if (this.entries.length > this.limits.auditLimit) {
       this.entries.shift();
@@ -131,10 +154,16 @@ export class MediaTelemetry {
         accepted: v.accepted,
         rejected: v.checked - v.accepted,
         redacted: v.redacted,
-        accuracyRate: v.checked === 0 ? null : Math.round((v.accepted / v.checked) * 10_000) / 10_000,
+        truncated: v.truncated,
+        accuracyRate: this.accuracyRate(),
       },
       audit: { entries: this.entries.length, dropped: this.dropped },
     };
+  }
+
+  private accuracyRate(): number | null {
+    const v = this.validation;
+    return v.checked === 0 ? null : Math.round((v.accepted / v.checked) * 10_000) / 10_000;
   }
 
   auditLog(): MediaAuditEntry[] {

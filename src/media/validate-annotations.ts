@@ -30,6 +30,8 @@ export interface PreparedAnnotation {
   kind: MediaKind | undefined;
   format: string | undefined;
   redacted: boolean;
+  /** The value was cut to `maxValueLength` (`longValues: 'truncate'`). */
+  truncated: boolean;
 }
 
 export interface Preparation {
@@ -84,6 +86,8 @@ export function prepareAnnotations(
   remove: readonly unknown[] | undefined,
   o: ResolvedMediaOptions,
   rules: Record<MediaKind, MediaKindRule>,
+  /** Provenance stored with each annotation; `null`: none. */
+  source: string | null = o.source,
 ): Preparation {
   const issues: ValidationIssue[] = [];
   const failed = new Set<number>();
@@ -130,6 +134,7 @@ export function prepareAnnotations(
     }
     let finalValue = value;
     let redacted = false;
+    let truncatedFrom: number | undefined;
     if (value !== undefined) {
       const f = scanPii(value, scanOpts);
       if (f.length > 0 && o.pii === 'reject') {
@@ -137,8 +142,18 @@ export function prepareAnnotations(
       } else if (f.length > 0) {
         finalValue = redactPii(value, { ...scanOpts, ...(o.piiMask !== undefined ? { mask: o.piiMask } : {}) });
         redacted = true;
-        if (chars(finalValue) > o.maxValueLength) {
+        if (chars(finalValue) > o.maxValueLength && o.longValues === 'reject') {
           add('value', `value is ${chars(finalValue)} characters after redaction; the maximum is ${o.maxValueLength}`, 'too_big');
+        }
+      }
+      if (issues.length === before && o.longValues === 'truncate' && chars(finalValue!) > o.maxValueLength) {
+        const cut = truncateValue(finalValue!, o, scanOpts);
+        if (cut.pii) {
+          add('value', `value contains PII once truncated to ${o.maxValueLength} characters (the cut made a match the whole value did not have: ${piiSummary(cut.pii)}); rejected (pii: 'reject'), the value is not shown`, 'pii');
+        } else {
+          truncatedFrom = chars(finalValue!);
+          finalValue = cut.value;
+          if (cut.redacted) redacted = true;
         }
       }
     }
@@ -170,7 +185,9 @@ export function prepareAnnotations(
     const stored: StoredAnnotation = { value: finalValue!, category: category ?? o.defaultCategory };
     if (format !== undefined) stored.format = normalizeFormat(format);
     if (kind !== undefined) stored.mediaType = kind;
-    prepared.push({ index, label, key: key!, stored, kind, format, redacted });
+    if (source !== null) stored.source = source;
+    if (truncatedFrom !== undefined) stored.truncatedFrom = truncatedFrom;
+    prepared.push({ index, label, key: key!, stored, kind, format, redacted, truncated: truncatedFrom !== undefined });
   }
 
   const removeKeys: string[] = [];
@@ -187,6 +204,62 @@ export function prepareAnnotations(
     issues.push({ path: 'annotations', message: 'nothing to write: no annotations and no keys to remove', code: 'too_small' });
   }
   return { prepared, issues, total: entries.length, failed, remove: removeKeys };
+}
+
+/**
+ * `longValues: 'truncate'`: `text` cut to `maxValueLength` characters including the marker. The cut falls on a
+ * grapheme boundary (never inside a surrogate pair, nor between a letter and its combining mark or inside an emoji
+ * sequence), falling back to a code-point boundary when one grapheme alone is longer than the room left.
+ *
+ * A cut can create PII that the whole value did not have: `555-123-45678` is no phone number, its first 12
+ * characters followed by the marker are. So the cut value is scanned again: in redact mode it is redacted (and cut
+ * again if the mask made it longer), in reject mode the finding is returned and the caller rejects the value.
+ */
+function truncateValue(
+  text: string,
+  o: ResolvedMediaOptions,
+  scanOpts: { types: PiiType[] } | undefined,
+): { value: string; redacted: boolean; pii?: undefined } | { pii: PiiFinding[] } {
+  let value = text;
+  let redacted = false;
+  for (let round = 0; round < 4; round++) {
+    if (chars(value) > o.maxValueLength) value = cutTo(value, o.maxValueLength - chars(o.truncationMarker)) + o.truncationMarker;
+    const found = scanPii(value, scanOpts);
+    if (found.length === 0) return { value, redacted };
+    if (o.pii === 'reject') return { pii: found };
+    value = redactPii(value, { ...scanOpts, ...(o.piiMask !== undefined ? { mask: o.piiMask } : {}) });
+    redacted = true;
+  }
+  // Mask, cut, find, mask again...: give up on the text rather than write something unchecked.
+  return { value: o.truncationMarker, redacted };
+}
+
+let graphemes: Intl.Segmenter | undefined;
+
+/** The longest prefix of `text` with at most `room` characters (code points) that ends on a grapheme boundary. */
+function cutTo(text: string, room: number): string {
+  if (room <= 0) return '';
+  graphemes ??= typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
+  let end = 0;
+  let used = 0;
+  if (graphemes) {
+    for (const { segment, index } of graphemes.segment(text)) {
+      const n = chars(segment);
+      if (used + n > room) break;
+      used += n;
+      end = index + segment.length;
+    }
+    if (end > 0 || used === room) return text.slice(0, end);
+  }
+  // No segmenter, or the first grapheme alone is too long: cut between code points.
+  used = 0;
+  end = 0;
+  for (const cp of text) {
+    if (used === room) break;
+    used++;
+    end += cp.length;
+  }
+  return text.slice(0, end);
 }
 
 /** Stage 2: checks against the conversation's recordings. Returns the issues and the entries that failed. */

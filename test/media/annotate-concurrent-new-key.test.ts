@@ -58,8 +58,8 @@ describe('annotate: a key that appeared between our read and our write', () => {
     expect(warnings.find((w) => w.code === 'concurrent-overwrite')).toMatchObject({ details: { keys: ['qa.new'] } });
     const rec = await stored(cid);
     expect(rec.customAttributes).toEqual({
-      existing: { value: 'kept', category: 'system' },
-      'qa.new': { value: 'ours', category: 'system' },
+      existing: { value: 'kept', category: 'system', source: 'automated_parser' },
+      'qa.new': { value: 'ours', category: 'system', source: 'automated_parser' },
       'theirs.z': { value: '1', category: 'other' },
     });
   });
@@ -76,7 +76,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     );
     const r = await media.annotate(cid, { k: 'v1' }, NO_MEDIA);
     expect(r).toMatchObject({ attempts: 2, overwroteConcurrent: ['k'] });
-    expect((await stored(cid)).customAttributes).toEqual({ k: { value: 'v1', category: 'system' } });
+    expect((await stored(cid)).customAttributes).toEqual({ k: { value: 'v1', category: 'system', source: 'automated_parser' } });
   });
 
   it('our PUT commits but its answer is lost; the retried PUT meets 409: re-read, nothing reported, written once', async () => {
@@ -100,7 +100,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     expect(r.overwroteConcurrent).toEqual([]);
     expect(r.attempts).toBe(2);
     const rec = await stored(cid);
-    expect(rec.customAttributes).toEqual({ before: { value: 'x', category: 'system' }, 'qa.new': { value: 'ours', category: 'system' } });
+    expect(rec.customAttributes).toEqual({ before: { value: 'x', category: 'system', source: 'automated_parser' }, 'qa.new': { value: 'ours', category: 'system', source: 'automated_parser' } });
     expect(media.auditLog().at(-1)).toMatchObject({ status: 'written' });
   });
 
@@ -118,7 +118,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     );
     const r = await media.annotate(cid, { first: 'ours' }, NO_MEDIA);
     expect(r.overwroteConcurrent).toEqual([]);
-    expect((await stored(cid)).customAttributes).toEqual({ first: { value: 'ours', category: 'system' } });
+    expect((await stored(cid)).customAttributes).toEqual({ first: { value: 'ours', category: 'system', source: 'automated_parser' } });
   });
 
   it('a key we remove that another writer adds meanwhile: removed and reported', async () => {

@@ -79,7 +79,7 @@ describe('annotate: 409 re-read, re-merge, retry', () => {
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ code: 'concurrent-overwrite', details: { keys: ['shared'] } });
       const rec = await record(cid);
-      expect(rec.customAttributes.shared).toEqual({ value: 'ours', category: 'system' });
+      expect(rec.customAttributes.shared).toEqual({ value: 'ours', category: 'system', source: 'automated_parser' });
       expect(rec.customAttributes['theirs.y']).toEqual({ value: '1', category: 'other' });
     } finally {
       client.off('warning', onWarning);

@@ -53,9 +53,9 @@ describe('annotate: happy path against the simulated org', () => {
     });
     expect(record.version).toBe(1);
     expect(record.customAttributes).toEqual({
-      'media.duration_sec': { value: '142', category: 'technical', format: 'wav', mediaType: 'audio' },
-      'media.quality_score': { value: '0.89', category: 'analytics', format: 'wav', mediaType: 'audio' },
-      'screen.capture_source': { value: 'agent_desktop', category: 'system', format: 'mp4', mediaType: 'screen' },
+      'media.duration_sec': { value: '142', category: 'technical', format: 'wav', mediaType: 'audio', source: 'automated_parser' },
+      'media.quality_score': { value: '0.89', category: 'analytics', format: 'wav', mediaType: 'audio', source: 'automated_parser' },
+      'screen.capture_source': { value: 'agent_desktop', category: 'system', format: 'mp4', mediaType: 'screen', source: 'automated_parser' },
     });
   });
 
@@ -72,8 +72,8 @@ describe('annotate: happy path against the simulated org', () => {
     });
     expect(record.version).toBe(3);
     expect(record.customAttributes).toEqual({
-      'qa.reviewed': { value: 'yes', category: 'system' },
-      'qa.score': { value: '87', category: 'qa' },
+      'qa.reviewed': { value: 'yes', category: 'system', source: 'automated_parser' },
+      'qa.score': { value: '87', category: 'qa', source: 'automated_parser' },
     });
   });
 
@@ -90,7 +90,7 @@ describe('annotate: happy path against the simulated org', () => {
     expect(t.operations.annotate).toMatchObject({ count: 1, errors: 0 });
     expect(t.operations['customattributes.put']).toMatchObject({ count: 1 });
     expect(t.operations.fetchMedia).toMatchObject({ count: 1 });
-    expect(t.validation).toEqual({ checked: 1, accepted: 1, rejected: 0, redacted: 0, accuracyRate: 1 });
+    expect(t.validation).toEqual({ checked: 1, accepted: 1, rejected: 0, redacted: 0, truncated: 0, accuracyRate: 1 });
     const [entry] = media.auditLog();
     expect(entry).toMatchObject({ operation: 'annotate', conversationId: cid, status: 'written', payloadSha256: r.payloadSha256, attempts: 1 });
     expect(entry!.correlationIds).toEqual(r.correlationIds);

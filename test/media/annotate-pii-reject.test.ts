@@ -45,7 +45,7 @@ describe("annotate with pii: 'reject' (the default)", () => {
 
     const [entry] = media.auditLog();
     expect(entry).toMatchObject({ status: 'rejected', payloadSha256: null, attempts: 0, correlationIds: [], error: { name: 'ValidationError' } });
-    expect(media.telemetry().validation).toEqual({ checked: 5, accepted: 2, rejected: 3, redacted: 0, accuracyRate: 0.4 });
+    expect(media.telemetry().validation).toEqual({ checked: 5, accepted: 2, rejected: 3, redacted: 0, truncated: 0, accuracyRate: 0.4 });
   });
 
   it('rejects PII in a key or a category in both modes (they cannot be redacted), with the key not echoed in the path', async () => {

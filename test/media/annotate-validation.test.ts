@@ -60,7 +60,7 @@ describe('annotate: validation reports every problem at once', () => {
     expect(err.issues[4]!.message).toMatch(/not expected for audio media; expected one of wav, mp3, webm, ogg, opus/);
     expect(err.message).toMatch(/Nothing was sent/);
     expect(sim.stats.totalRequests).toBe(0);
-    expect(media.telemetry().validation).toEqual({ checked: 10, accepted: 1, rejected: 9, redacted: 0, accuracyRate: 0.1 });
+    expect(media.telemetry().validation).toEqual({ checked: 10, accepted: 1, rejected: 9, redacted: 0, truncated: 0, accuracyRate: 0.1 });
     expect(media.auditLog()[0]).toMatchObject({ status: 'rejected', payloadSha256: null, attempts: 0 });
   });
 

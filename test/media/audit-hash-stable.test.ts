@@ -42,7 +42,7 @@ describe('audit hash: sha256 of canonical JSON', () => {
     expect(d.version).toBe(1);
     expect(d.payloadSha256).toBe(a.payloadSha256);
     expect(a.payloadSha256).toBe(
-      sha256Hex('{"attributes":{"a.first":{"category":"technical","value":"1"},"b.second":{"category":"qa","value":"2"}},"remove":[]}'),
+      sha256Hex('{"attributes":{"a.first":{"category":"technical","source":"automated_parser","value":"1"},"b.second":{"category":"qa","source":"automated_parser","value":"2"}},"remove":[]}'),
     );
 
     const different = await media.annotate(sim.data.conversationId(23), { 'a.first': { category: 'technical', value: '1 ' }, 'b.second': { value: '2', category: 'qa' } });
@@ -67,7 +67,21 @@ describe('audit hash: sha256 of canonical JSON', () => {
     expect(out).not.toContain('a.person@example.com');
     const entry = JSON.parse(out.trim()) as Record<string, unknown>;
     expect(Object.keys(entry).sort()).toEqual(
-      ['annotations', 'attempts', 'callbacks', 'conversationId', 'correlationIds', 'latencyMs', 'operation', 'payloadSha256', 'status', 'time'],
+      [
+        'accuracyRate',
+        'annotations',
+        'attempts',
+        'callbacks',
+        'conversationId',
+        'correlationIds',
+        'governanceTag',
+        'latencyMs',
+        'operation',
+        'payloadSha256',
+        'status',
+        'time',
+        'totalValidations',
+      ],
     );
   });
 
