@@ -52,6 +52,13 @@ export interface GenesysClientOptions {
   fetch?: typeof fetch;
   /** Appended to the User-Agent header. */
   userAgent?: string;
+  /**
+   * A response body larger than this is abandoned with a `ResponseTooLargeError` (not retried), before it is held
+   * in memory. No page of the platform comes near it: an analytics job results page of 1,000 conversations is a
+   * few MB.
+   * @default 134_217_728 (128 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 export interface ResolvedClientOptions {
@@ -73,7 +80,11 @@ export interface ResolvedClientOptions {
   refreshAheadMs: number;
   fetch: typeof fetch | undefined;
   userAgent: string | undefined;
+  maxResponseBytes: number;
 }
+
+/** See `maxResponseBytes`. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 const headerList = () => z.array(z.string().min(1)).min(1);
 
@@ -143,7 +154,8 @@ const Schema = lazySchema(() =>
         .optional(),
       refreshAheadMs: nonNegInt().optional(),
       fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
-      userAgent: z.string().optional(),
+      userAgent: z.string().regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'userAgent must not hold control characters (CR, LF, ...)' }).optional(),
+      maxResponseBytes: positiveInt().optional(),
     })
     .strict(),
 );
@@ -234,5 +246,6 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
     refreshAheadMs: o.refreshAheadMs ?? 300_000,
     fetch: o.fetch,
     userAgent: o.userAgent,
+    maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   };
 }

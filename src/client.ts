@@ -2,11 +2,12 @@ import { EventEmitter } from 'eventemitter3';
 import { TokenProvider } from './auth/token-provider';
 import { MemoryTokenStore } from './auth/token-store';
 import { resolveClientOptions, type GenesysClientOptions, type ResolvedClientOptions } from './client-options';
-import { GcError, UnexpectedResponseError, formatPath } from './errors';
+import { UnexpectedResponseError, formatPath } from './errors';
 import type { GcEventMap } from './events';
 import { lazyRedisLimits } from './redis/lazy';
 import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './transport/rate-limiter';
 import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
+import { Redactor } from './transport/redact';
 
 export const SDK_VERSION = '0.1.0';
 
@@ -101,26 +102,27 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
     this.#limiter =
       limiter ?? shared?.limiter ?? new LocalRateLimiter({ requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst });
     const store = tokenStore ?? (shared && redis?.shareToken !== false ? shared.tokenStore : new MemoryTokenStore());
+    const redactor = new Redactor();
+    const common = {
+      timeoutMs: o.timeoutMs,
+      deadlineMs: o.deadlineMs,
+      retry: o.retry,
+      headerNames: o.headerNames,
+      fetch: o.fetch,
+      userAgent: `gc-data/${SDK_VERSION} node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`,
+      maxResponseBytes: o.maxResponseBytes,
+      redactor,
+    };
+    // The token call has a transport of its own: bound to the login origin, no bearer auth, outside the API budget.
+    const login = new Transport({ ...common, baseUrl: o.authBaseUrl }, undefined, undefined, this);
     const auth = new TokenProvider(
       { clientId: o.clientId, authBaseUrl: o.authBaseUrl, refreshAheadMs: o.refreshAheadMs, store },
       clientSecret,
-      (req) => this.#transport.send(req),
+      (req) => login.send(req),
       this,
+      redactor,
     );
-    this.#transport = new Transport(
-      {
-        apiBaseUrl: o.apiBaseUrl,
-        timeoutMs: o.timeoutMs,
-        deadlineMs: o.deadlineMs,
-        retry: o.retry,
-        headerNames: o.headerNames,
-        fetch: o.fetch,
-        userAgent: `gc-data/${SDK_VERSION} node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`,
-      },
-      this.#limiter,
-      auth,
-      this,
-    );
+    this.#transport = new Transport({ ...common, baseUrl: o.apiBaseUrl }, this.#limiter, auth, this);
     this.countEvents();
   }
 
@@ -162,7 +164,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
 
   private async send(options: Omit<RequestOptions, 'schema'>, responseType: 'text' | 'bytes') {
     const method = options.method ?? 'GET';
-    const path = this.checkPath(options.path);
+    const path = options.path;
     const res = await this.#transport.send({
       method,
       path,
@@ -187,25 +189,6 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   /** Releases the limiter's timers (and Redis connections when shared). The client is unusable afterwards. */
   async close(): Promise<void> {
     await this.#limiter.disconnect();
-  }
-
-  /**
-   * Relative paths and URIs on the client's own API origin pass; any other origin is refused so the bearer
-   * token never leaves the API host (a `nextUri` pointing elsewhere is a bug or an attack).
-   */
-  private checkPath(path: string): string {
-    if (/^https?:\/\//i.test(path)) {
-      const origin = new URL(path).origin;
-      if (origin !== new URL(this.apiBaseUrl).origin) {
-        throw new GcError(
-          `Refusing to send a request to ${origin}: only ${this.apiBaseUrl} receives the bearer token. ` +
-            'A nextUri or path pointing to another host is not followed.',
-        );
-      }
-      return path;
-    }
-    if (!path.startsWith('/')) throw new GcError(`Request path must start with "/" (got "${safePath(path)}")`);
-    return path;
   }
 
   private countEvents(): void {

@@ -260,6 +260,122 @@ export class JobFailedError extends GcError {
   }
 }
 
+/**
+ * A request refused before anything was sent (no token minted, no byte on the wire): its URL resolves to an origin
+ * other than the API's (or the login host's, for the token call), or a path, header name or value holds a control
+ * character, or an id put into a path is empty, `.` or `..`. `reason` says which.
+ */
+export class UnsafeRequestError extends GcError {
+  override readonly name: string = 'UnsafeRequestError';
+  readonly reason: 'foreign-origin' | 'control-character' | 'path-segment' | 'not-a-path';
+  readonly method: string;
+  /** A short excerpt of the offending path (no query string). */
+  readonly path: string;
+  constructor(init: { reason: UnsafeRequestError['reason']; method: string; path: string }, message: string) {
+    super(message);
+    this.reason = init.reason;
+    this.method = init.method;
+    this.path = init.path;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, reason: this.reason, method: this.method, path: this.path };
+  }
+}
+
+/**
+ * The platform answered with a redirect the SDK does not follow: to another origin (the token and a POST body
+ * never go to a host we did not choose), or a same-origin one the method does not allow. `location` is the target's
+ * origin and path, without its query string.
+ */
+export class RedirectError extends GcError {
+  override readonly name: string = 'RedirectError';
+  readonly status: number;
+  readonly location: string | undefined;
+  readonly method: string;
+  readonly path: string;
+  constructor(init: { status: number; location: string | undefined; method: string; path: string }, message: string) {
+    super(message);
+    this.status = init.status;
+    this.location = init.location;
+    this.method = init.method;
+    this.path = init.path;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, status: this.status, location: this.location, method: this.method, path: this.path };
+  }
+}
+
+/** A response body grew past `maxResponseBytes`. Not retried: the same request would bring the same body. */
+export class ResponseTooLargeError extends GcError {
+  override readonly name: string = 'ResponseTooLargeError';
+  readonly limitBytes: number;
+  readonly method: string;
+  readonly path: string;
+  constructor(init: { limitBytes: number; method: string; path: string }) {
+    super(
+      `${init.method} ${init.path}: the response body exceeded maxResponseBytes (${init.limitBytes} bytes); ` +
+        'no page of the platform is that large: raise maxResponseBytes only if you expect it',
+    );
+    this.limitBytes = init.limitBytes;
+    this.method = init.method;
+    this.path = init.path;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, limitBytes: this.limitBytes, method: this.method, path: this.path };
+  }
+}
+
+/**
+ * What arrived does not add up to what the platform declared: a page came back empty or short while `totalHits`
+ * (or `pageCount`, `total`) says there is more, or a cursor kept handing out empty pages or repeated itself. Short
+ * pages are retried first; this is thrown when they stay short. Nothing after the named page was written, so a
+ * resumable job resumes from its checkpoint.
+ */
+export class IncompleteDataError extends GcError {
+  override readonly name: string = 'IncompleteDataError';
+  /** What was being paged, e.g. `details query`, `job results`, `search`. */
+  readonly what: string;
+  /** The page number (or cursor page index) where it went wrong. */
+  readonly page: number | undefined;
+  /** What the platform declared (e.g. totalHits), when it declared something. */
+  readonly declared: number | undefined;
+  /** What arrived up to and including that page. */
+  readonly received: number | undefined;
+  constructor(init: { what: string; page?: number | undefined; declared?: number | undefined; received?: number | undefined }, message: string) {
+    super(message);
+    this.what = init.what;
+    this.page = init.page;
+    this.declared = init.declared;
+    this.received = init.received;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, what: this.what, page: this.page, declared: this.declared, received: this.received };
+  }
+}
+
+/** A fetched entity is not the one that was asked for (another id, or none), after one retry. */
+export class EntityMismatchError extends GcError {
+  override readonly name: string = 'EntityMismatchError';
+  /** e.g. `evaluation`. */
+  readonly entity: string;
+  readonly requestedId: string;
+  /** The id in the body (a short excerpt), or undefined when the body had none. */
+  readonly receivedId: string | undefined;
+  constructor(init: { entity: string; requestedId: string; receivedId: string | undefined; method?: string; path?: string }) {
+    const got = init.receivedId === undefined ? 'a body without an id' : `id "${init.receivedId.slice(0, 100)}"`;
+    super(
+      `${init.method && init.path ? `${init.method} ${init.path}: ` : ''}asked for ${init.entity} "${init.requestedId}" ` +
+        `and got ${got} (after one retry); nothing was written for it`,
+    );
+    this.entity = init.entity;
+    this.requestedId = init.requestedId;
+    this.receivedId = init.receivedId === undefined ? undefined : init.receivedId.slice(0, 100);
+  }
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, entity: this.entity, requestedId: this.requestedId, receivedId: this.receivedId };
+  }
+}
+
 /** Picks the ApiError subclass for a status. */
 export function apiErrorFor(init: ApiErrorInit, messageOverride?: string): ApiError {
   const s = init.status;

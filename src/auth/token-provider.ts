@@ -4,6 +4,7 @@ import { AuthenticationError, UnexpectedResponseError, ApiError } from '../error
 import type { GcEventMap } from '../events';
 import type { AuthSource, RawResponse, SendOptions } from '../transport/transport';
 import { abortableSleep } from '../transport/sleep';
+import type { Redactor } from '../transport/redact';
 import type { StoredToken, TokenStore } from './token-store';
 import { lazySchema } from '../internal/lazy-schema';
 
@@ -23,6 +24,11 @@ const TokenResponse = lazySchema(() =>
 /** Lock wait while another process refreshes a shared token. */
 const LOCK_TTL_MS = 30_000;
 const LOCK_POLL_MS = 200;
+/**
+ * The floor between a mint and the next mint that a 401 asks for: however a server answers, this client mints at
+ * most one token per second after refusals (a 401/503 storm minted 21 tokens in 1.9 s before).
+ */
+export const MIN_REMINT_INTERVAL_MS = 1_000;
 
 /**
  * OAuth client credentials as the platform takes them: `POST {authBaseUrl}/oauth/token` with a Basic header and
@@ -35,16 +41,27 @@ export class TokenProvider implements AuthSource {
   private inflight: Promise<StoredToken> | undefined;
   private current: StoredToken | undefined;
   private readonly storeKey: string;
+  /** The token this provider minted to replace one the platform refused (a 401), while it is the current one. */
+  #replacement: string | undefined;
+  #lastMintAt: number | undefined;
+  #afterRefusal = false;
 
   constructor(
     private readonly options: Omit<TokenProviderOptions, 'clientSecret' | 'clientId'> & { clientId: string },
     clientSecret: string,
     private readonly send: (o: SendOptions) => Promise<RawResponse>,
     private readonly events: EventEmitter<GcEventMap>,
+    private readonly redactor: Redactor,
   ) {
     this.#secret = clientSecret;
     this.#clientId = options.clientId;
     this.storeKey = `gc-data:token:${options.authBaseUrl}:${options.clientId}`;
+    redactor.addSecret(clientSecret);
+    redactor.addSecret(this.basicCredential());
+  }
+
+  private basicCredential(): string {
+    return Buffer.from(`${this.#clientId}:${this.#secret}`).toString('base64');
   }
 
   async getToken(signal?: AbortSignal): Promise<string> {
@@ -55,12 +72,24 @@ export class TokenProvider implements AuthSource {
     return (await this.inflight).accessToken;
   }
 
-  async invalidate(token: string): Promise<void> {
-    if (this.current?.accessToken === token) {
-      this.events.emit('token', { kind: 'invalidated', expiresAt: iso(this.current.expiresAt), reason: 'the platform answered 401' });
+  /**
+   * A 401 for `token`. A token minted to replace a refused one and refused again before half its lifetime has
+   * passed did not expire: the platform refuses this client, and another mint would only feed a 401 storm, so the
+   * answer is `false` (the transport then fails with an AuthenticationError). Otherwise the token is dropped and the
+   * next call mints (or takes from the store) another.
+   */
+  async invalidate(token: string): Promise<boolean> {
+    const t = this.current;
+    if (t?.accessToken === token && this.#replacement === token && Date.now() - t.issuedAt < (t.expiresAt - t.issuedAt) / 2) {
+      return false;
+    }
+    if (t?.accessToken === token) {
+      this.events.emit('token', { kind: 'invalidated', expiresAt: iso(t.expiresAt), reason: 'the platform answered 401' });
       this.current = undefined;
+      this.#afterRefusal = true;
     }
     await this.options.store.delete(this.storeKey, token);
+    return true;
   }
 
   private isFresh(t: StoredToken, now = Date.now()): boolean {
@@ -73,6 +102,7 @@ export class TokenProvider implements AuthSource {
     for (;;) {
       const shared = await store.get(this.storeKey);
       if (shared && this.isFresh(shared) && shared.accessToken !== this.current?.accessToken) {
+        this.redactor.addToken(shared.accessToken);
         this.current = shared;
         this.events.emit('token', { kind: 'reused', expiresAt: iso(shared.expiresAt), reason: 'taken from the token store' });
         return shared;
@@ -86,11 +116,20 @@ export class TokenProvider implements AuthSource {
       try {
         const again = store.lock ? await store.get(this.storeKey) : undefined;
         if (again && this.isFresh(again) && again.accessToken !== this.current?.accessToken) {
+          this.redactor.addToken(again.accessToken);
           this.current = again;
           return again;
         }
-        const reason = this.current ? 'refresh ahead of expiry or after a 401' : 'first use';
+        const afterRefusal = this.#afterRefusal;
+        const reason = afterRefusal ? 'after a 401' : this.current ? 'refresh ahead of expiry' : 'first use';
+        if (afterRefusal && this.#lastMintAt !== undefined) {
+          await abortableSleep(this.#lastMintAt + MIN_REMINT_INTERVAL_MS - Date.now(), signal);
+        }
         const token = await this.mint(signal);
+        this.#lastMintAt = Date.now();
+        this.#afterRefusal = false;
+        this.redactor.addToken(token.accessToken);
+        this.#replacement = afterRefusal ? token.accessToken : undefined;
         await store.set(this.storeKey, token);
         this.current = token;
         this.events.emit('token', { kind: 'issued', expiresAt: iso(token.expiresAt), reason });
@@ -102,7 +141,7 @@ export class TokenProvider implements AuthSource {
   }
 
   private async mint(signal: AbortSignal | undefined): Promise<StoredToken> {
-    const basic = Buffer.from(`${this.#clientId}:${this.#secret}`).toString('base64');
+    const basic = this.basicCredential();
     const path = '/oauth/token';
     let res: RawResponse;
     try {
@@ -113,8 +152,6 @@ export class TokenProvider implements AuthSource {
         headers: { authorization: `Basic ${basic}` },
         // Minting a token twice is harmless, so 5xx/timeouts of the token endpoint are retried too.
         idempotent: true,
-        auth: false,
-        limited: false,
         signal,
       });
     } catch (e) {
@@ -131,7 +168,7 @@ export class TokenProvider implements AuthSource {
     if (!parsed.success) {
       throw new UnexpectedResponseError({
         method: 'POST',
-        path,
+        path: `${this.options.authBaseUrl}${path}`,
         status: res.status,
         issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       });

@@ -5,23 +5,26 @@ import type { KyInstance } from 'ky';
  * ESM loader, which cost ~35 ms of every CommonJS user's start-up (bench/footprint) before a single request.
  */
 let kyLoading: Promise<typeof import('ky')> | undefined;
-let kyTimeoutError: (new (...args: never[]) => Error) | undefined;
 async function loadKy(): Promise<KyInstance> {
   const loaded = await (kyLoading ??= import('ky'));
   // In the CommonJS build ky is a CommonJS chunk, and import() of CommonJS hands back its exports object as
   // `default` (so `default.default` is ky); in ESM, and from sources, `default` is ky itself.
   const m = typeof loaded.default === 'function' ? loaded : (loaded.default as unknown as typeof import('ky'));
-  kyTimeoutError = m.TimeoutError;
   return m.default;
 }
 import type { EventEmitter } from 'eventemitter3';
 import {
   AbortError,
   apiErrorFor,
+  AuthenticationError,
   NetworkError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   TimeoutError,
   UnexpectedResponseError,
+  UnsafeRequestError,
+  ValidationError,
   type PlatformErrorBody,
 } from '../errors';
 import type { GcEventMap } from '../events';
@@ -29,6 +32,9 @@ import { parseRateLimitHeaders, type RateLimitHeaderNames } from './rate-limit-h
 import type { RateLimiter } from './rate-limiter';
 import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudget, type Outcome, type RetryOptions } from './retry';
 import { abortableSleep } from './sleep';
+import { readBody } from './read-body';
+import type { Redactor } from './redact';
+import { assertSafeHeaders, buildRequestUrl, pathExcerpt, resolveSameOrigin } from './url-guard';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number | boolean>;
@@ -37,23 +43,39 @@ export type QueryParams = Record<string, QueryValue>;
 /** Bearer tokens for API calls; implemented by the auth layer. */
 export interface AuthSource {
   getToken(signal?: AbortSignal): Promise<string>;
-  /** The token was refused with a 401: forget it so the next call mints another. */
-  invalidate(token: string): Promise<void>;
+  /**
+   * The token was refused with a 401: forget it so the next call mints another, and say whether a replay with a new
+   * token makes sense. `false`: the token was itself minted to replace a refused one and is far from expiry, so the
+   * refusal is not an expiry and minting again would only feed a 401 storm.
+   */
+  invalidate(token: string): Promise<boolean>;
 }
 
 export interface TransportConfig {
-  apiBaseUrl: string;
+  /**
+   * The one origin this transport sends to (the API origin, or the login origin for the token call). Every URL,
+   * including redirects, is compared with it (url-guard.ts).
+   */
+  baseUrl: string;
   timeoutMs: number;
   deadlineMs: number;
   retry: RetryOptions;
   headerNames: RateLimitHeaderNames;
   fetch: typeof fetch | undefined;
   userAgent: string;
+  /** A body larger than this is abandoned with a `ResponseTooLargeError` (not retried). */
+  maxResponseBytes: number;
+  /** Removes the client secret and known tokens from everything an error carries. */
+  redactor: Redactor;
 }
+
+/** Same-origin redirects followed within one attempt; more is a loop. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface SendOptions {
   method: HttpMethod;
-  /** Path on the API host (`/api/v2/...`), or an absolute URL for the token endpoint. */
+  /** Path on the transport's origin (`/api/v2/...`), or an absolute URL on that same origin. */
   path: string;
   query?: QueryParams | undefined;
   /** JSON-serialised unless `rawBody` is used. */
@@ -70,9 +92,6 @@ export interface SendOptions {
    * decoded to one string; error bodies are still decoded. For large JSON read piecewise (analytics job results).
    */
   responseType?: 'text' | 'bytes' | undefined;
-  /** Internal: the token endpoint is called without bearer auth and outside the API budget. */
-  auth?: boolean;
-  limited?: boolean;
 }
 
 export interface RawResponse {
@@ -87,18 +106,31 @@ export interface RawResponse {
 
 let requestCounter = 0;
 
+/** The per-attempt timer fired (headers or body too slow). */
+class AttemptTimedOut extends Error {
+  constructor() {
+    super('attempt timed out');
+  }
+}
+
 /**
- * The one request pipeline: limiter -> ky (one attempt, per-attempt timeout) -> classify -> retry or fail ->
- * events. ky's own retry is off because it never retries POSTs and its timeout is per attempt only; the policy
- * lives in retry.ts.
+ * The one request pipeline: origin check -> limiter -> ky (one attempt; its timer covers headers and body) ->
+ * classify -> retry or fail -> events. ky's own retry, timeout and redirect following are off: it never retries
+ * POSTs, its timeout ends at the headers, and a followed redirect could carry a POST body to another host. The
+ * policy lives in retry.ts.
+ *
+ * A client has two: the API transport (bearer auth, rate-limited) and the login transport for the token call
+ * (no auth, no API budget), each bound to its own origin.
  */
 export class Transport {
   private readonly budget: RetryBudget;
 
   constructor(
     private readonly config: TransportConfig,
-    private readonly limiter: RateLimiter,
-    private readonly auth: AuthSource,
+    /** Undefined for the login transport: the token call is outside the API budget. */
+    private readonly limiter: RateLimiter | undefined,
+    /** Undefined for the login transport: the token call carries its own Basic credential. */
+    private readonly auth: AuthSource | undefined,
     private readonly events: EventEmitter<GcEventMap>,
   ) {
     this.budget = new RetryBudget(config.retry.budget);
@@ -111,7 +143,11 @@ export class Transport {
 
   async send(options: SendOptions): Promise<RawResponse> {
     const method = options.method;
-    const pathOnly = safePath(options.path);
+    // Everything that can be refused is refused here, before a token is minted or a byte is sent.
+    const url = buildRequestUrl(method, options.path, options.query, this.config.baseUrl).toString();
+    const pathOnly = safePath(url);
+    assertSafeHeaders(method, pathOnly, options.headers);
+    const body = serializeBody(options, method, pathOnly);
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const requestId = `req_${(++requestCounter).toString(36)}`;
     const deadlineMs = options.deadlineMs ?? this.config.deadlineMs;
@@ -119,9 +155,8 @@ export class Transport {
     const deadlineTimer = setTimeout(() => deadline.abort(new DeadlineReached()), deadlineMs);
     (deadlineTimer as { unref?: () => void }).unref?.();
     const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
-    const url = this.buildUrl(options.path, options.query);
-    const useAuth = options.auth ?? true;
-    const limited = options.limited ?? true;
+    const limiter = this.limiter;
+    const auth = this.auth;
 
     let attempt = 0;
     let rateLimitedAttempts = 0;
@@ -132,19 +167,17 @@ export class Transport {
         attempt++;
         let token: string | undefined;
         const run = async (): Promise<RawResponse | { error: unknown }> => {
-          token = useAuth ? await this.auth.getToken(signal) : undefined;
-          return this.attempt({ method, url, pathOnly, options, token, requestId, attempt, idempotent, signal, limited });
+          token = auth ? await auth.getToken(signal) : undefined;
+          return this.attempt({ method, url, pathOnly, options, body, token, requestId, attempt, idempotent, signal });
         };
-        const result = limited
-          ? await this.limiter.schedule(run, { signal, priority: attempt > 1 ? 4 : 5 })
-          : await run();
+        const result = limiter ? await limiter.schedule(run, { signal, priority: attempt > 1 ? 4 : 5 }) : await run();
 
         let outcome: Outcome;
         let retryAfterMs: number | undefined;
         let correlationId: string | undefined;
         if ('error' in result) {
           if (signal.aborted) throw result.error;
-          outcome = kyTimeoutError && result.error instanceof kyTimeoutError ? { kind: 'timeout' } : { kind: 'network' };
+          outcome = result.error instanceof AttemptTimedOut ? { kind: 'timeout' } : { kind: 'network' };
         } else {
           if (result.status < 400) {
             this.budget.recordSuccess();
@@ -152,13 +185,21 @@ export class Transport {
           }
           correlationId = result.correlationId;
           retryAfterMs = parseRetryAfter(result.headers);
-          if (result.status === 401 && useAuth && token && !replayingAfter401) {
+          if (result.status === 401 && auth && token && !replayingAfter401) {
             // An expired or revoked token: mint another and replay once. A 401 again at once is the caller's problem;
-            // one after other failures (a 5xx, a 429 wait) is a token that expired meanwhile and gets its replay too.
-            replayingAfter401 = true;
-            await this.auth.invalidate(token);
-            this.events.emit('retry', { requestId, method, path: pathOnly, attempt, delayMs: 0, reason: 'unauthorized', status: 401, correlationId });
-            continue;
+            // one after other failures (a 5xx, a 429 wait) is a token that expired meanwhile and gets its replay too,
+            // unless the token provider says that token was a fresh replacement (a 401 storm, not an expiry).
+            if (await auth.invalidate(token)) {
+              replayingAfter401 = true;
+              this.events.emit('retry', { requestId, method, path: pathOnly, attempt, delayMs: 0, reason: 'unauthorized', status: 401, correlationId });
+              continue;
+            }
+            const failed401 = this.failure({ kind: 'status', status: 401 }, result, { method, pathOnly, attempt, retryAfterMs, host: '', timeoutMs: 0 })();
+            throw new AuthenticationError(
+              { status: 401, body: (failed401 as AuthenticationError).body, correlationId, method, path: pathOnly, attempts: attempt },
+              `${method} ${pathOnly} failed with 401: the token minted moments ago to replace a refused one was refused ` +
+                'too, so it is not an expired token; not minting another. Check the OAuth client\'s grants and roles',
+            );
           }
           outcome = { kind: 'status', status: result.status };
           if (result.status === 429) rateLimitedAttempts++;
@@ -166,7 +207,7 @@ export class Transport {
 
         replayingAfter401 = false;
         const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts }, this.config.retry);
-        const failed = this.failure(outcome, result, { method, pathOnly, attempt, retryAfterMs });
+        const failed = this.failure(outcome, result, { method, pathOnly, attempt, retryAfterMs, host: new URL(url).host, timeoutMs: options.timeoutMs ?? this.config.timeoutMs });
         if (!decision.retry) throw failed();
         if (decision.rateLimited && retryAfterMs !== undefined && retryAfterMs > this.config.retry.maxRetryAfterMs) {
           throw failed(
@@ -178,7 +219,7 @@ export class Transport {
         const delayMs = computeDelay({ attempt, retryAfterMs, status, options: this.config.retry });
         if (decision.rateLimited) {
           const pausedForMs = retryAfterMs ?? delayMs;
-          if (limited) this.limiter.pause(pausedForMs);
+          limiter?.pause(pausedForMs);
           this.events.emit('rateLimit', { kind: 'retry-after', method, path: pathOnly, pausedForMs, status: 429, correlationId });
         } else if (!this.budget.tryAcquire(decision.cost)) {
           throw failed(undefined, ' (retry budget exhausted: the platform is failing repeatedly; not retrying)');
@@ -207,50 +248,60 @@ export class Transport {
     url: string;
     pathOnly: string;
     options: SendOptions;
+    body: { text: string; contentType: string } | undefined;
     token: string | undefined;
     requestId: string;
     attempt: number;
     idempotent: boolean;
     signal: AbortSignal;
-    limited: boolean;
   }): Promise<RawResponse | { error: unknown }> {
     const { method, pathOnly, options } = a;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.config.userAgent, ...options.headers };
     if (a.token) headers.authorization = `Bearer ${a.token}`;
-    let body: string | undefined;
-    if (options.rawBody) {
-      body = options.rawBody.text;
-      headers['content-type'] = options.rawBody.contentType;
-    } else if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
+    if (a.body) headers['content-type'] = a.body.contentType;
     this.events.emit('request', { requestId: a.requestId, method, path: pathOnly, attempt: a.attempt, idempotent: a.idempotent });
     const started = performance.now();
+    // One timer for the whole attempt, body included: ky's `timeout` stops at the headers.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(new AttemptTimedOut()), options.timeoutMs ?? this.config.timeoutMs);
+    const signal = AbortSignal.any([a.signal, timer.signal]);
     let response: Response;
     let text = '';
     let bytes: Buffer | undefined;
     try {
       const ky = await loadKy();
-      response = await ky(a.url, {
-        method,
-        headers,
-        body,
-        retry: 0,
-        timeout: options.timeoutMs ?? this.config.timeoutMs,
-        throwHttpErrors: false,
-        signal: a.signal,
-        ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
-      });
-      if (options.responseType === 'bytes' && response.status < 400) bytes = Buffer.from(await response.arrayBuffer());
-      else text = await response.text();
+      let url = a.url;
+      for (let hops = 0; ; hops++) {
+        response = await ky(url, {
+          method,
+          headers,
+          body: a.body?.text,
+          retry: 0,
+          timeout: false,
+          throwHttpErrors: false,
+          redirect: 'manual',
+          signal,
+          ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
+        });
+        if (!REDIRECT_STATUSES.has(response.status)) break;
+        await response.body?.cancel().catch(() => undefined);
+        url = this.redirectTarget(response, url, method, pathOnly, hops);
+      }
+      const read = await readBody(response, { limitBytes: this.config.maxResponseBytes, signal, method, path: pathOnly });
+      if (options.responseType === 'bytes' && response.status < 400) bytes = read;
+      else text = read.toString('utf8');
     } catch (error) {
+      // Refusals are final: the same request would meet the same redirect or the same body.
+      if (error instanceof RedirectError || error instanceof ResponseTooLargeError || error instanceof UnsafeRequestError) throw error;
+      if (timer.signal.aborted && !a.signal.aborted) return { error: new AttemptTimedOut() };
       return { error };
+    } finally {
+      clearTimeout(timeout);
     }
     const latencyMs = Math.round(performance.now() - started);
     const correlationId = response.headers.get('inin-correlation-id') ?? undefined;
     let rateLimit = undefined;
-    if (a.limited) {
+    if (this.limiter) {
       rateLimit = parseRateLimitHeaders(response.headers, this.config.headerNames);
       if (rateLimit && response.status !== 429) {
         const { exhausted, pausedForMs } = this.limiter.observe(rateLimit, this.limiter.running - 1);
@@ -272,19 +323,45 @@ export class Transport {
     return { status: response.status, headers: response.headers, text, ...(bytes ? { bytes } : {}), correlationId, attempts: a.attempt };
   }
 
+  /**
+   * Where a redirect may be followed: only on this transport's origin (checked like every URL, url-guard.ts), only
+   * for GET/HEAD or, for other methods, a 307/308 (which keep method and body), and at most MAX_REDIRECTS times.
+   * Anything else is a `RedirectError` naming the Location.
+   */
+  private redirectTarget(response: Response, from: string, method: string, pathOnly: string, hops: number): string {
+    const location = response.headers.get('location') ?? undefined;
+    const shown = location === undefined ? undefined : showLocation(location, from);
+    const fail = (why: string) =>
+      new RedirectError({ status: response.status, location: shown, method, path: pathOnly }, `${method} ${pathOnly} answered ${response.status} ${why}`);
+    if (location === undefined) throw fail('without a Location header: not followed');
+    const target = resolveSameOrigin(method, location, from, this.config.baseUrl);
+    if (!target) {
+      throw fail(
+        `redirecting to ${shown}, another origin than ${new URL(this.config.baseUrl).origin}: not followed (the token and ` +
+          'the request body never leave the host the client was configured for)',
+      );
+    }
+    const methodKept = response.status === 307 || response.status === 308;
+    if (method !== 'GET' && method !== 'HEAD' && !methodKept) {
+      throw fail(`redirecting to ${shown}: a ${method} is followed only through 307/308 (a ${response.status} would drop its body)`);
+    }
+    if (hops + 1 > MAX_REDIRECTS) throw fail(`redirecting to ${shown} after ${MAX_REDIRECTS} redirects: a redirect loop, not followed`);
+    return target.toString();
+  }
+
   private failure(
     outcome: Outcome,
     result: RawResponse | { error: unknown },
-    ctx: { method: string; pathOnly: string; attempt: number; retryAfterMs: number | undefined },
+    ctx: { method: string; pathOnly: string; attempt: number; retryAfterMs: number | undefined; host: string; timeoutMs: number },
   ): (message?: string, suffix?: string) => Error {
     if ('error' in result) {
-      const rc = { method: ctx.method, path: ctx.pathOnly, attempts: ctx.attempt };
+      const rc = { method: ctx.method, path: ctx.pathOnly, attempts: ctx.attempt, host: ctx.host };
       if (outcome.kind === 'timeout') {
         return (_message, suffix) =>
           withSuffix(
-            new TimeoutError(`${ctx.method} ${ctx.pathOnly}: no response within timeoutMs after ${ctx.attempt} attempt(s)`, {
+            new TimeoutError(`${ctx.method} ${ctx.pathOnly}: no complete response within timeoutMs (${ctx.timeoutMs} ms, headers and body) after ${ctx.attempt} attempt(s)`, {
               kind: 'attempt',
-              timeoutMs: this.config.timeoutMs,
+              timeoutMs: ctx.timeoutMs,
               method: ctx.method,
               path: ctx.pathOnly,
             }),
@@ -293,9 +370,11 @@ export class Transport {
       }
       return (_message, suffix) => withSuffix(new NetworkError(rc, result.error), suffix);
     }
-    const body = parseErrorBody(result.text);
+    // A server may echo the Authorization header or the Basic credential back: no secret survives into the error.
+    const redactor = this.config.redactor;
+    const body = redactor.redactValue(parseErrorBody(result.text));
     const headers: Record<string, string> = {};
-    result.headers.forEach((v, k) => (headers[k] = v));
+    result.headers.forEach((v, k) => (headers[k] = redactor.redact(v)));
     return (message, suffix) => {
       const init = {
         status: result.status,
@@ -326,15 +405,28 @@ export class Transport {
     }
     return e;
   }
+}
 
-  private buildUrl(path: string, query: QueryParams | undefined): string {
-    const url = /^https?:\/\//.test(path) ? new URL(path) : new URL(path, this.config.apiBaseUrl);
-    for (const [k, v] of Object.entries(query ?? {})) {
-      if (v === undefined || v === null) continue;
-      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, String(item));
-      else url.searchParams.append(k, String(v));
-    }
-    return url.toString();
+/** The request body as sent, serialised once up front so a body JSON cannot hold (a cycle, a BigInt) is refused before any I/O. */
+function serializeBody(options: SendOptions, method: string, path: string): { text: string; contentType: string } | undefined {
+  if (options.rawBody) return options.rawBody;
+  if (options.body === undefined) return undefined;
+  try {
+    return { text: JSON.stringify(options.body), contentType: 'application/json' };
+  } catch (e) {
+    throw new ValidationError(`${method} ${path} request`, [
+      { path: 'body', message: `the body cannot be sent as JSON (${e instanceof Error ? e.message.slice(0, 100) : 'not serialisable'}): remove cycles and BigInt values` },
+    ]);
+  }
+}
+
+/** A Location as errors may show it: origin and path, no query string (it may carry a pre-signed credential). */
+function showLocation(location: string, from: string): string {
+  try {
+    const u = new URL(location, from);
+    return `${u.origin}${pathExcerpt(u.pathname)}`;
+  } catch {
+    return pathExcerpt(location);
   }
 }
 

@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, AuthError } from '../../src/index';
 import { API, makeClient, platformError, recordEvents, server, tokenEndpoint, useMswServer } from '../support/platform';
 
@@ -45,7 +45,13 @@ describe('401 refresh and replay', () => {
     await client.close();
   });
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('a token that expires again after a retried failure gets its own replay (a 401 only straight after a replay fails)', async () => {
+    // Only Date is faked: the test moves the clock past token-2's lifetime instead of waiting for it.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const token = tokenEndpoint();
     const seen: string[] = [];
     server.use(
@@ -53,12 +59,14 @@ describe('401 refresh and replay', () => {
       http.get(`${API}/api/v2/ping`, ({ request }) => {
         const auth = request.headers.get('authorization') ?? '';
         seen.push(auth);
-        // token-1 expired; token-2 meets a 502, then it too has expired; token-3 works.
+        // token-1 expired; token-2 meets a 502, then most of a day passes and it too has been revoked; token-3 works.
         if (auth === 'Bearer token-1') return platformError(401, 'authentication.required', 'Authentication required');
         if (auth === 'Bearer token-2') {
-          return seen.filter((a) => a === auth).length === 1
-            ? platformError(502, 'bad.gateway', 'Bad gateway')
-            : platformError(401, 'authentication.required', 'Authentication required');
+          if (seen.filter((a) => a === auth).length === 1) {
+            vi.setSystemTime(Date.now() + 0.6 * 86_400_000);
+            return platformError(502, 'bad.gateway', 'Bad gateway');
+          }
+          return platformError(401, 'authentication.required', 'Authentication required');
         }
         return HttpResponse.json({ ok: true });
       }),
@@ -67,6 +75,27 @@ describe('401 refresh and replay', () => {
     await expect(client.request({ path: '/api/v2/ping' })).resolves.toEqual({ ok: true });
     expect(token.minted).toEqual(['token-1', 'token-2', 'token-3']);
     expect(seen).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-2', 'Bearer token-3']);
+    await client.close();
+  });
+
+  it('a 401/503 storm mints at most one replacement token: a fresh replacement refused again is an AuthenticationError', async () => {
+    const token = tokenEndpoint();
+    let calls = 0;
+    server.use(
+      token.handler,
+      http.get(`${API}/api/v2/ping`, () => {
+        calls++;
+        return calls % 2 === 1 ? platformError(401, 'authentication.required', 'Authentication required') : platformError(503, 'service.unavailable', 'Unavailable');
+      }),
+    );
+    const client = makeClient({ retry: { limit: 10, budget: false } });
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.request({ path: '/api/v2/ping' }).catch((e: unknown) => e)));
+    for (const err of results) {
+      expect(err).toBeInstanceOf(AuthenticationError);
+    }
+    // token-1 at first use, token-2 after the first 401; never a third, however many 401s follow.
+    expect(token.minted).toEqual(['token-1', 'token-2']);
+    expect(client.stats().tokensIssued).toBe(2);
     await client.close();
   });
 
