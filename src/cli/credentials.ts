@@ -142,7 +142,7 @@ function fromFileRecord(record: Record<string, unknown>, path: string): Settings
   if (problems.length > 0) {
     throw new UsageError(
       `the credentials file ${path}: ${problems.join('; ')}`,
-      `accepted keys: clientId, clientSecret, region, baseUrl, authUrl (or their ${ENV.clientId}-style names); see docs/cli.md`,
+      'accepted keys: clientId, clientSecret, region, baseUrl, authUrl, or their snake_case or GENESYS_* names; see docs/cli.md',
     );
   }
   return out;

@@ -14,7 +14,7 @@ import type { RowSink } from '../../sinks/sink';
 import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
-import { checkOutPath, closeAll, interruptedNote, openSink, planOutput } from '../files';
+import { checkOutPath, checkOutputs, checkpointError, closeAll, failedNote, interruptedNote, openSink, planOutput, prepareFiles } from '../files';
 import { count, seconds } from '../output';
 import type { Progress } from '../progress';
 
@@ -28,6 +28,7 @@ const options = {
   ...CONNECTION_OPTIONS,
   ...OUTPUT_OPTIONS,
   checkpoint: { type: 'string' },
+  overwrite: { type: 'boolean' },
   calibrations: { type: 'string' },
   'calibrations-out': { type: 'string' },
   strategy: { type: 'string' },
@@ -49,6 +50,8 @@ Output
   --out FILE              .csv, .ndjson or .jsonl; - for stdout (NDJSON). Default: -
   --checkpoint FILE       progress file; rerunning the same command resumes, every row exactly once.
                           Default for file outputs: <out>.checkpoint.json (removed when the export completes)
+  --overwrite             export again from scratch: replace an existing output and discard its checkpoint.
+                          Without it, an existing output with no checkpoint (a finished export) is refused (exit 2)
   --json                  print the summary as one JSON object
   --quiet, -q             no progress, no notes (errors and the summary still print)
   --verbose, -v           retries, rate-limit holds, and stack traces on errors
@@ -149,7 +152,16 @@ async function run(ctx: CommandContext): Promise<number> {
     if (plan.toStdout && !calibrationsOut) throw new UsageError('--calibrations separate with --out - needs --calibrations-out FILE');
     calibrationsOut ??= calibrationsPath(plan.path);
     checkOutPath(calibrationsOut, '--calibrations-out');
-    if (plan.resume && !existsSync(calibrationsOut)) throw new UsageError(`resuming from ${plan.checkpointPath}, but ${calibrationsOut} is missing`, `delete ${plan.checkpointPath} to start over`);
+    if (plan.resume && !existsSync(calibrationsOut)) throw new UsageError(`resuming from ${plan.checkpointPath}, but ${calibrationsOut} is missing`, `delete ${plan.checkpointPath} or pass --overwrite to start over`);
+  }
+  checkOutputs(ctx, plan, calibrationsOut ? [[str(values, 'calibrations-out') ? '--calibrations-out' : `--calibrations-out (default ${calibrationsOut})`, calibrationsOut]] : []);
+  const checkpoint = plan.checkpointPath ? new FileCheckpoint<QualityExportState>(plan.checkpointPath, { kind: QUALITY_CHECKPOINT_KIND }) : undefined;
+  // A checkpoint this run cannot read is refused before anything is sent (one of another export: by the exporter).
+  let saved: QualityExportState | undefined;
+  try {
+    saved = plan.resume ? await checkpoint?.load() : undefined;
+  } catch (e) {
+    throw checkpointError(e, plan);
   }
 
   const conn = await ctx.connect();
@@ -166,15 +178,16 @@ async function run(ctx: CommandContext): Promise<number> {
     exporter.options,
     'QualityExporter request',
   );
-  const checkpoint = plan.checkpointPath ? new FileCheckpoint<QualityExportState>(plan.checkpointPath, { kind: QUALITY_CHECKPOINT_KIND }) : undefined;
   if (plan.resume) out.note(`resuming from ${plan.checkpointPath} (rows after its last save are cut and exported again)`);
 
+  await prepareFiles(plan, out, [calibrationsOut]);
   const sink = openSink<ScorecardRow>(plan, out);
   const calibrationSink = calibrationsOut ? openSink<ScorecardRow>({ path: calibrationsOut, resume: plan.resume }, out) : undefined;
   const progress = ctx.progress(client, 'rows', 'export-evaluations');
   let summary: ExportSummary;
   try {
-    const conversations = progress.enabled && strategy === 'details' ? await conversationsToScan(client, interval, exporter.options.evaluationStatus, mediaTypes, ctx.signal) : undefined;
+    // A finished export (its kept checkpoint says done) sends nothing: no count either.
+    const conversations = progress.enabled && strategy === 'details' && !saved?.done ? await conversationsToScan(client, interval, exporter.options.evaluationStatus, mediaTypes, ctx.signal) : undefined;
     const feed = estimator(conversations, exporter.options.pageSize);
     progress.start();
     summary = await exporter.exportTo(sink, {
@@ -199,7 +212,9 @@ async function run(ctx: CommandContext): Promise<number> {
         plan.checkpointPath ? ctx.commandLine({ interval }) : undefined,
       );
     }
-    throw e;
+    const error = checkpointError(e, plan);
+    if (error === e) failedNote(ctx, plan, { interval });
+    throw error;
   }
   progress.stop();
   const closed = await closeAll([sink, calibrationSink], out);

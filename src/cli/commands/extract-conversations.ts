@@ -10,7 +10,7 @@ import { FileCheckpoint } from '../../sinks/checkpoint';
 import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, durationMs, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
-import { closeAll, interruptedNote, openSink, planOutput } from '../files';
+import { checkOutputs, checkpointError, closeAll, failedNote, interruptedNote, openSink, planOutput, prepareFiles } from '../files';
 import { count, seconds } from '../output';
 
 const options = {
@@ -18,6 +18,7 @@ const options = {
   ...CONNECTION_OPTIONS,
   ...OUTPUT_OPTIONS,
   checkpoint: { type: 'string' },
+  overwrite: { type: 'boolean' },
   chunk: { type: 'string' },
   concurrency: { type: 'string' },
   availability: { type: 'string' },
@@ -36,7 +37,10 @@ or a crash resumes from the checkpoint without duplicates.
 Output
   --interval I            ISO start/end, start/PT6H, or a date (YYYY-MM-DD). Default: the last full UTC day
   --out FILE              .csv, .ndjson or .jsonl; - for stdout (NDJSON). Default: -
-  --checkpoint FILE       default for file outputs: <out>.checkpoint.json (removed when the extract completes)
+  --checkpoint FILE       default for file outputs: <out>.checkpoint.json (removed when the extract completes);
+                          rerunning the same command resumes from it
+  --overwrite             extract again from scratch: replace an existing output and discard its checkpoint.
+                          Without it, an existing output with no checkpoint (a finished extract) is refused (exit 2)
   --json, --quiet, --verbose
 
 Extract
@@ -72,16 +76,24 @@ async function run(ctx: CommandContext): Promise<number> {
   }
   const pollMs = durationMs(values, 'poll-interval');
   const chunk = str(values, 'chunk');
+  checkOutputs(ctx, plan);
+  const file = plan.checkpointPath
+    ? new FileCheckpoint<ExtractCheckpointState>(plan.checkpointPath, { kind: EXTRACT_CHECKPOINT_KIND, parse: (s) => ExtractCheckpointState.parse(s) })
+    : undefined;
+  // A checkpoint this run cannot read is refused before anything is sent (one of another extract: by the extract).
+  let saved: ExtractCheckpointState | undefined;
+  try {
+    saved = plan.resume ? await file?.load() : undefined;
+  } catch (e) {
+    throw checkpointError(e, plan);
+  }
 
   const conn = await ctx.connect();
   const { client } = conn;
   // The simulated org finishes a job in half a second: poll it accordingly (real orgs keep the seed's 10 s).
   const poll = pollMs !== undefined ? { initialDelayMs: pollMs, jitterMs: Math.min(5000, pollMs) } : conn.simulated ? { initialDelayMs: 250, maxDelayMs: 2000, jitterMs: 100 } : undefined;
   const reports = new ReportQueries(client);
-  const file = plan.checkpointPath
-    ? new FileCheckpoint<ExtractCheckpointState>(plan.checkpointPath, { kind: EXTRACT_CHECKPOINT_KIND, parse: (s) => ExtractCheckpointState.parse(s) })
-    : undefined;
-  const saved = plan.resume && file ? await file.load() : undefined;
+  await prepareFiles(plan, out);
   const sink = openSink<Record<string, unknown>>(plan, out);
   const before = client.stats();
   const progress = ctx.progress(client, 'windows', 'extract-conversations');
@@ -127,7 +139,9 @@ async function run(ctx: CommandContext): Promise<number> {
         plan.checkpointPath ? ctx.commandLine({ interval }) : undefined,
       );
     }
-    throw e;
+    const error = checkpointError(e, plan);
+    if (error === e) failedNote(ctx, plan, { interval });
+    throw error;
   }
   progress.stop();
   if (!(await closeAll([sink], out))) return 1;
