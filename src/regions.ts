@@ -1,3 +1,5 @@
+import { ValidationError } from './errors';
+
 /**
  * Genesys Cloud regions: AWS-style key -> host, from the official SDK's `PureCloudRegionHosts`
  * (genesys-api.md section a). API calls go to `https://api.<host>`, tokens to `https://login.<host>`.
@@ -38,14 +40,23 @@ const HOST_TO_KEY = new Map<string, RegionKey>(
 );
 
 /**
+ * Longest spelling looked at. The longest accepted form (`https://login.edee1.eusc-pure.cloud/`) is under 40
+ * characters; anything much longer is no region, and is refused before any pattern runs over it.
+ */
+const MAX_REGION_LENGTH = 256;
+
+/**
  * Accepts a key (`eu_west_1`, `eu-west-1`), a host (`mypurecloud.ie`), or an API/login host or URL
  * (`api.mypurecloud.ie`, `https://login.mypurecloud.ie/`), as the official SDK's environment setting does.
- * Returns undefined for anything else.
+ * Returns undefined for any other string (`constructor` too: only the table's own keys count); a non-string is a
+ * ValidationError at `region`.
  */
 export function resolveRegion(region: string): ResolvedRegion | undefined {
+  if (typeof region !== 'string') throw regionError(region, `expected a string, got ${region === null ? 'null' : Array.isArray(region) ? 'an array' : typeof region}`);
+  if (region.length > MAX_REGION_LENGTH) return undefined;
   const s = region.trim().toLowerCase();
   const asKey = s.replace(/-/g, '_');
-  let key: RegionKey | undefined = asKey in REGION_HOSTS ? (asKey as RegionKey) : undefined;
+  let key: RegionKey | undefined = Object.hasOwn(REGION_HOSTS, asKey) ? (asKey as RegionKey) : undefined;
   if (!key) {
     const host = s.replace(/^https?:\/\//, '').replace(/\/+$/, '').replace(/^(api|login)\./, '');
     key = HOST_TO_KEY.get(host);
@@ -53,6 +64,23 @@ export function resolveRegion(region: string): ResolvedRegion | undefined {
   if (!key) return undefined;
   const host = REGION_HOSTS[key];
   return { key, host, apiBaseUrl: `https://api.${host}`, authBaseUrl: `https://login.${host}` };
+}
+
+/**
+ * `resolveRegion`, but an unknown region is a ValidationError at `path` listing the valid ones, for callers that
+ * take a region from their user.
+ */
+export function parseRegion(region: string, path = 'region'): ResolvedRegion {
+  const resolved = resolveRegion(region);
+  if (resolved) return resolved;
+  const shown = region.length > 100 ? `${JSON.stringify(region.slice(0, 100))}… (${region.length} characters)` : JSON.stringify(region);
+  throw regionError(region, `unknown region ${shown}`, path);
+}
+
+function regionError(_region: unknown, what: string, path = 'region'): ValidationError {
+  return new ValidationError('region', [
+    { path, code: 'invalid_region', message: `${what}: use one of ${regionNames().join(', ')} or its host (e.g. mypurecloud.ie)` },
+  ]);
 }
 
 /** Every accepted spelling, for error messages. */

@@ -15,6 +15,9 @@
  * ids, dedupe in the warehouse instead (MERGE on the id).
  */
 
+import { ValidationError, type ValidationIssue } from '../errors';
+import { checkFunctionOption, checkOptionsObject, kindOf, quote } from './input-guard';
+
 /** The part of `Set<string>` that de-duplication needs; implement it to plug in a Bloom filter or Redis set. */
 export interface KeySet {
   has(key: string): boolean;
@@ -33,11 +36,58 @@ function isAsyncIterable<T>(source: Iterable<T> | AsyncIterable<T>): source is A
   return typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function';
 }
 
-/** Yields the items of `source` whose key has not been seen yet, in order, without buffering. */
-export async function* dedupeBy<T>(
+/** Checks the arguments of `dedupeBy` / `dedupeArrayBy` up front, so a mistake is not found at the first item. */
+function checkDedupeArgs(where: string, source: unknown, key: unknown, options: unknown, asyncOk: boolean): DedupeOptions {
+  const issues: ValidationIssue[] = [];
+  const iterable =
+    typeof source === 'object' && source !== null || typeof source === 'string'
+      ? typeof (source as Iterable<unknown>)[Symbol.iterator] === 'function' ||
+        (asyncOk && typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+      : false;
+  if (!iterable) {
+    issues.push({
+      path: 'source',
+      code: 'invalid_type',
+      message: `expected ${asyncOk ? 'an iterable or async iterable' : 'an iterable (e.g. an array)'} of items, got ${kindOf(source)} ${quote(source)}`,
+    });
+  }
+  if (typeof key !== 'function') {
+    issues.push({ path: 'key', code: 'invalid_type', message: `expected a function from item to key, e.g. (c) => c.conversationId, got ${kindOf(key)} ${quote(key)}` });
+  }
+  const o = checkOptionsObject(options, ['seen', 'onDuplicate'], issues);
+  if (o) {
+    checkFunctionOption(o.onDuplicate, 'onDuplicate', issues);
+    const seen = o.seen as Partial<KeySet> | undefined;
+    if (seen !== undefined) {
+      if (typeof seen !== 'object' || seen === null) {
+        issues.push({ path: 'seen', code: 'invalid_type', message: `expected a KeySet (a Set, a UuidKeySet, or any object with has and add), got ${kindOf(seen)} ${quote(seen)}` });
+      } else {
+        if (typeof seen.has !== 'function') issues.push({ path: 'seen.has', code: 'invalid_type', message: 'a KeySet needs a has(key) method' });
+        if (typeof seen.add !== 'function') issues.push({ path: 'seen.add', code: 'invalid_type', message: 'a KeySet needs an add(key) method' });
+      }
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(`${where} arguments`, issues);
+  return (o ?? {}) as DedupeOptions;
+}
+
+/**
+ * Yields the items of `source` whose key has not been seen yet, in order, without buffering. The arguments are
+ * checked when it is called (a ValidationError then), not when the first item is pulled.
+ */
+export function dedupeBy<T>(
   source: Iterable<T> | AsyncIterable<T>,
   key: (item: T) => string,
   options: DedupeOptions = {},
+): AsyncGenerator<T, void, undefined> {
+  const opts = checkDedupeArgs('dedupeBy', source, key, options, true);
+  return dedupeGenerator(source, key, opts);
+}
+
+async function* dedupeGenerator<T>(
+  source: Iterable<T> | AsyncIterable<T>,
+  key: (item: T) => string,
+  options: DedupeOptions,
 ): AsyncGenerator<T, void, undefined> {
   const seen: KeySet = options.seen ?? new Set<string>();
   const onDuplicate = options.onDuplicate;
@@ -64,6 +114,7 @@ export async function* dedupeBy<T>(
 
 /** Synchronous `dedupeBy` for arrays and other iterables already in memory. */
 export function dedupeArrayBy<T>(items: Iterable<T>, key: (item: T) => string, options: DedupeOptions = {}): T[] {
+  options = checkDedupeArgs('dedupeArrayBy', items, key, options, false);
   const seen: KeySet = options.seen ?? new Set<string>();
   const out: T[] = [];
   for (const item of items) {
@@ -80,6 +131,8 @@ export function dedupeArrayBy<T>(items: Iterable<T>, key: (item: T) => string, o
 // 8-4-4-4-12 hex, any case, optional dashes: Genesys ids are lowercase dashed, but callers may strip dashes.
 const UUID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
 const INITIAL_CAPACITY = 1024;
+/** Presizing past this would allocate over a gigabyte up front; the table still grows past it on demand. */
+const MAX_EXPECTED_SIZE = 50_000_000;
 const MAX_LOAD = 0.8;
 
 function hexWord(key: string, from: number): number {
@@ -109,6 +162,13 @@ export class UuidKeySet implements KeySet {
   private readonly others = new Set<string>();
 
   constructor(expectedSize = 0) {
+    if (!Number.isSafeInteger(expectedSize) || expectedSize < 0 || expectedSize > MAX_EXPECTED_SIZE) {
+      throw new ValidationError('UuidKeySet arguments', [{
+        path: 'expectedSize',
+        code: 'invalid_value',
+        message: `must be a whole number from 0 to ${MAX_EXPECTED_SIZE} (beyond that, dedupe in the warehouse), got ${kindOf(expectedSize)} ${quote(expectedSize)}`,
+      }]);
+    }
     let cap = INITIAL_CAPACITY;
     while (cap * MAX_LOAD < expectedSize) cap *= 2;
     this.capacity = cap;

@@ -3,8 +3,11 @@
  * The builder is only a convenience: it builds the same plain tree, and `compileFilter` normalises both forms
  * the same way, so a fluent filter and its hand-written tree compile to identical output.
  */
+import { ValidationError } from '../errors';
 import { compileFilter, type CompileFilterOptions, type CompiledFilter } from './filter-compile';
+import { checkFilterStructure, groupOf } from './filter-depth';
 import { FILTER_OPS } from './filter-validate';
+import { kindOf, quote } from './input-guard';
 
 export { FILTER_OPS };
 export type FilterOp = (typeof FILTER_OPS)[number];
@@ -33,15 +36,24 @@ export function isOrNode(node: FilterNode): node is OrNode {
 
 /**
  * Flattens nested groups of the same type and unwraps one-child groups, in input order. Keeps the meaning
- * (and of and is and; a group of one is its child); does not validate. Used by the builder and the compiler.
+ * (and of and is and; a group of one is its child). Does not look into conditions, but refuses (ValidationError
+ * with the path) what is no tree at all: a node that is not an object, a cycle, an empty group, more than 1,000
+ * nodes or more than 64 levels. Used by the builder.
  */
 export function normalizeFilter(node: FilterNode): FilterNode {
-  if (isAndNode(node) || isOrNode(node)) {
-    const type = isAndNode(node) ? 'and' : 'or';
-    const children = isAndNode(node) ? node.and : (node as OrNode).or;
+  checkFilterStructure(node);
+  return normalizeChecked(node);
+}
+
+/** `normalizeFilter` on a tree `checkFilterStructure` accepted: recursion is at most 64 deep. */
+function normalizeChecked(node: FilterNode): FilterNode {
+  const group = groupOf(node);
+  if (group) {
+    const type = group.key;
+    const children = group.children as FilterNode[];
     const flat: FilterNode[] = [];
     for (const child of children) {
-      const n = normalizeFilter(child);
+      const n = normalizeChecked(child);
       if (type === 'and' && isAndNode(n)) flat.push(...n.and);
       else if (type === 'or' && isOrNode(n)) flat.push(...n.or);
       else flat.push(n);
@@ -49,7 +61,7 @@ export function normalizeFilter(node: FilterNode): FilterNode {
     if (flat.length === 1 && flat[0] !== undefined) return flat[0];
     return type === 'and' ? { and: flat } : { or: flat };
   }
-  const c = node;
+  const c = node as FilterCondition;
   return c.value === undefined
     ? { field: c.field, op: c.op }
     : { field: c.field, op: c.op, value: Array.isArray(c.value) ? [...c.value] : c.value };
@@ -86,8 +98,17 @@ export class FilterBuilder {
     return b;
   }
 
-  /** A builder that starts from an existing tree (to add conditions to it, or to compile it). */
+  /**
+   * A builder that starts from an existing tree (to add conditions to it, or to compile it). The tree's shape is
+   * checked here (see `normalizeFilter`); its conditions are checked by `compile()`.
+   */
   static from(tree: FilterNode): FilterBuilder {
+    if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
+      throw new ValidationError('FilterBuilder.from input', [
+        { path: 'tree', code: 'invalid_type', message: `expected a filter tree ({ and: [...] }, { or: [...] } or { field, op, value }), got ${kindOf(tree)} ${quote(tree)}` },
+      ]);
+    }
+    checkFilterStructure(tree, 'FilterBuilder.from input');
     const b = new FilterBuilder('and');
     b.#children.push(tree);
     return b;
@@ -118,6 +139,11 @@ export class FilterBuilder {
   }
 
   #group(type: 'and' | 'or', fn: (b: FilterBuilder) => unknown): this {
+    if (typeof fn !== 'function') {
+      throw new ValidationError(`FilterBuilder.${type} input`, [
+        { path: 'fn', code: 'invalid_type', message: `expected a function that adds conditions, e.g. (b) => b.where(...), got ${kindOf(fn)} ${quote(fn)}` },
+      ]);
+    }
     const inner = new FilterBuilder(type);
     fn(inner);
     this.#children.push(inner.#node());

@@ -12,6 +12,9 @@
  * session, so a client-side check could not mirror what the platform matched.
  */
 
+import { ValidationError } from '../errors';
+import { kindOf, quote } from './input-guard';
+
 export type FieldLevel = 'conversation' | 'segment' | 'evaluation' | 'survey';
 export type FieldKind = 'dimension' | 'metric';
 export type FieldType = 'string' | 'uuid' | 'number' | 'boolean' | 'datetime' | 'enum';
@@ -240,8 +243,28 @@ export function lookupField(name: string): FilterField | undefined {
   return BY_QUALIFIED.get(name) ?? BY_NAME.get(name);
 }
 
-/** Names the seed (and forum lore) uses for fields that exist under another name. */
-const ALIASES: Readonly<Record<string, readonly string[]>> = {
+/**
+ * Enum values by lower-cased spelling, per field: enum values are matched case-insensitively and sent as the
+ * platform spells them (the catalog's spelling). Built once; no field lists two values that differ only in case.
+ */
+const ENUM_BY_LOWER = new Map<FilterField, ReadonlyMap<string, string>>();
+for (const f of FILTER_FIELDS) {
+  if (f.type !== 'enum' || !f.values) continue;
+  const m = new Map<string, string>();
+  for (const v of f.values) {
+    if (m.has(v.toLowerCase())) throw new Error(`filter catalog: ${f.name} lists ${v} twice (case-insensitively)`);
+    m.set(v.toLowerCase(), v);
+  }
+  ENUM_BY_LOWER.set(f, m);
+}
+
+/** The catalog's (platform's) spelling of enum value `value` of `field`, matched case-insensitively; undefined if unknown. */
+export function canonicalEnumValue(field: FilterField, value: string): string | undefined {
+  return ENUM_BY_LOWER.get(field)?.get(value.toLowerCase());
+}
+
+/** Names the seed (and forum lore) uses for fields that exist under another name. A Map: keyed by caller input. */
+const ALIASES: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
   type: ['mediaType'],
   interactiontype: ['mediaType'],
   wrapupcode: ['wrapUpCode'],
@@ -250,20 +273,30 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   evaluationstate: ['evaluationStatus'],
   iscalibration: ['calibrationId'],
   agentid: ['userId'],
-};
+}));
+
+/** Longer names get no suggestions: no catalog name is longer than 50 characters, and the distance is O(length). */
+const SUGGEST_MAX_LENGTH = 256;
 
 /**
  * The `n` catalog names nearest to `name` by edit distance (case-insensitive, a transposition counts as one
  * edit), for "did you mean". A qualified input (`evaluation.queuId`) is compared with qualified names.
  */
 export function suggestFields(name: string, n = 3): string[] {
+  const issues = [];
+  if (typeof name !== 'string') issues.push({ path: 'name', code: 'invalid_type', message: `must be a string, got ${kindOf(name)} ${quote(name)}` });
+  if (!Number.isSafeInteger(n) || n < 0 || n > 100) {
+    issues.push({ path: 'n', code: 'invalid_value', message: `must be a whole number from 0 to 100, got ${kindOf(n)} ${quote(n)}` });
+  }
+  if (issues.length > 0) throw new ValidationError('suggestFields arguments', issues);
+  if (name.length > SUGGEST_MAX_LENGTH) return [];
   const needle = name.toLowerCase();
   const qualified = name.includes('.');
   const candidates = qualified ? [...BY_QUALIFIED.keys()] : [...BY_NAME.keys()];
   const scored = candidates
     .map((c) => ({ c, d: editDistance(needle, c.toLowerCase()) }))
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
-  const out: string[] = [...(ALIASES[needle] ?? [])];
+  const out: string[] = [...(ALIASES.get(needle) ?? [])];
   for (const { c } of scored) {
     if (out.length >= n) break;
     if (!out.includes(c)) out.push(c);

@@ -20,7 +20,8 @@
 import { ValidationError, type ValidationIssue } from '../errors';
 import type { FilterNode } from './filter-builder';
 import type { FieldLevel } from './filter-catalog';
-import { DEFAULT_MAX_FILTER_DEPTH, validateFilterDepth } from './filter-depth';
+import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './filter-depth';
+import { checkBooleanOption, checkEnumOption, checkIntegerOption, checkOptionsObject, throwIfIssues } from './input-guard';
 import {
   conditionsOf,
   opSupport,
@@ -107,19 +108,36 @@ interface Plan {
   notes: string[];
 }
 
+/** Largest `maxClauses`: the CNF product is bounded by 16x this (see toCnf), and simplification is quadratic. */
+export const MAX_CLAUSES_LIMIT = 256;
+
+const COMPILE_OPTION_KEYS = ['residual', 'maxDepth', 'maxClauses', 'strictEnums'] as const;
+
+/** Throws a ValidationError naming each bad option (unknown keys too) before anything is compiled. */
+export function checkCompileOptions(options: unknown, where = 'compileFilter options'): CompileFilterOptions {
+  const issues: ValidationIssue[] = [];
+  const o = checkOptionsObject(options, COMPILE_OPTION_KEYS, issues);
+  if (o) {
+    checkEnumOption(o.residual, ['client', 'error'], 'residual', issues);
+    checkIntegerOption(o.maxDepth, 1, MAX_FILTER_DEPTH_LIMIT, 'maxDepth', issues);
+    checkIntegerOption(o.maxClauses, 1, MAX_CLAUSES_LIMIT, 'maxClauses', issues);
+    checkBooleanOption(o.strictEnums, 'strictEnums', issues);
+  }
+  throwIfIssues(where, issues);
+  return (o ?? {}) as CompileFilterOptions;
+}
+
 export function compileFilter(tree: FilterNode, options: CompileFilterOptions = {}): CompiledFilter {
-  const root = validate(tree, options);
-  const plan = split(root, options.maxClauses ?? 16);
-  if (plan.residualParts.length > 0) checkResidual(plan, options);
+  const opts = checkCompileOptions(options);
+  const root = validate(tree, opts);
+  const plan = split(root, opts.maxClauses ?? 16);
+  if (plan.residualParts.length > 0) checkResidual(plan, opts);
   return emit(plan);
 }
 
 function validate(tree: FilterNode, options: CompileFilterOptions): { node: ResolvedNode; notes: string[] } {
-  const resolved = resolveFilter(tree, { strictEnums: options.strictEnums ?? true });
-  const issues: ValidationIssue[] = [...resolved.issues];
-  const depth = validateFilterDepth(tree, options.maxDepth ?? DEFAULT_MAX_FILTER_DEPTH);
-  if (!depth.ok) issues.push({ path: depth.path, code: 'max_depth', message: depth.message });
-  if (issues.length > 0 || !resolved.node) throw new ValidationError('filter', issues);
+  const resolved = resolveFilter(tree, { strictEnums: options.strictEnums ?? true, maxDepth: options.maxDepth ?? DEFAULT_MAX_FILTER_DEPTH });
+  if (resolved.issues.length > 0 || !resolved.node) throw new ValidationError('filter', resolved.issues);
   return { node: resolved.node, notes: resolved.notes };
 }
 

@@ -17,7 +17,9 @@
  *   other op needs a present value that satisfies it, so `notEquals` and `contains` are false on a missing value.
  * - uuids compare case-insensitively; `contains` is case-insensitive; datetimes compare as instants.
  */
-import { ValidationError } from '../errors';
+import { ValidationError, type ValidationIssue } from '../errors';
+import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './filter-depth';
+import { checkBooleanOption, checkIntegerOption, checkOptionsObject, isPlainObject, kindOf, quote, throwIfIssues } from './input-guard';
 import type { FilterNode } from './filter-builder';
 import type { FieldLevel, FilterField } from './filter-catalog';
 import type { ResidualFilter } from './filter-compile';
@@ -61,13 +63,34 @@ export interface AnalyticsSegmentLike {
 export interface EvaluateOptions {
   /** Refuse enum values outside the catalog's list (default true). */
   strictEnums?: boolean;
+  /** Nesting limit, as for `compileFilter` (default 4, at most 64). */
+  maxDepth?: number;
+}
+
+function checkEvaluateOptions(options: unknown): EvaluateOptions {
+  const issues: ValidationIssue[] = [];
+  const o = checkOptionsObject(options, ['strictEnums', 'maxDepth'], issues);
+  if (o) {
+    checkBooleanOption(o.strictEnums, 'strictEnums', issues);
+    checkIntegerOption(o.maxDepth, 1, MAX_FILTER_DEPTH_LIMIT, 'maxDepth', issues);
+  }
+  throwIfIssues('filter evaluation options', issues);
+  return (o ?? {}) as EvaluateOptions;
+}
+
+function checkConversation(conversation: unknown): void {
+  if (isPlainObject(conversation)) return;
+  throw new ValidationError('filter evaluation input', [
+    { path: 'conversation', code: 'invalid_type', message: `expected an analytics conversation object, got ${kindOf(conversation)} ${quote(conversation)}` },
+  ]);
 }
 
 export type FilterMatcher = (conversation: AnalyticsConversationLike) => boolean;
 
 /** Validates `tree` once and returns a fast predicate; throws `ValidationError` listing every problem. */
 export function createFilterMatcher(tree: FilterNode, options: EvaluateOptions = {}): FilterMatcher {
-  const resolved = resolveFilter(tree, options);
+  const opts = checkEvaluateOptions(options);
+  const resolved = resolveFilter(tree, { strictEnums: opts.strictEnums ?? true, maxDepth: opts.maxDepth ?? DEFAULT_MAX_FILTER_DEPTH });
   if (!resolved.node) throw new ValidationError('filter', resolved.issues);
   const root = resolved.node;
   for (const c of conditionsOf(root)) {
@@ -77,22 +100,31 @@ export function createFilterMatcher(tree: FilterNode, options: EvaluateOptions =
       ]);
     }
   }
-  return (conversation) => evalNode(root, itemsOf(conversation));
+  return (conversation) => {
+    checkConversation(conversation);
+    return evalNode(root, itemsOf(conversation));
+  };
 }
 
 export function evaluateFilter(tree: FilterNode, conversation: AnalyticsConversationLike, options?: EvaluateOptions): boolean {
-  return createFilterMatcher(tree, options)(conversation);
+  const matcher = createFilterMatcher(tree, options);
+  return matcher(conversation);
 }
 
 const residualMatchers = new WeakMap<ResidualFilter, FilterMatcher>();
 
 /** The client-side half of a compiled filter; `undefined` (nothing left over) matches everything. */
 export function applyResidual(residual: ResidualFilter | undefined, conversation: AnalyticsConversationLike): boolean {
-  if (!residual) return true;
+  if (residual === undefined) return true;
+  if (!isPlainObject(residual) || !isPlainObject(residual.filter)) {
+    throw new ValidationError('applyResidual input', [
+      { path: 'residual', code: 'invalid_type', message: `expected the residual of a compiled filter ({ filter, paths }) or undefined, got ${kindOf(residual)} ${quote(residual)}` },
+    ]);
+  }
   let m = residualMatchers.get(residual);
   if (!m) {
-    // the compiler already applied the caller's enum policy
-    m = createFilterMatcher(residual.filter, { strictEnums: false });
+    // the compiler already applied the caller's enum policy and depth limit
+    m = createFilterMatcher(residual.filter, { strictEnums: false, maxDepth: MAX_FILTER_DEPTH_LIMIT });
     residualMatchers.set(residual, m);
   }
   return m(conversation);
@@ -230,6 +262,8 @@ function normalise(field: FilterField, v: unknown): string | number | boolean | 
       return Number.isFinite(ms) ? ms : undefined;
     }
     case 'uuid':
+    case 'enum':
+      // enum values are matched case-insensitively (the Quality API says FINISHED where analytics says Finished)
       return typeof v === 'string' ? v.toLowerCase() : undefined;
     default:
       return typeof v === 'string' ? v : undefined;

@@ -5,7 +5,9 @@
  */
 import type { ValidationIssue } from '../errors';
 import type { FilterCondition, FilterNode, FilterOp, FilterValue } from './filter-builder';
-import { editDistance, lookupField, suggestFields, type FilterField } from './filter-catalog';
+import { canonicalEnumValue, editDistance, lookupField, suggestFields, type FilterField } from './filter-catalog';
+import { DEFAULT_MAX_FILTER_DEPTH, depthMessage, emptyGroupIssue, fatalShapeIssues, inspectFilterTree } from './filter-depth';
+import { quote } from './input-guard';
 
 /**
  * `in` is an addition to the seed's ops: "one of these values" is the common case for media types, queues and
@@ -85,7 +87,27 @@ export function opSupport(field: FilterField, op: FilterOp): OpSupport {
 export interface ResolveOptions {
   /** Refuse enum values the catalog does not list (default true). */
   strictEnums?: boolean;
+  /** Nesting limit (filter-depth.ts); nodes past it are reported, not resolved. Default 4. */
+  maxDepth?: number;
 }
+
+/**
+ * The longest field name looked up. No catalog name (qualified or not) is longer than 50 characters, so a longer
+ * one is unknown anyway; refusing it first keeps the lookup and the "did you mean" edit distances cheap.
+ */
+export const MAX_FIELD_NAME_LENGTH = 256;
+/**
+ * The longest string value taken. The platform refuses request bodies over 512,000 bytes (`request.bytes.max`,
+ * genesys-api.md section b) and real dimension values (ids, names, addresses, wrap-up notes) are far shorter.
+ */
+export const MAX_FILTER_VALUE_LENGTH = 10_000;
+/** Most values one `in` takes: each becomes its own platform predicate. */
+export const MAX_IN_VALUES = 1_000;
+/** Issues listed before the walk stops (a tree of a thousand bad conditions needs no thousand-line message). */
+const MAX_ISSUES = 100;
+/** "Did you mean" is computed for this many unknown fields per filter, and only for names this short. */
+const MAX_SUGGESTED = 10;
+const MAX_SUGGEST_LENGTH = 64;
 
 export interface Resolved {
   node: ResolvedNode | undefined;
@@ -94,9 +116,24 @@ export interface Resolved {
   notes: string[];
 }
 
+/**
+ * Resolves `tree`, listing every problem with its path. Walks the tree once iteratively first (filter-depth.ts):
+ * a cycle or too many nodes is reported alone; nodes deeper than `maxDepth` are reported and not descended into,
+ * so the recursive resolution below never goes deeper than the limit.
+ */
 export function resolveFilter(tree: unknown, options: ResolveOptions = {}): Resolved {
-  const ctx: Ctx = { issues: [], notes: [], strictEnums: options.strictEnums ?? true };
-  const node = resolve(tree, '', ctx);
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_FILTER_DEPTH;
+  const shape = inspectFilterTree(tree, maxDepth);
+  const fatal = fatalShapeIssues(shape);
+  if (fatal.length > 0) return { node: undefined, issues: fatal, notes: [] };
+  const ctx: Ctx = { issues: [], notes: [], strictEnums: options.strictEnums ?? true, maxDepth, suggested: 0, cut: undefined };
+  const node = resolve(tree, '', ctx, 1);
+  if (ctx.cut !== undefined) {
+    ctx.issues.push({ path: ctx.cut, code: 'too_many_issues', message: `more than ${MAX_ISSUES} problems: the rest of the filter, from here on, was not checked` });
+  }
+  if (shape.overPath !== undefined) {
+    ctx.issues.push({ path: shape.overPath, code: 'max_depth', message: depthMessage(shape.depth, maxDepth, shape.overPath) });
+  }
   return { node: ctx.issues.length === 0 ? node : undefined, issues: ctx.issues, notes: ctx.notes };
 }
 
@@ -104,11 +141,22 @@ interface Ctx {
   issues: ValidationIssue[];
   notes: string[];
   strictEnums: boolean;
+  maxDepth: number;
+  /** Unknown fields given suggestions so far. */
+  suggested: number;
+  /** Path of the first node left unchecked once MAX_ISSUES was reached. */
+  cut: string | undefined;
 }
 
 const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
-function resolve(node: unknown, path: string, ctx: Ctx): ResolvedNode | undefined {
+function resolve(node: unknown, path: string, ctx: Ctx, depth: number): ResolvedNode | undefined {
+  // too deep: already reported by resolveFilter; not descended into
+  if (depth > ctx.maxDepth) return undefined;
+  if (ctx.issues.length >= MAX_ISSUES) {
+    ctx.cut ??= path;
+    return undefined;
+  }
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
     ctx.issues.push({
       path,
@@ -118,23 +166,23 @@ function resolve(node: unknown, path: string, ctx: Ctx): ResolvedNode | undefine
     return undefined;
   }
   const n = node as Record<string, unknown>;
-  const keys = ['and', 'or', 'field'].filter((k) => k in n);
+  const keys = ['and', 'or', 'field'].filter((k) => Object.hasOwn(n, k));
   if (keys.length > 1) {
     ctx.issues.push({ path, code: 'invalid_node', message: `A node is one group or one condition; this one has ${keys.join(' and ')}` });
     return undefined;
   }
-  if ('and' in n || 'or' in n) {
-    const type = 'and' in n ? 'and' : 'or';
+  if (keys[0] === 'and' || keys[0] === 'or') {
+    const type = keys[0];
     const list = n[type];
     if (!Array.isArray(list)) {
       ctx.issues.push({ path: at(path, type), code: 'invalid_node', message: `${type} must be an array of nodes` });
       return undefined;
     }
-    if (type === 'or' && list.length === 0) {
-      ctx.issues.push({ path: at(path, 'or'), code: 'empty_group', message: 'An empty or matches nothing; remove it or give it conditions' });
+    if (list.length === 0) {
+      ctx.issues.push(emptyGroupIssue(at(path, type)));
       return undefined;
     }
-    const children = list.map((child, i) => resolve(child, at(path, `${type}[${i}]`), ctx));
+    const children = list.map((child, i) => resolve(child, at(path, `${type}[${i}]`), ctx, depth + 1));
     return flatten(type, path, children.filter((c): c is ResolvedNode => c !== undefined));
   }
   return resolveCondition(n, path, ctx);
@@ -151,11 +199,12 @@ function flatten(type: 'and' | 'or', path: string, children: ResolvedNode[]): Re
   return { t: type, path, children: flat };
 }
 
-const OP_ALIASES: Readonly<Record<string, FilterOp>> = {
+/** Keyed by caller input, so a Map: `constructor` or `__proto__` must find nothing. */
+const OP_ALIASES: ReadonlyMap<string, FilterOp> = new Map(Object.entries({
   eq: 'equals', equal: 'equals', ne: 'notEquals', neq: 'notEquals', notequal: 'notEquals',
   gt: 'greaterThan', lt: 'lessThan', ge: 'gte', le: 'lte', greaterthanorequal: 'gte', lessthanorequal: 'lte',
   matches: 'equals', notexist: 'notExists', exist: 'exists',
-};
+} satisfies Record<string, FilterOp>));
 
 /** Genesys metric names: t (time), n (count), o (observation) followed by a capital (`tTalk`, `nTransferred`). */
 const METRIC_NAME = /^[tno][A-Z]/;
@@ -166,20 +215,28 @@ function resolveCondition(n: Record<string, unknown>, path: string, ctx: Ctx): R
   const rawOp = n.op;
   let field: FilterField | undefined;
   if (typeof rawField !== 'string' || rawField.length === 0) {
-    ctx.issues.push({ path: at(path, 'field'), code: 'invalid_field', message: 'field must be a non-empty string' });
+    ctx.issues.push({ path: at(path, 'field'), code: 'invalid_field', message: `field must be a non-empty string, got ${quote(rawField)}` });
+  } else if (rawField.length > MAX_FIELD_NAME_LENGTH) {
+    ctx.issues.push({
+      path: at(path, 'field'),
+      code: 'too_long',
+      message: `field ${quote(rawField)} is longer than ${MAX_FIELD_NAME_LENGTH} characters: no filter field is; see docs/filters.md for the catalog`,
+    });
   } else {
     field = lookupField(rawField);
     if (!field) {
-      const near = suggestFields(rawField, 3);
+      const suggest = rawField.length <= MAX_SUGGEST_LENGTH && ctx.suggested < MAX_SUGGESTED;
+      if (suggest) ctx.suggested++;
+      const near = suggest ? suggestFields(rawField, 3) : [];
       ctx.issues.push({
         path: at(path, 'field'),
         code: 'unknown_field',
         // tTalk, nTransferred...: spelling suggestions would not help; say why metrics are not filterable instead.
         message: METRIC_NAME.test(rawField)
-          ? `Unknown filter field "${rawField}": conversation metrics (tTalk, tHandle, nTransferred, ...) cannot be filtered ` +
+          ? `Unknown filter field ${quote(rawField)}: conversation metrics (tTalk, tHandle, nTransferred, ...) cannot be filtered ` +
             'on, since the detail record carries them only per session (docs/filters.md). For the length of a segment, ' +
             'use tSegmentDuration.'
-          : `Unknown filter field "${rawField}". Did you mean ${near.map((s) => `"${s}"`).join(', ')}?`,
+          : `Unknown filter field ${quote(rawField)}.${near.length > 0 ? ` Did you mean ${near.map((s) => `"${s}"`).join(', ')}?` : ' See docs/filters.md for the catalog.'}`,
       });
     }
   }
@@ -187,8 +244,9 @@ function resolveCondition(n: Record<string, unknown>, path: string, ctx: Ctx): R
   if (typeof rawOp === 'string' && (FILTER_OPS as readonly string[]).includes(rawOp)) {
     op = rawOp as FilterOp;
   } else {
-    const text = rawOp === undefined ? '(missing)' : JSON.stringify(rawOp);
-    const guess = typeof rawOp === 'string' ? nearestOp(rawOp) : undefined;
+    const text = rawOp === undefined ? '(missing)' : quote(rawOp);
+    // ops are at most 11 characters: a long string is no typo of one
+    const guess = typeof rawOp === 'string' && rawOp.length <= 32 ? nearestOp(rawOp) : undefined;
     ctx.issues.push({
       path: at(path, 'op'),
       code: 'invalid_op',
@@ -209,7 +267,7 @@ function resolveCondition(n: Record<string, unknown>, path: string, ctx: Ctx): R
 
 function nearestOp(raw: string): FilterOp | undefined {
   const lower = raw.toLowerCase().replace(/[_\s-]/g, '');
-  const alias = OP_ALIASES[lower];
+  const alias = OP_ALIASES.get(lower);
   if (alias) return alias;
   let best: FilterOp | undefined;
   let bestD = Infinity;
@@ -227,7 +285,7 @@ export function isIsoDateTime(v: unknown): v is string {
   return typeof v === 'string' && ISO_DATETIME.test(v) && Number.isFinite(Date.parse(v));
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? 'an array' : String(v));
+const show = (v: unknown): string => quote(v);
 
 function checkValue(field: FilterField, op: FilterOp, value: unknown, path: string, ctx: Ctx): FilterValue | undefined {
   if (op === 'exists' || op === 'notExists') {
@@ -243,11 +301,15 @@ function checkValue(field: FilterField, op: FilterOp, value: unknown, path: stri
       ctx.issues.push({ path, code: 'invalid_value', message: `in needs a non-empty array of values for ${field.name}; got ${show(value)}` });
       return undefined;
     }
+    if (value.length > MAX_IN_VALUES) {
+      ctx.issues.push({ path, code: 'too_long', message: `in takes at most ${MAX_IN_VALUES} values (each is a platform predicate); got ${value.length}: split the query` });
+      return undefined;
+    }
     const out: Array<string | number> = [];
-    value.forEach((v, i) => {
-      const ok = checkScalar(field, v, `${path}[${i}]`, ctx);
+    for (let i = 0; i < value.length && ctx.issues.length < MAX_ISSUES; i++) {
+      const ok = checkScalar(field, value[i], `${path}[${i}]`, ctx);
       if (typeof ok === 'string' || typeof ok === 'number') out.push(ok);
-    });
+    }
     return out;
   }
   if (Array.isArray(value)) {
@@ -259,12 +321,19 @@ function checkValue(field: FilterField, op: FilterOp, value: unknown, path: stri
       ctx.issues.push({ path, code: 'invalid_value', message: `contains needs a non-empty string; got ${show(value)}` });
       return undefined;
     }
-    return value;
+    return tooLong(value, path, ctx) ? undefined : value;
   }
   return checkScalar(field, value, path, ctx);
 }
 
+function tooLong(v: string, path: string, ctx: Ctx): boolean {
+  if (v.length <= MAX_FILTER_VALUE_LENGTH) return false;
+  ctx.issues.push({ path, code: 'too_long', message: `value ${quote(v)} is longer than ${MAX_FILTER_VALUE_LENGTH} characters` });
+  return true;
+}
+
 function checkScalar(field: FilterField, v: unknown, path: string, ctx: Ctx): string | number | boolean | undefined {
+  if (typeof v === 'string' && tooLong(v, path, ctx)) return undefined;
   const fail = (expected: string): undefined => {
     ctx.issues.push({ path, code: 'invalid_value', message: `${field.name} expects ${expected}; got ${typeof v} ${show(v)}` });
     return undefined;
@@ -283,17 +352,17 @@ function checkScalar(field: FilterField, v: unknown, path: string, ctx: Ctx): st
       return typeof v === 'string' && v.length > 0 ? v : fail('a non-empty string');
     case 'enum': {
       if (typeof v !== 'string' || v.length === 0) return fail(`one of ${(field.values ?? []).join(', ')}`);
-      const values = field.values ?? [];
-      if (values.includes(v)) return v;
+      // one rule for every enum: matched case-insensitively, sent as the platform spells it (FINISHED -> Finished)
+      const canonical = canonicalEnumValue(field, v);
+      if (canonical !== undefined) return canonical;
       if (!ctx.strictEnums) {
-        ctx.notes.push(`${path}: "${v}" is not among the known values of ${field.name}; sent as is`);
+        ctx.notes.push(`${path}: ${quote(v)} is not among the known values of ${field.name}; sent as is`);
         return v;
       }
-      const caseMatch = values.find((x) => x.toLowerCase() === v.toLowerCase());
       ctx.issues.push({
         path,
         code: 'invalid_value',
-        message: `"${v}" is not a ${field.name} value${caseMatch ? ` (values are case-sensitive: "${caseMatch}")` : ''}; use one of ${values.join(', ')}`,
+        message: `${quote(v)} is not a ${field.name} value; use one of ${(field.values ?? []).join(', ')} (any casing)`,
       });
       return undefined;
     }

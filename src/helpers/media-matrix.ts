@@ -8,6 +8,7 @@
  * comes from, are in docs/media.md.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
+import { ownValue } from './input-guard';
 
 export type MediaKind = 'audio' | 'screen' | 'chat' | 'message' | 'email' | 'unknown';
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'screen', 'chat', 'message', 'email', 'unknown'];
@@ -54,7 +55,8 @@ const ALIASES: Record<string, MediaKind> = {
 /** `voice` -> `audio`, `Messaging` -> `message`; anything unrecognised (or missing) -> `unknown`. */
 export function mediaKindOf(media: string | undefined | null): MediaKind {
   if (typeof media !== 'string') return 'unknown';
-  return ALIASES[media.trim().toLowerCase()] ?? 'unknown';
+  // own keys only: `constructor` is no media kind
+  return ownValue(ALIASES, media.trim().toLowerCase()) ?? 'unknown';
 }
 
 /** True when `media` names a kind this module knows (an alias counts). */
@@ -85,7 +87,7 @@ const FORMAT_ALIASES: Record<string, string> = {
 /** `WAV` -> `wav`, `.MP3` -> `mp3`, `OGG_OPUS` -> `opus`, `video/mp4` -> `mp4`. */
 export function normalizeFormat(format: string): string {
   const f = format.trim().toLowerCase().replace(/^\./, '');
-  return FORMAT_ALIASES[f] ?? f;
+  return ownValue(FORMAT_ALIASES, f) ?? f;
 }
 
 /** The rules after applying `override` over the defaults. */

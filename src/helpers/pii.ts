@@ -8,13 +8,17 @@
  * docs/pii.md; the comments below say why a rule exists.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
+import { checkOptionsObject, kindOf, quote } from './input-guard';
 import { luhnValid } from './luhn';
 
 export { luhnValid } from './luhn';
 
 export type PiiType = 'phone' | 'email' | 'card' | 'ssn';
 
-/** One detected span. `start`/`end` are UTF-16 offsets into the scanned string, `end` exclusive. */
+/**
+ * One detected span. `start`/`end` are UTF-16 offsets into the string that was passed in (the original, not its
+ * normalised form), `end` exclusive; `match` is that slice of the original.
+ */
 export interface PiiFinding {
   type: PiiType;
   start: number;
@@ -37,23 +41,31 @@ export interface RedactPiiOptions extends ScanPiiOptions {
 
 export const PII_TYPES: readonly PiiType[] = ['phone', 'email', 'card', 'ssn'];
 
-/** Spans found by every detector in `text`, overlaps resolved (card > ssn > email > phone), sorted by start. */
+/**
+ * Spans found by every detector in `text`, overlaps resolved (card > ssn > email > phone), sorted by start.
+ * The text is scanned in a normalised form (NFKC, zero-width characters and soft hyphens removed) so that
+ * full-width digits or an invisible character inside an address cannot hide it; offsets are the original's.
+ */
 export function scanPii(text: string, options?: ScanPiiOptions): PiiFinding[] {
-  return scan(text, wanted(text, options, 'scanPii'), false);
+  return scanOriginal(text, wanted(text, options, 'scanPii', SCAN_KEYS), false);
 }
 
 /** True as soon as any detector fires; does not scan the rest. Same answer as `scanPii(...).length > 0`. */
 export function containsPii(text: string, options?: ScanPiiOptions): boolean {
-  return scan(text, wanted(text, options, 'containsPii'), true).length > 0;
+  return scanOriginal(text, wanted(text, options, 'containsPii', SCAN_KEYS), true).length > 0;
 }
 
-/** `text` with every finding replaced by the mask; text between findings is kept byte for byte. */
+/**
+ * `text` with every finding replaced by the mask; text between findings is kept byte for byte. The mask replaces
+ * the finding's span of the original text, invisible characters inside it included.
+ */
 export function redactPii(text: string, options?: RedactPiiOptions): string {
+  const want = wanted(text, options, 'redactPii', REDACT_KEYS);
   const mask = options?.mask ?? defaultMask;
   if (typeof mask !== 'string' && typeof mask !== 'function') {
-    throw new ValidationError('redactPii options', [{ path: 'mask', message: 'mask must be a string or a function' }]);
+    throw new ValidationError('redactPii options', [{ path: 'mask', code: 'invalid_type', message: `mask must be a string or a function, got ${kindOf(mask)} ${quote(mask)}` }]);
   }
-  const findings = scan(text, wanted(text, options, 'redactPii'), false);
+  const findings = scanOriginal(text, want, false);
   if (findings.length === 0) return text;
   let out = '';
   let at = 0;
@@ -80,24 +92,119 @@ interface Wanted {
 
 const ALL: Wanted = { phone: true, email: true, card: true, ssn: true };
 
-function wanted(text: unknown, options: ScanPiiOptions | undefined, where: string): Wanted {
+const SCAN_KEYS = ['types'] as const;
+const REDACT_KEYS = ['types', 'mask'] as const;
+
+function wanted(text: unknown, options: unknown, where: string, keys: readonly string[]): Wanted {
   if (typeof text !== 'string') {
-    throw new ValidationError(`${where} input`, [{ path: 'text', message: `expected a string, got ${typeof text}` }]);
+    throw new ValidationError(`${where} input`, [{ path: 'text', code: 'invalid_type', message: `expected a string, got ${kindOf(text)}` }]);
   }
-  const types = options?.types;
+  const optionIssues: ValidationIssue[] = [];
+  // `scanPii(text, 'phone')` must not silently scan for everything: options are an object or nothing
+  const o = checkOptionsObject(options, keys, optionIssues);
+  if (optionIssues.length > 0) throw new ValidationError(`${where} options`, optionIssues, "Pass the detectors as { types: ['phone'] }.");
+  const types = o?.types;
   if (types === undefined) return ALL;
   if (!Array.isArray(types)) {
-    throw new ValidationError(`${where} options`, [{ path: 'types', message: 'types must be an array of PII types' }]);
+    throw new ValidationError(`${where} options`, [{ path: 'types', code: 'invalid_type', message: `types must be an array of PII types (${PII_TYPES.join(', ')}), got ${kindOf(types)} ${quote(types)}` }]);
   }
   const w: Wanted = { phone: false, email: false, card: false, ssn: false };
   const issues: ValidationIssue[] = [];
   for (let i = 0; i < types.length; i++) {
     const t: unknown = types[i];
     if (t === 'phone' || t === 'email' || t === 'card' || t === 'ssn') w[t] = true;
-    else issues.push({ path: `types[${i}]`, message: `unknown PII type ${JSON.stringify(t)}; expected one of ${PII_TYPES.join(', ')}` });
+    else if (issues.length < 20) issues.push({ path: `types[${i}]`, code: 'invalid_value', message: `unknown PII type ${quote(t)}; expected one of ${PII_TYPES.join(', ')}` });
   }
   if (issues.length > 0) throw new ValidationError(`${where} options`, issues);
   return w;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Normalisation
+
+/**
+ * Characters that render as nothing and so can be slipped into an address or a number to hide it: soft hyphen,
+ * Mongolian vowel separator, zero-width space / non-joiner / joiner, word joiner and invisible operators, and the
+ * zero-width no-break space (BOM). Removed before scanning.
+ */
+function isInvisible(c: number): boolean {
+  return c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff;
+}
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * The text the detectors read, and where each of its UTF-16 units came from in the original: unit `i` of `text`
+ * stands for `[from[i], to[i])` of the original (several units share a span when one character expands under
+ * NFKC, e.g. a ligature). `from` is undefined when nothing changed (all ASCII, the common case: no copy at all).
+ */
+interface Normalised {
+  text: string;
+  from: number[] | undefined;
+  to: number[] | undefined;
+}
+
+/**
+ * NFKC (full-width digits and '＠' become ASCII), invisible characters dropped. Linear: ASCII runs are copied,
+ * each run of non-ASCII characters is normalised as a whole and kept as is when that changes nothing; only a run
+ * that changes is normalised character by character, so that every output unit knows its original span.
+ */
+function normalise(t: string): Normalised {
+  if (!NON_ASCII.test(t)) return { text: t, from: undefined, to: undefined };
+  const n = t.length;
+  const parts: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  let changed = false;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    const ascii = t.charCodeAt(i) < 0x80;
+    if (ascii) while (j < n && t.charCodeAt(j) < 0x80) j++;
+    else while (j < n && t.charCodeAt(j) >= 0x80) j++;
+    const run = t.slice(i, j);
+    if (ascii || (!INVISIBLE.test(run) && run.normalize('NFKC') === run)) {
+      parts.push(run);
+      for (let k = i; k < j; k++) {
+        from.push(k);
+        to.push(k + 1);
+      }
+    } else {
+      changed = true;
+      for (let k = i; k < j; ) {
+        const cp = t.codePointAt(k)!;
+        const width = cp > 0xffff ? 2 : 1;
+        if (!isInvisible(cp)) {
+          const u = String.fromCodePoint(cp).normalize('NFKC');
+          parts.push(u);
+          for (let m = 0; m < u.length; m++) {
+            from.push(k);
+            to.push(k + width);
+          }
+        }
+        k += width;
+      }
+    }
+    i = j;
+  }
+  if (!changed) return { text: t, from: undefined, to: undefined };
+  return { text: parts.join(''), from, to };
+}
+
+/** Scans the normalised form of `text` and reports findings in the original's offsets. */
+function scanOriginal(text: string, want: Wanted, firstOnly: boolean): PiiFinding[] {
+  const norm = normalise(text);
+  const found = scan(norm.text, want, firstOnly);
+  const { from, to } = norm;
+  if (from === undefined || to === undefined) return found;
+  for (const f of found) {
+    const start = from[f.start]!;
+    const end = to[f.end - 1]!;
+    f.start = start;
+    f.end = end;
+    f.match = text.slice(start, end);
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

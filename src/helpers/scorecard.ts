@@ -6,7 +6,8 @@
  * Never throws on partial or odd input: a missing or mistyped field becomes `null` (and `onInvalid` hears about
  * mistyped ones). It is called once per evaluation in large exports, so it avoids per-row maps and closures.
  */
-import { ValidationError } from '../errors';
+import { ValidationError, type ValidationIssue } from '../errors';
+import { checkBooleanOption, checkEnumOption, checkFunctionOption, checkOptionsObject, isPlainObject, kindOf, quote } from './input-guard';
 
 /** A reference such as `agent`, `evaluator`, `conversation`, `calibration`: only `id` is read. */
 export interface EntityRefLike {
@@ -192,7 +193,7 @@ const DEFAULTS: Resolved = {
   onInvalid: undefined,
 };
 
-const OPTION_KEYS = new Set(['keyBy', 'perQuestion', 'dates', 'safeColumnNames', 'answersJson', 'extra', 'onInvalid']);
+const OPTION_KEYS = ['keyBy', 'perQuestion', 'dates', 'safeColumnNames', 'answersJson', 'extra', 'onInvalid'] as const;
 
 /**
  * Checks `flattenScorecard` options without flattening anything, so a caller (QualityExporter) can refuse bad ones
@@ -202,25 +203,39 @@ export function checkFlattenOptions(options: FlattenScorecardOptions | undefined
   resolveOptions(options);
 }
 
-function resolveOptions(options: FlattenScorecardOptions | undefined): Resolved {
-  if (options === undefined) return DEFAULTS;
-  const issues: Array<{ path: string; message: string }> = [];
-  for (const k of Object.keys(options)) {
-    if (!OPTION_KEYS.has(k)) issues.push({ path: k, message: `unknown option "${k}": options are ${[...OPTION_KEYS].join(', ')}` });
+/** Most `extra` columns: they are copied into every row. */
+const MAX_EXTRA_COLUMNS = 1_000;
+
+function resolveOptions(raw: FlattenScorecardOptions | undefined): Resolved {
+  if (raw === undefined) return DEFAULTS;
+  const issues: ValidationIssue[] = [];
+  const o = checkOptionsObject(raw, OPTION_KEYS, issues);
+  if (o === undefined) throw new ValidationError('flattenScorecard options', issues);
+  const options = o as FlattenScorecardOptions;
+  checkEnumOption(o.keyBy, ['id', 'contextId'], 'keyBy', issues);
+  checkEnumOption(o.dates, ['iso', 'epochMs'], 'dates', issues);
+  checkEnumOption(o.answersJson, ['string', 'raw', 'omit'], 'answersJson', issues);
+  checkBooleanOption(o.perQuestion, 'perQuestion', issues);
+  checkBooleanOption(o.safeColumnNames, 'safeColumnNames', issues);
+  checkFunctionOption(o.onInvalid, 'onInvalid', issues);
+  let extraKeys: string[] = [];
+  if (o.extra !== undefined) {
+    if (!isPlainObject(o.extra)) {
+      issues.push({ path: 'extra', code: 'invalid_type', message: `must be an object of constant columns, got ${kindOf(o.extra)} ${quote(o.extra)}` });
+    } else {
+      extraKeys = Object.keys(o.extra);
+      if (extraKeys.length > MAX_EXTRA_COLUMNS) {
+        issues.push({ path: 'extra', code: 'too_big', message: `has ${extraKeys.length} columns, more than ${MAX_EXTRA_COLUMNS}` });
+        extraKeys = [];
+      }
+    }
   }
-  if (options.keyBy !== undefined && options.keyBy !== 'id' && options.keyBy !== 'contextId') {
-    issues.push({ path: 'keyBy', message: `must be 'id' or 'contextId', got ${String(options.keyBy)}` });
-  }
-  if (options.dates !== undefined && options.dates !== 'iso' && options.dates !== 'epochMs') {
-    issues.push({ path: 'dates', message: `must be 'iso' or 'epochMs', got ${String(options.dates)}` });
-  }
-  if (options.answersJson !== undefined && !['string', 'raw', 'omit'].includes(options.answersJson)) {
-    issues.push({ path: 'answersJson', message: `must be 'string', 'raw' or 'omit', got ${String(options.answersJson)}` });
-  }
-  const extraKeys = options.extra ? Object.keys(options.extra) : [];
   for (const k of extraKeys) {
-    if (FIXED_SET.has(k) || k.startsWith(SCORE_COLUMN_PREFIX) || k.startsWith(QUESTION_COLUMN_PREFIX)) {
-      issues.push({ path: `extra.${k}`, message: `"${k}" would shadow a computed scorecard column: rename it` });
+    if (issues.length >= 50) break;
+    if (k === '__proto__') {
+      issues.push({ path: `extra.${k}`, code: 'invalid_key', message: '"__proto__" cannot be a column name: rename it' });
+    } else if (FIXED_SET.has(k) || k.startsWith(SCORE_COLUMN_PREFIX) || k.startsWith(QUESTION_COLUMN_PREFIX)) {
+      issues.push({ path: `extra.${k.length > 100 ? `${k.slice(0, 100)}…` : k}`, code: 'invalid_key', message: `${quote(k)} would shadow a computed scorecard column: rename it` });
     }
   }
   if (issues.length) throw new ValidationError('flattenScorecard options', issues);

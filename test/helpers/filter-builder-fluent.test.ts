@@ -5,9 +5,16 @@ import { ValidationError } from '../../src/errors';
 import { Q1 } from './filter-fixtures';
 
 describe('FilterBuilder.interaction', () => {
-  it('starts empty without a media type (an empty and: matches everything)', () => {
-    expect(FilterBuilder.interaction().build()).toEqual({ and: [] });
-    expect(FilterBuilder.interaction().compile()).toEqual({ notes: [] });
+  it('starts empty without a media type, and an empty builder is refused (it would match, and export, everything)', () => {
+    expect(() => FilterBuilder.interaction().build()).toThrow(ValidationError);
+    try {
+      FilterBuilder.interaction().compile();
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).issues).toEqual([expect.objectContaining({ path: 'and', code: 'empty_group' })]);
+    }
+    expect(FilterBuilder.interaction().where('mediaType', 'equals', 'voice').build()).toEqual({ field: 'mediaType', op: 'equals', value: 'voice' });
   });
 
   it('adds a segment mediaType condition: equals for one, in for several', () => {

@@ -239,12 +239,10 @@ describe('compileFilter: grouping into the platform shapes', () => {
     expect(compileFilter({ or: [c('wrapUpCode', 'equals', 'a'), { or: [c('wrapUpCode', 'equals', 'a')] }] }).segmentFilters).toEqual(one(dim('wrapUpCode', 'a')));
   });
 
-  it('an empty and inside an or makes the or always true: no constraint, and a note for what is not sent', () => {
-    const out = compileFilter({ and: [c('mediaType', 'equals', 'voice'), { or: [{ and: [] }, c('queueId', 'equals', Q1)] }] });
-    expect(out).toEqual({
-      segmentFilters: one(dim('mediaType', 'voice')),
-      notes: ['and[1].or[1]: not sent: redundant given the rest of the filter.'],
-    });
+  it('an empty and (which would match everything) is refused at its path, also inside an or', () => {
+    expect(() => compileFilter({ and: [c('mediaType', 'equals', 'voice'), { or: [{ and: [] }, c('queueId', 'equals', Q1)] }] })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'and[1].or[0].and', code: 'empty_group' })] }),
+    );
   });
 
   it('notes a condition absorbed by another (x and (x or y) is x)', () => {

@@ -45,7 +45,7 @@ describe('compileFilter validation: values', () => {
     ['string for tSegmentDuration', { field: 'tSegmentDuration', op: 'greaterThan', value: '30' }, /tSegmentDuration expects a number \(milliseconds\); got string "30"/],
     ['non-uuid queueId', { field: 'queueId', op: 'equals', value: 'Sales' }, /queueId expects a uuid/],
     ['enum value not in values', { field: 'mediaType', op: 'equals', value: 'phone' }, /"phone" is not a mediaType value; use one of callback, chat/],
-    ['enum value in the wrong case', { field: 'purpose', op: 'equals', value: 'Customer' }, /values are case-sensitive: "customer"/],
+    ['enum value not in the catalog', { field: 'purpose', op: 'equals', value: 'Customers' }, /"Customers" is not a purpose value; use one of acd, .* \(any casing\)/],
     ['string for a boolean', { field: 'recording', op: 'equals', value: 'true' }, /recording expects a boolean; got string "true"/],
     ['date without a zone', { field: 'conversationStart', op: 'greaterThan', value: '2024-05-01' }, /expects an ISO-8601 date-time with a zone/],
     ['non-finite number', { field: 'oTotalScore', op: 'greaterThan', value: Number.POSITIVE_INFINITY }, /oTotalScore expects a finite number/],
@@ -116,7 +116,7 @@ describe('compileFilter validation: every problem at once', () => {
   it('lists all issues with their paths in the input tree, in document order', () => {
     const tree = {
       and: [
-        { field: 'mediaType', op: 'equals', value: 'Voice' },
+        { field: 'mediaType', op: 'equals', value: 'Voicemail' },
         {
           or: [
             { field: 'queuId', op: 'equals', value: Q1 },

@@ -17,7 +17,7 @@ describe('validateFilterDepth: the seed rule (root = depth 1, each group puts it
   it('counts a lone condition as depth 1 and a group of conditions as 2', () => {
     expect(validateFilterDepth(c)).toEqual({ ok: true, depth: 1 });
     expect(validateFilterDepth({ and: [c, c] })).toEqual({ ok: true, depth: 2 });
-    expect(validateFilterDepth({ and: [] })).toEqual({ ok: true, depth: 1 });
+    expect(() => validateFilterDepth({ and: [] })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'and', code: 'empty_group' })] }));
   });
 
   it('passes depth 4 (and > or > and > condition)', () => {

@@ -123,7 +123,7 @@ describe('evaluateFilter: conversation, evaluation and survey levels', () => {
       ],
     };
     expect(evaluateFilter(tree, conv)).toBe(false);
-    expect(evaluateFilter({ and: [] }, conv)).toBe(true);
+    expect(() => evaluateFilter({ and: [] }, conv)).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'and', code: 'empty_group' })] }));
   });
 
   it('tolerates drift in the record (numbers and booleans as strings)', () => {
