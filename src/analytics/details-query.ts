@@ -19,8 +19,11 @@ export interface DetailsPage extends Page<AnalyticsConversation> {
 
 /**
  * Pages of the synchronous conversation details query, the one paging loop every module uses for it:
- * pageNumber from `startPage` until an empty or short page, with the repeated-page guard reported as a `warning`.
- * The query is a read-only POST, so it is retried like a GET.
+ * pageNumber from `startPage` until an empty or short page. Each page is checked against the `totalHits` the
+ * platform declared: a page that comes back empty (`{}`) or short while `totalHits` says more is fetched again
+ * (twice, through the client's normal request path, with a `short-page-retry` warning) and then an
+ * `IncompleteDataError` naming the page, the declared and the received counts is thrown; so is a page identical to
+ * the previous one. The query is a read-only POST, so it is retried like a GET.
  */
 export async function* detailsQueryPages(
   client: GenesysClient,
@@ -39,17 +42,23 @@ export async function* detailsQueryPages(
         idempotent: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      totalHits = res.totalHits;
-      return { items: res.conversations as AnalyticsConversation[] | undefined };
+      if (res.totalHits !== undefined) totalHits = res.totalHits;
+      return { items: res.conversations as AnalyticsConversation[] | undefined, total: res.totalHits };
     },
     {
+      what: `details query for ${query.interval}`,
       pageSize,
       ...(options.startPage ? { startPage: options.startPage } : {}),
-      onGuard: (g) =>
+      retryDelayMs: Math.max(client.options.retry.baseDelayMs, 1),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onShortPage: (s) =>
         client.emit('warning', {
-          code: g.reason,
-          message: `details query stopped at page ${g.page}: ${g.reason === 'repeated-page' ? 'the platform repeated the previous page' : 'too many pages'}`,
-          details: { interval: query.interval, page: g.page },
+          code: 'short-page-retry',
+          message:
+            s.reason === 'repeated-page'
+              ? `details query page ${s.page} repeated the previous page; fetching it again in ${s.delayMs} ms (attempt ${s.attempt})`
+              : `details query page ${s.page} held ${s.got} of the ${s.expected} conversations totalHits (${s.declared}) says it has; fetching it again in ${s.delayMs} ms (attempt ${s.attempt})`,
+          details: { interval: query.interval, ...s },
         }),
     },
   );

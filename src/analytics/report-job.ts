@@ -5,6 +5,7 @@
  */
 import type { GenesysClient } from '../client';
 import { BadRequestError, GcError, JobFailedError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, throwIfCallerAborted } from '../errors';
+import { apiPath } from '../internal/api-path';
 import { paginateByCursor } from '../transport/paginate';
 import { abortableSleep } from '../transport/sleep';
 import { readResultsPage, type ConversationReader, type ResultsPageBody } from './results-page';
@@ -18,6 +19,12 @@ import {
 } from './schemas';
 
 export const JOBS_PATH = '/api/v2/analytics/conversations/details/jobs';
+
+/**
+ * Empty results pages in a row that may hand out a new cursor before the results are an IncompleteDataError (the
+ * platform never needs that many to reach data; a cursor that repeats is an error at once).
+ */
+export const MAX_EMPTY_RESULT_PAGES = 3;
 
 /** The platform's job states, exactly as it spells them (no RUNNING, no COMPLETED; CANCELLED with two Ls). */
 export type ReportJobState = JobState;
@@ -187,10 +194,14 @@ export class ReportJob {
   resumeCursor: string | undefined | null;
   readonly #client: GenesysClient;
   readonly #runtime: ReportRuntime;
+  readonly #path: string;
 
+  /** Throws an `UnsafeRequestError` for an id that is empty, `.`, `..` or holds control characters. */
   constructor(client: GenesysClient, runtime: ReportRuntime, init: ReportJobInit) {
     this.#client = client;
     this.#runtime = runtime;
+    // Built once, here: an id that would not stay one path segment is refused before any request.
+    this.#path = apiPath`/api/v2/analytics/conversations/details/jobs/${init.id}`;
     this.id = init.id;
     this.query = init.query;
     this.interval = init.interval ?? init.query?.interval;
@@ -198,7 +209,7 @@ export class ReportJob {
   }
 
   private get path(): string {
-    return `${JOBS_PATH}/${encodeURIComponent(this.id)}`;
+    return this.#path;
   }
 
   /** One status request. */
@@ -281,7 +292,9 @@ export class ReportJob {
    * Results pages, following `cursor` until it is absent. A page that fails even after the transport's retries
    * (429/5xx/network) is fetched again from the same cursor, up to `resultRetries` times: never from the start.
    * If the job expired meanwhile, a JobFailedError with state EXPIRED is thrown (ReportQueries resubmits).
-   * Every conversation of a page is parsed and checked before the page is yielded.
+   * Every conversation of a page is parsed and checked before the page is yielded. A cursor the platform returned
+   * before, or more than MAX_EMPTY_RESULT_PAGES (3) empty pages in a row that each hand out a new cursor, is an
+   * `IncompleteDataError` (thrown before that page is yielded: a resume from `resumeCursor` starts there).
    */
   async *pages(options: ResultsOptions = {}): AsyncGenerator<ReportResultsPage> {
     for await (const page of this.lazyPages(options)) {
@@ -314,14 +327,10 @@ export class ReportJob {
         return { items: page.conversations, cursor: page.cursor };
       },
       {
+        what: `results of analytics job ${this.id}`,
         ...(options.cursor ? { startCursor: options.cursor } : {}),
         maxPages: Number.MAX_SAFE_INTEGER,
-        onGuard: (g) =>
-          this.#client.emit('warning', {
-            code: g.reason,
-            message: `job ${this.id} results stopped at page ${g.page}: the platform returned a cursor it had returned before`,
-            details: { jobId: this.id, page: g.page },
-          }),
+        maxEmptyPages: MAX_EMPTY_RESULT_PAGES,
       },
     );
     for await (const page of pages) {

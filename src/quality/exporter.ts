@@ -1,9 +1,10 @@
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
-import { NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
+import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
+import { apiPath } from '../internal/api-path';
 import { mapConcurrent } from '../internal/map-concurrent';
 import type { Checkpoint } from '../sinks/checkpoint';
 import type { RowSink } from '../sinks/sink';
@@ -108,8 +109,22 @@ interface Counters {
 }
 
 const WHERE = 'QualityExporter request';
-const EVAL_PATH = (cid: string, eid: string) =>
-  `/api/v2/quality/conversations/${encodeURIComponent(cid)}/evaluations/${encodeURIComponent(eid)}`;
+const EVAL_PATH = (cid: string, eid: string) => apiPath`/api/v2/quality/conversations/${cid}/evaluations/${eid}`;
+
+/** Ids compare as the platform's GUIDs do: without regard to case. */
+const sameId = (a: string | undefined, b: string): boolean => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Why a fetched evaluation is not the one asked for: another id, no id, or the right id under another conversation.
+ * Undefined when it is the one.
+ */
+function mismatchOf(evaluation: EvaluationResponse, ref: EvaluationRef): { receivedId: string | undefined } | undefined {
+  const id = typeof evaluation.id === 'string' && evaluation.id !== '' ? evaluation.id : undefined;
+  if (!sameId(id, ref.evaluationId)) return { receivedId: id };
+  const cid = evaluation.conversation?.id;
+  if (cid !== undefined && !sameId(cid, ref.conversationId)) return { receivedId: `${id} (of conversation ${cid})` };
+  return undefined;
+}
 
 /**
  * Quality evaluations out of Genesys Cloud as typed objects or flat warehouse rows (seeds 001 and 000).
@@ -350,16 +365,32 @@ export class QualityExporter {
     counters: Counters,
     expandForm: boolean,
   ): Promise<ExportedEvaluation | undefined> {
+    const path = EVAL_PATH(ref.conversationId, ref.evaluationId);
     try {
-      const evaluation = await this.client.request({
-        path: EVAL_PATH(ref.conversationId, ref.evaluationId),
-        // contextId pivot keys need the form version's question groups.
-        ...(expandForm ? { query: { expand: 'evaluationForm' } } : {}),
-        schema: EvaluationResponse,
-        ...(signal ? { signal } : {}),
-      });
-      counters.fetched++;
-      return { evaluation, ref };
+      // The body must be the evaluation asked for: another evaluation's body (or a stub `{"id":"x"}`) is fetched
+      // once more, then an EntityMismatchError; it is never written as a row.
+      for (let attempt = 0; ; attempt++) {
+        const evaluation = await this.client.request({
+          path,
+          // contextId pivot keys need the form version's question groups.
+          ...(expandForm ? { query: { expand: 'evaluationForm' } } : {}),
+          schema: EvaluationResponse,
+          ...(signal ? { signal } : {}),
+        });
+        const mismatch = mismatchOf(evaluation, ref);
+        if (!mismatch) {
+          counters.fetched++;
+          return { evaluation, ref };
+        }
+        if (attempt >= 1) {
+          throw new EntityMismatchError({ entity: 'evaluation', requestedId: ref.evaluationId, receivedId: mismatch.receivedId, method: 'GET', path });
+        }
+        this.client.emit('warning', {
+          code: 'entity-mismatch-retry',
+          message: `GET ${path} returned ${mismatch.receivedId === undefined ? 'a body without an id' : `evaluation ${mismatch.receivedId.slice(0, 100)}`}; fetching it once more`,
+          details: { entity: 'evaluation', requestedId: ref.evaluationId, receivedId: mismatch.receivedId?.slice(0, 100) },
+        });
+      }
     } catch (e) {
       if (e instanceof NotFoundError) {
         // Deleted between discovery and fetch: nothing to export, but say so.
@@ -395,9 +426,20 @@ export class QualityExporter {
               idempotent: true,
               ...(plan.signal ? { signal: plan.signal } : {}),
             });
-            return { items: res.results as EvaluationResponse[] | undefined };
+            return { items: res.results as EvaluationResponse[] | undefined, total: res.total };
           },
-          { pageSize },
+          {
+            what: `quality evaluation search (${pass.name})`,
+            pageSize,
+            retryDelayMs: Math.max(this.client.options.retry.baseDelayMs, 1),
+            ...(plan.signal ? { signal: plan.signal } : {}),
+            onShortPage: (s) =>
+              this.client.emit('warning', {
+                code: 'short-page-retry',
+                message: `quality evaluation search page ${s.page} came back ${s.reason === 'repeated-page' ? 'identical to the previous one' : `with ${s.got} of ${s.expected} results`}; fetching it again in ${s.delayMs} ms (attempt ${s.attempt})`,
+                details: { pass: pass.name, ...s },
+              }),
+          },
         );
         for await (const page of pages) {
           counters.pages++;

@@ -11,6 +11,10 @@ export interface CursorState {
   next: number;
   /** Conversations already returned (for the job's `limit`). */
   emitted: number;
+  /** The 1-based number of the page this cursor fetches (the first page, without a cursor, is 1). */
+  page?: number;
+  /** Bumped by the `cursorLoop` fault so each looping cursor is new; the position does not change. */
+  loop?: number;
 }
 
 function checksum(seed: number, payload: string): string {
@@ -18,7 +22,7 @@ function checksum(seed: number, payload: string): string {
 }
 
 export function encodeCursor(seed: number, s: CursorState): string {
-  const payload = Buffer.from(JSON.stringify([s.jobId, s.next, s.emitted]), 'utf8').toString('base64url');
+  const payload = Buffer.from(JSON.stringify([s.jobId, s.next, s.emitted, s.page ?? 1, s.loop ?? 0]), 'utf8').toString('base64url');
   return `${payload}.${checksum(seed, payload)}`;
 }
 
@@ -32,8 +36,8 @@ export function decodeCursor(seed: number, cursor: string, jobId: string): Curso
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
-  const [id, next, emitted] = parsed as unknown[];
-  if (id !== jobId || typeof next !== 'number' || typeof emitted !== 'number') throw invalid();
-  return { jobId, next, emitted };
+  if (!Array.isArray(parsed) || (parsed.length !== 3 && parsed.length !== 5)) throw invalid();
+  const [id, next, emitted, page = 1, loop = 0] = parsed as unknown[];
+  if (id !== jobId || typeof next !== 'number' || typeof emitted !== 'number' || typeof page !== 'number' || typeof loop !== 'number') throw invalid();
+  return { jobId, next, emitted, page, loop };
 }

@@ -4,7 +4,7 @@
  * not shift when the other faults happen.
  */
 import { parseFaults, type FaultOptions, type ResolvedFaults } from './options';
-import { Rng, unit } from './rng';
+import { Rng, unit, unit3 } from './rng';
 import { STREAM } from './streams';
 
 export interface RequestFaults {
@@ -15,11 +15,19 @@ export interface RequestFaults {
 
 export type JobOutcome = 'FULFILLED' | 'FAILED' | 'EXPIRED';
 
+/** What a page-numbered route should do to page `pageNumber` (`emptyPageAt` / `shortPageAt`). */
+export type PageFault = { kind: 'empty' } | { kind: 'short'; keep: number | undefined } | undefined;
+
 export class Faults {
   private current: ResolvedFaults;
   private rng: Rng;
   private stormSetAt: number;
   private stormLeft: number | undefined;
+  /** Faulty answers left for emptyPageAt / shortPageAt (undefined = unlimited). */
+  private emptyLeft: number | undefined;
+  private shortLeft: number | undefined;
+  /** Evaluation GETs seen: the key of each one's wrong-body draw. */
+  private bodySeq = 0;
 
   constructor(
     private readonly seed: number,
@@ -30,6 +38,8 @@ export class Faults {
     this.rng = Rng.of(seed, STREAM.faults);
     this.stormSetAt = now;
     this.stormLeft = initial.storm?.forRequests;
+    this.emptyLeft = initial.emptyPageAt?.times;
+    this.shortLeft = initial.shortPageAt?.times;
   }
 
   get options(): ResolvedFaults {
@@ -43,6 +53,8 @@ export class Faults {
       this.stormSetAt = now;
       this.stormLeft = next.storm?.forRequests;
     }
+    if ('emptyPageAt' in partial) this.emptyLeft = next.emptyPageAt?.times;
+    if ('shortPageAt' in partial) this.shortLeft = next.shortPageAt?.times;
     this.current = next;
   }
 
@@ -52,6 +64,9 @@ export class Faults {
     this.rng = Rng.of(this.seed, STREAM.faults);
     this.stormSetAt = now;
     this.stormLeft = initial.storm?.forRequests;
+    this.emptyLeft = initial.emptyPageAt?.times;
+    this.shortLeft = initial.shortPageAt?.times;
+    this.bodySeq = 0;
   }
 
   applies(path: string): boolean {
@@ -83,6 +98,29 @@ export class Faults {
       serverError: r2 < f.serverErrorRate ? f.serverErrorStatuses[Math.floor(r4 * f.serverErrorStatuses.length)] : undefined,
       slowMs: r3 < f.slowRate ? f.slowDelayMs : 0,
     };
+  }
+
+  /** `emptyPageAt` / `shortPageAt` for this page of a page-numbered route; uses up one of their `times`. */
+  pageFault(pageNumber: number): PageFault {
+    const f = this.current;
+    if (f.emptyPageAt && f.emptyPageAt.page === pageNumber && (this.emptyLeft === undefined || this.emptyLeft > 0)) {
+      if (this.emptyLeft !== undefined) this.emptyLeft--;
+      return { kind: 'empty' };
+    }
+    if (f.shortPageAt && f.shortPageAt.page === pageNumber && (this.shortLeft === undefined || this.shortLeft > 0)) {
+      if (this.shortLeft !== undefined) this.shortLeft--;
+      return { kind: 'short', keep: f.shortPageAt.keep };
+    }
+    return undefined;
+  }
+
+  /**
+   * `wrongBodyRate` for one evaluation GET: the kind of wrong body, or undefined. Drawn from its own keyed stream
+   * (seed, request number), so it does not move the other faults.
+   */
+  wrongBody(): 'other' | 'stub' | undefined {
+    const r = unit3(this.seed, STREAM.wrongBody, this.bodySeq++);
+    return r < this.current.wrongBodyRate ? this.current.wrongBody : undefined;
   }
 
   /** Decided once per job from its sequence number, so the same job always ends the same way. */

@@ -36,6 +36,15 @@ export const stormSchema = z
   })
   .strict();
 
+const pageFaultSchema = z
+  .object({
+    /** 1-based page number (the request's `pageNumber`). */
+    page: z.number().int().min(1),
+    /** How many answers of that page are faulty; unset = all of them (until the fault is cleared). */
+    times: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 export const faultsSchema = z
   .object({
     /** Share of /api/v2 requests answered with a 5xx ErrorBody. */
@@ -55,6 +64,48 @@ export const faultsSchema = z
     jobFailureRate: rate(0),
     /** Share of new analytics jobs that end EXPIRED instead of FULFILLED. */
     jobExpiryRate: rate(0),
+    /**
+     * Page `page` of the page-numbered routes (details query, quality evaluation search) answers `{}`: no items and
+     * no totals. `times` limits how often it fires (each answer of that page counts; default: every time).
+     */
+    emptyPageAt: pageFaultSchema.nullable().default(null),
+    /** Page `page` of the page-numbered routes answers only its first `keep` items (default half), totals unchanged. */
+    shortPageAt: pageFaultSchema.extend({ keep: z.number().int().min(0).optional() }).strict().nullable().default(null),
+    /**
+     * Share of `GET /api/v2/quality/conversations/{cid}/evaluations/{eid}` answered with the wrong body (seeded,
+     * per request): another evaluation's (`wrongBody: 'other'`) or `{"id":"x"}` (`'stub'`).
+     */
+    wrongBodyRate: rate(0),
+    wrongBody: z.enum(['other', 'stub']).default('other'),
+    /**
+     * Job results from page `fromPage` (default 2) on answer an empty page with a cursor: a new one each time
+     * (`'new'`, default) or the very cursor that was sent (`'same'`). Cursors stay valid: clear the fault and they
+     * resume where they were.
+     */
+    cursorLoop: z
+      .object({ fromPage: z.number().int().min(1).default(2), cursor: z.enum(['new', 'same']).default('new') })
+      .strict()
+      .nullable()
+      .default(null),
+    /** Send the headers of 2xx responses at once, then the body in `dripChunks` pieces spread over this many ms. 0 = off. */
+    dripBodyMs: z.number().int().min(0).default(0),
+    dripChunks: z.number().int().min(1).max(1000).default(10),
+    /** Error responses (4xx/5xx, token endpoint included) echo the request's Authorization header in their body. */
+    echoAuthorization: z.boolean().default(false),
+    /**
+     * Answer every request with a redirect: a URL (absolute or a path) or `{ location, status = 307, keepPath = false }`;
+     * `keepPath` appends the request's path and query to `location`.
+     */
+    redirectTo: z
+      .union([
+        z.string().min(1),
+        z.object({ location: z.string().min(1), status: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]).default(307), keepPath: z.boolean().default(false) }).strict(),
+      ])
+      .nullable()
+      .default(null)
+      .transform((v) => (typeof v === 'string' ? { location: v, status: 307 as const, keepPath: false } : v)),
+    /** 2xx responses grow to this many bytes (valid JSON: the real body plus a `padding` field), streamed. 0 = off. */
+    hugeBodyBytes: z.number().int().min(0).default(0),
     /** Limit the request faults to paths starting with one of these (e.g. `/api/v2/quality`); all when empty. */
     only: z.array(z.string()).default([]),
   })

@@ -1,18 +1,20 @@
 /**
  * The simulated org: one `handle(Request)` behind both the msw handlers and the node:http server.
  *
- * Pipeline of an /api/v2 request: latency -> bearer check (401) -> 429 storm -> token bucket (429) -> 5xx fault ->
- * route -> slow fault -> connection-reset fault. A reset drops the connection *after* the route ran (the request was
+ * Pipeline of an /api/v2 request: latency -> redirect fault -> bearer check (401) -> 429 storm -> token bucket (429)
+ * -> 5xx fault -> route (page and body faults) -> slow fault -> connection-reset fault -> huge/drip body faults; any
+ * error response then echoes the Authorization header under `echoAuthorization`. A reset drops the connection *after* the route ran (the request was
  * processed, the answer lost), the case that tests idempotency. Every response carries `ININ-Correlation-Id`; every
  * response past the bearer check carries the rate-limit headers (a 401 has no token, hence no bucket to report).
  */
 import { TokenRegistry, type IssuedToken } from './auth';
+import { echoAuthorization, reshapeBody } from './body-faults';
 import type { OrgCore, RouteContext } from './context';
 import { AttributeStore } from './customattributes-store';
 import { Dataset } from './dataset';
 import { sleep } from './delay';
 import { Faults } from './faults';
-import { ApiProblem, RESET, errorBody, json, type HandleResult } from './http';
+import { ApiProblem, RESET, empty, errorBody, json, type HandleResult } from './http';
 import { JobStore } from './jobs';
 import { MediaStore } from './media-store';
 import { parseFaults, resolveOptions, toEpochMs, type FaultOptions, type ResolvedOptions, type SimulatedOrgOptions } from './options';
@@ -141,7 +143,16 @@ export class SimulatedOrg implements OrgCore {
         route = `${request.method} (unmatched)`;
         result = json(404, errorBody(404, 'not.found', `No resource at ${path}.`, correlationId));
       }
-      if (result !== RESET) result.headers.set('ININ-Correlation-Id', correlationId);
+      if (result !== RESET) {
+        if (result.status >= 400 && this.faults.options.echoAuthorization && this.faults.applies(path)) {
+          const echoed = await echoAuthorization(result, request.headers.get('authorization'));
+          if (echoed) {
+            this.stats.faults.echoAuthorization++;
+            result = echoed;
+          }
+        }
+        result.headers.set('ININ-Correlation-Id', correlationId);
+      }
       outcome = result === RESET ? 'reset' : result.status;
       return result;
     } catch (e) {
@@ -157,9 +168,16 @@ export class SimulatedOrg implements OrgCore {
 
   private async handleApi(request: Request, url: URL, match: RouteMatch, correlationId: string): Promise<HandleResult> {
     const now = this.now();
+    const eligible = this.faults.applies(url.pathname);
+    const redirect = eligible ? this.faults.options.redirectTo : null;
+    if (redirect) {
+      // A misbehaving platform or proxy: a redirect before anything else, wherever it points.
+      this.stats.faults.redirect++;
+      const location = redirect.keepPath ? redirect.location.replace(/\/$/, '') + url.pathname + url.search : redirect.location;
+      return empty(redirect.status, { location });
+    }
     const auth = this.tokens.verify(request.headers.get('authorization'), now);
     if (!auth.ok) return json(401, errorBody(401, auth.code, auth.message, correlationId));
-    const eligible = this.faults.applies(url.pathname);
 
     const stormSeconds = eligible ? this.faults.storm(now) : undefined;
     if (stormSeconds !== undefined) {
@@ -196,6 +214,12 @@ export class SimulatedOrg implements OrgCore {
       return RESET;
     }
     for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
+    const f = this.faults.options;
+    if (eligible && response.status >= 200 && response.status < 300 && response.status !== 204 && (f.hugeBodyBytes > 0 || f.dripBodyMs > 0)) {
+      if (f.hugeBodyBytes > 0) this.stats.faults.hugeBody++;
+      if (f.dripBodyMs > 0) this.stats.faults.drip++;
+      response = await reshapeBody(response, { hugeBytes: f.hugeBodyBytes, dripMs: f.dripBodyMs, dripChunks: f.dripChunks, signal: request.signal });
+    }
     return response;
   }
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { STREAMED } from './body-faults';
 import { RESET } from './http';
 import { SimulatedOrg } from './org';
 import type { SimulatedOrgOptions } from './options';
@@ -45,6 +46,32 @@ async function toRequest(req: IncomingMessage, base: string, signal: AbortSignal
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => (headers[k] = v));
+  if (STREAMED.has(response) && response.body) {
+    // Body faults (drip, huge): headers now, then the body as it is generated, until the client goes away.
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    const reader = response.body.getReader();
+    const gone = () => void reader.cancel().catch(() => undefined);
+    res.once('close', gone);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || res.destroyed) break;
+        if (!res.write(value)) await new Promise<void>((resolve) => {
+          const go = () => (res.off('close', go), res.off('drain', go), resolve());
+          res.once('drain', go);
+          res.once('close', go);
+        });
+      }
+    } catch {
+      res.destroy();
+      return;
+    } finally {
+      res.off('close', gone);
+    }
+    res.end();
+    return;
+  }
   const body = Buffer.from(await response.arrayBuffer());
   if (body.length > 0 || response.status !== 204) headers['content-length'] = String(body.length);
   res.writeHead(response.status, headers);

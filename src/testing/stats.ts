@@ -11,6 +11,22 @@ export interface FaultCounts {
   storm: number;
   jobFailed: number;
   jobExpired: number;
+  /** Pages answered `{}` by `emptyPageAt`. */
+  emptyPage: number;
+  /** Pages cut short by `shortPageAt`. */
+  shortPage: number;
+  /** Evaluation GETs answered with the wrong body (`wrongBodyRate`). */
+  wrongBody: number;
+  /** Job results pages answered empty with a cursor (`cursorLoop`). */
+  cursorLoop: number;
+  /** Responses whose body was dripped (`dripBodyMs`). */
+  drip: number;
+  /** Error responses that echoed the Authorization header (`echoAuthorization`). */
+  echoAuthorization: number;
+  /** Requests answered with a redirect (`redirectTo`). */
+  redirect: number;
+  /** Responses padded to `hugeBodyBytes`. */
+  hugeBody: number;
 }
 
 export interface StatsSnapshot {
@@ -28,7 +44,22 @@ export interface StatsSnapshot {
   peakConcurrency: number;
 }
 
-const zeroFaults = (): FaultCounts => ({ serverError: 0, connectionReset: 0, slow: 0, storm: 0, jobFailed: 0, jobExpired: 0 });
+const zeroFaults = (): FaultCounts => ({
+  serverError: 0,
+  connectionReset: 0,
+  slow: 0,
+  storm: 0,
+  jobFailed: 0,
+  jobExpired: 0,
+  emptyPage: 0,
+  shortPage: 0,
+  wrongBody: 0,
+  cursorLoop: 0,
+  drip: 0,
+  echoAuthorization: 0,
+  redirect: 0,
+  hugeBody: 0,
+});
 
 export class SimStats implements StatsSnapshot {
   totalRequests = 0;

@@ -14,6 +14,7 @@ export const STREAM = {
   jobs: 9,
   tokens: 10,
   session: 11,
+  wrongBody: 12,
 } as const;
 
 /** Id kinds for IdCodec and uuidFor: part of the key, so a conversation id never decodes as an evaluation id. */

@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { IncompleteDataError } from '@org/gc-data';
 import type { ProgressEvent, WarningEvent } from '../../src/events';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
@@ -77,17 +78,26 @@ describe('InteractionSearch.query paging', () => {
     expect(sim.stats.count(DETAILS_ROUTE)).toBe(2);
   });
 
-  it('guards: an empty page ends the search even when totalHits says more', async () => {
+  it('guards: an empty page while totalHits says more is fetched again twice, then an IncompleteDataError (not 0 rows and success)', async () => {
     server.use(http.post(`${sim.apiBaseUrl}/api/v2/analytics/conversations/details/query`, () => HttpResponse.json({ conversations: [], totalHits: 500 })));
     let requests = 0;
     server.events.on('request:start', () => void requests++);
-    const got = await ids(new InteractionSearch(client()).query({ interval: days(1) }));
+    const c = client();
+    const warnings: WarningEvent[] = [];
+    c.on('warning', (w) => warnings.push(w));
+    const got: string[] = [];
+    const error = await (async () => {
+      for await (const conv of new InteractionSearch(c).query({ interval: days(1) })) got.push(conv.conversationId);
+    })().catch((e: unknown) => e);
     server.events.removeAllListeners();
     expect(got).toEqual([]);
-    expect(requests).toBe(2); // token + one query
+    expect(error).toBeInstanceOf(IncompleteDataError);
+    expect(error).toMatchObject({ page: 1, declared: 500, received: 0 });
+    expect(requests).toBe(4); // token + the page three times
+    expect(warnings.map((w) => w.code)).toEqual(['short-page-retry', 'short-page-retry']);
   });
 
-  it('guards: a platform that repeats a full page forever is read once, with a repeated-page warning', async () => {
+  it('guards: a platform that repeats a full page forever is read once, then an IncompleteDataError', async () => {
     const interval = days(1);
     const page = (await new InteractionSearch(client()).queryAll({ interval, limit: 10, pageSize: 10 })).map((c) => ({ ...c }));
     let calls = 0;
@@ -97,13 +107,14 @@ describe('InteractionSearch.query paging', () => {
         return HttpResponse.json({ conversations: page, totalHits: 10_000 });
       }),
     );
-    const c = client();
-    const warnings: WarningEvent[] = [];
-    c.on('warning', (w) => warnings.push(w));
-    const got = await ids(new InteractionSearch(c).query({ interval, pageSize: 10 }));
+    const got: string[] = [];
+    const error = await (async () => {
+      for await (const conv of new InteractionSearch(client()).query({ interval, pageSize: 10 })) got.push(conv.conversationId);
+    })().catch((e: unknown) => e);
     expect(got).toEqual(page.map((p) => p.conversationId));
-    expect(calls).toBe(2);
-    expect(warnings.map((w) => w.code)).toEqual(['repeated-page']);
+    expect(calls).toBe(4);
+    expect(error).toBeInstanceOf(IncompleteDataError);
+    expect(error).toMatchObject({ page: 2, declared: 10_000, received: 10 });
   });
 
   it('treats a page without a conversations key (the simulator past the end) as the end', async () => {

@@ -75,12 +75,22 @@ export function detailsQueryRoutes(): RouteDef[] {
     {
       method: 'POST',
       path: '/api/v2/analytics/conversations/details/query',
-      async handler({ org, request }) {
+      async handler({ org, request, url }) {
         const body = await readJson(request);
         if (!isRecord(body)) throw badRequest('The body must be a ConversationQuery object.');
         const q = parseQueryBody(body, 'start');
         const { pageSize, pageNumber } = parsePaging(body.paging);
-        const { total, indices } = pageIndices(org, q, (pageNumber - 1) * pageSize, pageSize);
+        const { total, indices: all } = pageIndices(org, q, (pageNumber - 1) * pageSize, pageSize);
+        const fault = org.faults.applies(url.pathname) ? org.faults.pageFault(pageNumber) : undefined;
+        if (fault?.kind === 'empty') {
+          org.stats.faults.emptyPage++;
+          return json(200, {});
+        }
+        let indices = all;
+        if (fault?.kind === 'short') {
+          org.stats.faults.shortPage++;
+          indices = all.slice(0, fault.keep ?? Math.floor(all.length / 2));
+        }
         const res: SimDetailsQueryResponse =
           indices.length > 0 ? { conversations: indices.map((i) => analyticsConversation(org.data, org.data.core(i))), totalHits: total } : { totalHits: total };
         return json(200, res);

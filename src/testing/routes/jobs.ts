@@ -10,7 +10,7 @@
  */
 import { analyticsConversationWithAttributes } from '../analytics';
 import type { OrgCore, RouteDef } from '../context';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { decodeCursor, encodeCursor, type CursorState } from '../cursor';
 import { ApiProblem, badRequest, empty, isRecord, json, notFound, readJson } from '../http';
 import { JOB_FAILED_MESSAGE, type Job } from '../jobs';
 import type { SimAsyncQueryStatus, SimJobResultsPage } from '../types';
@@ -62,13 +62,21 @@ export function scanJob(org: OrgCore, job: Job, from: number, want: number): { f
 function results(org: OrgCore, job: Job, url: URL): string {
   const pageSize = parsePageSize(url.searchParams.get('pageSize'), org);
   const raw = url.searchParams.get('cursor');
-  const at = raw ? decodeCursor(org.options.seed, raw, job.id) : { jobId: job.id, next: org.queries.candidates(job.selection).lo, emitted: 0 };
+  const at: CursorState = raw ? decodeCursor(org.options.seed, raw, job.id) : { jobId: job.id, next: org.queries.candidates(job.selection).lo, emitted: 0, page: 1, loop: 0 };
+  const page = at.page ?? 1;
+  const loop = org.faults.applies(url.pathname) ? org.faults.options.cursorLoop : null;
+  if (loop && page >= loop.fromPage) {
+    // The cursorLoop fault: an empty page that hands out a cursor for the same position (a new one, or the same).
+    org.stats.faults.cursorLoop++;
+    const cursor = loop.cursor === 'same' && raw ? raw : encodeCursor(org.options.seed, { ...at, page, loop: (at.loop ?? 0) + 1 });
+    return JSON.stringify({ conversations: [], cursor, dataAvailabilityDate: iso(job.dataAvailabilityDate) });
+  }
   const left = job.limit === undefined ? Infinity : Math.max(0, job.limit - at.emitted);
   const { found, nextMatch } = scanJob(org, job, at.next, Math.min(pageSize, left));
   const emitted = at.emitted + found.length;
   const more = nextMatch !== undefined && (job.limit === undefined || emitted < job.limit);
   const rest: Omit<SimJobResultsPage, 'conversations'> = {
-    ...(more && nextMatch !== undefined ? { cursor: encodeCursor(org.options.seed, { jobId: job.id, next: nextMatch, emitted }) } : {}),
+    ...(more && nextMatch !== undefined ? { cursor: encodeCursor(org.options.seed, { jobId: job.id, next: nextMatch, emitted, page: page + 1, loop: 0 }) } : {}),
     dataAvailabilityDate: iso(job.dataAvailabilityDate),
   };
   const conversations = found.map((i) => JSON.stringify(analyticsConversationWithAttributes(org.data, org.data.core(i))));

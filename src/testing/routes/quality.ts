@@ -17,6 +17,20 @@ function formById(org: OrgCore, id: string): SimEvaluationForm | undefined {
   return undefined;
 }
 
+/** The wrongBody fault's 'other' body: the next evaluation in the dataset after (conversation, slot). */
+function anotherEvaluation(org: OrgCore, index: number, slot: number) {
+  const size = org.data.size;
+  for (let k = 0; k < Math.min(size, 10_000); k++) {
+    const i = (index + k) % size;
+    const c = org.data.core(i);
+    for (let s = k === 0 ? slot + 1 : 0; s < c.evaluations.length; s++) {
+      const e = c.evaluations[s];
+      if (e) return { c, e };
+    }
+  }
+  return undefined;
+}
+
 export function qualityRoutes(): RouteDef[] {
   return [
     {
@@ -30,7 +44,20 @@ export function qualityRoutes(): RouteDef[] {
         const c = org.data.core(index);
         const e = c.evaluations[ref.slot];
         if (!e) throw notFound(`Evaluation ${evaluationId} was not found for conversation ${conversationId}.`);
-        return json(200, evaluationResponse(org.data, c, e, expandList(url).has('evaluationForm')));
+        const expand = expandList(url).has('evaluationForm');
+        const wrong = org.faults.applies(url.pathname) ? org.faults.wrongBody() : undefined;
+        if (wrong === 'stub') {
+          org.stats.faults.wrongBody++;
+          return json(200, { id: 'x' });
+        }
+        if (wrong === 'other') {
+          const other = anotherEvaluation(org, index, ref.slot);
+          if (other) {
+            org.stats.faults.wrongBody++;
+            return json(200, evaluationResponse(org.data, other.c, other.e, expand));
+          }
+        }
+        return json(200, evaluationResponse(org.data, c, e, expand));
       },
     },
     {
