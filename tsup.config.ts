@@ -5,11 +5,12 @@ const libraryEntries = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'redis/index': 'src/redis/index.ts',
+  'postgres/index': 'src/postgres/index.ts',
 };
 
 const shared: Options = {
   // ioredis is an optional peer: only `@org/gc-data/redis` (and the chunk `rateLimit.redis` loads lazily) needs it.
-  external: ['ioredis'],
+  external: ['ioredis', 'pg', 'pg-copy-streams', '@electric-sql/pglite'],
   // zod and ky are bundled, tree-shaken to what the SDK uses, instead of installed: zod is 6 MB installed (95 files
   // to compile on `require`, 64 of them locales we never use: ~40 ms of every cold start, bench/footprint), ky is
   // ESM-only (loaded on the first request, as its own chunk). Neither appears in our runtime API; the zod types our

@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@org\/gc-data\/testing$/, replacement: src('testing/index.ts') },
       { find: /^@org\/gc-data\/redis$/, replacement: src('redis/index.ts') },
+      { find: /^@org\/gc-data\/postgres$/, replacement: src('postgres/index.ts') },
       { find: /^@org\/gc-data$/, replacement: src('index.ts') },
     ],
   },

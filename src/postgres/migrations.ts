@@ -1,0 +1,175 @@
+/**
+ * Versioned schema of the warehouse. Each migration runs once, in order, inside the one transaction `migrate()`
+ * holds under a transaction-scoped advisory lock, and is recorded in `schema_version`. Never edit a released
+ * migration: add the next one. `s` is the quoted schema name.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: (s: string) => string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'evaluations, question scores, calibrations, conversations, sync state, dimensions',
+    sql: (s) => `
+CREATE TABLE ${s}.evaluations (
+  evaluation_id uuid PRIMARY KEY,
+  conversation_id uuid,
+  calibration_id uuid,
+  agent_id uuid,
+  evaluator_id uuid,
+  queue_id uuid,
+  form_id uuid,
+  form_context_id uuid,
+  form_name text,
+  status text,
+  total_score numeric,
+  total_critical_score numeric,
+  total_non_critical_score numeric,
+  any_failed_kill_questions boolean,
+  media_type text,
+  conversation_date timestamptz,
+  conversation_end_date timestamptz,
+  created_date timestamptz,
+  assigned_date timestamptz,
+  submitted_date timestamptz,
+  release_date timestamptz,
+  changed_date timestamptz,
+  never_release boolean,
+  rescore boolean,
+  answers jsonb,
+  changed_at timestamptz NOT NULL,
+  deleted_at timestamptz,
+  loaded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX evaluations_conversation_idx ON ${s}.evaluations (conversation_id);
+CREATE INDEX evaluations_agent_date_idx ON ${s}.evaluations (agent_id, conversation_date);
+CREATE INDEX evaluations_calibration_idx ON ${s}.evaluations (calibration_id) WHERE calibration_id IS NOT NULL;
+
+CREATE TABLE ${s}.evaluation_question_scores (
+  evaluation_id uuid NOT NULL,
+  question_group_id uuid,
+  question_group_context_id uuid,
+  question_id uuid NOT NULL,
+  question_context_id uuid,
+  answer_id uuid,
+  score numeric,
+  marked_na boolean,
+  system_marked_na boolean,
+  failed_kill_question boolean,
+  comments text,
+  PRIMARY KEY (evaluation_id, question_id)
+);
+CREATE INDEX evaluation_question_scores_question_idx ON ${s}.evaluation_question_scores (question_context_id);
+
+CREATE TABLE ${s}.calibrations (
+  calibration_id uuid PRIMARY KEY,
+  conversation_id uuid,
+  form_id uuid,
+  form_context_id uuid,
+  first_seen_at timestamptz NOT NULL DEFAULT now(),
+  changed_at timestamptz NOT NULL
+);
+
+CREATE VIEW ${s}.evaluations_current AS
+  SELECT * FROM ${s}.evaluations WHERE deleted_at IS NULL AND calibration_id IS NULL;
+
+CREATE TABLE ${s}.conversations (
+  conversation_id uuid PRIMARY KEY,
+  conversation_start timestamptz,
+  conversation_end timestamptz,
+  duration_ms bigint,
+  originating_direction text,
+  media_type text,
+  media_types text[],
+  division_ids text[],
+  queue_ids text[],
+  user_ids text[],
+  wrap_up_codes text[],
+  participant_count integer,
+  session_count integer,
+  evaluation_count integer,
+  survey_count integer,
+  external_tag text,
+  min_mos numeric,
+  t_acd_ms bigint,
+  t_talk_ms bigint,
+  t_held_ms bigint,
+  t_acw_ms bigint,
+  t_handle_ms bigint,
+  raw jsonb NOT NULL,
+  changed_at timestamptz NOT NULL,
+  loaded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX conversations_start_idx ON ${s}.conversations (conversation_start);
+
+CREATE TABLE ${s}.sync_fingerprints (
+  stream text NOT NULL,
+  key text NOT NULL,
+  fingerprint text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (stream, key)
+);
+
+CREATE TABLE ${s}.sync_watermarks (
+  stream text NOT NULL,
+  window_key text NOT NULL,
+  watermark timestamptz,
+  state jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (stream, window_key)
+);
+
+CREATE TABLE ${s}.users (
+  user_id uuid PRIMARY KEY,
+  name text,
+  email text,
+  username text,
+  title text,
+  department text,
+  state text,
+  division_id uuid,
+  manager_id uuid,
+  raw jsonb NOT NULL,
+  loaded_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ${s}.queues (
+  queue_id uuid PRIMARY KEY,
+  name text,
+  description text,
+  division_id uuid,
+  raw jsonb NOT NULL,
+  loaded_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ${s}.evaluation_forms (
+  form_id uuid PRIMARY KEY,
+  context_id uuid,
+  name text,
+  published boolean,
+  modified_date timestamptz,
+  raw jsonb NOT NULL,
+  loaded_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ${s}.evaluation_form_questions (
+  form_id uuid NOT NULL,
+  question_group_id uuid,
+  question_group_context_id uuid,
+  question_group_name text,
+  question_id uuid NOT NULL,
+  question_context_id uuid,
+  question_text text,
+  question_type text,
+  position integer NOT NULL,
+  PRIMARY KEY (form_id, question_id)
+);
+CREATE INDEX evaluation_form_questions_context_idx ON ${s}.evaluation_form_questions (question_context_id);
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,175 @@
+/**
+ * The warehouse tests run the same cases on both backends: a real PostgreSQL server (`DATABASE_URL`; .ci/run starts
+ * one) and the embedded PGlite. Without DATABASE_URL the server half is skipped with a visible message, except in CI
+ * (`CI=true`), where it fails. No mock database anywhere: every assertion reads what PostgreSQL stored.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { createPostgresWarehouse, type PostgresWarehouse, type WarehouseEvaluation } from '@org/gc-data/postgres';
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? '';
+const IN_CI = process.env.CI === 'true';
+
+export type BackendName = 'postgres' | 'pglite';
+
+export interface BackendContext {
+  name: BackendName;
+  /** A warehouse on a schema of its own (dropped or forgotten after the test). */
+  warehouse(): PostgresWarehouse;
+  /** A schema name no other test uses. */
+  schemaName(): string;
+  /** Options that reach this backend (for a second warehouse on the same database). */
+  options(schema: string): Parameters<typeof createPostgresWarehouse>[0];
+  /** Runs SQL as the test (not through the warehouse), e.g. to install a trigger. */
+  admin(sql: string): Promise<void>;
+}
+
+let counter = 0;
+
+/** Runs `body` once per backend, each in its own describe: `<name> [postgres]` and `<name> [pglite]`. */
+export function describeBackends(name: string, body: (ctx: BackendContext) => void): void {
+  describePostgres(`${name} [postgres]`, () => body(backend('postgres')));
+  describe(`${name} [pglite]`, () => body(backend('pglite')));
+}
+
+/** `describe` that needs DATABASE_URL: skipped with a message locally, failing in CI. */
+export function describePostgres(name: string, body: () => void): void {
+  if (DATABASE_URL) {
+    describe(name, body);
+    return;
+  }
+  if (IN_CI) {
+    describe(name, () => {
+      it('has a PostgreSQL server to run against', () => {
+        throw new Error('DATABASE_URL is not set, and CI=true: the PostgreSQL tests must run in CI (.ci/run starts a server and exports DATABASE_URL)');
+      });
+    });
+    return;
+  }
+  console.warn(
+    `[gc-data] SKIPPED "${name}": DATABASE_URL is not set. To run the PostgreSQL tests against a server: ` +
+      'initdb a throwaway data dir, pg_ctl start it on a free port, createdb, then DATABASE_URL=postgres://user@127.0.0.1:PORT/db npx vitest run test/postgres',
+  );
+  describe.skip(name, body);
+}
+
+function backend(name: BackendName): BackendContext {
+  let lite: PGlite | undefined;
+  let admin: pg.Pool | undefined;
+  const open: PostgresWarehouse[] = [];
+  const schemas: string[] = [];
+  beforeAll(async () => {
+    if (name === 'pglite') {
+      lite = new PGlite('memory://');
+      await lite.waitReady;
+    } else {
+      admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+    }
+  }, 60_000);
+  afterEach(async () => {
+    for (const w of open.splice(0)) await w.close();
+  });
+  afterAll(async () => {
+    if (admin) {
+      for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+      await admin.end();
+    }
+    await lite?.close();
+  });
+  const options = (schema: string) => (name === 'pglite' ? { pglite: lite as PGlite, schema } : { connectionString: DATABASE_URL, schema });
+  const schemaName = () => {
+    const s = `t_${process.pid}_${Date.now().toString(36)}_${++counter}`;
+    schemas.push(s);
+    return s;
+  };
+  return {
+    name,
+    schemaName,
+    options,
+    warehouse() {
+      const w = createPostgresWarehouse(options(schemaName()));
+      open.push(w);
+      return w;
+    },
+    async admin(sql: string) {
+      if (lite) await lite.exec(sql);
+      else await admin?.query(sql);
+    },
+  };
+}
+
+// ---- fixtures -----------------------------------------------------------------------------------------------
+
+/** A deterministic UUID: `kind` tells entities apart (1 evaluation, 2 conversation, 3 agent, ...). */
+export const uuid = (kind: number, n: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+export const K = { evaluation: 1, conversation: 2, agent: 3, evaluator: 4, queue: 5, form: 6, group: 7, question: 8, answer: 9, calibration: 10, formContext: 11 } as const;
+
+export interface EvalSpec {
+  changedDate: string;
+  totalScore?: number;
+  /** Questions (scores 0..n-1 + offset); default 3. */
+  questions?: number;
+  calibration?: boolean;
+  status?: string;
+  comment?: string;
+}
+
+/** An evaluation document shaped as the Quality API returns it (EvaluationResponse with expand=evaluationForm). */
+export function evaluation(n: number, spec: EvalSpec): WarehouseEvaluation & Record<string, unknown> {
+  const questions = spec.questions ?? 3;
+  const groupId = uuid(K.group, 1);
+  return {
+    id: uuid(K.evaluation, n),
+    name: `Evaluation ${n}`,
+    conversation: { id: uuid(K.conversation, n) },
+    agent: { id: uuid(K.agent, n % 7) },
+    evaluator: { id: uuid(K.evaluator, 1) },
+    queue: { id: uuid(K.queue, n % 3) },
+    evaluationForm: {
+      id: uuid(K.form, 1),
+      contextId: uuid(K.formContext, 1),
+      name: 'Customer service',
+      questionGroups: [
+        {
+          id: groupId,
+          contextId: uuid(K.formContext, 100),
+          name: 'Greeting',
+          questions: Array.from({ length: questions }, (_, q) => ({ id: uuid(K.question, q), contextId: uuid(K.formContext, 200 + q), text: `Question ${q}?` })),
+        },
+      ],
+    },
+    ...(spec.calibration ? { calibration: { id: uuid(K.calibration, n) } } : {}),
+    status: spec.status ?? 'FINISHED',
+    answers: {
+      totalScore: spec.totalScore ?? 80.5,
+      totalCriticalScore: 100,
+      totalNonCriticalScore: 75.25,
+      anyFailedKillQuestions: false,
+      comments: spec.comment ?? 'ok',
+      questionGroupScores: [
+        {
+          questionGroupId: groupId,
+          totalScore: spec.totalScore ?? 80.5,
+          questionScores: Array.from({ length: questions }, (_, q) => ({
+            questionId: uuid(K.question, q),
+            answerId: uuid(K.answer, q),
+            score: q + (spec.totalScore ?? 0),
+            markedNA: false,
+            comments: q === 0 ? (spec.comment ?? 'tab\there, line\nbreak, back\\slash') : undefined,
+          })),
+        },
+      ],
+    },
+    mediaType: ['CALL'],
+    conversationDate: '2024-05-13T10:00:00.000Z',
+    assignedDate: '2024-05-13T12:00:00.000Z',
+    releaseDate: '2024-05-14T09:00:00.000Z',
+    changedDate: spec.changedDate,
+    neverRelease: false,
+    rescore: false,
+  };
+}
+
+export const T = (day: number, hour = 0) => `2024-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
