@@ -163,7 +163,13 @@ const Schema = lazySchema(() =>
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 function checkOrigin(url: string, option: 'baseUrl' | 'authUrl'): string | undefined {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    // The schema names it too; this keeps a bad URL from becoming a TypeError here.
+    return `${option} must be an absolute URL with a scheme, e.g. https://${option === 'baseUrl' ? 'api' : 'login'}.mypurecloud.com`;
+  }
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return undefined;
   return `${option} must use https (plain http is allowed only for loopback hosts such as 127.0.0.1): got ${u.protocol}//${u.host}`;

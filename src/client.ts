@@ -8,6 +8,7 @@ import { lazyRedisLimits } from './redis/lazy';
 import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './transport/rate-limiter';
 import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
 import { Redactor } from './transport/redact';
+import { checkRequestOptions } from './request-options';
 
 export const SDK_VERSION = '0.1.0';
 
@@ -162,8 +163,9 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
     return { data: res.bytes ?? Buffer.alloc(0), status: res.status, headers: res.headers, correlationId: res.correlationId, attempts: res.attempts };
   }
 
-  private async send(options: Omit<RequestOptions, 'schema'>, responseType: 'text' | 'bytes') {
-    const method = options.method ?? 'GET';
+  private async send(input: Omit<RequestOptions, 'schema'>, responseType: 'text' | 'bytes') {
+    const options = checkRequestOptions(input, `GenesysClient.${responseType === 'bytes' ? 'requestBytes' : 'request'}() options`);
+    const method = options.method;
     const path = options.path;
     const res = await this.#transport.send({
       method,

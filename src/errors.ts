@@ -189,16 +189,38 @@ export class NetworkError extends GcError {
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
-  constructor(ctx: RequestContext, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super(`${ctx.method} ${ctx.path}: network error after ${ctx.attempts} attempt(s): ${why}`, { cause });
+  /** The system error code when the runtime gave one: `ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT` ... */
+  readonly code: string | undefined;
+  /** The host (and port) the connection was for. */
+  readonly host: string | undefined;
+  constructor(ctx: RequestContext & { host?: string | undefined }, cause: unknown) {
+    const code = networkErrorCode(cause);
+    // Node's fetch says only "fetch failed"; the reason is in its cause (undici's error with a code).
+    const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : undefined;
+    const outer = cause instanceof Error ? cause.message : String(cause);
+    const why = [code, inner && inner !== code ? inner : undefined].filter(Boolean).join(': ') || outer;
+    super(
+      `${ctx.method} ${ctx.path}: network error${ctx.host ? ` talking to ${ctx.host}` : ''} after ${ctx.attempts} attempt(s): ${why.slice(0, 200)}`,
+      { cause },
+    );
     this.method = ctx.method;
     this.path = ctx.path;
     this.attempts = ctx.attempts;
+    this.code = code;
+    this.host = ctx.host;
   }
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, method: this.method, path: this.path, attempts: this.attempts };
+    return { name: this.name, message: this.message, method: this.method, path: this.path, attempts: this.attempts, code: this.code, host: this.host };
   }
+}
+
+/** The first `code` (`ECONNRESET`, `UND_ERR_SOCKET` ...) on an error or its chain of causes. */
+function networkErrorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code.slice(0, 40);
+  }
+  return undefined;
 }
 
 /** A per-attempt timeout (`timeoutMs`) or the overall deadline (`deadlineMs`, `maxWait`) ran out. */

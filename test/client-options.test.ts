@@ -78,3 +78,21 @@ describe('GenesysClient options', () => {
     expect(inspect(c, { depth: 6, showHidden: true })).not.toContain('super-secret-value');
   });
 });
+
+describe('URL options that are not URLs', () => {
+  it('baseUrl "not a url" and an authUrl without a scheme are ValidationErrors naming each, not TypeErrors', () => {
+    for (const [baseUrl, authUrl, path] of [
+      ['not a url', 'https://login.example.test', 'baseUrl'],
+      ['https://api.example.test', 'login.example.test', 'authUrl'],
+    ] as const) {
+      let err: unknown;
+      try {
+        new GenesysClient({ clientId: 'a', clientSecret: 'b', baseUrl, authUrl });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).issues.map((i) => i.path)).toContain(path);
+    }
+  });
+});
