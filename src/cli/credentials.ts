@@ -1,8 +1,10 @@
 /**
  * Where the CLI connects. Credentials come only from the environment (`GENESYS_CLIENT_ID`, `GENESYS_CLIENT_SECRET`,
  * `GENESYS_REGION`) or a file (`--credentials-file` / `GENESYS_CREDENTIALS_FILE`, JSON or dotenv style), never from a
- * flag. With none at all, the built-in simulated org is started in this process on 127.0.0.1, and one line on
- * stderr says so.
+ * flag. A source that is given must be complete and valid: an empty file, unknown keys or variables (with a
+ * did-you-mean), a set-but-empty variable or half a pair is exit 2 naming what is wrong, before any request, and
+ * never quoting a value. Only with nothing at all configured is the built-in simulated org started in this process
+ * on 127.0.0.1, and one line on stderr says so.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { GenesysClient } from '../client';

@@ -49,8 +49,7 @@ export function planOutput(values: Values, options: { checkpoints: boolean }): O
     throw new UsageError('--checkpoint needs a file --out: rows already written to stdout cannot be taken back on resume', 'write to a file, e.g. --out evaluations.ndjson');
   }
   const checkpointPath = given ?? (options.checkpoints && !toStdout ? `${path}.checkpoint.json` : undefined);
-  const overwrite = options.checkpoints && bool(values, 'overwrite');
-  if (overwrite && toStdout) throw new UsageError('--overwrite needs a file --out (stdout is never resumed)');
+  const overwrite = options.checkpoints && !toStdout && bool(values, 'overwrite');
   return {
     path,
     format,
@@ -114,7 +113,8 @@ export function checkOutputs(ctx: Pick<CommandContext, 'values' | 'env'>, plan: 
       }
     }
   }
-  if (plan.resume || plan.overwrite) return;
+  // Without a checkpoint (rows on stdout) nothing is resumed, so nothing counts as finished.
+  if (plan.resume || plan.overwrite || !plan.checkpointPath) return;
   for (const [label, path] of files.filter(([l]) => l === '--out' || others.some(([o]) => o === l))) {
     let size = 0;
     try {

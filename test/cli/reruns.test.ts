@@ -94,42 +94,56 @@ describe('gc-data reruns and output files', () => {
     expect(readFileSync(kept, 'utf8')).toBe(keptRows);
   });
 
-  it('a resume removes the temp files a killed run left beside the output and the checkpoint; a stale checkpoint names itself and the fixes', async () => {
-    const out = join(dir, 'resume', 'evaluations.csv');
-    const checkpoint = `${out}.checkpoint.json`;
-    const args = ['export-evaluations', '--interval', DAY, '--out', out];
+  /** A run that fails at its first request (a 429 it cannot wait out) and leaves a checkpoint. */
+  async function failedRun(out: string) {
     org.handle.setFaults({ storm: { retryAfterSeconds: 900 } });
-    let failed;
     try {
-      failed = await run(args);
+      const failed = await run(['export-evaluations', '--interval', DAY, '--out', out]);
+      expect(failed.code).toBe(4);
+      expect(existsSync(`${out}.checkpoint.json`)).toBe(true);
+      return failed;
     } finally {
       org.handle.setFaults({ storm: null });
     }
-    expect(failed.code).toBe(4);
-    expect(existsSync(checkpoint)).toBe(true);
-    expect(failed.stderr).toMatch(/progress is saved in .*evaluations\.csv\.checkpoint\.json; rerun the same command to resume/);
+  }
 
-    // Stale: another interval with this checkpoint is exit 2, naming the file and both ways out.
-    const other = await run(['export-evaluations', '--interval', OTHER_DAY, '--out', out]);
-    expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/evaluations\.csv\.checkpoint\.json .*(different|another) export/);
-    expect(other.stderr).toMatch(/rerun .*with the same arguments/);
-    expect(other.stderr).toMatch(/delete .*evaluations\.csv\.checkpoint\.json or pass --overwrite/);
-    expect(existsSync(checkpoint)).toBe(true);
-
+  it('a resume removes the temp files a killed run left beside the output and the checkpoint', async () => {
+    const out = join(dir, 'resume', 'evaluations.csv');
+    await failedRun(out);
     // Left by a kill during the CSV header rewrite (and during a checkpoint save): temp files of a dead process.
     const leftovers = [join(dirname(out), `.evaluations.csv.${DEAD_PID}.0badc0de.tmp`), join(dirname(out), `.evaluations.csv.checkpoint.json.${DEAD_PID}.00ff00ff.tmp`)];
     for (const f of leftovers) writeFileSync(f, 'evaluation_id,conversation_id\n'.repeat(1000));
     const unrelated = join(dirname(out), '.other.csv.1.deadbeef.tmp');
     writeFileSync(unrelated, 'x');
-    const resumed = await run(args);
+    const resumed = await run(['export-evaluations', '--interval', DAY, '--out', out]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming from/);
     expect(resumed.stderr).toMatch(/removed 2 temp file\(s\) left by an earlier run/);
     for (const f of leftovers) expect(existsSync(f), f).toBe(false);
-    expect(existsSync(unrelated)).toBe(true);
     expect(statSync(out).size).toBeGreaterThan(0);
     expect(readdirSync(dirname(out)).filter((n) => n.endsWith('.tmp'))).toEqual(['.other.csv.1.deadbeef.tmp']);
+  });
+
+  it('a stale checkpoint of a failed run is exit 2 naming the file and both fixes; --overwrite starts over', async () => {
+    const out = join(dir, 'stale', 'evaluations.csv');
+    const checkpoint = `${out}.checkpoint.json`;
+    const failed = await failedRun(out);
+
+    const args = ['export-evaluations', '--interval', OTHER_DAY, '--out', out];
+    const other = await run(args);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/evaluations\.csv\.checkpoint\.json .*(different|another) export/);
+    expect(other.stderr).toMatch(/rerun .*with the same arguments/);
+    expect(other.stderr).toMatch(/delete .*evaluations\.csv\.checkpoint\.json or pass --overwrite/);
+    expect(existsSync(checkpoint)).toBe(true);
+    // The failed run itself said where its progress is and how to resume.
+    expect(failed.stderr).toMatch(/progress is saved in .*evaluations\.csv\.checkpoint\.json; rerun the same command to resume/);
+
+    const over = await run([...args, '--overwrite']);
+    expect(over.code, over.stderr).toBe(0);
+    expect(over.stderr).toMatch(/--overwrite: removed .*checkpoint\.json; starting over/);
+    expect(existsSync(checkpoint)).toBe(false);
+    expect(statSync(out).size).toBeGreaterThan(0);
   });
 
   it('a checkpoint of another kind of job is exit 2 before any request, naming the file and the fixes', async () => {

@@ -76,7 +76,8 @@ Connection (credentials come only from the environment or a file, never from fla
   --requests-per-minute N client-side budget (default 300; 3000 on the simulated org)
   --progress MODE         auto (bar on a terminal, lines otherwise) | bar | lines | off
   --progress-interval S   seconds between progress lines when not on a terminal (default 10)
-  With no credentials at all, the built-in simulated org is used (and a line on stderr says so).
+  With no credentials at all, the built-in simulated org is used (and a line on stderr says so); a source that is
+  given must be complete and valid (an empty file, an unknown key or variable, half a pair: exit 2).
 
 Exit codes: 0 ok, 2 bad input, 3 auth/permission, 4 deadline or rate limit exhausted, 130 Ctrl-C (resumable), 1 other.
 Examples:
