@@ -502,10 +502,13 @@ INSERT INTO gc_applied SELECT evaluation_id, true FROM del`);
     target,
     migrate: () => {
       const run = migrate();
-      migrated ??= run.catch((e: unknown) => {
-        migrated = undefined;
-        throw e;
-      });
+      // A successful explicit migrate() spares apply() its own check; a failed one is the caller's to handle.
+      run.then(
+        (r) => {
+          migrated ??= Promise.resolve(r);
+        },
+        () => {},
+      );
       return run;
     },
     apply,

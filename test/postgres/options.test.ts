@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@org/gc-data';
+import { createPostgresWarehouse, DEFAULT_PGLITE_DIR, PostgresWarehouseError } from '@org/gc-data/postgres';
+import { evaluation, T } from './helpers';
+
+describe('createPostgresWarehouse options', () => {
+  it('bad options are one ValidationError naming each option, before anything is loaded or connected', () => {
+    const e = (() => {
+      try {
+        createPostgresWarehouse({ connectionString: 'mysql://x', pglite: 'memory://', schema: 'Quality-1', shcema: 'x' } as never);
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['shcema', 'pglite', 'connectionString', 'schema']);
+    expect((e as Error).message).toMatch(/give one of connectionString, pool or pglite, not connectionString and pglite/);
+  });
+
+  it('with no connection option the embedded PGlite is used, in .gc-data/warehouse by default', () => {
+    const w = createPostgresWarehouse();
+    expect(w.kind).toBe('pglite');
+    expect(w.target).toBe(`pglite:${DEFAULT_PGLITE_DIR}`);
+    expect(w.schema).toBe('public');
+  });
+
+  it('the target never carries the password', () => {
+    const w = createPostgresWarehouse({ connectionString: 'postgres://etl:s3cret@127.0.0.1:1/warehouse' });
+    expect(w.kind).toBe('pg');
+    expect(w.target).toBe('postgres://127.0.0.1:1/warehouse');
+  });
+
+  it('an unreachable server: migrate() rejects with a PostgresWarehouseError without the password, and nothing is left unhandled', async () => {
+    const w = createPostgresWarehouse({ connectionString: 'postgres://etl:s3cret@127.0.0.1:1/warehouse' });
+    const e = await w.migrate().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PostgresWarehouseError);
+    expect((e as PostgresWarehouseError).reason).toBe('query-failed');
+    expect((e as Error).message).toMatch(/^warehouse\.migrate\(\) failed on postgres:\/\/127\.0\.0\.1:1\/warehouse: .*ECONNREFUSED/);
+    expect(JSON.stringify((e as PostgresWarehouseError).toJSON())).not.toContain('s3cret');
+    // apply() tries again (the failure is not cached) and fails the same way.
+    await expect(w.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1) }) }])).rejects.toBeInstanceOf(PostgresWarehouseError);
+    await w.close();
+    await expect(w.migrate()).rejects.toMatchObject({ reason: 'closed' });
+  });
+
+  it('an embedded warehouse in a folder keeps its data across close and reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-data-pglite-'));
+    try {
+      const w1 = createPostgresWarehouse({ pglite: dir, schema: 'quality' });
+      await w1.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1), totalScore: 42 }) }]);
+      await w1.close();
+      const w2 = createPostgresWarehouse({ pglite: dir, schema: 'quality' });
+      expect(await w2.migrate()).toMatchObject({ from: 1, applied: [] });
+      expect(await w2.query(`SELECT total_score::text AS s FROM quality.evaluations`)).toEqual([{ s: '42' }]);
+      await w2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
