@@ -114,6 +114,9 @@ function didYouMeanEnv(name: string): string {
   return field ? ` (did you mean ${ENV[field]}?)` : '';
 }
 
+/** Words joined by `_`, `-` or `.`, the first one letters only: a name, not a random string. */
+const NAME_LIKE = /^(?=.{1,32}$)[A-Za-z]+(?:[_.-][A-Za-z0-9]+)*$/;
+
 /** At most ~40 characters of a name (a key is not a secret, but a pasted line might be). */
 const quoteName = (name: string): string => (name.length > 40 ? `${name.slice(0, 37)}...` : name);
 
@@ -128,7 +131,9 @@ function fromFileRecord(record: Record<string, unknown>, path: string): Settings
   for (const [key, value] of Object.entries(record)) {
     const field = FIELD_OF.get(key);
     if (!field) {
-      problems.push(`unknown key "${quoteName(key)}"${didYouMeanKey(key)}`);
+      const hint = didYouMeanKey(key);
+      // A key near no setting that does not read like a name may be a pasted value (`c2VjcmV0==` parses as a key).
+      problems.push(hint || NAME_LIKE.test(key) ? `unknown key "${quoteName(key)}"${hint}` : `an unknown key of ${key.length} characters (not shown: it does not read like a name and could be a value)`);
       continue;
     }
     const before = seen.get(field);

@@ -26,6 +26,9 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/** A secret in base64 with padding: `KEY=value` to a dotenv parser. Never shown. */
+const B64_SECRET = 'Zm9vYmFyYmF6cXV4c2VjcmV0MTIz==';
+
 const SIM = /using the built-in simulated org/;
 
 describe('gc-data credentials', () => {
@@ -43,6 +46,11 @@ describe('gc-data credentials', () => {
       /extra\.json: unknown key "regoin" \(did you mean "region"\?\)/,
     ],
     ['a bare secret string', () => ({ args: ['--credentials-file', file('bare.env', `${TEST_SECRET}\n`)], env: {} }), /bare\.env: line 1 is not KEY=value/],
+    [
+      'a bare base64 secret (its "=" padding parses as KEY=value)',
+      () => ({ args: ['--credentials-file', file('b64.env', `${B64_SECRET}\n`)], env: {} }),
+      /b64\.env: an unknown key of 28 characters \(not shown/,
+    ],
     [
       'a dotenv file with a misspelt name',
       () => ({ args: ['--credentials-file', file('typo.env', `GENESYS_CLIENT_ID=${TEST_CLIENT_ID}\nGENESYS_CLIENT_SECRT=${TEST_SECRET}\n`)], env: {} }),
@@ -78,6 +86,7 @@ describe('gc-data credentials', () => {
     expect(jsonSummary<{ ok: boolean; error: { exitCode: number } }>(r.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
     expect(existsSync(out)).toBe(false);
     expect(r.stdout + r.stderr).not.toContain(TEST_SECRET);
+    expect(r.stdout + r.stderr).not.toContain(B64_SECRET.slice(0, 8));
   });
 
   it('a complete file (JSON or dotenv, any accepted key style) connects to the org it names', async () => {
