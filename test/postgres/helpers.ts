@@ -6,7 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { createPostgresWarehouse, type PostgresWarehouse, type WarehouseEvaluation } from '@org/gc-data/postgres';
+import { createPostgresWarehouse, type PostgresWarehouse } from '@org/gc-data/postgres';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? '';
 const IN_CI = process.env.CI === 'true';
@@ -99,77 +99,4 @@ function backend(name: BackendName): BackendContext {
   };
 }
 
-// ---- fixtures -----------------------------------------------------------------------------------------------
-
-/** A deterministic UUID: `kind` tells entities apart (1 evaluation, 2 conversation, 3 agent, ...). */
-export const uuid = (kind: number, n: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-
-export const K = { evaluation: 1, conversation: 2, agent: 3, evaluator: 4, queue: 5, form: 6, group: 7, question: 8, answer: 9, calibration: 10, formContext: 11 } as const;
-
-export interface EvalSpec {
-  changedDate: string;
-  totalScore?: number;
-  /** Questions (scores 0..n-1 + offset); default 3. */
-  questions?: number;
-  calibration?: boolean;
-  status?: string;
-  comment?: string;
-}
-
-/** An evaluation document shaped as the Quality API returns it (EvaluationResponse with expand=evaluationForm). */
-export function evaluation(n: number, spec: EvalSpec): WarehouseEvaluation & Record<string, unknown> {
-  const questions = spec.questions ?? 3;
-  const groupId = uuid(K.group, 1);
-  return {
-    id: uuid(K.evaluation, n),
-    name: `Evaluation ${n}`,
-    conversation: { id: uuid(K.conversation, n) },
-    agent: { id: uuid(K.agent, n % 7) },
-    evaluator: { id: uuid(K.evaluator, 1) },
-    queue: { id: uuid(K.queue, n % 3) },
-    evaluationForm: {
-      id: uuid(K.form, 1),
-      contextId: uuid(K.formContext, 1),
-      name: 'Customer service',
-      questionGroups: [
-        {
-          id: groupId,
-          contextId: uuid(K.formContext, 100),
-          name: 'Greeting',
-          questions: Array.from({ length: questions }, (_, q) => ({ id: uuid(K.question, q), contextId: uuid(K.formContext, 200 + q), text: `Question ${q}?` })),
-        },
-      ],
-    },
-    ...(spec.calibration ? { calibration: { id: uuid(K.calibration, n) } } : {}),
-    status: spec.status ?? 'FINISHED',
-    answers: {
-      totalScore: spec.totalScore ?? 80.5,
-      totalCriticalScore: 100,
-      totalNonCriticalScore: 75.25,
-      anyFailedKillQuestions: false,
-      comments: spec.comment ?? 'ok',
-      questionGroupScores: [
-        {
-          questionGroupId: groupId,
-          totalScore: spec.totalScore ?? 80.5,
-          questionScores: Array.from({ length: questions }, (_, q) => ({
-            questionId: uuid(K.question, q),
-            answerId: uuid(K.answer, q),
-            score: q + (spec.totalScore ?? 0),
-            markedNA: false,
-            comments: q === 0 ? (spec.comment ?? 'tab\there, line\nbreak, back\\slash') : undefined,
-          })),
-        },
-      ],
-    },
-    mediaType: ['CALL'],
-    conversationDate: '2024-05-13T10:00:00.000Z',
-    assignedDate: '2024-05-13T12:00:00.000Z',
-    releaseDate: '2024-05-14T09:00:00.000Z',
-    changedDate: spec.changedDate,
-    neverRelease: false,
-    rescore: false,
-  };
-}
-
-export const T = (day: number, hour = 0) => `2024-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+export { evaluation, K, T, uuid, changeBatches, type EvalSpec } from './fixtures';
