@@ -8,6 +8,7 @@ import type { TokenStore } from './auth/token-store';
 import type { RedisClientLike, RedisRateLimitOption } from './redis/options';
 import { lazySchema } from './internal/lazy-schema';
 import { nonNegInt, positiveInt } from './internal/schema-fragments';
+import type { Logger } from './client-observer';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {
@@ -59,6 +60,12 @@ export interface GenesysClientOptions {
    * @default 134_217_728 (128 MiB)
    */
   maxResponseBytes?: number;
+  /**
+   * Where the SDK logs what its events say (retries and rate-limit waits at info, warnings at warn, requests and
+   * token refreshes at debug): any object with `debug`, `info`, `warn` and `error` (console, pino, winston).
+   * @default undefined (silent)
+   */
+  logger?: Logger;
 }
 
 export interface ResolvedClientOptions {
@@ -81,6 +88,7 @@ export interface ResolvedClientOptions {
   fetch: typeof fetch | undefined;
   userAgent: string | undefined;
   maxResponseBytes: number;
+  logger: Logger | undefined;
 }
 
 /** See `maxResponseBytes`. */
@@ -156,6 +164,12 @@ const Schema = lazySchema(() =>
       fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
       userAgent: z.string().regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'userAgent must not hold control characters (CR, LF, ...)' }).optional(),
       maxResponseBytes: positiveInt().optional(),
+      logger: z
+        .custom<Logger>(
+          (v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+          { error: 'logger must have debug, info, warn and error methods (console, pino and winston loggers do)' },
+        )
+        .optional(),
     })
     .strict(),
 );
@@ -253,5 +267,6 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
     fetch: o.fetch,
     userAgent: o.userAgent,
     maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    logger: o.logger,
   };
 }

@@ -9,6 +9,8 @@ import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './tra
 import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
 import { Redactor } from './transport/redact';
 import { checkRequestOptions } from './request-options';
+import { ClientObserver, type RequestCounters } from './client-observer';
+import type { GcEventName } from './events';
 
 export const SDK_VERSION = '0.1.0';
 
@@ -44,6 +46,11 @@ export interface RequestOptions<T = unknown> {
   /** Overall deadline for this call across retries (default: the client's `deadlineMs`). */
   deadlineMs?: number;
   headers?: Record<string, string>;
+  /**
+   * This call's retry limits, over the client's `retry.limit` / `retry.rateLimitLimit` (e.g. `{ limit: 0 }` for a
+   * probe that should fail fast). Backoff, budget and `maxRetryAfterMs` stay the client's.
+   */
+  retry?: { limit?: number; rateLimitLimit?: number };
 }
 
 export interface ApiResponse<T> {
@@ -56,16 +63,7 @@ export interface ApiResponse<T> {
 }
 
 /** Counters a progress display or a test can read at any time. */
-export interface ClientStats {
-  requests: number;
-  responses: number;
-  retries: number;
-  /** 429s received (and waited out or failed). */
-  rateLimited: number;
-  /** Times the client held requests because the headers said the budget was spent (no 429 earned). */
-  paced: number;
-  tokensIssued: number;
-  byStatus: Record<number, number>;
+export interface ClientStats extends RequestCounters {
   limiter: RateLimiterStats;
 }
 
@@ -84,16 +82,17 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   readonly apiBaseUrl: string;
   readonly authBaseUrl: string;
   /** Validated options with defaults (the secret is not among them). */
-  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch'>>;
+  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch' | 'logger'>>;
   readonly #transport: Transport;
   readonly #limiter: RateLimiter;
-  readonly #counters = { requests: 0, responses: 0, retries: 0, rateLimited: 0, paced: 0, tokensIssued: 0, byStatus: {} as Record<number, number> };
+  readonly #observer: ClientObserver;
 
   constructor(options: GenesysClientOptions) {
     super();
     const o = resolveClientOptions(options);
+    this.#observer = new ClientObserver(o.logger);
     // `redis` stays out of the public options: its URL may carry a password.
-    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, ...safe } = o;
+    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, logger: _logger, ...safe } = o;
     this.options = Object.freeze(safe);
     this.apiBaseUrl = o.apiBaseUrl;
     this.authBaseUrl = o.authBaseUrl;
@@ -124,7 +123,15 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       redactor,
     );
     this.#transport = new Transport({ ...common, baseUrl: o.apiBaseUrl }, this.#limiter, auth, this);
-    this.countEvents();
+  }
+
+  /**
+   * Every event, from the transport or a module, passes here: it is counted for `stats()` and logged to the
+   * `logger` option before the listeners get it, so `removeAllListeners()` changes neither.
+   */
+  override emit<K extends EventEmitter.EventNames<GcEventMap>>(event: K, ...args: EventEmitter.EventArgs<GcEventMap, K>): boolean {
+    this.#observer?.observe(event as GcEventName, args[0] as never);
+    return super.emit(event, ...args);
   }
 
   /** Sends one request and returns the parsed, validated body. */
@@ -177,6 +184,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
+      retry: options.retry,
       responseType,
     });
     return { res, method, shown: safePath(path) };
@@ -184,7 +192,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
 
   /** Counters since the client was created. */
   stats(): ClientStats {
-    const c = this.#counters;
+    const c = this.#observer.counters;
     return { ...c, byStatus: { ...c.byStatus }, limiter: this.#limiter.stats() };
   }
 
@@ -193,20 +201,4 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
     await this.#limiter.disconnect();
   }
 
-  private countEvents(): void {
-    const c = this.#counters;
-    this.on('request', () => c.requests++);
-    this.on('response', (e) => {
-      c.responses++;
-      c.byStatus[e.status] = (c.byStatus[e.status] ?? 0) + 1;
-      if (e.status === 429) c.rateLimited++;
-    });
-    this.on('retry', () => c.retries++);
-    this.on('rateLimit', (e) => {
-      if (e.kind === 'exhausted') c.paced++;
-    });
-    this.on('token', (e) => {
-      if (e.kind === 'issued') c.tokensIssued++;
-    });
-  }
 }

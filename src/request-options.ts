@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { validationErrorFromZod } from './errors';
 import { lazySchema } from './internal/lazy-schema';
-import { positiveInt } from './internal/schema-fragments';
+import { nonNegInt, positiveInt } from './internal/schema-fragments';
 import type { HttpMethod } from './transport/transport';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
@@ -33,6 +33,7 @@ const Schema = lazySchema(() =>
     timeoutMs: positiveInt().optional(),
     deadlineMs: positiveInt().optional(),
     headers: z.record(z.string(), z.string({ error: 'header values must be strings' })).optional(),
+    retry: z.strictObject({ limit: nonNegInt().optional(), rateLimitLimit: nonNegInt().optional() }).optional(),
   }),
 );
 

@@ -92,6 +92,8 @@ export interface SendOptions {
    * decoded to one string; error bodies are still decoded. For large JSON read piecewise (analytics job results).
    */
   responseType?: 'text' | 'bytes' | undefined;
+  /** This call's retry limits, over the client's. */
+  retry?: { limit?: number | undefined; rateLimitLimit?: number | undefined } | undefined;
 }
 
 export interface RawResponse {
@@ -157,6 +159,7 @@ export class Transport {
     const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
     const limiter = this.limiter;
     const auth = this.auth;
+    const retry = options.retry ? { ...this.config.retry, ...definedOnly(options.retry) } : this.config.retry;
 
     let attempt = 0;
     let rateLimitedAttempts = 0;
@@ -206,7 +209,7 @@ export class Transport {
         }
 
         replayingAfter401 = false;
-        const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts }, this.config.retry);
+        const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts }, retry);
         const failed = this.failure(outcome, result, { method, pathOnly, attempt, retryAfterMs, host: new URL(url).host, timeoutMs: options.timeoutMs ?? this.config.timeoutMs });
         if (!decision.retry) throw failed();
         if (decision.rateLimited && retryAfterMs !== undefined && retryAfterMs > this.config.retry.maxRetryAfterMs) {
@@ -216,7 +219,7 @@ export class Transport {
           );
         }
         const status = outcome.kind === 'status' ? outcome.status : undefined;
-        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: this.config.retry });
+        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry });
         if (decision.rateLimited) {
           const pausedForMs = retryAfterMs ?? delayMs;
           limiter?.pause(pausedForMs);
@@ -418,6 +421,10 @@ function serializeBody(options: SendOptions, method: string, path: string): { te
       { path: 'body', message: `the body cannot be sent as JSON (${e instanceof Error ? e.message.slice(0, 100) : 'not serialisable'}): remove cycles and BigInt values` },
     ]);
   }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** A Location as errors may show it: origin and path, no query string (it may carry a pre-signed credential). */
