@@ -64,34 +64,47 @@ export function groupOf(node: unknown): { key: 'and' | 'or'; children: unknown[]
 
 interface Frame {
   node: unknown;
-  path: string;
+  /** The group this node sits in, and its key there (`and[2]`): paths are built only when one is reported. */
+  parent: Frame | undefined;
+  seg: string;
   depth: number;
   group?: { key: 'and' | 'or'; children: unknown[] };
   next: number;
 }
 
-/** One iterative, bounded, cycle-aware pass over `tree` (see the module comment). */
-export function inspectFilterTree(tree: unknown, max: number, nodeLimit = MAX_FILTER_NODES): FilterShape {
+function pathOf(f: Frame | undefined): string {
+  const segs: string[] = [];
+  for (let x = f; x !== undefined && x.parent !== undefined; x = x.parent) segs.push(x.seg);
+  return segs.reverse().join('.');
+}
+
+/**
+ * One iterative, bounded, cycle-aware pass over `tree` (see the module comment). With `measure` false it does not
+ * descend below the first node past `max` (nothing below matters once that is reported), so a 10,000-deep tree
+ * costs `max` steps; with `measure` true it walks everything (up to `nodeLimit`) to report the whole depth.
+ */
+export function inspectFilterTree(tree: unknown, max: number, nodeLimit = MAX_FILTER_NODES, measure = false): FilterShape {
   const shape: FilterShape = { depth: 0, emptyGroups: [], badNodes: [] };
   const onPath = new Set<unknown>();
-  const stack: Frame[] = [{ node: tree, path: '', depth: 1, next: 0 }];
+  const stack: Frame[] = [{ node: tree, parent: undefined, seg: '', depth: 1, next: 0 }];
   let visited = 0;
   while (stack.length > 0) {
     const f = stack[stack.length - 1]!;
     if (f.group === undefined) {
       if (++visited > nodeLimit) {
-        shape.tooManyPath = f.path;
+        shape.tooManyPath = pathOf(f);
         return shape;
       }
       if (f.depth > shape.depth) shape.depth = f.depth;
-      if (f.depth > max && shape.overPath === undefined) shape.overPath = f.path;
+      const tooDeep = f.depth > max;
+      if (tooDeep && shape.overPath === undefined) shape.overPath = pathOf(f);
       const group = groupOf(f.node);
-      if (group === undefined) {
-        if (typeof f.node !== 'object' || f.node === null || Array.isArray(f.node)) shape.badNodes.push(f.path);
+      if (group === undefined || (tooDeep && !measure)) {
+        if (group === undefined && (typeof f.node !== 'object' || f.node === null || Array.isArray(f.node))) shape.badNodes.push(pathOf(f));
         stack.pop();
         continue;
       }
-      if (group.children.length === 0) shape.emptyGroups.push(at(f.path, group.key));
+      if (group.children.length === 0) shape.emptyGroups.push(at(pathOf(f), group.key));
       f.group = group;
       onPath.add(f.node);
     }
@@ -103,12 +116,12 @@ export function inspectFilterTree(tree: unknown, max: number, nodeLimit = MAX_FI
     }
     const i = f.next++;
     const child = group.children[i];
-    const childPath = at(f.path, `${group.key}[${i}]`);
+    const frame: Frame = { node: child, parent: f, seg: `${group.key}[${i}]`, depth: f.depth + 1, next: 0 };
     if (typeof child === 'object' && child !== null && onPath.has(child)) {
-      shape.cyclePath = childPath;
+      shape.cyclePath = pathOf(frame);
       return shape;
     }
-    stack.push({ node: child, path: childPath, depth: f.depth + 1, next: 0 });
+    stack.push(frame);
   }
   return shape;
 }
@@ -180,7 +193,7 @@ export function validateFilterDepth(tree: FilterNode, max = DEFAULT_MAX_FILTER_D
   const optionIssues: ValidationIssue[] = [];
   checkIntegerOption(max, 1, Number.MAX_SAFE_INTEGER, 'max', optionIssues);
   throwIfIssues('validateFilterDepth arguments', optionIssues);
-  const shape = inspectFilterTree(tree, max, MAX_DEPTH_WALK_NODES);
+  const shape = inspectFilterTree(tree, max, MAX_DEPTH_WALK_NODES, true);
   const fatal = fatalShapeIssues(shape, MAX_DEPTH_WALK_NODES);
   if (fatal.length > 0) throw new ValidationError('filter', fatal);
   if (shape.emptyGroups.length > 0) throw new ValidationError('filter', shape.emptyGroups.map(emptyGroupIssue));

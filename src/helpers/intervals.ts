@@ -246,7 +246,8 @@ export function formatInstant(ms: number): string {
     throw invalid('ms', `expected epoch milliseconds within +-${MAX_EPOCH_MS}, got ${kindOf(ms)} ${quote(ms)}`, typeof ms === 'number' ? 'out_of_range' : 'invalid_type', 'instant');
   }
   const iso = new Date(ms).toISOString();
-  return ms % MS_PER_SECOND === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  // expanded years (+275760-…, -000001-…) are longer than 4 digits: cut the fraction, not a fixed width
+  return ms % MS_PER_SECOND === 0 ? iso.replace(/\.000Z$/, 'Z') : iso;
 }
 
 /**

@@ -27,6 +27,14 @@ const adversarial: Record<string, string> = {
   'SSN keyword then digits': fill('ssn 12345678 '),
   'phone keyword then digits': fill('call 415555013 '),
   'mixed separators': fill('9.9-9 9('),
+  // normalised before scanning (NFKC, invisible characters removed): the normalisation must stay linear too
+  'full-width digits': fill('１'),
+  'full-width phone fragments': fill('４１５-５５５-'),
+  'zero-width spaces between letters': fill('a\u200B'),
+  'only zero-width spaces': fill('\u200B'),
+  'ligatures that expand': fill('ﬁ'),
+  'CJK text (unchanged by NFKC)': fill('電話番号'),
+  'astral digits': fill('𝟒'),
 };
 
 describe('scan time stays linear on adversarial input', () => {
@@ -39,6 +47,13 @@ describe('scan time stays linear on adversarial input', () => {
       expect(performance.now() - t0).toBeLessThan(2000);
     });
   }
+
+  it('1 MB of a full-width finding repeated', () => {
+    const text = fill('４１５-５５５-０１３４ ');
+    const t0 = performance.now();
+    expect(scanPii(text).length).toBe(Math.floor(MB / 13) + (MB % 13 >= 12 ? 1 : 0));
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
 
   it('1 MB of a real finding repeated (200k+ findings)', () => {
     const text = fill('415-555-0134 ');
