@@ -22,6 +22,9 @@ export {
 export { DETAILS_DEFAULT_PAGE_SIZE, DETAILS_MAX_PAGE_SIZE } from './routes/details-query';
 export { SEARCH_DEFAULT_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE } from './evaluation-search';
 export { ANNOTATION_DESCRIPTION_MAX } from './routes/media';
+export { startRecordingFilesServer, type RecordingFilesServer, type RecordingFilesServerOptions, type RecordingFilesFaults, type RecordedFileRequest } from './recording-files';
+export { configureLegalHoldSim, resetLegalHoldSim, legalHoldSim, isProtected as isRecordingProtected, deletedAt as recordingDeletedAt, retentionDate as recordingRetentionDate, type LegalHoldSimOptions, type LegalHoldSimState } from './legal-hold-sim';
+export { REDACTED_ERROR, DELETED_ERROR } from './routes/recording-batch';
 export { JOB_FAILED_MESSAGE, type JobState } from './jobs';
 export { MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, type EvaluationStatus, type MediaType } from './dataset';
 export type { SimulatedData } from './data-view';

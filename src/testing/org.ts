@@ -30,6 +30,9 @@ import { jobRoutes } from './routes/jobs';
 import { mediaRoutes } from './routes/media';
 import { TokenEndpoint } from './routes/oauth';
 import { qualityRoutes } from './routes/quality';
+import { conversationDetailsRoutes } from './routes/conversation-details';
+import { recordingBatchRoutes } from './routes/recording-batch';
+import { recordingsProtectionRoutes } from './routes/recordings-protection';
 import { SimStats } from './stats';
 import { ID_KIND } from './streams';
 
@@ -71,6 +74,7 @@ export class SimulatedOrg implements OrgCore {
     this.tokens = new TokenRegistry(o.seed, o.tokenTtlSeconds, o.rateLimit);
     // Literal paths before parameterised ones: `jobs/availability` must not match `jobs/{jobId}`.
     this.api.add([...detailsQueryRoutes(), ...jobRoutes(), ...qualityRoutes(), ...evaluationSearchRoutes(), ...mediaRoutes(), ...customAttributeRoutes()]);
+    this.api.add([...conversationDetailsRoutes(), ...recordingsProtectionRoutes(), ...recordingBatchRoutes()]);
     this.control.add(controlRoutes(this));
   }
 

@@ -1,0 +1,22 @@
+/**
+ * `GET /api/v2/analytics/conversations/{conversationId}/details` (official SDK `getAnalyticsConversationDetails`):
+ * one conversation's detail document (`AnalyticsConversationWithoutAttributes`), as the details query shows it.
+ * Unknown ids are a 404.
+ */
+import { analyticsConversation } from '../analytics';
+import type { RouteDef } from '../context';
+import { json, notFound } from '../http';
+
+export function conversationDetailsRoutes(): RouteDef[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v2/analytics/conversations/{conversationId}/details',
+      handler({ org, params }) {
+        const index = org.data.conversationIndex(params.conversationId ?? '');
+        if (index === undefined) throw notFound(`Conversation ${params.conversationId ?? ''} was not found.`);
+        return json(200, analyticsConversation(org.data, org.data.core(index)));
+      },
+    },
+  ];
+}
