@@ -1,7 +1,7 @@
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
-import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
+import { EntityMismatchError, formatPath, NotFoundError, throwIfCallerAborted, UnexpectedResponseError, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { apiPath } from '../internal/api-path';
@@ -109,6 +109,7 @@ interface Counters {
 }
 
 const WHERE = 'QualityExporter request';
+const SEARCH_PATH = '/api/v2/quality/evaluations/search';
 const EVAL_PATH = (cid: string, eid: string) => apiPath`/api/v2/quality/conversations/${cid}/evaluations/${eid}`;
 
 /** Ids compare as the platform's GUIDs do: without regard to case. */
@@ -420,13 +421,25 @@ export class QualityExporter {
           async (pageNumber) => {
             const res = await this.client.request({
               method: 'POST',
-              path: '/api/v2/quality/evaluations/search',
+              path: SEARCH_PATH,
               body: { ...body, pageNumber },
               schema: EvaluationSearchResponse,
               idempotent: true,
               ...(plan.signal ? { signal: plan.signal } : {}),
             });
-            return { items: res.results as EvaluationResponse[] | undefined, total: res.total };
+            // Each result is checked here, before the page is yielded: one that is not an evaluation fails the
+            // export (it was skipped quietly before: a missing row with exit 0).
+            const items = res.results?.map((raw, i) => {
+              const parsed = EvaluationResponse.safeParse(raw);
+              if (parsed.success) return parsed.data;
+              throw new UnexpectedResponseError({
+                method: 'POST',
+                path: SEARCH_PATH,
+                status: 200,
+                issues: parsed.error.issues.map((issue) => ({ path: formatPath([`results`, i, ...issue.path]), message: issue.message, code: issue.code })),
+              });
+            });
+            return { items, total: res.total };
           },
           {
             what: `quality evaluation search (${pass.name})`,
@@ -443,10 +456,7 @@ export class QualityExporter {
         );
         for await (const page of pages) {
           counters.pages++;
-          for (const raw of page.items) {
-            const parsed = EvaluationResponse.safeParse(raw);
-            if (!parsed.success) continue;
-            const evaluation = parsed.data;
+          for (const evaluation of page.items) {
             if (seen.has(evaluation.id)) continue;
             seen.add(evaluation.id);
             counters.discovered++;
