@@ -19,8 +19,14 @@ const rateLimitSchema = z
     /** Requests allowed per window (the bucket's refill over one window). */
     requests: z.number().int().positive(),
     windowMs: z.number().int().positive(),
-    /** Bucket capacity; defaults to `requests` (a full window's worth may be sent at once). */
+    /** Bucket capacity; defaults to `requests` (a full window's worth may be sent at once). Bucket model only. */
     burst: z.number().int().positive().optional(),
+    /** Limiter model (rate-limit-models.ts): token bucket (default), fixed windows, or a sliding log. */
+    model: z.enum(['bucket', 'fixed', 'sliding']).optional(),
+    /** Fixed windows only: aligned to the clock (default) or opened by the first request. */
+    anchor: z.enum(['clock', 'first-request']).optional(),
+    /** What the reset header announces; default `bucket-full` for the bucket, `window-end` for the windows. */
+    reset: z.enum(['window-end', 'bucket-full', 'epoch', 'none']).optional(),
   })
   .strict();
 
