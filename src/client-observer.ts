@@ -1,4 +1,5 @@
 import type { GcEventMap, GcEventName } from './events';
+import type { Telemetry } from './telemetry/telemetry';
 
 /**
  * Any logger with these four methods: `console`, winston and pino loggers fit as they are (pino takes the message
@@ -29,17 +30,21 @@ type Payload<K extends GcEventName> = Parameters<GcEventMap[K]>[0];
 
 /**
  * Sees every event the client emits, before its listeners: counts them for `client.stats()` (so removing listeners
- * cannot change the counts) and writes them to the `logger` option. Events carry no secret (src/events.ts), so
+ * cannot change the counts), writes them to the `logger` option and feeds the telemetry metrics. Events carry no secret (src/events.ts), so
  * neither do log lines.
  */
 export class ClientObserver {
   readonly counters: RequestCounters = { requests: 0, responses: 0, retries: 0, rateLimited: 0, paced: 0, tokensIssued: 0, byStatus: {} };
 
-  constructor(private readonly logger: Logger | undefined) {}
+  constructor(
+    private readonly logger: Logger | undefined,
+    private readonly telemetry: Telemetry,
+  ) {}
 
   observe<K extends GcEventName>(name: K, payload: Payload<K>): void {
     this.count(name, payload);
     if (this.logger) this.log(this.logger, name, payload);
+    if (this.telemetry.enabled) this.telemetry.record(name, payload);
   }
 
   private count<K extends GcEventName>(name: K, payload: Payload<K>): void {

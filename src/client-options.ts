@@ -9,6 +9,7 @@ import type { RedisClientLike, RedisRateLimitOption } from './redis/options';
 import { lazySchema } from './internal/lazy-schema';
 import { nonNegInt, positiveInt } from './internal/schema-fragments';
 import type { Logger } from './client-observer';
+import type { TelemetryOptions } from './telemetry/telemetry';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {
@@ -66,6 +67,13 @@ export interface GenesysClientOptions {
    * @default undefined (silent)
    */
   logger?: Logger;
+  /**
+   * OpenTelemetry: a span per module operation with a child span per HTTP request, and request, 429, limiter-wait,
+   * token and item metrics (docs/observability.md). `true` uses the providers registered globally with
+   * `@opentelemetry/api` (an optional peer dependency, loaded on the first request only when this is set).
+   * @default undefined (off: nothing is loaded, no cost)
+   */
+  telemetry?: true | TelemetryOptions;
 }
 
 export interface ResolvedClientOptions {
@@ -89,6 +97,7 @@ export interface ResolvedClientOptions {
   userAgent: string | undefined;
   maxResponseBytes: number;
   logger: Logger | undefined;
+  telemetry: TelemetryOptions | undefined;
 }
 
 /** See `maxResponseBytes`. */
@@ -169,6 +178,23 @@ const Schema = lazySchema(() =>
           (v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
           { error: 'logger must have debug, info, warn and error methods (console, pino and winston loggers do)' },
         )
+        .optional(),
+      telemetry: z
+        .union([
+          z.literal(true),
+          z.strictObject({
+            tracerProvider: z
+              .custom<NonNullable<TelemetryOptions['tracerProvider']>>((v) => typeof v === 'object' && v !== null && typeof (v as { getTracer?: unknown }).getTracer === 'function', {
+                error: 'telemetry.tracerProvider must be an OpenTelemetry TracerProvider (getTracer)',
+              })
+              .optional(),
+            meterProvider: z
+              .custom<NonNullable<TelemetryOptions['meterProvider']>>((v) => typeof v === 'object' && v !== null && typeof (v as { getMeter?: unknown }).getMeter === 'function', {
+                error: 'telemetry.meterProvider must be an OpenTelemetry MeterProvider (getMeter)',
+              })
+              .optional(),
+          }),
+        ])
         .optional(),
     })
     .strict(),
@@ -268,5 +294,6 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
     userAgent: o.userAgent,
     maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     logger: o.logger,
+    telemetry: o.telemetry === true ? {} : o.telemetry,
   };
 }

@@ -11,6 +11,8 @@ import { Redactor } from './transport/redact';
 import { checkRequestOptions } from './request-options';
 import { ClientObserver, type RequestCounters } from './client-observer';
 import type { GcEventName } from './events';
+import { Telemetry } from './telemetry/telemetry';
+import { registerTelemetry } from './telemetry/registry';
 
 export const SDK_VERSION = '0.1.0';
 
@@ -82,7 +84,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   readonly apiBaseUrl: string;
   readonly authBaseUrl: string;
   /** Validated options with defaults (the secret is not among them). */
-  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch' | 'logger'>>;
+  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch' | 'logger' | 'telemetry'>>;
   readonly #transport: Transport;
   readonly #limiter: RateLimiter;
   readonly #observer: ClientObserver;
@@ -90,9 +92,11 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   constructor(options: GenesysClientOptions) {
     super();
     const o = resolveClientOptions(options);
-    this.#observer = new ClientObserver(o.logger);
+    const telemetry = new Telemetry(o.telemetry, SDK_VERSION);
+    registerTelemetry(this, telemetry);
+    this.#observer = new ClientObserver(o.logger, telemetry);
     // `redis` stays out of the public options: its URL may carry a password.
-    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, logger: _logger, ...safe } = o;
+    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, logger: _logger, telemetry: _telemetry, ...safe } = o;
     this.options = Object.freeze(safe);
     this.apiBaseUrl = o.apiBaseUrl;
     this.authBaseUrl = o.authBaseUrl;
@@ -112,6 +116,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       userAgent: `gc-data/${SDK_VERSION} node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`,
       maxResponseBytes: o.maxResponseBytes,
       redactor,
+      telemetry,
     };
     // The token call has a transport of its own: bound to the login origin, no bearer auth, outside the API budget.
     const login = new Transport({ ...common, baseUrl: o.authBaseUrl }, undefined, undefined, this);

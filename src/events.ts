@@ -10,6 +10,8 @@ export interface RequestEvent {
   path: string;
   attempt: number;
   idempotent: boolean;
+  /** How long this attempt waited on the rate limiter before it was sent, in ms (API requests only). */
+  queuedMs?: number;
 }
 
 export interface RateLimitSnapshot {

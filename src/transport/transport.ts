@@ -34,6 +34,7 @@ import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudge
 import { abortableSleep } from './sleep';
 import { readBody } from './read-body';
 import type { Redactor } from './redact';
+import type { Telemetry } from '../telemetry/telemetry';
 import { assertSafeHeaders, buildRequestUrl, pathExcerpt, resolveSameOrigin } from './url-guard';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
@@ -67,6 +68,8 @@ export interface TransportConfig {
   maxResponseBytes: number;
   /** Removes the client secret and known tokens from everything an error carries. */
   redactor: Redactor;
+  /** Spans and metrics; every hook returns at once when telemetry is off. */
+  telemetry: Telemetry;
 }
 
 /** Same-origin redirects followed within one attempt; more is a loop. */
@@ -160,6 +163,11 @@ export class Transport {
     const limiter = this.limiter;
     const auth = this.auth;
     const retry = options.retry ? { ...this.config.retry, ...definedOnly(options.retry) } : this.config.retry;
+    const loadingTelemetry = this.config.telemetry.ready();
+    if (loadingTelemetry) await loadingTelemetry;
+    const span = this.config.telemetry.startRequest({ method, path: pathOnly, host: new URL(url).host });
+    const waits = { limiterWaitMs: 0, retryAfterWaitMs: 0, backoffWaitMs: 0 };
+    let last: { status?: number; correlationId?: string | undefined } = {};
 
     let attempt = 0;
     let rateLimitedAttempts = 0;
@@ -169,9 +177,12 @@ export class Transport {
       for (;;) {
         attempt++;
         let token: string | undefined;
+        const queuedAt = performance.now();
         const run = async (): Promise<RawResponse | { error: unknown }> => {
+          const queuedMs = limiter ? performance.now() - queuedAt : undefined;
+          if (queuedMs !== undefined) waits.limiterWaitMs += queuedMs;
           token = auth ? await auth.getToken(signal) : undefined;
-          return this.attempt({ method, url, pathOnly, options, body, token, requestId, attempt, idempotent, signal });
+          return this.attempt({ method, url, pathOnly, options, body, token, requestId, attempt, idempotent, signal, queuedMs });
         };
         const result = limiter ? await limiter.schedule(run, { signal, priority: attempt > 1 ? 4 : 5 }) : await run();
 
@@ -182,8 +193,10 @@ export class Transport {
           if (signal.aborted) throw result.error;
           outcome = result.error instanceof AttemptTimedOut ? { kind: 'timeout' } : { kind: 'network' };
         } else {
+          last = { status: result.status, correlationId: result.correlationId };
           if (result.status < 400) {
             this.budget.recordSuccess();
+            span?.end({ ...last, attempts: attempt, ...waits });
             return { ...result, attempts: attempt };
           }
           correlationId = result.correlationId;
@@ -237,10 +250,14 @@ export class Transport {
           status,
           correlationId,
         });
+        if (decision.rateLimited) waits.retryAfterWaitMs += delayMs;
+        else waits.backoffWaitMs += delayMs;
         await abortableSleep(delayMs, signal);
       }
     } catch (e) {
-      throw this.translateAbort(e, options.signal, deadlineMs, method, pathOnly);
+      const error = this.translateAbort(e, options.signal, deadlineMs, method, pathOnly);
+      span?.end({ ...last, error, attempts: attempt, ...waits });
+      throw error;
     } finally {
       clearTimeout(deadlineTimer);
     }
@@ -257,12 +274,20 @@ export class Transport {
     attempt: number;
     idempotent: boolean;
     signal: AbortSignal;
+    queuedMs: number | undefined;
   }): Promise<RawResponse | { error: unknown }> {
     const { method, pathOnly, options } = a;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.config.userAgent, ...options.headers };
     if (a.token) headers.authorization = `Bearer ${a.token}`;
     if (a.body) headers['content-type'] = a.body.contentType;
-    this.events.emit('request', { requestId: a.requestId, method, path: pathOnly, attempt: a.attempt, idempotent: a.idempotent });
+    this.events.emit('request', {
+      requestId: a.requestId,
+      method,
+      path: pathOnly,
+      attempt: a.attempt,
+      idempotent: a.idempotent,
+      ...(a.queuedMs !== undefined ? { queuedMs: Math.round(a.queuedMs) } : {}),
+    });
     const started = performance.now();
     // One timer for the whole attempt, body included: ky's `timeout` stops at the headers.
     const timer = new AbortController();
