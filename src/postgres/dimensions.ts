@@ -72,17 +72,17 @@ export function userRows(users: readonly WarehouseUser[], c: Checker, path: stri
   users.forEach((u, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(u, c, p, 'a user (User)')) return;
-    const id = c.uuid(u.id, `${p}.id`, true);
+    const id = c.uuid(u.id, p, '.id', true);
     byId(out, id, [
       id,
-      c.str(u.name, `${p}.name`),
-      c.str(u.email, `${p}.email`),
-      c.str(u.username, `${p}.username`),
-      c.str(u.title, `${p}.title`),
-      c.str(u.department, `${p}.department`),
-      c.str(u.state, `${p}.state`),
-      c.refId(u.division, `${p}.division`),
-      c.refId(u.manager, `${p}.manager`),
+      c.str(u.name, p, '.name'),
+      c.str(u.email, p, '.email'),
+      c.str(u.username, p, '.username'),
+      c.str(u.title, p, '.title'),
+      c.str(u.department, p, '.department'),
+      c.str(u.state, p, '.state'),
+      c.refId(u.division, p, '.division'),
+      c.refId(u.manager, p, '.manager'),
       { json: u },
     ]);
   });
@@ -94,8 +94,8 @@ export function queueRows(queues: readonly WarehouseQueue[], c: Checker, path: s
   queues.forEach((q, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(q, c, p, 'a queue (Queue)')) return;
-    const id = c.uuid(q.id, `${p}.id`, true);
-    byId(out, id, [id, c.str(q.name, `${p}.name`), c.str(q.description, `${p}.description`), c.refId(q.division, `${p}.division`), { json: q }]);
+    const id = c.uuid(q.id, p, '.id', true);
+    byId(out, id, [id, c.str(q.name, p, '.name'), c.str(q.description, p, '.description'), c.refId(q.division, p, '.division'), { json: q }]);
   });
   return [...out.values()];
 }
@@ -105,27 +105,27 @@ export function formRows(forms: readonly WarehouseEvaluationForm[], c: Checker, 
   forms.forEach((f, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(f, c, p, 'an evaluation form (EvaluationForm)')) return;
-    const id = c.uuid(f.id, `${p}.id`, true);
+    const id = c.uuid(f.id, p, '.id', true);
     const questions: Cell[][] = [];
     const seen = new Set<string>();
     let position = 0;
     (f.questionGroups ?? []).forEach((g, gi) => {
       const gp = `${p}.questionGroups[${gi}]`;
       if (!g || typeof g !== 'object') return;
-      const groupId = c.uuid(g.id, `${gp}.id`);
-      const groupContext = c.uuid(g.contextId, `${gp}.contextId`);
-      const groupName = c.str(g.name, `${gp}.name`);
+      const groupId = c.uuid(g.id, gp, '.id');
+      const groupContext = c.uuid(g.contextId, gp, '.contextId');
+      const groupName = c.str(g.name, gp, '.name');
       (g.questions ?? []).forEach((q, qi) => {
         const qp = `${gp}.questions[${qi}]`;
         if (!q || typeof q !== 'object') return;
-        const qid = c.uuid(q.id, `${qp}.id`, true);
+        const qid = c.uuid(q.id, qp, '.id', true);
         if (qid === null || seen.has(qid)) return;
         seen.add(qid);
-        questions.push([id, groupId, groupContext, groupName, qid, c.uuid(q.contextId, `${qp}.contextId`), c.str(q.text, `${qp}.text`), c.str(q.type, `${qp}.type`), position++]);
+        questions.push([id, groupId, groupContext, groupName, qid, c.uuid(q.contextId, qp, '.contextId'), c.str(q.text, qp, '.text'), c.str(q.type, qp, '.type'), position++]);
       });
     });
     byId(out, id, {
-      form: [id, c.uuid(f.contextId, `${p}.contextId`), c.str(f.name, `${p}.name`), c.bool(f.published, `${p}.published`), c.date(f.modifiedDate, `${p}.modifiedDate`), { json: f }],
+      form: [id, c.uuid(f.contextId, p, '.contextId'), c.str(f.name, p, '.name'), c.bool(f.published, p, '.published'), c.date(f.modifiedDate, p, '.modifiedDate'), { json: f }],
       questions,
     });
   });

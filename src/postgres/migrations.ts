@@ -168,6 +168,16 @@ CREATE TABLE ${s}.evaluation_form_questions (
   PRIMARY KEY (form_id, question_id)
 );
 CREATE INDEX evaluation_form_questions_context_idx ON ${s}.evaluation_form_questions (question_context_id);
+
+-- The jsonb documents (2-10 KB) are compressed when stored; lz4 is several times faster than the default pglz.
+-- Servers built without lz4 (and PGlite) keep the default.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+    EXECUTE 'ALTER TABLE ${s}.evaluations ALTER COLUMN answers SET COMPRESSION lz4';
+    EXECUTE 'ALTER TABLE ${s}.conversations ALTER COLUMN raw SET COMPRESSION lz4';
+  END IF;
+END $$;
 `,
   },
 ];

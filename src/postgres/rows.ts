@@ -159,84 +159,95 @@ export function quote(value: unknown): string {
   return s.length > 100 ? `${s.slice(0, 100)}…` : s;
 }
 
+/** Where a value sits: built only when there is something to report (paths cost a string per field otherwise). */
+export type PathBase = string | (() => string);
+
+const at = (base: PathBase, suffix: string) => (typeof base === 'function' ? base() : base) + suffix;
+
+// The platform's own form: returned as is, saving a Date and a string per date cell. Days 29-31 take the slow path
+// so that 2023-02-30 cannot slip through.
+const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export class Checker {
   readonly issues: ValidationIssue[] = [];
   add(path: string, message: string): void {
     if (this.issues.length < 20) this.issues.push({ path, message });
   }
 
-  uuid(value: unknown, path: string, required = false): string | null {
+  uuid(value: unknown, base: PathBase, suffix = '', required = false): string | null {
     if (value === null || value === undefined) {
-      if (required) this.add(path, 'is required (the platform id, a UUID)');
+      if (required) this.add(at(base, suffix), 'is required (the platform id, a UUID)');
       return null;
     }
-    if (typeof value === 'string' && UUID.test(value)) return value;
-    this.add(path, `must be a UUID as the platform's ids are, got ${quote(value)}`);
+    if (typeof value === 'string' && value.length === 36 && UUID.test(value)) return value;
+    this.add(at(base, suffix), `must be a UUID as the platform's ids are, got ${quote(value)}`);
     return null;
   }
 
   /** `id` of a reference object such as `agent`. */
-  refId(ref: unknown, path: string): string | null {
+  refId(ref: unknown, base: PathBase, suffix = ''): string | null {
     if (ref === null || ref === undefined) return null;
     if (typeof ref !== 'object') {
-      this.add(path, `must be an object with an id, got ${quote(ref)}`);
+      this.add(at(base, suffix), `must be an object with an id, got ${quote(ref)}`);
       return null;
     }
-    return this.uuid((ref as Ref).id, `${path}.id`);
+    return this.uuid((ref as Ref).id, base, `${suffix}.id`);
   }
 
   /** ISO UTC string, or null. */
-  date(value: unknown, path: string, required = false): string | null {
+  date(value: unknown, base: PathBase, suffix = '', required = false): string | null {
     if (value === null || value === undefined) {
-      if (required) this.add(path, 'is required: an ISO-8601 date-time, epoch ms or a Date');
+      if (required) this.add(at(base, suffix), 'is required: an ISO-8601 date-time, epoch ms or a Date');
       return null;
     }
+    if (typeof value === 'string' && value.length === 24 && CANONICAL_ISO.test(value)) return value;
     let ms = Number.NaN;
     if (typeof value === 'string') ms = Date.parse(LOCAL_DATE_TIME.test(value) ? `${value}Z` : value);
     else if (typeof value === 'number') ms = value;
     else if (value instanceof Date) ms = value.getTime();
     if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
-      this.add(path, `must be an ISO-8601 date-time, epoch ms or a Date, got ${quote(value)}`);
+      this.add(at(base, suffix), `must be an ISO-8601 date-time, epoch ms or a Date, got ${quote(value)}`);
       return null;
     }
     return new Date(ms).toISOString();
   }
 
-  num(value: unknown, path: string): number | null {
+  num(value: unknown, base: PathBase, suffix = ''): number | null {
     if (value === null || value === undefined) return null;
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    this.add(path, `must be a finite number, got ${quote(value)}`);
+    this.add(at(base, suffix), `must be a finite number, got ${quote(value)}`);
     return null;
   }
 
-  int(value: unknown, path: string): number | null {
-    const n = this.num(value, path);
+  int(value: unknown, base: PathBase, suffix = ''): number | null {
+    const n = this.num(value, base, suffix);
     return n === null ? null : Math.round(n);
   }
 
-  bool(value: unknown, path: string): boolean | null {
+  bool(value: unknown, base: PathBase, suffix = ''): boolean | null {
     if (value === null || value === undefined) return null;
     if (typeof value === 'boolean') return value;
-    this.add(path, `must be true or false, got ${quote(value)}`);
+    this.add(at(base, suffix), `must be true or false, got ${quote(value)}`);
     return null;
   }
 
-  str(value: unknown, path: string): string | null {
+  str(value: unknown, base: PathBase, suffix = ''): string | null {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') return value;
-    this.add(path, `must be a string, got ${quote(value)}`);
+    this.add(at(base, suffix), `must be a string, got ${quote(value)}`);
     return null;
   }
 }
 
 function mediaTypeOf(value: unknown, c: Checker, path: string): string | null {
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' && value[0].length > 0) return value[0];
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value.length > 0 ? value : null;
   if (Array.isArray(value)) {
     const parts = value.filter((v): v is string => typeof v === 'string' && v.length > 0);
     return parts.length > 0 ? parts.join(',') : null;
   }
-  c.add(path, `must be an array of strings, got ${quote(value)}`);
+  c.add(`${path}.mediaType`, `must be an array of strings, got ${quote(value)}`);
   return null;
 }
 
@@ -257,46 +268,46 @@ export function evaluationRow(e: WarehouseEvaluation, changedAtInput: DateInput 
     return undefined;
   }
   const before = c.issues.length;
-  const id = c.uuid(e.id, `${path}.id`, true);
+  const id = c.uuid(e.id, path, '.id', true);
   const changedAt =
     changedAtInput !== undefined
-      ? c.date(changedAtInput, path.replace(/\.row$/, '.changedAt'), true)
+      ? c.date(changedAtInput, path.replace(/\.row$/, '.changedAt'), '', true)
       : e.changedDate === undefined || e.changedDate === null
         ? (c.add(`${path}.changedDate`, 'is needed as the change time (or give the change a changedAt)'), null)
-        : c.date(e.changedDate, `${path}.changedDate`, true);
+        : c.date(e.changedDate, path, '.changedDate', true);
   const form = e.evaluationForm ?? undefined;
   const answers = e.answers ?? undefined;
   if (answers !== undefined && (typeof answers !== 'object' || Array.isArray(answers))) c.add(`${path}.answers`, `must be an object, got ${quote(answers)}`);
   const a = answers !== undefined && typeof answers === 'object' ? answers : undefined;
-  const conversationId = c.refId(e.conversation, `${path}.conversation`);
-  const calibrationId = c.refId(e.calibration, `${path}.calibration`);
-  const formId = c.refId(form, `${path}.evaluationForm`);
-  const formContextId = c.uuid(form?.contextId, `${path}.evaluationForm.contextId`);
+  const conversationId = c.refId(e.conversation, path, '.conversation');
+  const calibrationId = c.refId(e.calibration, path, '.calibration');
+  const formId = c.refId(form, path, '.evaluationForm');
+  const formContextId = c.uuid(form?.contextId, path, '.evaluationForm.contextId');
   const cells: Cell[] = [
     id,
     conversationId,
     calibrationId,
-    c.refId(e.agent, `${path}.agent`),
-    c.refId(e.evaluator, `${path}.evaluator`),
-    c.refId(e.queue, `${path}.queue`),
+    c.refId(e.agent, path, '.agent'),
+    c.refId(e.evaluator, path, '.evaluator'),
+    c.refId(e.queue, path, '.queue'),
     formId,
     formContextId,
-    c.str(form?.name, `${path}.evaluationForm.name`),
-    c.str(e.status, `${path}.status`),
-    c.num(a?.totalScore, `${path}.answers.totalScore`),
-    c.num(a?.totalCriticalScore, `${path}.answers.totalCriticalScore`),
-    c.num(a?.totalNonCriticalScore, `${path}.answers.totalNonCriticalScore`),
-    c.bool(a?.anyFailedKillQuestions, `${path}.answers.anyFailedKillQuestions`),
-    mediaTypeOf(e.mediaType, c, `${path}.mediaType`),
-    c.date(e.conversationDate, `${path}.conversationDate`),
-    c.date(e.conversationEndDate, `${path}.conversationEndDate`),
-    c.date(e.createdDate, `${path}.createdDate`),
-    c.date(e.assignedDate, `${path}.assignedDate`),
-    c.date(e.submittedDate, `${path}.submittedDate`),
-    c.date(e.releaseDate, `${path}.releaseDate`),
-    c.date(e.changedDate, `${path}.changedDate`),
-    c.bool(e.neverRelease, `${path}.neverRelease`),
-    c.bool(e.rescore, `${path}.rescore`),
+    c.str(form?.name, path, '.evaluationForm.name'),
+    c.str(e.status, path, '.status'),
+    c.num(a?.totalScore, path, '.answers.totalScore'),
+    c.num(a?.totalCriticalScore, path, '.answers.totalCriticalScore'),
+    c.num(a?.totalNonCriticalScore, path, '.answers.totalNonCriticalScore'),
+    c.bool(a?.anyFailedKillQuestions, path, '.answers.anyFailedKillQuestions'),
+    mediaTypeOf(e.mediaType, c, path),
+    c.date(e.conversationDate, path, '.conversationDate'),
+    c.date(e.conversationEndDate, path, '.conversationEndDate'),
+    c.date(e.createdDate, path, '.createdDate'),
+    c.date(e.assignedDate, path, '.assignedDate'),
+    c.date(e.submittedDate, path, '.submittedDate'),
+    c.date(e.releaseDate, path, '.releaseDate'),
+    c.date(e.changedDate, path, '.changedDate'),
+    c.bool(e.neverRelease, path, '.neverRelease'),
+    c.bool(e.rescore, path, '.rescore'),
     a === undefined ? null : { json: a },
     changedAt,
     null,
@@ -332,27 +343,27 @@ function questionScores(e: WarehouseEvaluation, evaluationId: string | null, c: 
   groups.forEach((g, gi) => {
     if (!g || typeof g !== 'object' || !Array.isArray(g.questionScores)) return;
     type Scores = NonNullable<(typeof g)['questionScores']>;
-    const gp = `${path}.answers.questionGroupScores[${gi}]`;
-    const groupId = c.uuid(g.questionGroupId, `${gp}.questionGroupId`);
+    const gp = () => `${path}.answers.questionGroupScores[${gi}]`;
+    const groupId = c.uuid(g.questionGroupId, gp, '.questionGroupId');
     (g.questionScores as Scores).forEach((q, qi) => {
       if (!q || typeof q !== 'object') return;
-      const qp = `${gp}.questionScores[${qi}]`;
-      const questionId = c.uuid(q.questionId, `${qp}.questionId`, true);
+      const qp = () => `${gp()}.questionScores[${qi}]`;
+      const questionId = c.uuid(q.questionId, qp, '.questionId', true);
       // The first score of a question wins, as in flattenScorecard (a question is listed once by the platform).
       if (questionId === null || seen.has(questionId)) return;
       seen.add(questionId);
       out.push([
         evaluationId,
         groupId,
-        c.uuid(groupId ? groupContext.get(groupId) : null, `${gp}.questionGroupId (context)`),
+        c.uuid(groupId ? groupContext.get(groupId) : null, gp, '.questionGroupId (context)'),
         questionId,
-        c.uuid(questionContext.get(questionId), `${qp}.questionId (context)`),
-        c.uuid(q.answerId, `${qp}.answerId`),
-        c.num(q.score, `${qp}.score`),
-        c.bool(q.markedNA, `${qp}.markedNA`),
-        c.bool(q.systemMarkedNA, `${qp}.systemMarkedNA`),
-        c.bool(q.failedKillQuestion, `${qp}.failedKillQuestion`),
-        c.str(q.comments, `${qp}.comments`),
+        c.uuid(questionContext.get(questionId), qp, '.questionId (context)'),
+        c.uuid(q.answerId, qp, '.answerId'),
+        c.num(q.score, qp, '.score'),
+        c.bool(q.markedNA, qp, '.markedNA'),
+        c.bool(q.systemMarkedNA, qp, '.systemMarkedNA'),
+        c.bool(q.failedKillQuestion, qp, '.failedKillQuestion'),
+        c.str(q.comments, qp, '.comments'),
       ]);
     });
   });
@@ -376,15 +387,15 @@ export function conversationRow(conv: AnalyticsConversation, changedAtInput: Dat
     return undefined;
   }
   const before = c.issues.length;
-  const id = c.uuid(conv.conversationId, `${path}.conversationId`, true);
-  const changedAt = c.date(changedAtInput, path.replace(/\.row$/, '.changedAt'), true);
+  const id = c.uuid(conv.conversationId, path, '.conversationId', true);
+  const changedAt = c.date(changedAtInput, path.replace(/\.row$/, '.changedAt'), '', true);
   const p = projectConversation(conv);
   const iso = (ms: number | null | undefined) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
   const cells: Cell[] = [
     id,
     iso(p.conversationStart),
     iso(p.conversationEnd),
-    c.int(p.durationMs, `${path}.conversationEnd`),
+    c.int(p.durationMs, path, '.conversationEnd'),
     p.originatingDirection ?? null,
     p.mediaType,
     p.mediaTypes,
@@ -398,11 +409,11 @@ export function conversationRow(conv: AnalyticsConversation, changedAtInput: Dat
     p.surveyCount,
     p.externalTag,
     p.minMos,
-    c.int(p.tAcdMs, `${path}.metrics.tAcd`),
-    c.int(p.tTalkMs, `${path}.metrics.tTalk`),
-    c.int(p.tHeldMs, `${path}.metrics.tHeld`),
-    c.int(p.tAcwMs, `${path}.metrics.tAcw`),
-    c.int(p.tHandleMs, `${path}.metrics.tHandle`),
+    c.int(p.tAcdMs, path, '.metrics.tAcd'),
+    c.int(p.tTalkMs, path, '.metrics.tTalk'),
+    c.int(p.tHeldMs, path, '.metrics.tHeld'),
+    c.int(p.tAcwMs, path, '.metrics.tAcw'),
+    c.int(p.tHandleMs, path, '.metrics.tHandle'),
     { json: conv },
     changedAt,
   ];

@@ -302,7 +302,7 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
       const p = `${path}.watermarks[${i}]`;
       if (typeof w?.stream !== 'string' || w.stream.length === 0) return c.add(`${p}.stream`, `must be a non-empty string, got ${quote(w?.stream)}`);
       if (typeof w.window !== 'string' || w.window.length === 0) return c.add(`${p}.window`, `must be a non-empty string, got ${quote(w.window)}`);
-      const at = w.watermark === null ? null : c.date(w.watermark, `${p}.watermark`, true);
+      const at = w.watermark === null ? null : c.date(w.watermark, p, '.watermark', true);
       watermarks.set(`${w.stream}\u0000${w.window}`, [w.stream, w.window, at, w.state === undefined ? null : w.state]);
     });
     return { fingerprints: [...fingerprints.values()], watermarks: [...watermarks.values()] };
@@ -352,8 +352,8 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
           entry = { at: staged.changedAt, upsert: staged };
         }
       } else if (ch.op === 'delete') {
-        id = c.uuid(ch.evaluationId, `${p}.evaluationId`, true);
-        const at = c.date(ch.at, `${p}.at`, true);
+        id = c.uuid(ch.evaluationId, p, '.evaluationId', true);
+        const at = c.date(ch.at, p, '.at', true);
         if (id !== null && at !== null) entry = { at, deleteRow: deletionRow(id, at) };
       } else {
         return c.add(`${p}.op`, `must be 'upsert' or 'delete', got ${quote((ch as { op?: unknown }).op)}`);
@@ -371,7 +371,7 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
     const cols = EVALUATION_COLUMNS.join(', ');
     const updatable = EVALUATION_COLUMNS.filter((k) => k !== 'evaluation_id' && k !== 'deleted_at');
     const result = await transaction('warehouse.apply()', async (q) => {
-      await q.exec(`CREATE TEMP TABLE gc_stage_evaluations (LIKE ${s}.evaluations INCLUDING DEFAULTS) ON COMMIT DROP;
+      await q.exec(`CREATE TEMP TABLE gc_stage_evaluations (LIKE ${s}.evaluations INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP;
 CREATE TEMP TABLE gc_stage_scores (LIKE ${s}.evaluation_question_scores) ON COMMIT DROP;
 CREATE TEMP TABLE gc_applied (evaluation_id uuid PRIMARY KEY, deleted boolean NOT NULL) ON COMMIT DROP;`);
       if (evaluationCells.length > 0) await q.copyFrom('gc_stage_evaluations', EVALUATION_COLUMNS, copyChunks(evaluationCells));
