@@ -57,8 +57,9 @@ function invalid(path: string, message: string, code: string, what = 'interval')
 
 // Date.parse is lenient (2024-02-30 becomes March 1, a time without offset is read as *local* time), so the
 // grammar is checked here and every component range-checked.
+// Years are 4 digits, or 6 with a sign (ISO 8601 expanded years, as Date#toISOString writes them past 9999).
 const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+  /^(\d{4}|[+-]\d{6})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

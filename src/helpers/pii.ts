@@ -61,7 +61,7 @@ export function containsPii(text: string, options?: ScanPiiOptions): boolean {
  */
 export function redactPii(text: string, options?: RedactPiiOptions): string {
   const want = wanted(text, options, 'redactPii', REDACT_KEYS);
-  const mask = options?.mask ?? defaultMask;
+  const mask = options?.mask === undefined ? defaultMask : options.mask;
   if (typeof mask !== 'string' && typeof mask !== 'function') {
     throw new ValidationError('redactPii options', [{ path: 'mask', code: 'invalid_type', message: `mask must be a string or a function, got ${kindOf(mask)} ${quote(mask)}` }]);
   }
