@@ -9,6 +9,7 @@ import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './tra
 import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
 import { Redactor } from './transport/redact';
 import { checkRequestOptions } from './request-options';
+import { authenticate, type AuthenticateOptions, type AuthenticateResult } from './authenticate';
 import { ClientObserver, type RequestCounters } from './client-observer';
 import type { GcEventName } from './events';
 import { Telemetry } from './telemetry/telemetry';
@@ -88,6 +89,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   readonly #transport: Transport;
   readonly #limiter: RateLimiter;
   readonly #observer: ClientObserver;
+  readonly #auth: TokenProvider;
 
   constructor(options: GenesysClientOptions) {
     super();
@@ -127,7 +129,29 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       this,
       redactor,
     );
+    this.#auth = auth;
     this.#transport = new Transport({ ...common, baseUrl: o.apiBaseUrl }, this.#limiter, auth, this);
+  }
+
+  /**
+   * Checks credentials and permissions up front: mints a token (a wrong id, secret or region throws
+   * `AuthenticationError`), then sends one cheap probe per module named in `checks` and reports each missing
+   * permission by name, instead of a job failing on its first 403 an hour in.
+   *
+   * ```ts
+   * const r = await client.authenticate({ checks: ['analytics', 'quality'] });
+   * if (!r.ok) console.error(r.checks.filter((c) => !c.ok).map((c) => c.message));
+   * ```
+   */
+  async authenticate(options?: AuthenticateOptions): Promise<AuthenticateResult> {
+    return authenticate(
+      this,
+      async (signal) => {
+        await this.#auth.getToken(signal);
+        return { expiresAt: this.#auth.currentExpiry() };
+      },
+      options,
+    );
   }
 
   /**

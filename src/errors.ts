@@ -165,6 +165,35 @@ export class AuthenticationError extends AuthError {
 /** 403: the OAuth client lacks a permission for this endpoint. */
 export class PermissionDeniedError extends AuthError {
   override readonly name: string = 'PermissionDeniedError';
+  /** The permissions the platform said were missing (`quality:evaluation:view` ...), when it said which. */
+  readonly permissions: string[];
+  constructor(init: ApiErrorInit, messageOverride?: string) {
+    const permissions = missingPermissions(init.body);
+    super(
+      init,
+      messageOverride ??
+        (permissions.length > 0
+          ? `${init.method} ${init.path} failed with 403: missing permission(s) ${permissions.join(', ')}; add them to a role of the OAuth client`
+          : undefined),
+    );
+    this.permissions = permissions;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), permissions: this.permissions };
+  }
+}
+
+/** Permission names (`domain:entity:action`) in a 403 body's messageParams or message. */
+function missingPermissions(body: PlatformErrorBody | string | undefined): string[] {
+  const texts: string[] = [];
+  if (typeof body === 'string') texts.push(body);
+  else if (body) {
+    for (const v of Object.values(body.messageParams ?? {})) if (typeof v === 'string') texts.push(v);
+    if (typeof body.message === 'string') texts.push(body.message);
+  }
+  const found = new Set<string>();
+  for (const t of texts) for (const m of t.slice(0, 2_000).matchAll(/\b[a-z][A-Za-z]*:[A-Za-z*][A-Za-z*]*:[A-Za-z*][A-Za-z*]*\b/g)) found.add(m[0]);
+  return [...found].slice(0, 20);
 }
 /** 404 */
 export class NotFoundError extends ApiError {

@@ -64,6 +64,11 @@ export class TokenProvider implements AuthSource {
     return Buffer.from(`${this.#clientId}:${this.#secret}`).toString('base64');
   }
 
+  /** ISO-8601 UTC expiry of the token in use, if there is one. */
+  currentExpiry(): string | undefined {
+    return this.current ? iso(this.current.expiresAt) : undefined;
+  }
+
   async getToken(signal?: AbortSignal): Promise<string> {
     if (this.current && this.isFresh(this.current)) return this.current.accessToken;
     this.inflight ??= this.obtain(signal).finally(() => {
