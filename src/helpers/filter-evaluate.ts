@@ -15,7 +15,7 @@
  * - Array-valued fields (divisionIds, callbackNumbers, requestedRoutingSkillIds, sipResponseCodes...) give one
  *   candidate value per element. `exists` = the item has at least one value; `notExists` = it has none; every
  *   other op needs a present value that satisfies it, so `notEquals` and `contains` are false on a missing value.
- * - uuids compare case-insensitively; `contains` is case-insensitive; datetimes compare as instants.
+ * - uuids and enum values compare case-insensitively; `contains` is case-insensitive; datetimes compare as instants.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
 import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './filter-depth';

@@ -67,6 +67,14 @@ describe('instants and durations past the Date range are refused at parse', () =
     expect(lastFullUtcDay(new Date('2024-05-14T12:00:00Z'))).toBe('2024-05-13T00:00:00Z/2024-05-14T00:00:00Z');
   });
 
+  it('expanded years, as formatInterval writes them past 9999, parse back (whole-range round trip)', () => {
+    const text = formatInterval(MAX - 86_400_000, MAX);
+    expect(text).toBe('+275760-09-12T00:00:00Z/+275760-09-13T00:00:00Z');
+    expect(parseInterval(text).endMs).toBe(MAX);
+    expect(parseInterval(formatInterval(-MAX, -MAX + 1)).startMs).toBe(-MAX);
+    expectIssueAt(() => parseInterval('+275760-09-13/P1D'), 'interval', 'out_of_range');
+  });
+
   it('a huge interval string is refused quickly, quoting at most ~100 characters', () => {
     const huge = `2024-01-01/${'9'.repeat(5_000_000)}`;
     const t0 = performance.now();
