@@ -169,6 +169,10 @@ describe('transport faults', () => {
     try {
       const r = await api(viaFetch, sim.apiBaseUrl, sim.issueToken()).get(AVAIL);
       expect((await r.arrayBuffer()).byteLength).toBe(200_000);
+      sim.setFaults({ hugeBodyBytes: 0, dripBodyMs: 40, dripChunks: 4 });
+      const dripped = await api(viaFetch, sim.apiBaseUrl, sim.issueToken()).get(AVAIL);
+      expect(await dripped.json()).toHaveProperty('dataAvailabilityDate');
+      expect(sim.stats.faults.drip).toBe(1);
     } finally {
       server.close();
     }
