@@ -1,4 +1,4 @@
-import { GcError, IncompleteDataError } from '../errors';
+import { GcError, IncompleteDataError, throwIfCallerAborted } from '../errors';
 import { abortableSleep } from './sleep';
 
 /**
@@ -52,7 +52,7 @@ export interface PageNumberOptions<T> extends PageGuardOptions<T> {
   retryDelayMs?: number;
   /** Called before each re-fetch of a page that came back short, empty or repeated. */
   onShortPage?: (info: ShortPageInfo) => void;
-  /** Aborts the waits between re-fetches. */
+  /** Aborts the waits between re-fetches (with an `AbortError`). */
   signal?: AbortSignal | undefined;
   /**
    * Check pages against the `total` / `pageCount` the endpoint declares. Default true. Turn it off only for an
@@ -162,7 +162,12 @@ export async function* paginateByPageNumber<T>(
       }
       const delayMs = retryDelayMs * 2 ** attempt;
       options.onShortPage?.({ reason, page: pageNumber, expected, got: items.length, declared: declaredTotal, attempt: attempt + 1, delayMs });
-      await abortableSleep(delayMs, options.signal);
+      try {
+        await abortableSleep(delayMs, options.signal);
+      } catch (e) {
+        throwIfCallerAborted(options.signal, what);
+        throw e;
+      }
     }
     if (items.length === 0) return;
     previous = fingerprint(items);

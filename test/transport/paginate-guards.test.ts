@@ -163,3 +163,18 @@ describe('paging guards: nextUri', () => {
     expect(error).toMatchObject({ name: 'IncompleteDataError', page: 2 });
   });
 });
+
+describe('paging guards: abort', () => {
+  it('an abort during the wait before a re-fetch is an AbortError', async () => {
+    const controller = new AbortController();
+    const { error } = await drain(
+      paginateByPageNumber(async (n) => ({ items: n === 1 ? [1, 2] : [], total: 9 }), {
+        pageSize: 2,
+        retryDelayMs: 60_000,
+        signal: controller.signal,
+        onShortPage: () => controller.abort(new Error('stop')),
+      }),
+    );
+    expect(error).toMatchObject({ name: 'AbortError' });
+  });
+});
