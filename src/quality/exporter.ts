@@ -130,9 +130,10 @@ function mismatchOf(evaluation: EvaluationResponse, ref: EvaluationRef): { recei
 /**
  * Quality evaluations out of Genesys Cloud as typed objects or flat warehouse rows (seeds 001 and 000).
  *
- * Discovery runs the analytics details query with `evaluationFilters` on `evaluationStatus` (paged, guarded
- * against repeated pages); each evaluation is then fetched with
- * `GET /api/v2/quality/conversations/{cid}/evaluations/{eid}` through the client's limiter. Calibrations are
+ * Discovery runs the analytics details query with `evaluationFilters` on `evaluationStatus` (paged, each page
+ * checked against `totalHits`: a page that stays short is an IncompleteDataError, never a quiet end); each
+ * evaluation is then fetched with `GET /api/v2/quality/conversations/{cid}/evaluations/{eid}` through the client's
+ * limiter and checked to be the one asked for (EntityMismatchError otherwise). Calibrations are
  * decided at discovery, so excluded ones are never fetched. `strategy: 'search'` uses the quality search endpoint
  * instead, which returns answers with each result: far fewer requests.
  *
