@@ -38,6 +38,9 @@ export function canonicalEqual(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
+/** Deepest nesting hashed; no JSON the SDK (or the platform) produces comes near it. */
+const MAX_NESTING = 500;
+
 function write(value: unknown, path: string, stack: Set<object>): string | undefined {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON: (key: string) => unknown }).toJSON(path);
@@ -60,6 +63,8 @@ function write(value: unknown, path: string, stack: Set<object>): string | undef
   if (value === null) return 'null';
   const obj = value as object;
   if (stack.has(obj)) throw invalid(path, 'the value contains a cycle');
+  // `stack` holds the ancestors: past this depth the recursion would near the engine's stack limit (a RangeError)
+  if (stack.size >= MAX_NESTING) throw invalid(path, `the value is nested deeper than ${MAX_NESTING} levels`);
   stack.add(obj);
   try {
     if (Array.isArray(obj)) {
