@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GenesysClient } from '@org/gc-data';
+import {
+  configureLegalHoldSim,
+  connectSimulated,
+  startRecordingFilesServer,
+  type LegalHoldSimOptions,
+  type RecordingFilesServer,
+  type SimulatedConnection,
+  type SimulatedServerOptions,
+} from '@org/gc-data/testing';
+
+/** The org's clock: tests move it to make time pass (retention), nothing waits on the wall clock. */
+export interface Clock {
+  now: number;
+}
+
+export const ANCHOR = Date.parse('2026-12-01T00:00:00Z');
+/** One day of the small org: about 20 conversations, all media types. */
+export const DAY = '2026-11-30T00:00:00Z/2026-12-01T00:00:00Z';
+/** Fast polling for the batch jobs (counted polls, no wall-clock deadlines). */
+export const FAST_POLL = { initialDelayMs: 0, maxDelayMs: 0, jitterMs: 0 };
+
+export interface HoldEnv {
+  conn: SimulatedConnection;
+  client: GenesysClient;
+  files: RecordingFilesServer;
+  clock: Clock;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function holdEnv(options: { org?: SimulatedServerOptions; sim?: LegalHoldSimOptions } = {}): Promise<HoldEnv> {
+  const clock: Clock = { now: ANCHOR };
+  const conn = await connectSimulated({
+    server: { seed: 21, anchor: ANCHOR, days: 2, conversationsPerDay: 20, rateLimit: false, transcodingPolls: 0, now: () => clock.now, ...options.org },
+    client: { rateLimit: { requestsPerMinute: 100_000 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+  });
+  configureLegalHoldSim(conn.server.org, { recordingBytes: 40_000, batchPolls: 2, ...options.sim });
+  const files = await startRecordingFilesServer({ org: conn.server.org });
+  const dir = mkdtempSync(join(tmpdir(), 'gc-legal-hold-'));
+  return {
+    conn,
+    client: conn.client,
+    files,
+    clock,
+    dir,
+    close: async () => {
+      await files.close();
+      await conn.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const manifestLines = (folder: string): string[] => readFileSync(join(folder, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean);
+
+/** A manifest line without what differs between runs by nature: when, and under which correlation id, it was fetched. */
+export function stable(line: string): string {
+  const e = JSON.parse(line) as Record<string, unknown>;
+  delete e.retrievedAt;
+  delete e.correlationId;
+  return JSON.stringify(e);
+}
