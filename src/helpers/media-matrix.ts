@@ -8,7 +8,7 @@
  * comes from, are in docs/media.md.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import { ownValue } from './input-guard';
+import { checkBooleanOption, checkOptionsObject, kindOf, ownValue, quote, throwIfIssues } from './input-guard';
 
 export type MediaKind = 'audio' | 'screen' | 'chat' | 'message' | 'email' | 'unknown';
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'screen', 'chat', 'message', 'email', 'unknown'];
@@ -86,12 +86,16 @@ const FORMAT_ALIASES: Record<string, string> = {
 
 /** `WAV` -> `wav`, `.MP3` -> `mp3`, `OGG_OPUS` -> `opus`, `video/mp4` -> `mp4`. */
 export function normalizeFormat(format: string): string {
+  if (typeof format !== 'string') {
+    throw new ValidationError('normalizeFormat input', [{ path: 'format', code: 'invalid_type', message: `expected a format string such as "wav", got ${kindOf(format)} ${quote(format)}` }]);
+  }
   const f = format.trim().toLowerCase().replace(/^\./, '');
   return ownValue(FORMAT_ALIASES, f) ?? f;
 }
 
 /** The rules after applying `override` over the defaults. */
 export function resolveMediaRules(override?: MediaRulesOverride): Record<MediaKind, MediaKindRule> {
+  checkRulesOverride(override, '', 'media rules');
   const out = {} as Record<MediaKind, MediaKindRule>;
   for (const kind of MEDIA_KINDS) {
     const base = DEFAULT_MEDIA_RULES[kind];
@@ -105,6 +109,30 @@ export function resolveMediaRules(override?: MediaRulesOverride): Record<MediaKi
     };
   }
   return out;
+}
+
+/** Refuses (ValidationError, paths such as `audio.formats[1]`) an override that is not the documented shape. */
+function checkRulesOverride(override: unknown, prefix: string, where: string): void {
+  const issues: ValidationIssue[] = [];
+  const o = checkOptionsObject(override, MEDIA_KINDS, issues, prefix);
+  for (const kind of MEDIA_KINDS) {
+    const at = prefix ? `${prefix}.${kind}` : kind;
+    const rule = checkOptionsObject(o?.[kind], ['formats', 'transcription', 'thumbnail'], issues, at);
+    if (!rule) continue;
+    const formats = rule.formats;
+    if (formats !== undefined && formats !== null) {
+      if (!Array.isArray(formats)) {
+        issues.push({ path: `${at}.formats`, code: 'invalid_type', message: `must be an array of formats or null (any format), got ${kindOf(formats)} ${quote(formats)}` });
+      } else {
+        formats.forEach((f: unknown, i) => {
+          if (typeof f !== 'string' && issues.length < 50) issues.push({ path: `${at}.formats[${i}]`, code: 'invalid_type', message: `must be a format string, got ${kindOf(f)} ${quote(f)}` });
+        });
+      }
+    }
+    checkBooleanOption(rule.transcription, `${at}.transcription`, issues);
+    checkBooleanOption(rule.thumbnail, `${at}.thumbnail`, issues);
+  }
+  throwIfIssues(where, issues);
 }
 
 /** Whether `format` is acceptable for `expected` (`null` accepts everything). */
@@ -161,6 +189,9 @@ export function buildMediaMatrix(recordings: readonly RecordingLike[], options?:
   if (!Array.isArray(recordings)) {
     throw new ValidationError('buildMediaMatrix input', [{ path: 'recordings', message: 'expected an array of recordings' }]);
   }
+  const optionIssues: ValidationIssue[] = [];
+  checkOptionsObject(options, ['rules'], optionIssues);
+  throwIfIssues('buildMediaMatrix options', optionIssues);
   const rules = resolveMediaRules(options?.rules);
   const rows: MediaMatrixRow[] = [];
   const byKind: Partial<Record<MediaKind, MediaKindSummary>> = {};
