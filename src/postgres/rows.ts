@@ -145,6 +145,7 @@ export const CONVERSATION_COLUMNS = [
 // ---- checked field readers ----------------------------------------------------------------------------------
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const LOWER_UUID = /^[^A-F]*$/;
 // Date.parse reads a date-time without offset as local time; the platform means UTC.
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
@@ -179,7 +180,8 @@ export class Checker {
       if (required) this.add(at(base, suffix), 'is required (the platform id, a UUID)');
       return null;
     }
-    if (typeof value === 'string' && value.length === 36 && UUID.test(value)) return value;
+    // Lowercase, as PostgreSQL prints uuids: the warehouse matches the ids it sent with the ids it gets back.
+    if (typeof value === 'string' && value.length === 36 && UUID.test(value)) return LOWER_UUID.test(value) ? value : value.toLowerCase();
     this.add(at(base, suffix), `must be a UUID as the platform's ids are, got ${quote(value)}`);
     return null;
   }

@@ -367,45 +367,56 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
     await ensureMigrated();
     const entries = [...latest.values()];
     const evaluationCells = entries.map((e) => e.upsert?.cells ?? (e.deleteRow as Cell[]));
-    const scoreCells = entries.flatMap((e) => e.upsert?.scores ?? []);
     const cols = EVALUATION_COLUMNS.join(', ');
     const updatable = EVALUATION_COLUMNS.filter((k) => k !== 'evaluation_id' && k !== 'deleted_at');
     const result = await transaction('warehouse.apply()', async (q) => {
-      await q.exec(`CREATE TEMP TABLE gc_stage_evaluations (LIKE ${s}.evaluations INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP;
-CREATE TEMP TABLE gc_stage_scores (LIKE ${s}.evaluation_question_scores) ON COMMIT DROP;
-CREATE TEMP TABLE gc_applied (evaluation_id uuid PRIMARY KEY, deleted boolean NOT NULL) ON COMMIT DROP;`);
+      await q.exec(`CREATE TEMP TABLE gc_stage_evaluations (LIKE ${s}.evaluations INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP`);
       if (evaluationCells.length > 0) await q.copyFrom('gc_stage_evaluations', EVALUATION_COLUMNS, copyChunks(evaluationCells));
-      if (scoreCells.length > 0) await q.copyFrom('gc_stage_scores', QUESTION_SCORE_COLUMNS, copyChunks(scoreCells));
       // Upserts: applied when newer than the row, or as new as it and the row is not a tombstone (a deletion wins
       // a tie; the same batch applied again rewrites the same values).
-      const up = await q.query(`WITH up AS (
-  INSERT INTO ${s}.evaluations AS t (${cols})
+      const up = await q.query<{ evaluation_id: string }>(`INSERT INTO ${s}.evaluations AS t (${cols})
     SELECT ${cols} FROM gc_stage_evaluations WHERE deleted_at IS NULL
   ON CONFLICT (evaluation_id) DO UPDATE SET ${updatable.map((k) => `${k} = excluded.${k}`).join(', ')}, deleted_at = NULL, loaded_at = now()
     WHERE excluded.changed_at > t.changed_at OR (excluded.changed_at = t.changed_at AND t.deleted_at IS NULL)
-  RETURNING evaluation_id)
-INSERT INTO gc_applied SELECT evaluation_id, false FROM up`);
+  RETURNING evaluation_id`);
       // Deletions: a tombstone; the other columns keep what was last loaded.
-      const del = await q.query(`WITH del AS (
-  INSERT INTO ${s}.evaluations AS t (evaluation_id, changed_at, deleted_at)
+      const del = await q.query<{ evaluation_id: string }>(`INSERT INTO ${s}.evaluations AS t (evaluation_id, changed_at, deleted_at)
     SELECT evaluation_id, changed_at, deleted_at FROM gc_stage_evaluations WHERE deleted_at IS NOT NULL
   ON CONFLICT (evaluation_id) DO UPDATE SET changed_at = excluded.changed_at, deleted_at = excluded.deleted_at, loaded_at = now()
     WHERE excluded.changed_at >= t.changed_at
-  RETURNING evaluation_id)
-INSERT INTO gc_applied SELECT evaluation_id, true FROM del`);
-      await q.exec(`DELETE FROM ${s}.evaluation_question_scores q USING gc_applied a WHERE q.evaluation_id = a.evaluation_id;`);
-      const scores = await q.query(`INSERT INTO ${s}.evaluation_question_scores (${QUESTION_SCORE_COLUMNS.join(', ')})
-  SELECT ${QUESTION_SCORE_COLUMNS.map((k) => `g.${k}`).join(', ')} FROM gc_stage_scores g JOIN gc_applied a ON a.evaluation_id = g.evaluation_id AND NOT a.deleted`);
-      await q.exec(`INSERT INTO ${s}.calibrations AS t (calibration_id, conversation_id, form_id, form_context_id, changed_at)
+  RETURNING evaluation_id`);
+      // Question scores of every evaluation written are replaced: removed, then (upserts) COPYed straight in.
+      const upserted = up.rows.map((r) => r.evaluation_id);
+      const touched = upserted.concat(del.rows.map((r) => r.evaluation_id));
+      if (touched.length > 0) await q.query(`DELETE FROM ${s}.evaluation_question_scores WHERE evaluation_id = ANY ($1::uuid[])`, [touched]);
+      let questionScores = 0;
+      let calibrations = false;
+      const scoreRows: Cell[][] = [];
+      for (const id of upserted) {
+        const staged = latest.get(id)?.upsert;
+        if (!staged) throw new Error(`internal: the server returned evaluation ${id}, which this batch did not stage`);
+        for (const row of staged.scores) scoreRows.push(row);
+        if (staged.calibration) calibrations = true;
+      }
+      if (scoreRows.length > 0) {
+        await q.copyFrom(`${s}.evaluation_question_scores`, QUESTION_SCORE_COLUMNS, copyChunks(scoreRows));
+        questionScores = scoreRows.length;
+      }
+      if (calibrations) {
+        await q.query(
+          `INSERT INTO ${s}.calibrations AS t (calibration_id, conversation_id, form_id, form_context_id, changed_at)
   SELECT DISTINCT ON (e.calibration_id) e.calibration_id, e.conversation_id, e.form_id, e.form_context_id, e.changed_at
-    FROM gc_stage_evaluations e JOIN gc_applied a ON a.evaluation_id = e.evaluation_id AND NOT a.deleted
-    WHERE e.calibration_id IS NOT NULL
+    FROM gc_stage_evaluations e
+    WHERE e.calibration_id IS NOT NULL AND e.deleted_at IS NULL AND e.evaluation_id = ANY ($1::uuid[])
     ORDER BY e.calibration_id, e.changed_at DESC
   ON CONFLICT (calibration_id) DO UPDATE SET conversation_id = excluded.conversation_id, form_id = excluded.form_id,
     form_context_id = excluded.form_context_id, changed_at = excluded.changed_at
-    WHERE excluded.changed_at >= t.changed_at;`);
+    WHERE excluded.changed_at >= t.changed_at`,
+          [upserted],
+        );
+      }
       await writeStateIn(q, state);
-      return { upserted: up.rowCount, deleted: del.rowCount, questionScores: scores.rowCount };
+      return { upserted: up.rows.length, deleted: del.rows.length, questionScores };
     });
     return {
       changes: list.length,
