@@ -1,5 +1,6 @@
 /**
- * Issue 18: generated malformed input for the pure helpers (filters, intervals, PII, scorecard, dedupe, regions).
+ * Issue 18: generated malformed input for the pure helpers (filters, intervals, PII, scorecard, dedupe, regions,
+ * media matrix).
  * Every case starts from a valid input (the controls below prove it) and breaks one thing at a known path. For
  * each case: a `ValidationError` (nothing else: no TypeError, RangeError or stack overflow), an issue at that
  * path, a short message (no huge input repeated), and the call returns in bounded time.
@@ -13,6 +14,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  buildMediaMatrix,
   compileFilter,
   containsPii,
   createFilterMatcher,
@@ -28,9 +30,11 @@ import {
   lastFullUtcDay,
   lookupField,
   normalizeFilter,
+  normalizeFormat,
   parseDuration,
   parseInterval,
   redactPii,
+  resolveMediaRules,
   resolveRegion,
   REGION_HOSTS,
   scanPii,
@@ -737,6 +741,31 @@ describe('regions: malformed input', () => {
     fc.assert(
       fc.property(badCase, (c) => refused('regions', c.call, c.path)),
       runs(100),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Media matrix (pure helper over recording metadata)
+
+describe('media matrix: valid control and malformed rules', () => {
+  it('valid overrides resolve', () => {
+    expect(resolveMediaRules({ audio: { formats: ['WAV'], transcription: false }, screen: { formats: null } }).audio.formats).toEqual(['wav']);
+    expect(buildMediaMatrix([{ id: 'r1', media: 'voice' }], { rules: { audio: { thumbnail: true } } }).rows[0]?.kind).toBe('audio');
+  });
+
+  it('resolveMediaRules, buildMediaMatrix, normalizeFormat', () => {
+    const KINDS = ['audio', 'screen', 'chat', 'message', 'email', 'unknown'];
+    const badCase = fc.oneof(
+      fc.tuple(unknownKey(KINDS), fc.object({ maxDepth: 0 })).map(([k, v]) => ({ call: () => resolveMediaRules(withOwnKey({}, k, v) as never), path: k })),
+      fc.tuple(fc.constantFrom(...KINDS), fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.object({ maxDepth: 0 }))).map(([k, f]) => ({ call: () => resolveMediaRules({ [k]: { formats: f } } as never), path: `${k}.formats` })),
+      fc.tuple(fc.constantFrom(...KINDS), fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.constant(null))).map(([k, b]) => ({ call: () => resolveMediaRules({ [k]: { thumbnail: b } } as never), path: `${k}.thumbnail` })),
+      fc.tuple(unknownKey(['rules']), fc.anything()).map(([k, v]) => ({ call: () => buildMediaMatrix([], withOwnKey({}, k, v) as never), path: k })),
+      nonString.map((v) => ({ call: () => normalizeFormat(v as unknown as string), path: 'format' })),
+    );
+    fc.assert(
+      fc.property(badCase, (c) => refused('media matrix', c.call, c.path)),
+      runs(60),
     );
   });
 });
