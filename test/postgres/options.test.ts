@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@org/gc-data';
 import { createPostgresWarehouse, DEFAULT_PGLITE_DIR, PostgresWarehouseError } from '@org/gc-data/postgres';
-import { evaluation, T } from './helpers';
+import pg from 'pg';
+import { DATABASE_URL, describePostgres, evaluation, T } from './helpers';
 
 describe('createPostgresWarehouse options', () => {
   it('bad options are one ValidationError naming each option, before anything is loaded or connected', () => {
@@ -60,4 +61,22 @@ describe('createPostgresWarehouse options', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describePostgres('createPostgresWarehouse({ pool }) [postgres]', () => {
+  it('uses the given pg.Pool and leaves it open on close()', async () => {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+    const schema = `t_pool_${process.pid}_${Date.now().toString(36)}`;
+    try {
+      const w = createPostgresWarehouse({ pool, schema });
+      expect(w.target).toBe('postgres (given pool)');
+      await w.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1) }) }]);
+      await w.close();
+      const r = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".evaluations`);
+      expect(r.rows).toEqual([{ n: 1 }]);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
 });

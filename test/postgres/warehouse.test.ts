@@ -213,6 +213,16 @@ describeBackends('warehouse.apply(): upserts, deletions, the change-time guard',
     expect(first.scores).toHaveLength(29 * 3);
   });
 
+  it('ids in upper case are the same evaluation as in lower case (stored as uuid)', async () => {
+    const w = db.warehouse();
+    const doc = evaluation(11, { changedDate: T(2), questions: 2 });
+    doc.id = doc.id.toUpperCase();
+    expect(await w.apply([{ op: 'upsert', row: doc }])).toMatchObject({ upserted: 1, questionScores: 2 });
+    expect(await w.apply([{ op: 'delete', evaluationId: E(11), at: T(3) }])).toMatchObject({ deleted: 1 });
+    expect((await evaluations(w)).map((r) => [r.evaluation_id, r.deleted_at?.toISOString()])).toEqual([[E(11), T(3)]]);
+    expect(await scoreRows(w)).toEqual([]);
+  });
+
   it('a calibration evaluation is kept with its calibration_id, listed in calibrations, and left out of evaluations_current', async () => {
     const w = db.warehouse();
     await w.apply([
