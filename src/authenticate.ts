@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { ApiError, GcError, NotFoundError, PermissionDeniedError, validationErrorFromZod } from './errors';
+import { ApiError, GcError, NotFoundError, PermissionDeniedError } from './errors';
 import { lazySchema } from './internal/lazy-schema';
+import { parseOptions } from './internal/parse-options';
 import type { HttpMethod } from './transport/transport';
 
 /** What `client.authenticate()` can check, one cheap request each. */
@@ -106,9 +107,7 @@ export async function authenticate(
   mint: (signal: AbortSignal | undefined) => Promise<{ expiresAt: string | undefined }>,
   options: AuthenticateOptions | undefined,
 ): Promise<AuthenticateResult> {
-  const parsed = Schema.safeParse(options ?? {});
-  if (!parsed.success) throw validationErrorFromZod('GenesysClient.authenticate() options', parsed.error);
-  const { checks = [], signal } = parsed.data;
+  const { checks = [], signal } = parseOptions(Schema, options ?? {}, 'GenesysClient.authenticate() options');
   // Credential problems throw (AuthenticationError): nothing else can be checked without a token.
   const token = await mint(signal);
   const all = probes(Date.now());

@@ -263,7 +263,7 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
   const cross = crossOptionChecks(input);
   const hint = 'See the README section "Options" for every option and its default.';
   if (!parsed.success) {
-    const schemaIssues = validationErrorFromZod('GenesysClient options', parsed.error).issues;
+    const schemaIssues = validationErrorFromZod('GenesysClient options', parsed.error, undefined, { schema: Schema, input }).issues;
     // A cross-option problem on a path the schema already rejected would only repeat it.
     const extra = cross.issues.filter((c) => !schemaIssues.some((i) => i.path === c.path || c.path.startsWith(`${i.path}.`)));
     throw new ValidationError('GenesysClient options', [...schemaIssues, ...extra], hint);

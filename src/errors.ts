@@ -1,3 +1,5 @@
+import { describeIssue, describeUnknownKey, expandUnions, type DescribeContext, type ZodLikeIssue } from './internal/describe-issues';
+
 /**
  * The one error hierarchy of @org/gc-data. Every error the SDK throws is a `GcError`; `instanceof` tells
  * what happened, and the fields say where. No error carries a token, a client secret or an Authorization header:
@@ -441,23 +443,26 @@ export function apiErrorFor(init: ApiErrorInit, messageOverride?: string): ApiEr
 }
 
 /**
- * Turns zod issues into a ValidationError. Kept free of a zod import so helpers can use it alone:
- * it takes the issue shape zod 4 produces (`path` array + `message`).
+ * Turns zod issues into a ValidationError, in the SDK's wording (src/internal/describe-issues.ts): each unknown key
+ * is its own issue whose path is the key, with where it belongs or the closest real key when `context` gives the
+ * schema; zod's default wording is replaced by what was expected and what was received. Kept free of a zod import
+ * so helpers can use it alone: it takes the issue shape zod 4 produces.
  */
 export function validationErrorFromZod(
   where: string,
-  error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: unknown }> },
+  error: { issues: ReadonlyArray<ZodLikeIssue> },
   hint?: string,
+  context: DescribeContext = {},
 ): ValidationError {
   return new ValidationError(
     where,
-    error.issues.flatMap((i) => {
+    expandUnions(error.issues).flatMap((i) => {
       const code = i.code ? { code: i.code } : {};
       // zod reports unknown keys at the object that holds them; name each key, so `concurency` is the path itself.
       if (i.code === 'unrecognized_keys' && Array.isArray(i.keys) && i.keys.length > 0) {
-        return i.keys.map((k) => ({ path: formatPath([...i.path, String(k)]), message: `unknown key "${String(k)}": check its spelling`, ...code }));
+        return i.keys.map((k) => ({ path: formatPath([...i.path, String(k)]), message: describeUnknownKey(String(k), i.path, context), ...code }));
       }
-      return [{ path: formatPath(i.path), message: i.message, ...code }];
+      return [{ path: formatPath(i.path), message: describeIssue(i, context), ...code }];
     }),
     hint,
   );

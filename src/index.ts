@@ -2,6 +2,9 @@
 export { GenesysClient, SDK_VERSION } from './client';
 export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats } from './client';
 export type { GenesysClientOptions } from './client-options';
+export type { Logger, RequestCounters } from './client-observer';
+export type { TelemetryOptions } from './telemetry/telemetry';
+export type { AuthenticateOptions, AuthenticateResult, AuthCheck, AuthCheckResult } from './authenticate';
 export * from './errors';
 export type * from './events';
 export { REGION_HOSTS, resolveRegion } from './regions';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { validationErrorFromZod } from './errors';
 import { lazySchema } from './internal/lazy-schema';
+import { parseOptions } from './internal/parse-options';
 import { nonNegInt, positiveInt } from './internal/schema-fragments';
 import type { HttpMethod } from './transport/transport';
 
@@ -42,7 +43,6 @@ export function checkRequestOptions<O extends { method?: HttpMethod | undefined;
   if (typeof options !== 'object' || options === null) {
     throw validationErrorFromZod(where, { issues: [{ path: [], message: 'options must be an object such as { path: "/api/v2/users" }' }] });
   }
-  const parsed = Schema.safeParse(options);
-  if (!parsed.success) throw validationErrorFromZod(where, parsed.error);
-  return { ...options, method: (parsed.data.method ?? 'GET') as HttpMethod };
+  const parsed = parseOptions(Schema, options, where);
+  return { ...options, method: (parsed.method ?? 'GET') as HttpMethod };
 }

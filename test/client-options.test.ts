@@ -34,7 +34,8 @@ describe('GenesysClient options', () => {
     expect(err.message).toMatch(/retries/);
     // Each unknown key is its own issue, its path the key itself (top level and nested alike).
     expect(err.issues.map((i) => i.path).sort()).toEqual(['rateLimit.burts', 'rateLimit.requestPerMinute', 'retries']);
-    expect(err.issues.find((i) => i.path === 'retries')?.message).toBe('unknown key "retries": check its spelling');
+    expect(err.issues.find((i) => i.path === 'retries')?.message).toBe('unknown key "retries": did you mean "retry"?');
+    expect(err.issues.find((i) => i.path === 'rateLimit.requestPerMinute')?.message).toBe('unknown key "requestPerMinute": did you mean "requestsPerMinute"?');
   });
 
   it('rejects an unknown region and lists the valid ones', () => {

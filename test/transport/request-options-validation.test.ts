@@ -34,7 +34,7 @@ const bad: Array<[string, Record<string, unknown>]> = [
   ['idempotent', { idempotent: 'yes' }],
   ['signal', { signal: { aborted: false } }],
   ['query.x', { query: { x: { nested: true } } }],
-  ['query.x', { query: { x: [{ a: 1 }] } }],
+  ['query.x[0]', { query: { x: [{ a: 1 }] } }],
   ['query.n', { query: { n: Number.POSITIVE_INFINITY } }],
   ['headers.x-a', { headers: { 'x-a': 5 } }],
   ['schema', { schema: { parse: () => 1 } }],
