@@ -144,8 +144,22 @@ export const CONVERSATION_COLUMNS = [
 
 // ---- checked field readers ----------------------------------------------------------------------------------
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const LOWER_UUID = /^[^A-F]*$/;
+/**
+ * The id in lower case (as PostgreSQL prints uuids, so ids sent and ids returned compare equal), or undefined when
+ * it is not a UUID (8-4-4-4-12 hex digits).
+ */
+function canonicalUuid(s: string): string | undefined {
+  if (s.length !== 36) return undefined;
+  let upper = false;
+  for (let i = 0; i < 36; i++) {
+    const ch = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (ch !== 45) return undefined; // -
+    } else if (ch >= 65 && ch <= 70) upper = true; // A-F
+    else if (!((ch >= 48 && ch <= 57) || (ch >= 97 && ch <= 102))) return undefined; // 0-9 a-f
+  }
+  return upper ? s.toLowerCase() : s;
+}
 // Date.parse reads a date-time without offset as local time; the platform means UTC.
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
@@ -161,9 +175,9 @@ export function quote(value: unknown): string {
 }
 
 /** Where a value sits: built only when there is something to report (paths cost a string per field otherwise). */
-export type PathBase = string | (() => string);
+export type PathBase = string | { path(): string };
 
-const at = (base: PathBase, suffix: string) => (typeof base === 'function' ? base() : base) + suffix;
+const at = (base: PathBase, suffix: string) => (typeof base === 'string' ? base : base.path()) + suffix;
 
 // The platform's own form: returned as is, saving a Date and a string per date cell. Days 29-31 take the slow path
 // so that 2023-02-30 cannot slip through.
@@ -175,13 +189,22 @@ export class Checker {
     if (this.issues.length < 20) this.issues.push({ path, message });
   }
 
+  /** Ids already checked in this batch (question, form, agent ids repeat on every evaluation). */
+  private readonly goodIds = new Set<string>();
+
   uuid(value: unknown, base: PathBase, suffix = '', required = false): string | null {
     if (value === null || value === undefined) {
       if (required) this.add(at(base, suffix), 'is required (the platform id, a UUID)');
       return null;
     }
-    // Lowercase, as PostgreSQL prints uuids: the warehouse matches the ids it sent with the ids it gets back.
-    if (typeof value === 'string' && value.length === 36 && UUID.test(value)) return LOWER_UUID.test(value) ? value : value.toLowerCase();
+    if (typeof value === 'string') {
+      if (this.goodIds.has(value)) return value;
+      const id = canonicalUuid(value);
+      if (id !== undefined) {
+        if (id === value && this.goodIds.size < 100_000) this.goodIds.add(id);
+        return id;
+      }
+    }
     this.add(at(base, suffix), `must be a UUID as the platform's ids are, got ${quote(value)}`);
     return null;
   }
@@ -258,8 +281,11 @@ function mediaTypeOf(value: unknown, c: Checker, path: string): string | null {
 export interface StagedEvaluation {
   id: string;
   changedAt: string;
-  cells: Cell[];
-  scores: Cell[][];
+  /** The `evaluations` row as one COPY text line. */
+  line: string;
+  /** Its question-score rows as COPY text lines ('' when none). */
+  scores: string;
+  scoreCount: number;
   calibration: { id: string; conversationId: string | null; formId: string | null; formContextId: string | null } | null;
 }
 
@@ -319,20 +345,23 @@ export function evaluationRow(e: WarehouseEvaluation, changedAtInput: DateInput 
   return {
     id,
     changedAt,
-    cells,
-    scores,
+    line: copyLine(cells),
+    scores: scores.text,
+    scoreCount: scores.count,
     calibration: calibrationId ? { id: calibrationId, conversationId, formId, formContextId } : null,
   };
 }
 
-function questionScores(e: WarehouseEvaluation, evaluationId: string | null, c: Checker, path: string): Cell[][] {
+function questionScores(e: WarehouseEvaluation, evaluationId: string | null, c: Checker, path: string): { text: string; count: number } {
   type Groups = NonNullable<NonNullable<WarehouseEvaluation['answers']>['questionGroupScores']>;
   const groups = (Array.isArray(e.answers?.questionGroupScores) ? e.answers?.questionGroupScores : []) as Groups;
   // Context ids (the same across form versions) come from the form inside the evaluation, when it was expanded.
-  const groupContext = new Map<string, string | null>();
-  const questionContext = new Map<string, string | null>();
+  let groupContext: Map<string, string | null> | undefined;
+  let questionContext: Map<string, string | null> | undefined;
   const formGroups = e.evaluationForm?.questionGroups;
   if (Array.isArray(formGroups)) {
+    groupContext = new Map();
+    questionContext = new Map();
     for (const g of formGroups) {
       if (g && typeof g.id === 'string') groupContext.set(g.id, typeof g.contextId === 'string' ? g.contextId : null);
       if (g && Array.isArray(g.questions)) {
@@ -340,45 +369,70 @@ function questionScores(e: WarehouseEvaluation, evaluationId: string | null, c: 
       }
     }
   }
-  const out: Cell[][] = [];
-  const seen = new Set<string>();
-  groups.forEach((g, gi) => {
-    if (!g || typeof g !== 'object' || !Array.isArray(g.questionScores)) return;
-    type Scores = NonNullable<(typeof g)['questionScores']>;
-    const gp = () => `${path}.answers.questionGroupScores[${gi}]`;
-    const groupId = c.uuid(g.questionGroupId, gp, '.questionGroupId');
-    (g.questionScores as Scores).forEach((q, qi) => {
-      if (!q || typeof q !== 'object') return;
-      const qp = () => `${gp()}.questionScores[${qi}]`;
-      const questionId = c.uuid(q.questionId, qp, '.questionId', true);
+  // One path object for the whole evaluation, its indexes moved along: the text is built only for an issue.
+  const where = {
+    gi: 0,
+    qi: -1,
+    path(): string {
+      const g = `${path}.answers.questionGroupScores[${this.gi}]`;
+      return this.qi < 0 ? g : `${g}.questionScores[${this.qi}]`;
+    },
+  };
+  const evaluation = evaluationId === null ? '\\N' : evaluationId;
+  let text = '';
+  let count = 0;
+  let seen: Set<string> | undefined;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    if (!g || typeof g !== 'object' || !Array.isArray(g.questionScores)) continue;
+    where.gi = gi;
+    where.qi = -1;
+    const groupId = c.uuid(g.questionGroupId, where, '.questionGroupId');
+    const groupCtx = c.uuid(groupId && groupContext ? groupContext.get(groupId) : null, where, '.questionGroupId (context)');
+    const prefix = `${evaluation}\t${groupId ?? '\\N'}\t${groupCtx ?? '\\N'}\t`;
+    const scores = g.questionScores as NonNullable<(typeof g)['questionScores']>;
+    for (let qi = 0; qi < scores.length; qi++) {
+      const q = scores[qi];
+      if (!q || typeof q !== 'object') continue;
+      where.qi = qi;
+      const questionId = c.uuid(q.questionId, where, '.questionId', true);
       // The first score of a question wins, as in flattenScorecard (a question is listed once by the platform).
-      if (questionId === null || seen.has(questionId)) return;
+      if (questionId === null) continue;
+      seen ??= new Set();
+      if (seen.has(questionId)) continue;
       seen.add(questionId);
-      out.push([
-        evaluationId,
-        groupId,
-        c.uuid(groupId ? groupContext.get(groupId) : null, gp, '.questionGroupId (context)'),
-        questionId,
-        c.uuid(questionContext.get(questionId), qp, '.questionId (context)'),
-        c.uuid(q.answerId, qp, '.answerId'),
-        c.num(q.score, qp, '.score'),
-        c.bool(q.markedNA, qp, '.markedNA'),
-        c.bool(q.systemMarkedNA, qp, '.systemMarkedNA'),
-        c.bool(q.failedKillQuestion, qp, '.failedKillQuestion'),
-        c.str(q.comments, qp, '.comments'),
-      ]);
-    });
-  });
-  return out;
+      const questionCtx = c.uuid(questionContext ? questionContext.get(questionId) : null, where, '.questionId (context)');
+      text +=
+        prefix +
+        questionId +
+        '\t' +
+        (questionCtx ?? '\\N') +
+        '\t' +
+        cellText(c.uuid(q.answerId, where, '.answerId')) +
+        '\t' +
+        cellText(c.num(q.score, where, '.score')) +
+        '\t' +
+        cellText(c.bool(q.markedNA, where, '.markedNA')) +
+        '\t' +
+        cellText(c.bool(q.systemMarkedNA, where, '.systemMarkedNA')) +
+        '\t' +
+        cellText(c.bool(q.failedKillQuestion, where, '.failedKillQuestion')) +
+        '\t' +
+        cellText(c.str(q.comments, where, '.comments')) +
+        '\n';
+      count++;
+    }
+  }
+  return { text, count };
 }
 
-/** A tombstone row: only the id, the change time and `deleted_at` (the upsert keeps the other columns). */
-export function deletionRow(id: string, at: string): Cell[] {
+/** A tombstone row (COPY text line): only the id, the change time and `deleted_at` (the upsert keeps the others). */
+export function deletionLine(id: string, at: string): string {
   const cells: Cell[] = EVALUATION_COLUMNS.map(() => null);
   cells[0] = id;
   cells[EVALUATION_COLUMNS.indexOf('changed_at')] = at;
   cells[EVALUATION_COLUMNS.indexOf('deleted_at')] = at;
-  return cells;
+  return copyLine(cells);
 }
 
 // ---- conversations ----------------------------------------------------------------------------------------------
@@ -460,19 +514,32 @@ function cellText(v: Cell): string {
   return escapeText(jsonText((v as { json: unknown }).json));
 }
 
-/** COPY text-format lines, joined into chunks of about `chunkChars` characters. */
-export function* copyChunks(rows: Iterable<readonly Cell[]>, chunkChars = 1 << 20): Generator<string> {
+/** One row as a COPY text-format line (with its newline). */
+export function copyLine(row: readonly Cell[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + cellText(row[i] as Cell);
+  return `${line}\n`;
+}
+
+/** Text blocks (whole lines each) joined into chunks of about `chunkChars` characters. */
+export function* textChunks(blocks: Iterable<string>, chunkChars = 1 << 20): Generator<string> {
   let buf = '';
-  for (const row of rows) {
-    let line = '';
-    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + cellText(row[i] as Cell);
-    buf += `${line}\n`;
+  for (const b of blocks) {
+    buf += b;
     if (buf.length >= chunkChars) {
       yield buf;
       buf = '';
     }
   }
   if (buf.length > 0) yield buf;
+}
+
+/** COPY text-format lines of `rows`, joined into chunks of about `chunkChars` characters. */
+export function* copyChunks(rows: Iterable<readonly Cell[]>, chunkChars = 1 << 20): Generator<string> {
+  function* lines() {
+    for (const row of rows) yield copyLine(row);
+  }
+  yield* textChunks(lines(), chunkChars);
 }
 
 export type { Cell };

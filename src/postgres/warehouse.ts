@@ -17,7 +17,8 @@ import {
   CONVERSATION_COLUMNS,
   conversationRow,
   copyChunks,
-  deletionRow,
+  textChunks,
+  deletionLine,
   EVALUATION_COLUMNS,
   evaluationRow,
   QUESTION_SCORE_COLUMNS,
@@ -339,12 +340,12 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
     const c = new Checker();
     // Per evaluation, the change with the latest time wins; at the same time the later one in the batch wins
     // (ON CONFLICT cannot touch one row twice in a statement, so the batch is reduced here).
-    const latest = new Map<string, { at: string; upsert?: StagedEvaluation; deleteRow?: Cell[] }>();
+    const latest = new Map<string, { at: string; upsert?: StagedEvaluation; deleteLine?: string }>();
     list.forEach((ch, i) => {
       const p = `changes[${i}]`;
       if (ch === null || typeof ch !== 'object') return c.add(p, `must be { op: 'upsert', row } or { op: 'delete', evaluationId, at }, got ${quote(ch)}`);
       let id: string | null = null;
-      let entry: { at: string; upsert?: StagedEvaluation; deleteRow?: Cell[] } | undefined;
+      let entry: { at: string; upsert?: StagedEvaluation; deleteLine?: string } | undefined;
       if (ch.op === 'upsert') {
         const staged = evaluationRow(ch.row, ch.changedAt, c, `${p}.row`);
         if (staged) {
@@ -354,7 +355,7 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
       } else if (ch.op === 'delete') {
         id = c.uuid(ch.evaluationId, p, '.evaluationId', true);
         const at = c.date(ch.at, p, '.at', true);
-        if (id !== null && at !== null) entry = { at, deleteRow: deletionRow(id, at) };
+        if (id !== null && at !== null) entry = { at, deleteLine: deletionLine(id, at) };
       } else {
         return c.add(`${p}.op`, `must be 'upsert' or 'delete', got ${quote((ch as { op?: unknown }).op)}`);
       }
@@ -366,12 +367,12 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
     if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
     await ensureMigrated();
     const entries = [...latest.values()];
-    const evaluationCells = entries.map((e) => e.upsert?.cells ?? (e.deleteRow as Cell[]));
+    const evaluationLines = entries.map((e) => e.upsert?.line ?? (e.deleteLine as string));
     const cols = EVALUATION_COLUMNS.join(', ');
     const updatable = EVALUATION_COLUMNS.filter((k) => k !== 'evaluation_id' && k !== 'deleted_at');
     const result = await transaction('warehouse.apply()', async (q) => {
       await q.exec(`CREATE TEMP TABLE gc_stage_evaluations (LIKE ${s}.evaluations INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP`);
-      if (evaluationCells.length > 0) await q.copyFrom('gc_stage_evaluations', EVALUATION_COLUMNS, copyChunks(evaluationCells));
+      if (evaluationLines.length > 0) await q.copyFrom('gc_stage_evaluations', EVALUATION_COLUMNS, textChunks(evaluationLines));
       // Upserts: applied when newer than the row, or as new as it and the row is not a tombstone (a deletion wins
       // a tie; the same batch applied again rewrites the same values).
       const up = await q.query<{ evaluation_id: string }>(`INSERT INTO ${s}.evaluations AS t (${cols})
@@ -391,17 +392,15 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
       if (touched.length > 0) await q.query(`DELETE FROM ${s}.evaluation_question_scores WHERE evaluation_id = ANY ($1::uuid[])`, [touched]);
       let questionScores = 0;
       let calibrations = false;
-      const scoreRows: Cell[][] = [];
+      const scoreBlocks: string[] = [];
       for (const id of upserted) {
         const staged = latest.get(id)?.upsert;
         if (!staged) throw new Error(`internal: the server returned evaluation ${id}, which this batch did not stage`);
-        for (const row of staged.scores) scoreRows.push(row);
+        if (staged.scoreCount > 0) scoreBlocks.push(staged.scores);
+        questionScores += staged.scoreCount;
         if (staged.calibration) calibrations = true;
       }
-      if (scoreRows.length > 0) {
-        await q.copyFrom(`${s}.evaluation_question_scores`, QUESTION_SCORE_COLUMNS, copyChunks(scoreRows));
-        questionScores = scoreRows.length;
-      }
+      if (questionScores > 0) await q.copyFrom(`${s}.evaluation_question_scores`, QUESTION_SCORE_COLUMNS, textChunks(scoreBlocks));
       if (calibrations) {
         await q.query(
           `INSERT INTO ${s}.calibrations AS t (calibration_id, conversation_id, form_id, form_context_id, changed_at)

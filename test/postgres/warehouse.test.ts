@@ -307,6 +307,15 @@ describeBackends('warehouse.apply(): one transaction per batch', (db) => {
       'changes[4].op',
     ]);
     expect((e as Error).message).toMatch(/must be a UUID as the platform's ids are, got "agent-7"/);
+    const badScore = evaluation(5, { changedDate: T(1) });
+    const groups = (badScore.answers as { questionGroupScores: Array<{ questionScores: Array<Record<string, unknown>> }> }).questionGroupScores;
+    (groups[0]?.questionScores[1] as Record<string, unknown>).questionId = 'q-2';
+    (groups[0]?.questionScores[2] as Record<string, unknown>).score = '7';
+    const e2 = await w.apply([{ op: 'upsert', row: badScore }]).catch((x: unknown) => x);
+    expect((e2 as ValidationError).issues.map((i) => i.path)).toEqual([
+      'changes[0].row.answers.questionGroupScores[0].questionScores[1].questionId',
+      'changes[0].row.answers.questionGroupScores[0].questionScores[2].score',
+    ]);
     // Refused before the database was touched: not even the schema was created.
     expect(await w.migrate()).toMatchObject({ from: 0, applied: [1] });
     expect(await count(w, 'evaluations')).toBe(0);
