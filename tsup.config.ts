@@ -44,7 +44,10 @@ export default defineConfig([
     dts: { entry: libraryEntries },
     clean: true,
   },
-  // CommonJS. Its declarations (.d.cts) are one-line re-exports of the ESM ones (scripts/cjs-declarations.mjs).
+  // CommonJS. scripts/cjs-declarations.mjs moves the declarations to dist/types (typed CommonJS, one set for both
+  // builds); each entry's .d.cts and .d.ts re-export them, except that an entry importing a package with separate ESM
+  // types (msw, for testing) gets an ES-module copy as its .d.ts. Its entries are read from package.json "exports".
+  // tsup.config.ts and "exports" must name the same entries (the script fails the build when they do not).
   {
     ...shared,
     entry: libraryEntries,

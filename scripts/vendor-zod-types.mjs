@@ -45,7 +45,9 @@ const walk = (dir) => {
       const text = readFileSync(p, 'utf8');
       let rel = relative(dirname(p), join(outDir, 'index.js')).split('\\').join('/');
       if (!rel.startsWith('.')) rel = `./${rel}`;
-      const next = text.replace(/from ['"]zod['"]/g, `from '${rel}'`);
+      // `import 'zod'` too: tsup keeps side-effect imports of a chunk's dependencies, and a consumer with
+      // noUncheckedSideEffectImports would be asked for a zod it does not need.
+      const next = text.replace(/(\bfrom\s+|\bimport\s+)['"]zod['"]/g, (_, head) => `${head}'${rel}'`);
       if (next !== text) {
         writeFileSync(p, next);
         rewritten++;
