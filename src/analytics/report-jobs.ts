@@ -14,6 +14,7 @@
  */
 import type { GenesysClient } from '../client';
 import { GcError, ValidationError, validationErrorFromZod } from '../errors';
+import { countedIterable, operationIterable } from '../telemetry/registry';
 import { formatInterval, parseDuration, parseInterval, splitIntervalWindows, type IntervalInput } from '../helpers/intervals';
 import type { Checkpoint } from '../sinks/checkpoint';
 import { readAvailability } from './availability';
@@ -194,16 +195,23 @@ export class ReportQueries {
   extract<R = ConversationRow>(options: ExtractOptions<R>): ReportExtraction<R> {
     const cfg = this.resolveExtract(options);
     const requested = formatInterval(cfg.startMs, cfg.endMs);
+    const client = this.#client;
     return new ReportExtraction<R>(requested, cfg.policy, (summary) =>
-      runExtract(
-        {
-          client: this.#client,
-          runtime: this.#runtime,
-          submit: (interval, filters, signal) => this.submit({ ...filters, interval, order: 'asc', orderBy: 'conversationStart' } as AsyncConversationQuery, { signal }),
-          attach: (id, interval, submittedAt) => this.job(id, { interval, submittedAt }),
-        },
-        cfg,
-        summary,
+      countedIterable(
+        client,
+        'analytics.extract',
+        operationIterable(client, 'analytics.extract', {}, () =>
+          runExtract(
+            {
+              client,
+              runtime: this.#runtime,
+              submit: (interval, filters, signal) => this.submit({ ...filters, interval, order: 'asc', orderBy: 'conversationStart' } as AsyncConversationQuery, { signal }),
+              attach: (id, interval, submittedAt) => this.job(id, { interval, submittedAt }),
+            },
+            cfg,
+            summary,
+          ),
+        ),
       ),
     );
   }

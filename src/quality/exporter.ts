@@ -1,6 +1,7 @@
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
+import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
 import { EntityMismatchError, formatPath, NotFoundError, throwIfCallerAborted, UnexpectedResponseError, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
@@ -155,14 +156,24 @@ export class QualityExporter {
   }
 
   /** Typed evaluations (`EvaluationResponse`) for conversations that started in `interval`. */
-  async *evaluations(request: ExportRequest): AsyncGenerator<EvaluationResponse> {
+  evaluations(request: ExportRequest): AsyncGenerator<EvaluationResponse> {
+    const client = this.client;
+    return countedIterable(client, 'quality.evaluations', operationIterable(client, 'quality.evaluations', {}, () => this.#evaluations(request)));
+  }
+
+  async *#evaluations(request: ExportRequest): AsyncGenerator<EvaluationResponse> {
     for await (const { evaluation } of this.exported(planExport(request, this.options, WHERE), new Set(), newCounters())) {
       yield evaluation;
     }
   }
 
   /** Flat scorecard rows (see `flattenScorecard`); with `splitByMediaType`, `media_type` is the segment channel. */
-  async *rows(request: RowsRequest): AsyncGenerator<ScorecardRow> {
+  rows(request: RowsRequest): AsyncGenerator<ScorecardRow> {
+    const client = this.client;
+    return countedIterable(client, 'quality.rows', operationIterable(client, 'quality.rows', {}, () => this.#rows(request)));
+  }
+
+  async *#rows(request: RowsRequest): AsyncGenerator<ScorecardRow> {
     const { flatten, ...rest } = requestObject(request, 'rows');
     checkFlatten(flatten);
     const plan = planExport(rest, this.options, WHERE);
@@ -178,6 +189,14 @@ export class QualityExporter {
    * checkpoint knows about. The sinks are flushed, not closed.
    */
   async exportTo(sink: RowSink<ScorecardRow>, request: ExportToOptions): Promise<ExportSummary> {
+    return operationSpan(this.client, 'quality.export', {}, async () => {
+      const summary = await this.#exportTo(sink, request);
+      telemetryOf(this.client).countItems('quality.export', summary.rows);
+      return summary;
+    });
+  }
+
+  async #exportTo(sink: RowSink<ScorecardRow>, request: ExportToOptions): Promise<ExportSummary> {
     const { checkpoint, calibrationSink, onProgress, flatten, checkpointEvery = 100, ...exportRequest } = requestObject(request, 'exportTo');
     checkFlatten(flatten);
     if (typeof (sink as { write?: unknown } | undefined)?.write !== 'function') {

@@ -20,6 +20,7 @@ import { compileFilter, type CompiledFilter, type ResidualFilter } from '../help
 import { applyResidual } from '../helpers/filter-evaluate';
 import { formatInterval, parseInterval, splitIntervalWindows, type IntervalInput } from '../helpers/intervals';
 import { abortableSleep } from '../transport/sleep';
+import { countedIterable, operationIterable, operationSpan } from '../telemetry/registry';
 import { BatchCallbackError, batchCallbackIssues, deliverBatchCallback } from './batch-callback';
 import {
   BatchCallbackSchema,
@@ -83,8 +84,9 @@ export class InteractionSearch {
    */
   query(options: SearchQueryOptions): AsyncGenerator<SearchConversation> {
     const plan = planQuery(options);
-    if (plan.source === 'job') return this.#runJob(plan, this.#extraction(plan));
-    return this.#run(plan);
+    const client = this.#client;
+    const run = () => (plan.source === 'job' ? this.#runJob(plan, this.#extraction(plan)) : this.#run(plan));
+    return countedIterable(client, 'search.query', operationIterable(client, 'search.query', { 'genesys.search.source': plan.source }, run));
   }
 
   /** `query()` collected into an array: for small searches; prefer iterating for large ones. */
@@ -101,6 +103,10 @@ export class InteractionSearch {
    */
   async count(options: SearchCountOptions): Promise<number> {
     const plan = planCount(options);
+    return operationSpan(this.#client, 'search.count', {}, () => this.#count(plan));
+  }
+
+  async #count(plan: ReturnType<typeof planCount>): Promise<number> {
     if (plan.residual) {
       this.#client.emit('warning', {
         code: 'search-count-upper-bound',

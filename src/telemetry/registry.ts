@@ -22,7 +22,24 @@ export function operationSpan<T>(client: object, name: string, attributes: Recor
 }
 
 /** `operationSpan` for an async iterable: the span covers the whole iteration. */
-export function operationIterable<T>(client: object, name: string, attributes: Record<string, string | number | boolean>, source: () => AsyncIterable<T>): AsyncIterable<T> {
+export function operationIterable<T>(client: object, name: string, attributes: Record<string, string | number | boolean>, source: () => AsyncGenerator<T>): AsyncGenerator<T> {
   const t = telemetryOf(client);
   return t.enabled ? t.operationIterable(name, attributes, source) : source();
+}
+
+/**
+ * Passes items through, counting them into the `genesys.items` metric for `operation` (rows exported,
+ * conversations extracted). Returns an AsyncGenerator so callers keep their types.
+ */
+export function countedIterable<T>(client: object, operation: string, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  const t = telemetryOf(client);
+  // Off: the source itself, no extra generator per item (extracts yield a million rows).
+  return t.enabled ? counting(t, operation, source) : source;
+}
+
+async function* counting<T>(t: ReturnType<typeof telemetryOf>, operation: string, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  for await (const item of source) {
+    t.countItems(operation, 1);
+    yield item;
+  }
 }

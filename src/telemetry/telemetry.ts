@@ -128,7 +128,7 @@ export class Telemetry {
   }
 
   /** Like `operation`, for an async iterable: the span covers the whole iteration, items included. */
-  async *operationIterable<T>(name: string, attributes: Record<string, string | number | boolean>, source: () => AsyncIterable<T>): AsyncGenerator<T> {
+  async *operationIterable<T>(name: string, attributes: Record<string, string | number | boolean>, source: () => AsyncGenerator<T>): AsyncGenerator<T> {
     if (!this.options) {
       yield* source();
       return;
@@ -149,7 +149,7 @@ export class Telemetry {
       span.setStatus({ code: api.SpanStatusCode.ERROR });
       throw e;
     } finally {
-      await iterator.return?.();
+      await iterator.return?.(undefined);
       span.end();
     }
   }
