@@ -1,8 +1,9 @@
 // The in-memory limiter needs only bottleneck's light build (one file, ~2.5 ms to load instead of ~8 ms for the
 // main entry with its Redis datastores, bench/footprint); RedisRateLimiter brings the full one, lazily.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import BottleneckLight from 'bottleneck/light.js';
 import type { RateLimitSnapshot } from '../events';
-import { abortableSleep, throwIfAborted } from './sleep';
+import { throwIfAborted } from './sleep';
 
 /**
  * What the transport needs from a limiter. In-memory (bottleneck) by default; a Redis-backed one shares the
@@ -43,10 +44,22 @@ export interface RateLimiterStats {
 }
 
 export interface LocalRateLimiterOptions {
+  /** The client's own budget per minute. */
   requestsPerMinute: number;
   maxConcurrent: number;
   /** Budget available at once; default `requestsPerMinute` (a full window, as the platform grants per minute). */
   burst?: number | undefined;
+  /**
+   * `true`: `requestsPerMinute` / `burst` are the client's defaults, not the user's: they apply only until the server
+   * announces its budget (a response with rate-limit headers); from then on the announced budget is the only limit.
+   * `false` (default): they always hold, alongside the server's budget.
+   */
+  serverGoverns?: boolean | undefined;
+  /**
+   * Instantaneous ceiling while the server has announced nothing (no rate-limit headers at all): at most this many
+   * requests leave in any one second. Default: none. Once any response carries rate-limit headers it no longer applies.
+   */
+  maxRequestsPerSecond?: number | undefined;
 }
 
 /**
@@ -59,60 +72,123 @@ export interface BottleneckLimiter {
   disconnect(flush?: boolean): Promise<void>;
 }
 
-/** Bottleneck reservoirs tick every 250 ms; its docs ask for intervals that are multiples of 250 ms. */
-const TICK_MS = 250;
+/** One request past the gate: when it left and when its answer (of any kind) came back. */
+interface Sent {
+  seq: number;
+  sentAt: number;
+  answeredAt: number | undefined;
+}
+
+/** The newest answer that carried the server's budget (newest by when its request was sent). */
+interface Answer {
+  /** Sequence number of its request: every request sent after it (a higher seq) is not in `remaining`. */
+  seq: number;
+  remaining: number;
+  at: number;
+  /** When the server said budget comes back (its reset header), when it said. */
+  resetAt: number | undefined;
+}
 
 /**
- * Two gates in front of every request:
- * - the client's own budget: a bottleneck reservoir refilled every 250 ms at `requestsPerMinute`, plus the
- *   concurrency cap;
- * - the server's budget: what the last response said is left (`remaining`, less what is on the wire), spent
- *   synchronously as requests leave. When it reaches 0, or a 429 arrives, every request waits for the server's
- *   reset instead of earning a 429.
- * The server gate is plain bookkeeping, not a second reservoir: updating bottleneck's reservoir from responses
- * raced with its own refill timer and let requests through that the server had no budget for.
+ * The longest a request can count, from one announced reset. Resets come in whole seconds: delta seconds rounded
+ * up bound the window as they are, but an epoch time rounded up to a whole second can overstate it by up to a
+ * second (2 x on a 1-s window), so it counts as the whole seconds it surely spans.
+ */
+function windowCandidate(resetMs: number, now: number): number {
+  const epoch = resetMs % 1000 !== 0 && (now + resetMs) % 1000 === 0;
+  return epoch ? Math.max(1000, Math.ceil((resetMs - 999) / 1000) * 1000) : resetMs;
+}
+
+/** Carries the request a response belongs to from `schedule` to `observe` (the transport's observe has no request id). */
+const current = new AsyncLocalStorage<Sent>();
+
+/** How long a probe that brought neither a budget nor a 429 blocks the next one. */
+const PROBE_GRACE_MS = 100;
+
+/** How long a spent budget is held before one request probes it, when the server announces no reset at all. */
+const DEFAULT_HOLD_MS = 1000;
+
+/**
+ * The gate in front of every request, on any server rate-limit model (a token bucket, fixed windows aligned to the
+ * clock or opened by the first request, a sliding log) and any reset header (delta seconds to a window end or to a
+ * full bucket, an epoch time, none). Nothing here depends on knowing the model:
  *
- * Waiting for the reset is right for a budget granted per window (what the platform's headers look like). A server
- * that refills continuously (a token bucket) shows itself by granting more than its allowance between two resets;
- * once seen, a spent budget is waited out one request's refill at a time (allowance / reset, a lower bound since
- * the reset is announced in whole seconds) instead of a whole reset. The first 429 turns that off for good.
+ * - **Budget** = what the newest answer (by when its request was sent) reported as remaining, minus the requests
+ *   sent after that request (they are not in its count), plus the requests of our own log that are free again.
+ * - **Own sliding log**: a request of ours counted in that answer, whose own answer came back more than the longest
+ *   reset the server ever announced ago, is free again on every model (a sliding log frees it then, a fixed window
+ *   has ended by then, a bucket has refilled it). So a spent budget is released request by request as the log ages,
+ *   not after a whole reset followed by a burst.
+ * - **Probe**: when the budget is spent and the log frees nothing sooner, one request goes when the server said its
+ *   budget returns (its reset; without a reset header, a hold learnt from the server, 1 s at first); its answer
+ *   tells how much came back. One probe at a time.
+ * - **Refilling bucket**: when, within the first window, answers twice show budget coming back without a window
+ *   ending (partial refills), requests are paced GCRA-style at the refill rate (a lower bound: from the reset
+ *   announced for a full bucket, else measured from successive answers), keeping one request in reserve and
+ *   re-anchoring on every answer.
+ * - A **429** pauses everything for its Retry-After, turns the bucket pacing off for good, teaches the hold (without
+ *   reset headers), and after it one request probes the budget.
+ * - The client's own budget (`requestsPerMinute` / `burst`) always holds unless `serverGoverns`, in which case it
+ *   applies only until the server announces a budget; `maxRequestsPerSecond` applies until then too.
  */
 export class LocalRateLimiter implements RateLimiter {
   protected readonly limiter: BottleneckLimiter;
   protected pausedUntil = 0;
-  /** Server budget known from the last response; undefined = not known (no header yet, or after a pause). */
-  protected serverAvailable: number | undefined;
-  /** What the server will have once the pause ends (its window allowance), when known. */
-  private availableAfterPause: number | undefined;
-  private refillAfterPause = false;
   private inFlight = 0;
-  /** Requests the server granted since the budget was last known to be full (start, or the end of a pause). */
-  private grantedSinceFull = 0;
-  /** The server's continuous refill, once seen: budget per ms (a lower bound), and when `serverAvailable` was set. */
-  private refill: { perMs: number; since: number; limit: number } | undefined;
-  /** The previous response's budget, to see a new window begin (its reset moves later, or its budget jumps up). */
-  private lastSeen: { remaining: number; resetMs: number | undefined; at: number } | undefined;
+  private seq = 0;
   private readonly maxConcurrent: number;
-  private continuousDetected = false;
-  /** A 429 was received: trust only the announced resets from then on. */
-  private continuousRefused = false;
+  /** Our requests, oldest first, from `logHead` on. */
+  private log: Sent[] = [];
+  private logHead = 0;
+  /** The client's own budget: a token bucket (undefined when a passed-in bottleneck carries it). */
+  private readonly own: { tokens: number; last: number; perMs: number; capacity: number } | undefined;
+  private readonly serverGoverns: boolean;
+  private readonly ceiling: number | undefined;
+  private readonly recentSends: number[] = [];
+  /** Some response carried rate-limit headers. */
+  private announced = false;
+  private limit: number | undefined;
+  /** The longest reset the server announced: no request of ours is counted longer than this after its answer. */
+  private windowMs: number | undefined;
+  private newest: Answer | undefined;
+  private exhaustedAt: number | undefined;
+  private holdMs = DEFAULT_HOLD_MS;
+  private probeSeq: number | undefined;
+  /** The outstanding probe was sent because the log freed budget (not for a reset). */
+  private logProbe = false;
+  /** A request the log freed was granted: the log's window is right, its frees need no probe. Until a 429. */
+  private logTrusted = false;
+  private afterPause: { until: number; available: number | undefined } | undefined;
+  /** Requests up to this one may have left the server's count in a way the log cannot follow (a window ended). */
+  private baseSeq = 0;
+  /** The longest reset announced, as announced (an epoch reset rounded up to a whole second included). */
+  private maxResetMs: number | undefined;
+  /** A 429 came although the log said budget was free: take every announced reset at its face value. */
+  private resetRefused = false;
+  /** The last answer that showed a nearly full budget: partial refills since, beyond what was in use then, mean a bucket. */
+  private ref: { at: number; used: number; refilled: number; remaining: number; resetMs: number | undefined } | undefined;
+  /** Lower bound of a bucket's refill (per ms) from `(limit - remaining - 1) / reset`. */
+  private headerRate: number | undefined;
+  /** Set once a refilling bucket is evident: pace at this rate (per ms). */
+  private bucketPerMs: number | undefined;
+  private bucketRefused = false;
+  private readonly waiters = new Set<() => void>();
 
   constructor(options: LocalRateLimiterOptions, limiter?: BottleneckLimiter) {
     const burst = options.burst ?? options.requestsPerMinute;
     this.maxConcurrent = options.maxConcurrent;
-    this.limiter =
-      limiter ??
-      new BottleneckLight({
-        maxConcurrent: options.maxConcurrent,
-        reservoir: burst,
-        reservoirIncreaseInterval: TICK_MS,
-        reservoirIncreaseAmount: (options.requestsPerMinute * TICK_MS) / 60_000,
-        reservoirIncreaseMaximum: burst,
-      });
-    if (!limiter) useFastYield(this.limiter);
+    this.serverGoverns = options.serverGoverns ?? false;
+    this.ceiling = options.maxRequestsPerSecond;
+    if (limiter) {
+      this.limiter = limiter;
+    } else {
+      this.limiter = new BottleneckLight({ maxConcurrent: options.maxConcurrent });
+      useFastYield(this.limiter);
+      this.own = { tokens: burst, last: Date.now(), perMs: options.requestsPerMinute / 60_000, capacity: burst };
+    }
   }
 
-  /** Requests past both gates and not yet answered. */
+  /** Requests past the gate and not yet answered. */
   get running(): number {
     return this.inFlight;
   }
@@ -124,12 +200,27 @@ export class LocalRateLimiter implements RateLimiter {
     const job = this.limiter.schedule({ priority: options.priority ?? 5 }, async () => {
       // A job aborted while queued still gets dispatched by bottleneck; it returns at once.
       if (abandoned) return undefined as T;
-      await this.passServerGate(signal);
+      const sent = await this.passGate(signal);
       this.inFlight++;
       try {
-        return await fn();
+        return await current.run(sent, fn);
       } finally {
         this.inFlight--;
+        sent.answeredAt = Date.now();
+        if (this.probeSeq === sent.seq) {
+          // A probe ends with its answer's budget (observe) or a 429's pause, which the caller applies only after
+          // schedule() returns; an answer with neither (no headers, a network error) ends it a moment later.
+          const t = setTimeout(() => {
+            if (this.probeSeq === sent.seq) {
+              // Answered without budget headers: back to not knowing, and let later responses say.
+              this.probeSeq = undefined;
+              this.newest = undefined;
+            }
+            this.notify();
+          }, PROBE_GRACE_MS);
+          (t as { unref?: () => void }).unref?.();
+        }
+        this.notify();
       }
     });
     if (!signal) return job;
@@ -153,118 +244,268 @@ export class LocalRateLimiter implements RateLimiter {
   }
 
   observe(snapshot: RateLimitSnapshot, inFlight: number): { exhausted: boolean; pausedForMs: number } {
-    if (snapshot.remaining === undefined) return { exhausted: false, pausedForMs: 0 };
-    const { limit, resetMs, remaining } = snapshot;
+    const { remaining, limit, resetMs } = snapshot;
+    if (remaining === undefined && limit === undefined && resetMs === undefined) return { exhausted: false, pausedForMs: 0 };
     const now = Date.now();
-    const last = this.lastSeen;
-    this.lastSeen = { remaining, resetMs, at: now };
-    // A new window: the reset moved later than the clock explains (headers count whole seconds), or more came
-    // back than answers arriving out of order can explain. Grants are counted per window.
-    const newWindow =
-      last !== undefined &&
-      ((resetMs !== undefined && last.resetMs !== undefined && resetMs > last.resetMs - (now - last.at) + 1000) ||
-        remaining > last.remaining + this.maxConcurrent);
-    this.grantedSinceFull = newWindow ? 1 : this.grantedSinceFull + 1;
-    // More granted than the allowance since the budget was full, with no reset in between: it refills as it goes.
-    if (!this.continuousRefused && limit !== undefined && this.grantedSinceFull > limit + 1) this.continuousDetected = true;
-    // Refill rate, estimated only from an empty budget: the reset then announces the time to refill it all, at
-    // least (allowance - 1) / rate, so (allowance - 1) / reset never overstates the rate. The lowest estimate holds.
-    if (this.continuousDetected && remaining < 1 && limit !== undefined && limit > 1 && resetMs !== undefined && resetMs > 0) {
-      const perMs = (limit - 1) / resetMs;
-      this.refill = { perMs: Math.min(perMs, this.refill?.perMs ?? perMs), since: now, limit };
+    this.announced = true;
+    if (this.afterPause && now >= this.afterPause.until) this.endPause();
+    if (resetMs !== undefined && resetMs > 0) {
+      this.maxResetMs = Math.max(this.maxResetMs ?? 0, resetMs);
+      this.windowMs = Math.max(this.windowMs ?? 0, this.resetRefused ? this.maxResetMs : windowCandidate(resetMs, now));
     }
-    if (this.refill) {
-      // What is left, less what is on the wire (below 0 is a debt the refill pays first).
-      this.refill.since = now;
-      if (limit !== undefined) this.refill.limit = limit;
-      this.serverAvailable = remaining - inFlight;
-      return { exhausted: false, pausedForMs: 0 };
+    if (remaining === undefined) return { exhausted: false, pausedForMs: 0 };
+    this.limit = limit ?? Math.max(this.limit ?? 0, remaining + 1);
+    // The request this answers; called from outside a scheduled job, it is taken to precede the `inFlight` others.
+    const seq = current.getStore()?.seq ?? this.seq - Math.max(0, inFlight);
+    const prev = this.newest;
+    if (seq === this.probeSeq) {
+      this.probeSeq = undefined;
+      if (this.logProbe) this.logTrusted = true;
     }
-    const available = Math.max(0, snapshot.remaining - inFlight);
-    this.serverAvailable = available;
-    if (available > 0) return { exhausted: false, pausedForMs: 0 };
-    const pausedForMs = resetMs ?? TICK_MS * 4;
-    // The requests still on the wire land during the pause and spend part of the refill: the budget after it is
-    // the allowance less those (as the Redis limiter's pause does).
-    this.hold(pausedForMs, limit === undefined ? undefined : Math.max(0, limit - inFlight));
-    return { exhausted: true, pausedForMs };
+    // An older request's answer: the newest one already says more.
+    if (prev && seq <= prev.seq) return { exhausted: false, pausedForMs: 0 };
+    if (prev) {
+      // More left than the previous answer less the requests sent in between explains: budget came back. Requests
+      // before this one may no longer be counted (a window ended, old ones expired): the log stops counting them.
+      const refill = remaining - Math.max(0, prev.remaining - (seq - prev.seq));
+      if (refill >= 1) {
+        this.baseSeq = seq - 1;
+        this.noteRefill(refill, remaining, now);
+      }
+    }
+    const lim = this.limit;
+    if (remaining >= lim - 1 - this.maxConcurrent) {
+      // In use now, less our own requests of the last half window: a sliding log cannot free those within half a window.
+      const half = (this.windowMs ?? this.holdMs) / 2;
+      let recent = 0;
+      for (let i = this.log.length - 1; i >= this.logHead && this.log[i]!.sentAt > now - half; i--) recent++;
+      this.ref = { at: now, used: Math.max(0, lim - remaining + (this.seq - seq) - recent), refilled: 0, remaining, resetMs };
+    } else if (this.ref && resetMs !== undefined && this.ref.resetMs !== undefined) {
+      this.noteResetGrowth(this.ref, remaining, resetMs, now);
+    }
+    if (limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit - 1) {
+      // If the reset is the time to a full bucket, the bucket refills at least this fast (the reset is rounded up).
+      this.headerRate = Math.max(this.headerRate ?? 0, (limit - remaining - 1) / resetMs);
+    }
+    if (this.bucketPerMs !== undefined && this.headerRate !== undefined) this.bucketPerMs = Math.max(this.bucketPerMs, this.headerRate);
+    this.newest = { seq, remaining, at: now, resetAt: resetMs === undefined ? undefined : now + resetMs };
+    const budget = remaining - (this.seq - seq);
+    let newlyExhausted = false;
+    if (budget > 0) this.exhaustedAt = undefined;
+    else if (this.exhaustedAt === undefined) {
+      this.exhaustedAt = now;
+      newlyExhausted = this.bucketPerMs === undefined;
+    }
+    this.notify();
+    if (!newlyExhausted) return { exhausted: false, pausedForMs: 0 };
+    return { exhausted: true, pausedForMs: Math.max(0, Math.round(this.probeAt(this.newest) - now)) };
   }
 
   /** Holds every request for `ms` (a 429's Retry-After); `availableAfter` is the server budget once it ends, when known. */
   pause(ms: number, availableAfter?: number): void {
-    // A 429 means the budget was not what the continuous model said: wait for announced resets from now on.
-    this.continuousRefused = true;
-    this.continuousDetected = false;
-    this.refill = undefined;
-    this.hold(ms, availableAfter);
-  }
-
-  private hold(ms: number, availableAfter?: number): void {
-    const until = Date.now() + ms;
-    if (until > this.pausedUntil) this.pausedUntil = until;
-    this.serverAvailable = 0;
-    this.availableAfterPause = availableAfter;
-    this.refillAfterPause = true;
+    const now = Date.now();
+    const until = Math.max(this.pausedUntil, now + ms);
+    this.pausedUntil = until;
+    // The budget was not what the refill model said: wait for announced resets from now on.
+    this.bucketPerMs = undefined;
+    this.bucketRefused = true;
+    if (this.maxResetMs !== undefined) {
+      this.resetRefused = true;
+      this.windowMs = Math.max(this.windowMs ?? 0, this.maxResetMs);
+    }
+    // Without reset headers the hold before a probe is learnt from the server: the budget came back this long after it ran out.
+    if (this.windowMs === undefined) this.holdMs = Math.max(this.holdMs, until - (this.exhaustedAt ?? now));
+    this.afterPause = { until, available: availableAfter };
+    this.probeSeq = undefined;
+    this.logTrusted = false;
+    this.notify();
   }
 
   stats(): RateLimiterStats {
     const counts = this.limiter.counts();
+    const n = this.newest;
     return {
       queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0),
       running: this.inFlight,
-      serverAvailable: this.serverAvailable === undefined ? undefined : Math.max(0, Math.floor(this.serverAvailable)),
+      serverAvailable: n === undefined ? undefined : Math.max(0, Math.floor(n.remaining - (this.seq - n.seq) + this.freed(n, Date.now()).count)),
       pausedUntil: this.pausedUntil,
     };
   }
 
   async disconnect(): Promise<void> {
+    this.notify();
     await this.limiter.disconnect(false);
   }
 
-  /**
-   * Waits out a pause, then spends one unit of the server budget. Synchronous between the check and the spend,
-   * so concurrent jobs cannot both take the last unit.
-   */
-  protected async passServerGate(signal: AbortSignal | undefined): Promise<void> {
+  /** Waits until every gate lets one request through, then spends it; synchronous between the check and the spend. */
+  private async passGate(signal: AbortSignal | undefined): Promise<Sent> {
     for (;;) {
-      const wait = this.pausedUntil - Date.now();
-      if (wait > 0) {
-        await abortableSleep(wait, signal);
-        continue;
+      throwIfAborted(signal);
+      const now = Date.now();
+      const d = this.decide(now);
+      if (d.go) {
+        const sent: Sent = { seq: ++this.seq, sentAt: now, answeredAt: undefined };
+        this.log.push(sent);
+        this.prune(now);
+        if (d.probe) this.probeSeq = sent.seq;
+        if (this.own) this.own.tokens -= 1;
+        if (this.ceiling !== undefined) this.recentSends.push(now);
+        return sent;
       }
-      if (this.refillAfterPause) {
-        // The pause is over: the server has refilled to its allowance (or we do not know, and let responses say).
-        this.refillAfterPause = false;
-        this.serverAvailable = this.availableAfterPause;
-        this.availableAfterPause = undefined;
-        this.grantedSinceFull = 0;
-      }
-      if (this.refill && this.serverAvailable !== undefined) {
-        const now = Date.now();
-        // Never more than a full budget less what is on the wire.
-        const ceiling = this.refill.limit - this.inFlight;
-        this.serverAvailable = Math.min(ceiling, this.serverAvailable + (now - this.refill.since) * this.refill.perMs);
-        this.refill.since = now;
-        if (this.serverAvailable >= 1) {
-          this.serverAvailable--;
-          return;
-        }
-        await abortableSleep(Math.max(1, Math.ceil((1 - this.serverAvailable) / this.refill.perMs)), signal);
-        continue;
-      }
-      if (this.serverAvailable === undefined) return;
-      if (this.serverAvailable > 0) {
-        this.serverAvailable--;
-        return;
-      }
-      // Spent locally: the answers of the requests on the wire will say how much is left. With none on the wire
-      // (responses without budget headers), fall back to not knowing rather than waiting forever.
-      if (this.inFlight === 0) {
-        this.serverAvailable = undefined;
-        return;
-      }
-      await abortableSleep(TICK_MS / 5, signal);
+      await this.waitUntil(d.until, signal);
     }
+  }
+
+  private decide(now: number): { go: true; probe: boolean } | { go: false; until: number } {
+    if (this.pausedUntil > now) return { go: false, until: this.pausedUntil };
+    if (this.afterPause && now >= this.afterPause.until) this.endPause();
+    let until = 0;
+    const own = this.own;
+    if (own && !(this.serverGoverns && this.announced)) {
+      own.tokens = Math.min(own.capacity, own.tokens + Math.max(0, now - own.last) * own.perMs);
+      own.last = now;
+      if (own.tokens < 1) until = Math.max(until, now + (1 - own.tokens) / own.perMs);
+    }
+    if (this.ceiling !== undefined && !this.announced) {
+      while (this.recentSends.length > 0 && this.recentSends[0]! <= now - 1000) this.recentSends.shift();
+      if (this.recentSends.length >= this.ceiling) until = Math.max(until, this.recentSends[this.recentSends.length - this.ceiling]! + 1000);
+    }
+    if (until > now) return { go: false, until };
+    return this.serverGate(now);
+  }
+
+  private endPause(): void {
+    const a = this.afterPause;
+    this.afterPause = undefined;
+    if (!a || !this.announced) return;
+    // What the server has now is unknown (or `available`): one request probes it, unless told.
+    this.newest = { seq: this.seq, remaining: a.available ?? 0, at: a.until, resetAt: a.available === undefined ? a.until : undefined };
+    this.exhaustedAt = (a.available ?? 0) > 0 ? undefined : a.until;
+  }
+
+  private serverGate(now: number): { go: true; probe: boolean } | { go: false; until: number } {
+    const n = this.newest;
+    if (!n) return { go: true, probe: false };
+    const sentAfter = this.seq - n.seq;
+    if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
+    const freed = this.freed(n, now);
+    // What the log frees goes one request at a time until one such request was granted: a log that is wrong about
+    // the server (a window longer than announced) costs one 429, not one per request in flight.
+    if (n.remaining - sentAfter + freed.count >= 1) {
+      if (this.logTrusted) return { go: true, probe: false };
+      if (this.probeSeq === undefined) {
+        this.logProbe = true;
+        return { go: true, probe: true };
+      }
+    }
+    let until = freed.count > 0 ? Infinity : freed.next;
+    const rate = this.bucketPerMs;
+    if (rate !== undefined) {
+      // GCRA: what is left plus what refilled since the answer (its arrival, a lower bound), one kept in reserve.
+      const left = Math.min(this.limit ?? Infinity, n.remaining + (now - n.at) * rate) - sentAfter - 1;
+      if (left >= 1) return { go: true, probe: false };
+      until = Math.min(until, n.at + (2 + sentAfter - n.remaining) / rate);
+    }
+    const probeAt = this.probeAt(n);
+    if (now >= probeAt) {
+      if (this.probeSeq === undefined) {
+        this.logProbe = false;
+        return { go: true, probe: true };
+      }
+    } else {
+      until = Math.min(until, probeAt);
+    }
+    // Infinity: woken by the outstanding probe's answer.
+    return { go: false, until };
+  }
+
+  /** When the server said budget comes back: its reset, or without one a hold after the budget ran out. */
+  private probeAt(n: Answer): number {
+    return n.resetAt ?? (this.exhaustedAt ?? n.at) + this.holdMs;
+  }
+
+  /**
+   * Our requests counted in answer `n` that are free again: sent after `n` minus the longest reset and not before
+   * budget last came back (so `n` counted them), and answered more than that reset ago. Also when the next will be.
+   */
+  private freed(n: Answer, now: number): { count: number; next: number } {
+    const w = this.windowMs;
+    if (w === undefined) return { count: 0, next: Infinity };
+    let count = 0;
+    let next = Infinity;
+    for (let i = this.logHead; i < this.log.length; i++) {
+      const s = this.log[i]!;
+      if (s.seq > n.seq) break;
+      if (s.seq <= this.baseSeq || s.sentAt <= n.at - w || s.answeredAt === undefined) continue;
+      if (s.answeredAt <= now - w) count++;
+      else next = Math.min(next, s.answeredAt + w);
+    }
+    return { count, next };
+  }
+
+  private noteRefill(amount: number, remaining: number, now: number): void {
+    const ref = this.ref;
+    if (this.bucketPerMs !== undefined || this.bucketRefused || !ref) return;
+    // Within half a window of a nearly full budget, a sliding log can free only what was in use then (less our recent
+    // requests), and a fixed window gives everything back at once, not in part. More partial refills: a bucket.
+    if (now - ref.at >= (this.windowMs ?? this.holdMs) / 2) return;
+    if (remaining >= (this.limit ?? Infinity) - 1 - this.maxConcurrent) return;
+    ref.refilled += amount;
+    if (ref.refilled <= ref.used + 1) return;
+    const measured = now > ref.at ? ref.refilled / (now - ref.at) : undefined;
+    const rate = this.headerRate ?? measured;
+    if (rate !== undefined && rate > 0) this.bucketPerMs = rate;
+  }
+
+  /**
+   * A bucket announces the time to refill what is used: as the budget is spent its reset grows in step (one refill
+   * interval per request). Fixed windows' resets only shrink within a window, and a sliding log's jump when its oldest
+   * request leaves is far larger than the requests spent meanwhile explain.
+   */
+  private noteResetGrowth(ref: NonNullable<LocalRateLimiter['ref']>, remaining: number, resetMs: number, now: number): void {
+    if (this.bucketPerMs !== undefined || this.bucketRefused || this.headerRate === undefined) return;
+    if (now - ref.at >= (this.windowMs ?? this.holdMs) / 2) return;
+    const grew = resetMs - (ref.resetMs ?? resetMs);
+    const spent = ref.remaining - remaining;
+    if (grew >= 2000 && spent > 0 && grew <= (spent + 2) / this.headerRate) this.bucketPerMs = this.headerRate;
+  }
+
+  private prune(now: number): void {
+    const keepMs = 2 * Math.max(this.windowMs ?? 0, 60_000);
+    while (this.logHead < this.log.length) {
+      const s = this.log[this.logHead]!;
+      if (s.answeredAt === undefined || s.sentAt > now - keepMs) break;
+      this.logHead++;
+    }
+    if (this.logHead > 1024 && this.logHead * 2 > this.log.length) {
+      this.log = this.log.slice(this.logHead);
+      this.logHead = 0;
+    }
+  }
+
+  private waitUntil(until: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const onAbort = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.waiters.delete(done);
+        reject(signal!.reason);
+      };
+      if (Number.isFinite(until)) timer = setTimeout(done, Math.max(1, Math.ceil(until - Date.now())));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(done);
+    });
+  }
+
+  /** Wakes every request waiting at the gate to look again (an answer arrived, a pause began, a probe ended). */
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
   }
 }
 

@@ -54,22 +54,32 @@ describe('LocalRateLimiter follows the server budget', () => {
     await limiter.disconnect();
   });
 
-  it('after a reset, counts the refill the requests still on the wire spend during the pause', async () => {
+  it('after a reset, one request probes the budget and its answer releases the rest (the reset may free less than a window)', async () => {
     const limiter = new LocalRateLimiter({ requestsPerMinute: 60_000, maxConcurrent: 20 });
-    // Spent, with 3 other requests on the wire: they land during the pause, so 10 - 3 are left after the reset.
     limiter.observe({ remaining: 0, limit: 10, resetMs: 100 }, 3);
     const started: number[] = [];
-    const t0 = Date.now();
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const jobs = Array.from({ length: 10 }, () => limiter.schedule(async () => {
-      started.push(Date.now() - t0);
+      started.push(started.length);
+      if (started.length === 1) {
+        // The probe's answer: 6 left after it.
+        await new Promise((r) => setTimeout(r, 50));
+        limiter.observe({ remaining: 6, limit: 10, resetMs: 900 }, limiter.running - 1);
+        answer();
+        return;
+      }
       await held;
     }));
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 300));
+    // Nothing else left before the probe's answer; the six it announced left after it, and no more.
+    await answered;
+    await new Promise((r) => setTimeout(r, 100));
     expect(started).toHaveLength(7);
     release();
-    await Promise.all(jobs);
+    await Promise.all(jobs.slice(0, 7));
     await limiter.disconnect();
   });
 });

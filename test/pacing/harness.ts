@@ -1,0 +1,126 @@
+/**
+ * Runs N requests of a real GenesysClient against the simulated org on fake time: setTimeout and Date are faked
+ * (vitest), the org's clock is Date.now, and the client's fetch is the org's handle(). Time only moves when nothing
+ * else can run, to the next timer, so a run is deterministic and its duration is simulated time: no wall clock.
+ * Used by the pacing tests and by bench/pacing (its fake-time matrix).
+ */
+import { vi } from 'vitest';
+import { GenesysClient, LocalRateLimiter, type LocalRateLimiterOptions } from '@org/gc-data';
+import { RESET, createSimulatedOrg, type SimulatedOrgOptions } from '@org/gc-data/testing';
+
+export type SimRateLimit = Exclude<NonNullable<SimulatedOrgOptions['rateLimit']>, false>;
+
+export interface PacingRun {
+  /** Simulated ms from the first request to the last answer. */
+  elapsedMs: number;
+  /** Requests the org saw on /api/v2 (429s included). */
+  requests: number;
+  /** 429s from the org's limiter. */
+  rateLimited: number;
+  ok: number;
+  /** Arrival times at the org (simulated ms from the start), in order. */
+  arrivals: number[];
+  /** When the org answered 429 (simulated ms from the start). */
+  refusedAt: number[];
+  /** floorMs() for this run's model, size and start. */
+  floorMs: number;
+}
+
+/** The minimum time for `n` requests on this model, with the limiter full at the start and no latency. */
+export function floorMs(rl: SimRateLimit, n: number, startMs: number): number {
+  const { requests: l, windowMs: w } = rl;
+  const model = rl.model ?? 'bucket';
+  if (model === 'bucket') {
+    const burst = rl.burst ?? l;
+    return Math.max(0, ((n - burst) * w) / l);
+  }
+  const windows = Math.floor((n - 1) / l);
+  if (model === 'fixed' && (rl.anchor ?? 'clock') === 'clock' && windows > 0) {
+    // The first window is what is left of the clock's current one.
+    const left = w - (startMs % w);
+    return left + (windows - 1) * w;
+  }
+  return windows * w;
+}
+
+/** Lets every pending promise and setImmediate chain run before fake time moves. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 8; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+export interface RunOptions {
+  rateLimit: SimRateLimit | false;
+  n: number;
+  latencyMs?: number;
+  /** Start of simulated time (epoch ms, later than now); its phase matters for clock-aligned windows. */
+  startMs?: number;
+  limiter?: Partial<LocalRateLimiterOptions>;
+  /** Answer without any rate-limit headers (the org's limiter still refuses with 429s when `rateLimit` is set). */
+  stripHeaders?: boolean;
+}
+
+/** Default client options as the client wires them (300/min, burst 300, 5 at once), the server governing. */
+export const DEFAULT_LIMITER: LocalRateLimiterOptions = { requestsPerMinute: 300, maxConcurrent: 5, serverGoverns: true, maxRequestsPerSecond: 20 };
+
+export async function runPaced(o: RunOptions): Promise<PacingRun> {
+  try {
+    const sim = createSimulatedOrg({ rateLimit: o.rateLimit, latencyMs: o.latencyMs ?? 0, conversations: 10 });
+    const arrivals: number[] = [];
+    const refusedAt: number[] = [];
+    const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const isApi = new URL(request.url).pathname.startsWith('/api/v2/');
+      if (isApi) arrivals.push(Date.now());
+      const r = await sim.handle(request);
+      if (r === RESET) throw new TypeError('fetch failed');
+      if (isApi && r.status === 429) refusedAt.push(Date.now());
+      if (!o.stripHeaders || !isApi) return r;
+      const headers = new Headers(r.headers);
+      for (const h of [...(headers as unknown as Map<string, string>).keys()]) if (/ratelimit|rate-limit/i.test(h)) headers.delete(h);
+      return new Response(r.body, { status: r.status, headers });
+    };
+    const limiter = new LocalRateLimiter({ ...DEFAULT_LIMITER, ...o.limiter });
+    const client = new GenesysClient({
+      clientId: sim.options.clientId,
+      clientSecret: sim.options.clientSecret,
+      baseUrl: sim.apiBaseUrl,
+      authUrl: sim.authBaseUrl,
+      fetch: fetchFn as typeof fetch,
+      rateLimit: { limiter },
+    });
+    // Mint the token and load ky on real time (module loading is real I/O); the run measures API requests only.
+    await client.request({ path: '/api/v2/analytics/conversations/details/jobs/availability' });
+    sim.stats.reset();
+    arrivals.length = 0;
+    // Simulated time starts later than the real clock (so nothing created above sees time run backwards), at a
+    // fixed phase of every window length used (.370 s past a whole 100 s).
+    const startMs = o.startMs ?? (Math.floor(Date.now() / 100_000) + 1) * 100_000 + 370;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: startMs });
+    const t0 = Date.now();
+    let finished = false;
+    const all = Promise.all(
+      Array.from({ length: o.n }, () => client.request({ path: '/api/v2/analytics/conversations/details/jobs/availability' })),
+    ).finally(() => (finished = true));
+    while (!finished) {
+      await settle();
+      if (finished) break;
+      const before = Date.now();
+      vi.advanceTimersToNextTimer();
+      if (Date.now() - before > 120_000) {
+        const l = limiter as unknown as Record<string, unknown>;
+        throw new Error(`stuck at ${before - t0} ms: ${JSON.stringify({ newest: l.newest, seq: l.seq, inFlight: l.inFlight, probeSeq: l.probeSeq, pausedUntil: l.pausedUntil, exhaustedAt: l.exhaustedAt, bucket: l.bucketPerMs, windowMs: l.windowMs, waiters: (l.waiters as Set<unknown>).size, stats: limiter.stats() })}`);
+      }
+    }
+    await all;
+    const elapsedMs = Date.now() - t0;
+    for (let i = 0; i < arrivals.length; i++) arrivals[i] = arrivals[i]! - t0;
+    for (let i = 0; i < refusedAt.length; i++) refusedAt[i] = refusedAt[i]! - t0;
+    const rateLimited = sim.stats.rateLimited.limiter;
+    const requests = arrivals.length;
+    await client.close();
+    const floor = o.rateLimit ? floorMs(o.rateLimit, o.n, startMs) : 0;
+    return { elapsedMs, requests, rateLimited, ok: requests - rateLimited, arrivals, refusedAt, floorMs: floor };
+  } finally {
+    vi.useRealTimers();
+  }
+}
