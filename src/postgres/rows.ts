@@ -189,21 +189,14 @@ export class Checker {
     if (this.issues.length < 20) this.issues.push({ path, message });
   }
 
-  /** Ids already checked in this batch (question, form, agent ids repeat on every evaluation). */
-  private readonly goodIds = new Set<string>();
-
   uuid(value: unknown, base: PathBase, suffix = '', required = false): string | null {
     if (value === null || value === undefined) {
       if (required) this.add(at(base, suffix), 'is required (the platform id, a UUID)');
       return null;
     }
     if (typeof value === 'string') {
-      if (this.goodIds.has(value)) return value;
       const id = canonicalUuid(value);
-      if (id !== undefined) {
-        if (id === value && this.goodIds.size < 100_000) this.goodIds.add(id);
-        return id;
-      }
+      if (id !== undefined) return id;
     }
     this.add(at(base, suffix), `must be a UUID as the platform's ids are, got ${quote(value)}`);
     return null;

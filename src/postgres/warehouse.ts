@@ -374,15 +374,16 @@ INSERT INTO ${s}.sync_fingerprints (stream, key, fingerprint)
       await q.exec(`CREATE TEMP TABLE gc_stage_evaluations (LIKE ${s}.evaluations INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP`);
       if (evaluationLines.length > 0) await q.copyFrom('gc_stage_evaluations', EVALUATION_COLUMNS, textChunks(evaluationLines));
       // Upserts: applied when newer than the row, or as new as it and the row is not a tombstone (a deletion wins
-      // a tie; the same batch applied again rewrites the same values).
+      // a tie; the same batch applied again rewrites the same values). Rows are taken in id order, so two writers
+      // of overlapping batches lock them in the same order.
       const up = await q.query<{ evaluation_id: string }>(`INSERT INTO ${s}.evaluations AS t (${cols})
-    SELECT ${cols} FROM gc_stage_evaluations WHERE deleted_at IS NULL
+    SELECT ${cols} FROM gc_stage_evaluations WHERE deleted_at IS NULL ORDER BY evaluation_id
   ON CONFLICT (evaluation_id) DO UPDATE SET ${updatable.map((k) => `${k} = excluded.${k}`).join(', ')}, deleted_at = NULL, loaded_at = now()
     WHERE excluded.changed_at > t.changed_at OR (excluded.changed_at = t.changed_at AND t.deleted_at IS NULL)
   RETURNING evaluation_id`);
       // Deletions: a tombstone; the other columns keep what was last loaded.
       const del = await q.query<{ evaluation_id: string }>(`INSERT INTO ${s}.evaluations AS t (evaluation_id, changed_at, deleted_at)
-    SELECT evaluation_id, changed_at, deleted_at FROM gc_stage_evaluations WHERE deleted_at IS NOT NULL
+    SELECT evaluation_id, changed_at, deleted_at FROM gc_stage_evaluations WHERE deleted_at IS NOT NULL ORDER BY evaluation_id
   ON CONFLICT (evaluation_id) DO UPDATE SET changed_at = excluded.changed_at, deleted_at = excluded.deleted_at, loaded_at = now()
     WHERE excluded.changed_at >= t.changed_at
   RETURNING evaluation_id`);

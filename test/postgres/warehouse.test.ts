@@ -264,6 +264,25 @@ describeBackends('warehouse.apply(): one transaction per batch', (db) => {
     expect((await evaluations(w)).map((r) => r.total_score)).toEqual(['99', '80.5', '80.5']);
   });
 
+  it('two writers applying overlapping batches at once both succeed, and the later change of each evaluation wins', async () => {
+    const w1 = db.warehouse();
+    const w2 = (await import('@org/gc-data/postgres')).createPostgresWarehouse(db.options(w1.schema));
+    try {
+      await w1.migrate();
+      const ids = Array.from({ length: 400 }, (_, i) => i);
+      // Same evaluations, opposite input orders; writer 1 is newer for even ids, writer 2 for odd ones.
+      const a = ids.map((n) => ({ op: 'upsert' as const, row: evaluation(n, { changedDate: n % 2 === 0 ? T(3) : T(2), totalScore: 1, questions: 2 }) }));
+      const b = [...ids].reverse().map((n) => ({ op: 'upsert' as const, row: evaluation(n, { changedDate: n % 2 === 0 ? T(2) : T(3), totalScore: 2, questions: 2 }) }));
+      for (let round = 0; round < 3; round++) await Promise.all([w1.apply(a), w2.apply(b)]);
+      const rows = await evaluations(w1);
+      expect(rows).toHaveLength(400);
+      expect(rows.every((r, i) => r.total_score === (i % 2 === 0 ? '1' : '2'))).toBe(true);
+      expect(await scoreRows(w1)).toHaveLength(800);
+    } finally {
+      await w2.close();
+    }
+  });
+
   it('sync state goes in with its batch: fingerprints upserted and removed (null), watermarks replaced', async () => {
     const w = db.warehouse();
     await w.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1) }) }], {
