@@ -9,7 +9,7 @@ import type { RedisClientLike, RedisRateLimitOption } from './redis/options';
 import { lazySchema } from './internal/lazy-schema';
 import { nonNegInt, positiveInt } from './internal/schema-fragments';
 import type { Logger } from './client-observer';
-import type { TelemetryOptions } from './telemetry/telemetry';
+import type { TelemetryOptions } from './telemetry/options';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {

@@ -56,6 +56,12 @@ export interface RequestOptions<T = unknown> {
   retry?: { limit?: number; rateLimitLimit?: number };
 }
 
+/**
+ * The body `requestBytes` returns: a Node `Buffer` at run time. Typed as `Buffer` where Node's types are loaded and
+ * as `Uint8Array` (which Buffer extends) where they are not, so the declarations need no `@types/node`.
+ */
+export type ResponseBytes = typeof globalThis extends { Buffer: { isBuffer(obj: any): obj is infer B } } ? B : Uint8Array;
+
 export interface ApiResponse<T> {
   data: T;
   status: number;
@@ -194,7 +200,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
    * validated. For large bodies read piece by piece (ReportJob.results() parses one conversation at a time from
    * them, so a 1,000-conversation page never exists as one object tree). Errors are the same typed errors.
    */
-  async requestBytes(options: Omit<RequestOptions, 'schema'>): Promise<ApiResponse<Buffer>> {
+  async requestBytes(options: Omit<RequestOptions, 'schema'>): Promise<ApiResponse<ResponseBytes>> {
     const { res } = await this.send(options, 'bytes');
     return { data: res.bytes ?? Buffer.alloc(0), status: res.status, headers: res.headers, correlationId: res.correlationId, attempts: res.attempts };
   }

@@ -1,9 +1,9 @@
 // Public exports only. Modules and helpers are added here as they land.
 export { GenesysClient, SDK_VERSION } from './client';
-export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats } from './client';
+export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats, ResponseBytes } from './client';
 export type { GenesysClientOptions } from './client-options';
 export type { Logger, RequestCounters } from './client-observer';
-export type { TelemetryOptions } from './telemetry/telemetry';
+export type { TelemetryOptions } from './telemetry/options';
 export type { AuthenticateOptions, AuthenticateResult, AuthCheck, AuthCheckResult } from './authenticate';
 export * from './errors';
 export type * from './events';

@@ -56,10 +56,21 @@ function statusFilter(statuses: string[]): DetailQueryFilter {
   };
 }
 
+/** Runs `fn`, naming its ValidationError issues under `prefix` (an empty builder's error reads `filters.*`). */
+function prefixed<T>(where: string, prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(where, e.issues.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix })));
+    throw e;
+  }
+}
+
 export function planExport(input: unknown, options: ResolvedQualityExporterOptions, where: string): ExportPlan {
   const req = parseExportRequest(input, where);
   const interval = formatInterval(req.startMs, req.endMs);
-  const filters = isFilterBuilder(req.filters) ? req.filters.build() : (req.filters as FilterNode | undefined);
+  const given = req.filters;
+  const filters = isFilterBuilder(given) ? prefixed(where, 'filters', () => given.build()) : (given as FilterNode | undefined);
   if (filters !== undefined && options.strategy === 'search') {
     // The quality search index has no analytics dimensions: dropping the filters would export more than asked.
     throw new ValidationError(where, [

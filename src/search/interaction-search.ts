@@ -393,8 +393,9 @@ function compileInput(raw: Record<string, unknown>, issues: ValidationIssue[]): 
   const filter = raw.filter;
   if (filter === undefined) return { notes: [] };
   if (!isFilterBuilder(filter) && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) return undefined;
-  const tree: FilterNode = isFilterBuilder(filter) ? filter.build() : (filter as FilterNode);
   try {
+    // build() inside the try: an empty builder's error is named at filter.*, like any other filter problem.
+    const tree: FilterNode = isFilterBuilder(filter) ? filter.build() : (filter as FilterNode);
     return compileFilter(tree, {
       residual: raw.residual === 'error' ? 'error' : 'client',
       strictEnums: raw.strictEnums !== false,

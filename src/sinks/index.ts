@@ -5,7 +5,7 @@ import { CsvSink, type CsvSinkOptions } from './csv';
 import { NdjsonSink } from './ndjson';
 import type { RowSink } from './sink';
 
-export type { RowSink, SinkOptions, SinkTarget } from './sink';
+export type { RowSink, SinkOptions, SinkTarget, WritableTarget } from './sink';
 export { CsvSink, createCsvSink, type CsvSinkOptions } from './csv';
 export { NdjsonSink, createNdjsonSink, type NdjsonSinkOptions } from './ndjson';
 export {

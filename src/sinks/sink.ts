@@ -27,7 +27,19 @@ export interface RowSink<Row = Record<string, unknown>> {
 }
 
 /** Where a sink writes: a file path, or a Node Writable (e.g. `process.stdout`, a gzip stream, a socket). */
-export type SinkTarget = string | NodeJS.WritableStream;
+export type SinkTarget = string | WritableTarget;
+
+/**
+ * What a sink needs of a stream it writes to (`process.stdout`, a `fs.WriteStream`, any Node Writable): typed
+ * structurally so the declarations need no `@types/node`.
+ */
+export interface WritableTarget {
+  write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+  end(): unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
 
 /** Options shared by the file-backed sinks. */
 export interface SinkOptions {

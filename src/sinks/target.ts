@@ -35,7 +35,7 @@ export function checkTarget(target: SinkTarget, where: string): void {
 export async function openTarget(target: SinkTarget, options: SinkOptions, append?: boolean): Promise<OpenedTarget> {
   if (typeof target !== 'string') {
     const std = target === process.stdout || target === process.stderr;
-    return { writer: new StreamWriter(target), path: undefined, end: std ? false : options.end !== false };
+    return { writer: new StreamWriter(target as NodeJS.WritableStream), path: undefined, end: std ? false : options.end !== false };
   }
   await fsPromises().mkdir(dirname(target), { recursive: true });
   const stream = createWriteStream(target, { flags: append ? 'a' : 'w' });

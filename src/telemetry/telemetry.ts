@@ -2,13 +2,8 @@ import type * as OtelApi from '@opentelemetry/api';
 import type { GcEventMap, GcEventName } from '../events';
 import { routeTemplate } from './route-template';
 
-/** What `telemetry` needs of a TracerProvider / MeterProvider (the OpenTelemetry API's own interfaces fit). */
-export interface TelemetryOptions {
-  /** @default the global provider registered with `@opentelemetry/api` */
-  tracerProvider?: OtelApi.TracerProvider;
-  /** @default the global provider registered with `@opentelemetry/api` */
-  meterProvider?: OtelApi.MeterProvider;
-}
+import type { TelemetryOptions } from './options';
+export type { TelemetryOptions } from './options';
 
 type Payload<K extends GcEventName> = Parameters<GcEventMap[K]>[0];
 
@@ -65,8 +60,8 @@ export class Telemetry {
   private async load(): Promise<void> {
     const loaded = (await import('@opentelemetry/api')) as typeof OtelApi & { default?: typeof OtelApi };
     const api = loaded.trace ? loaded : (loaded.default as typeof OtelApi);
-    const tracerProvider = this.options?.tracerProvider ?? api.trace.getTracerProvider();
-    const meterProvider = this.options?.meterProvider ?? api.metrics.getMeterProvider();
+    const tracerProvider = (this.options?.tracerProvider as OtelApi.TracerProvider | undefined) ?? api.trace.getTracerProvider();
+    const meterProvider = (this.options?.meterProvider as OtelApi.MeterProvider | undefined) ?? api.metrics.getMeterProvider();
     this.#tracer = tracerProvider.getTracer(SCOPE, this.version);
     const meter = meterProvider.getMeter(SCOPE, this.version);
     this.#instruments = {
