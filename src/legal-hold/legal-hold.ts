@@ -33,7 +33,7 @@ import { fsPromises, nodeCrypto } from '../internal/node-builtins';
 import { QualityExporter } from '../quality/exporter';
 import { EVALUATION_STATUSES } from '../quality/schemas';
 import { writeAtomic } from '../sinks/checkpoint';
-import { Downloader, DownloadError, type DownloadProgress } from '../transport/download';
+import { Downloader, DownloadError, linkAbort, type DownloadProgress } from '../transport/download';
 import { paginateByPageNumber } from '../transport/paginate';
 import { abortableSleep } from '../transport/sleep';
 import { byPath, join, manifestLine, STATE_DIR, writeManifest, type ManifestEntry } from './manifest';
@@ -590,6 +590,29 @@ export class LegalHold {
     onDownloadProgress: ((p: DownloadProgress) => void) | undefined,
   ): Promise<Array<{ ref: RecordingRef; error: DownloadError }>> {
     const sig = signal ? { signal } : {};
+    // The first failure stops the batch's other downloads (their partial files stay for the next run).
+    const stopBatch = new AbortController();
+    const unlink = linkAbort(stopBatch, signal);
+    const downloadSignal = stopBatch.signal;
+    try {
+      return await this.#runBatchLinked(store, batch, downloader, signal, downloadSignal, stopBatch, progress, report, onDownloadProgress);
+    } finally {
+      unlink();
+    }
+  }
+
+  async #runBatchLinked(
+    store: HoldStore,
+    batch: RecordingRef[],
+    downloader: Downloader,
+    signal: AbortSignal | undefined,
+    downloadSignal: AbortSignal,
+    stopBatch: AbortController,
+    progress: HoldProgress,
+    report: () => void,
+    onDownloadProgress: ((p: DownloadProgress) => void) | undefined,
+  ): Promise<Array<{ ref: RecordingRef; error: DownloadError }>> {
+    const sig = signal ? { signal } : {};
     const submitted = await this.#client.requestWithResponse({
       method: 'POST',
       path: BATCH_PATH,
@@ -643,16 +666,19 @@ export class LegalHold {
         const url = result.resultUrl;
         downloads.push(
           downloader
-            .download({ url, dest: join(store.folder, path), ...sig, ...(onDownloadProgress ? { onProgress: onDownloadProgress } : {}) })
+            .download({ url, dest: join(store.folder, path), signal: downloadSignal, ...(onDownloadProgress ? { onProgress: onDownloadProgress } : {}) })
             .then(async (d) => {
-              await store.record({ path, size: d.bytes, sha256: d.sha256, source: { conversationId: ref.conversationId, recordingId: ref.recordingId, jobId, ...(result.contentType ? { contentType: result.contentType } : {}) }, retrievedAt: new Date().toISOString(), correlationId });
+              await store.record({ path, size: d.bytes, sha256: d.sha256, source: { conversationId: ref.conversationId, recordingId: ref.recordingId, ...(result.contentType ? { contentType: result.contentType } : {}) }, retrievedAt: new Date().toISOString(), correlationId });
               progress.recordingsReceived++;
               progress.bytes += d.bytes - d.resumedFromBytes;
               report();
             })
             .catch((e: unknown) => {
               if (e instanceof DownloadError && e.reason === 'status' && (e.status === 403 || e.status === 404 || e.status === 410)) refused.push({ ref, error: e });
-              else firstError ??= e;
+              else if (firstError === undefined) {
+                firstError = e;
+                stopBatch.abort(e);
+              }
             }),
         );
       }

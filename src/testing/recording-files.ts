@@ -111,13 +111,13 @@ export async function startRecordingFilesServer(options: RecordingFilesServerOpt
         if (entry.bytes + chunk.length > dropAt) chunk = chunk.subarray(0, Math.max(0, dropAt - entry.bytes));
         entry.bytes += chunk.length;
         served += chunk.length;
-        const more = res.write(chunk);
         if (entry.bytes >= dropAt) {
-          // Let the bytes reach the socket, then drop the connection mid-body.
-          res.once('drain', () => res.destroy());
-          if (more) setImmediate(() => res.destroy());
+          // The bytes so far reach the client, then the connection closes mid-body (FIN after the data, not a reset
+          // that could discard it): the client holds exactly `dropAfterBytes` bytes of this response.
+          res.write(chunk, () => res.socket?.end());
           return;
         }
+        const more = res.write(chunk);
         if (!more) return void res.once('drain', pump);
       }
     };

@@ -313,9 +313,16 @@ export class Downloader {
     attempt: number,
   ): Promise<{ bytes: number; sha256: string; contentType: string | undefined; restarts: number }> {
     const fs = fsPromises();
+    // One controller per attempt, aborted by the timer or by the caller's signal. Not AbortSignal.any: on Node 20 a
+    // derived signal nobody else references can be collected, and its abort then never reaches the body read.
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Error('attempt timeout')), this.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
+    const stop = new AbortController();
+    const signal = stop.signal;
+    const timer = setTimeout(() => {
+      timeout.abort(new Error('attempt timeout'));
+      stop.abort(timeout.signal.reason);
+    }, this.timeoutMs);
+    const unlink = linkAbort(stop, callerSignal);
     let handle: FileHandle | undefined;
     let restarts = 0;
     const fail = (e: unknown, what: string): never => {
@@ -372,15 +379,19 @@ export class Downloader {
       handle = await fs.open(part, have > 0 ? 'a' : 'w');
       if (res.body) {
         const reader = res.body.getReader();
+        let ended = false;
         try {
           for (;;) {
             let chunk: ReadableStreamReadResult<Uint8Array>;
             try {
-              chunk = await reader.read();
+              chunk = await readOrAbort(reader, signal);
             } catch (e) {
               return fail(e, `reading the body after ${have} byte(s)`);
             }
-            if (chunk.done) break;
+            if (chunk.done) {
+              ended = true;
+              break;
+            }
             const bytes = chunk.value;
             fileHash.update(bytes);
             await handle.write(bytes);
@@ -395,8 +406,10 @@ export class Downloader {
             }
           }
         } finally {
+          // Stopped early (abort, timeout, a callback's exception): close the connection instead of leaving it open.
+          // Not awaited: cancelling a body whose fetch was aborted can stay pending in undici.
+          if (!ended) void reader.cancel().catch(() => undefined);
           reader.releaseLock();
-          if (signal.aborted) await res.body.cancel().catch(() => undefined);
         }
       }
       await handle.sync();
@@ -408,6 +421,7 @@ export class Downloader {
       return await this.#finish(part, dest, have, fileHash, contentType, restarts);
     } finally {
       clearTimeout(timer);
+      unlink();
       await handle?.close().catch(() => undefined);
     }
   }
@@ -424,6 +438,40 @@ export class Downloader {
     await fsyncDir(dirnameOf(dest));
     return { bytes, sha256: hash.digest('hex'), contentType, restarts };
   }
+}
+
+/**
+ * `reader.read()`, rejected as soon as `signal` aborts: undici can leave a read pending forever when the fetch is
+ * aborted after the last body bytes arrived but before the stream closed.
+ */
+function readOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    reader.read().then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Aborts `controller` when `signal` aborts (now, if it already has); returns the function that undoes the link. */
+export function linkAbort(controller: AbortController, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => undefined;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => undefined;
+  }
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }
 
 function dirnameOf(path: string): string {

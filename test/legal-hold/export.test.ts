@@ -42,7 +42,7 @@ describe('LegalHold.export', () => {
     expect(paths.filter((p) => p.startsWith('evaluations/'))).toHaveLength(summary.evaluations);
     const recordings = lines.map((l) => JSON.parse(l) as { path: string; size: number; source: Record<string, string>; correlationId: string | null }).filter((e) => e.source.recordingId);
     expect(recordings).toHaveLength(summary.recordings.received);
-    expect(recordings.every((r) => r.size === 40_000 && r.source.jobId && r.correlationId)).toBe(true);
+    expect(recordings.every((r) => r.size === 40_000 && r.source.contentType && r.correlationId)).toBe(true);
 
     // Every evaluation status is there (not only Finished), calibrations included.
     const rows = readFileSync(join(out, 'evaluations.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
