@@ -24,7 +24,7 @@ export interface SimulatedOrgHandle {
   authBaseUrl: string;
   /** Answer one WHATWG Request (RESET = drop the connection). */
   handle(request: Request): Promise<HandleResult>;
-  /** Clears tokens, jobs, custom attributes, annotations, transcoding polls, faults (to the initial ones) and stats. */
+  /** Clears tokens, jobs, custom attributes, annotations, transcoding polls, faults (to the initial ones), stats, and rewinds advance(). */
   reset(): void;
   /** Changes faults from now on (partial; `storm` restarts its count). */
   setFaults(faults: FaultOptions): void;
@@ -36,6 +36,14 @@ export interface SimulatedOrgHandle {
   setDataAvailabilityDate(date: number | string | Date | undefined): void;
   /** The org's clock. */
   now(): number;
+  /**
+   * Moves the org's time (clock and data) forward by an ISO-8601 duration (`'P2D'`) or ms: evaluations are created,
+   * finished, released, rescored, retracted and deleted after their conversation; `truth` shows the state at the new
+   * time. Deterministic from the seed. Returns the total time advanced (ms).
+   */
+  advance(duration: number | string): number;
+  /** Total time advanced since creation or the last reset() (ms). */
+  elapsed(): number;
 }
 
 export function createSimulatedOrg(options: SimulatedOrgOptions = {}): SimulatedOrgHandle {
@@ -58,5 +66,7 @@ export function createSimulatedOrg(options: SimulatedOrgOptions = {}): Simulated
     issueToken: () => org.issueToken(),
     setDataAvailabilityDate: (d) => org.setDataAvailabilityDate(d),
     now: () => org.now(),
+    advance: (d) => org.advance(d),
+    elapsed: () => org.elapsed(),
   };
 }

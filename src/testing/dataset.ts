@@ -3,6 +3,7 @@
  * is non-decreasing in i, so the conversations of an interval are an index range found by arithmetic. A
  * million-conversation org therefore costs nothing until read, and a page costs only its own conversations.
  */
+import { evolveConversation } from './evolution';
 import { buildForms, versionAt, type FormFamily } from './forms';
 import { IdCodec } from './ids';
 import type { ResolvedOptions } from './options';
@@ -48,6 +49,9 @@ export interface EvaluationCore {
   released?: number;
   changed: number;
   agentHasRead: boolean;
+  /** After `org.advance()` (evolution.ts): when it was rescored (new answers), when it was deleted. */
+  rescored?: number;
+  deleted?: number;
 }
 
 export interface Phases {
@@ -110,6 +114,8 @@ export class Dataset {
   readonly seed: number;
   private readonly step: number;
   private readonly mediaWeights: Weights<MediaType>;
+  /** How far past the anchor the org's time stands (`org.advance()`); 0: the dataset as generated. */
+  elapsedMs = 0;
 
   constructor(private readonly o: ResolvedOptions) {
     this.seed = o.seed;
@@ -205,7 +211,7 @@ export class Dataset {
       evaluations: [],
     };
     for (let slot = 0; slot < evalCount; slot++) core.evaluations.push(this.evaluationCore(core, slot));
-    return core;
+    return this.elapsedMs > 0 ? evolveConversation(this, core, this.elapsedMs, EVALUATION_SLOTS) : core;
   }
 
   private evaluationCore(c: ConversationCore, slot: number): EvaluationCore {
@@ -269,7 +275,8 @@ export class Dataset {
   /** Answers exist once an evaluation is started; pending ones have none. */
   scores(e: EvaluationCore): SimScoringSet | undefined {
     if (e.status === 'Pending') return undefined;
-    const rng = Rng.of(this.seed, STREAM.answers, e.conversationIndex, e.slot);
+    // A rescored evaluation has other answers (its own stream key).
+    const rng = Rng.of(this.seed, STREAM.answers, e.conversationIndex, e.slot + (e.rescored !== undefined ? EVALUATION_SLOTS : 0));
     return scoreEvaluation(this.formOf(e), rng, e.status === 'InProgress' ? 0.5 : 1);
   }
 }

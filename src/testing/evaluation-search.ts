@@ -190,7 +190,7 @@ export function searchMatches(ds: Dataset, s: CompiledSearch): number[] {
   const out: number[] = [];
   for (let i = lo; i < hi; i++) {
     const c = ds.core(i);
-    for (const e of c.evaluations) if (s.test({ c, e })) out.push(i * EVALUATION_SLOTS + e.slot);
+    for (const e of c.evaluations) if (e.deleted === undefined && s.test({ c, e })) out.push(i * EVALUATION_SLOTS + e.slot);
   }
   if (s.sortBy) {
     const key = new Map(out.map((p) => {

@@ -12,6 +12,7 @@ import { echoAuthorization, reshapeBody } from './body-faults';
 import type { OrgCore, RouteContext } from './context';
 import { AttributeStore } from './customattributes-store';
 import { Dataset } from './dataset';
+import { durationToMs } from './evolution';
 import { sleep } from './delay';
 import { Faults } from './faults';
 import { ApiProblem, RESET, empty, errorBody, json, type HandleResult } from './http';
@@ -63,6 +64,7 @@ export class SimulatedOrg implements OrgCore {
   private correlationSeq = 0;
   private generation = 0;
   private availabilityOverride: number | undefined;
+  private advancedMs = 0;
 
   constructor(input: SimulatedOrgOptions = {}) {
     const o = resolveOptions(input);
@@ -78,8 +80,28 @@ export class SimulatedOrg implements OrgCore {
     this.control.add(controlRoutes(this));
   }
 
+  /** The org's clock: the `now` option (default Date.now) plus everything `advance()` added. */
   now(): number {
-    return this.options.now();
+    return this.options.now() + this.advancedMs;
+  }
+
+  /**
+   * Moves the org's time forward by an ISO-8601 duration (`'P2D'`, `'PT6H'`) or ms: the clock (tokens, limits,
+   * jobs, the data availability date) and the data. Evaluations then change as the lifecycle in evolution.ts says
+   * (late ones created, pending ones finished, released, rescored, retracted, deleted), deterministically from the
+   * seed; truth follows. Returns the total time advanced since creation (or the last reset()).
+   */
+  advance(duration: number | string): number {
+    this.advancedMs += durationToMs(duration);
+    this.data.elapsedMs = this.advancedMs;
+    // Filtered match lists were computed from the old state.
+    this.queries.clear();
+    return this.advancedMs;
+  }
+
+  /** How far advance() has moved the org since creation (ms). */
+  elapsed(): number {
+    return this.advancedMs;
   }
 
   dataAvailabilityDate(): number {
@@ -105,7 +127,7 @@ export class SimulatedOrg implements OrgCore {
     return this.tokens.issue(this.options.clientId, this.now()).token;
   }
 
-  /** Back to the state right after creation: tokens, jobs, custom attributes, annotations, polls, faults, stats. */
+  /** Back to the state right after creation: tokens, jobs, custom attributes, annotations, polls, faults, stats, time. */
   reset(): void {
     this.generation++;
     this.correlationSeq = 0;
@@ -117,6 +139,8 @@ export class SimulatedOrg implements OrgCore {
     this.tokenEndpoint.clear();
     this.faults.reset(parseFaults(this.options.faults), this.now());
     this.availabilityOverride = undefined;
+    this.advancedMs = 0;
+    this.data.elapsedMs = 0;
     this.stats.reset();
   }
 

@@ -41,7 +41,7 @@ function common(ds: Dataset, c: ConversationCore, e: EvaluationCore) {
     queue: { id: queue?.id ?? '', name: queue?.name ?? '', selfUri: `/api/v2/routing/queues/${queue?.id ?? ''}` },
     mediaType: [QUALITY_MEDIA_TYPE[c.mediaType]],
     divisionIds: [ds.pools.division.id],
-    rescore: false,
+    rescore: e.rescored !== undefined,
     conversationDate: iso(c.start),
     conversationEndDate: iso(c.end),
     neverRelease: false,

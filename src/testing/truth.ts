@@ -27,6 +27,12 @@ export interface TruthEvaluation {
   formId: string;
   contextId: string;
   formVersion: number;
+  /** `changedDate` of the Quality API (= the analytics `eventTime`), ISO. Moves with every event after `org.advance()`. */
+  changedDate: string;
+  released: boolean;
+  rescored: boolean;
+  /** The evaluation's total score (undefined while it has no answers). */
+  totalScore: number | undefined;
 }
 
 export interface DetailsFilters {
@@ -38,7 +44,8 @@ export interface DetailsFilters {
 export interface Truth {
   /**
    * Evaluations on conversations that started in the interval (the details-query rule), optionally narrowed by
-   * status (either spelling), calibration handling and media type. Ordered by conversationStart, then slot.
+   * status (either spelling), calibration handling and media type. Ordered by conversationStart, then slot. At the
+   * org's current time (after `advance()`: late evaluations included, deleted ones left out, statuses as they are now).
    */
   evaluations(q: { interval: IntervalInput; status?: string[]; calibrations?: 'include' | 'exclude' | 'only'; mediaTypes?: MediaType[] }): TruthEvaluation[];
   /**
@@ -65,7 +72,8 @@ export function createTruth(org: OrgCore): Truth {
   const describe = (index: number, slot: number): TruthEvaluation | undefined => {
     const c = ds.core(index);
     const e = c.evaluations[slot];
-    if (!e) return undefined;
+    // A deleted evaluation is gone from the platform (the details query still flags it `deleted`).
+    if (!e || e.deleted !== undefined) return undefined;
     return {
       evaluationId: e.id,
       conversationId: c.id,
@@ -78,6 +86,10 @@ export function createTruth(org: OrgCore): Truth {
       formId: ds.formOf(e).id,
       contextId: ds.forms[e.formIndex]?.contextId ?? '',
       formVersion: e.formVersion,
+      changedDate: new Date(e.changed).toISOString(),
+      released: e.released !== undefined,
+      rescored: e.rescored !== undefined,
+      totalScore: ds.scores(e)?.totalScore,
     };
   };
 

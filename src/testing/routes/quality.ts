@@ -25,7 +25,7 @@ function anotherEvaluation(org: OrgCore, index: number, slot: number) {
     const c = org.data.core(i);
     for (let s = k === 0 ? slot + 1 : 0; s < c.evaluations.length; s++) {
       const e = c.evaluations[s];
-      if (e) return { c, e };
+      if (e && e.deleted === undefined) return { c, e };
     }
   }
   return undefined;
@@ -43,7 +43,7 @@ export function qualityRoutes(): RouteDef[] {
         if (!ref || index === undefined || ref.index !== index) throw notFound(`Evaluation ${evaluationId} was not found for conversation ${conversationId}.`);
         const c = org.data.core(index);
         const e = c.evaluations[ref.slot];
-        if (!e) throw notFound(`Evaluation ${evaluationId} was not found for conversation ${conversationId}.`);
+        if (!e || e.deleted !== undefined) throw notFound(`Evaluation ${evaluationId} was not found for conversation ${conversationId}.`);
         const expand = expandList(url).has('evaluationForm');
         const wrong = org.faults.applies(url.pathname) ? org.faults.wrongBody() : undefined;
         if (wrong === 'stub') {
