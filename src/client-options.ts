@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { validationErrorFromZod, ValidationError } from './errors';
-import { regionNames, resolveRegion } from './regions';
+import { parseRegion } from './regions';
 import { DEFAULT_RATE_LIMIT_HEADERS, type RateLimitHeaderNames } from './transport/rate-limit-headers';
 import type { RateLimiter } from './transport/rate-limiter';
 import { DEFAULT_RETRY, type RetryOptions } from './transport/retry';
@@ -242,12 +242,13 @@ function crossOptionChecks(input: unknown): Endpoints {
     out.apiBaseUrl = baseUrl?.replace(/\/+$/, '');
     out.authBaseUrl = authUrl?.replace(/\/+$/, '');
   } else if (o.region === undefined || typeof o.region === 'string') {
-    const region = resolveRegion((o.region as string | undefined) ?? 'us_east_1');
-    if (!region) {
-      out.issues.push({ path: 'region', message: `unknown region "${String(o.region)}": use one of ${regionNames().join(', ')} or its host (e.g. mypurecloud.ie)` });
-    } else {
+    try {
+      const region = parseRegion((o.region as string | undefined) ?? 'us_east_1');
       out.apiBaseUrl = region.apiBaseUrl;
       out.authBaseUrl = region.authBaseUrl;
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      out.issues.push(...e.issues);
     }
   }
   const rateLimit = (typeof o.rateLimit === 'object' && o.rateLimit !== null ? o.rateLimit : {}) as Record<string, unknown>;

@@ -71,7 +71,7 @@ export interface ProgressEvent {
 }
 
 export interface WarningEvent {
-  /** Stable machine-readable code, e.g. `repeated-page`, `schema-drift`, `redis-fallback`. */
+  /** Stable machine-readable code, e.g. `short-page-retry`, `schema-drift`, `redis-fallback`. */
   code: string;
   message: string;
   details?: Record<string, unknown>;

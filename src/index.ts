@@ -7,7 +7,7 @@ export type { TelemetryOptions } from './telemetry/options';
 export type { AuthenticateOptions, AuthenticateResult, AuthCheck, AuthCheckResult } from './authenticate';
 export * from './errors';
 export type * from './events';
-export { REGION_HOSTS, resolveRegion } from './regions';
+export { REGION_HOSTS, resolveRegion, parseRegion } from './regions';
 export type { RegionKey, RegionHost, ResolvedRegion } from './regions';
 export { MemoryTokenStore } from './auth/token-store';
 export type { TokenStore, StoredToken } from './auth/token-store';

@@ -7,13 +7,18 @@ import {
   ApiError,
   AuthError,
   BadRequestError,
+  EntityMismatchError,
   GcError,
+  IncompleteDataError,
   JobFailedError,
   NetworkError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
   UnexpectedResponseError,
+  UnsafeRequestError,
   ValidationError,
 } from '../errors';
 
@@ -45,7 +50,7 @@ export class UsageError extends Error {
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof ValidationError || error instanceof BadRequestError) return EXIT.USAGE;
+  if (error instanceof UsageError || error instanceof ValidationError || error instanceof BadRequestError || error instanceof UnsafeRequestError) return EXIT.USAGE;
   if (error instanceof AuthError) return EXIT.AUTH;
   if (error instanceof RateLimitError || error instanceof TimeoutError) return EXIT.LIMIT;
   return EXIT.OTHER;
@@ -74,6 +79,12 @@ function hintFor(error: unknown): string | undefined {
   if (error instanceof ServerError) return 'the platform kept failing after retries; retry later (a checkpoint resumes where it stopped)';
   if (error instanceof NetworkError) return 'check the network, --region / --base-url and any proxy';
   if (error instanceof BadRequestError) return 'the platform refused the request content: see docs/troubleshooting.md';
+  if (error instanceof IncompleteDataError || error instanceof EntityMismatchError) {
+    return 'the platform returned incomplete or wrong data; nothing past it was written: retry later (a checkpoint resumes where it stopped)';
+  }
+  if (error instanceof RedirectError) return 'the platform (or a proxy) redirected somewhere the client does not follow: check --region / --base-url';
+  if (error instanceof ResponseTooLargeError) return 'a response was larger than any page of the platform should be: retry later, or report it';
+  if (error instanceof UnsafeRequestError) return 'nothing was sent: check the ids and paths given (docs/security.md)';
   return undefined;
 }
 
