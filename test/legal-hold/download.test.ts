@@ -33,7 +33,8 @@ interface Call {
 function fakeFetch(plan: (n: number, range: number) => { status?: number; cutAt?: number; stall?: boolean; ignoreRange?: boolean; headers?: Record<string, string> }) {
   const calls: Call[] = [];
   const fn = (async (input: string | URL | Request, init?: RequestInit) => {
-    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
     calls.push({ url: String(input), headers });
     const range = Number(/^bytes=(\d+)-$/.exec(headers.range ?? '')?.[1] ?? 0);
     const p = plan(calls.length - 1, range);
