@@ -236,7 +236,8 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
     if (closed) return Promise.reject(new PostgresWarehouseError(`the warehouse (${target}) is closed`, { reason: 'closed', target }));
     return (driver ??= (source.kind === 'pg' ? createPgDriver(source) : createPgliteDriver(source)).catch((e: unknown) => {
       driver = undefined;
-      throw e;
+      // E.g. a PGlite folder that cannot be created or is not a database.
+      throw dbError('opening the warehouse', target, e, false);
     }));
   };
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,21 @@ describe('createPostgresWarehouse options', () => {
     await w.close();
     await expect(w.migrate()).rejects.toMatchObject({ reason: 'closed' });
   });
+
+  it('an embedded warehouse whose folder cannot be used is a PostgresWarehouseError naming the folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-data-pglite-'));
+    try {
+      const file = join(dir, 'not-a-folder');
+      writeFileSync(file, 'x');
+      const w = createPostgresWarehouse({ pglite: join(file, 'db') });
+      const e = await w.migrate().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PostgresWarehouseError);
+      expect((e as Error).message).toMatch(new RegExp(`^opening the warehouse failed on pglite:${join(file, 'db').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+      await w.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('an embedded warehouse in a folder keeps its data across close and reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-data-pglite-'));
