@@ -27,6 +27,7 @@ import {
 } from './schemas';
 import { MediaOperation, MediaTelemetry, type MediaAuditEntry, type MediaTelemetrySnapshot } from './telemetry';
 import { collecting, conversationPath } from './util';
+import { apiPath } from '../internal/api-path';
 import { checkAgainstMatrix, prepareAnnotations } from './validate-annotations';
 
 export interface AnnotateResult {
@@ -282,7 +283,7 @@ export class MediaMetadata {
       if (issues.length > 0) throw new ValidationError('MediaMetadata.addRecordingAnnotation() input', issues, 'Nothing was sent.');
 
       const payloadSha256 = (op.payloadSha256 = canonicalHash(body));
-      const path = `${conversationPath(conversationId)}/recordings/${encodeURIComponent(recordingId)}/annotations`;
+      const path = apiPath`/api/v2/conversations/${conversationId}/recordings/${recordingId}/annotations`;
       const tw = performance.now();
       op.attempts = 1;
       let ok = false;

@@ -1,8 +1,9 @@
 /** Small pieces shared by the media files. */
+import { apiPath } from '../internal/api-path';
 import { AbortError, ApiError, UnexpectedResponseError } from '../errors';
 import { abortableSleep } from '../transport/sleep';
 
-export const conversationPath = (conversationId: string): string => `/api/v2/conversations/${encodeURIComponent(conversationId)}`;
+export const conversationPath = (conversationId: string): string => apiPath`/api/v2/conversations/${conversationId}`;
 
 /** `abortableSleep` whose abort surfaces as the SDK's `AbortError`, like an aborted request does. */
 export async function pause(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
