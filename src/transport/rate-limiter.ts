@@ -433,7 +433,15 @@ export class LocalRateLimiter implements RateLimiter {
     if (w === undefined) return { count: 0, next: Infinity };
     let count = 0;
     let next = Infinity;
-    for (let i = this.logHead; i < this.log.length; i++) {
+    // The log is in send order: start at the first request sent after `n.at - w` (binary search).
+    let lo = this.logHead;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.log[mid]!.sentAt <= n.at - w) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.log.length; i++) {
       const s = this.log[i]!;
       if (s.seq > n.seq) break;
       if (s.seq <= this.baseSeq || s.sentAt <= n.at - w || s.answeredAt === undefined) continue;

@@ -7,6 +7,9 @@
 import { vi } from 'vitest';
 import { GenesysClient, LocalRateLimiter, type LocalRateLimiterOptions } from '@org/gc-data';
 import { RESET, createSimulatedOrg, type SimulatedOrgOptions } from '@org/gc-data/testing';
+import { floorMs } from '../../bench/pacing/floor';
+
+export { floorMs };
 
 export type SimRateLimit = Exclude<NonNullable<SimulatedOrgOptions['rateLimit']>, false>;
 
@@ -24,23 +27,6 @@ export interface PacingRun {
   refusedAt: number[];
   /** floorMs() for this run's model, size and start. */
   floorMs: number;
-}
-
-/** The minimum time for `n` requests on this model, with the limiter full at the start and no latency. */
-export function floorMs(rl: SimRateLimit, n: number, startMs: number): number {
-  const { requests: l, windowMs: w } = rl;
-  const model = rl.model ?? 'bucket';
-  if (model === 'bucket') {
-    const burst = rl.burst ?? l;
-    return Math.max(0, ((n - burst) * w) / l);
-  }
-  const windows = Math.floor((n - 1) / l);
-  if (model === 'fixed' && (rl.anchor ?? 'clock') === 'clock' && windows > 0) {
-    // The first window is what is left of the clock's current one.
-    const left = w - (startMs % w);
-    return left + (windows - 1) * w;
-  }
-  return windows * w;
 }
 
 /** Lets every pending promise and setImmediate chain run before fake time moves. */

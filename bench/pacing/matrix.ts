@@ -1,0 +1,119 @@
+/**
+ * Issue 19's pacing matrix: the quality export (about 330 requests) against the simulated org on every rate-limit
+ * model x anchor x reset style, with 10 ms latency, default client options (bench/pacing/driver-ours.ts) side by side
+ * with the seed-style official-SDK loop (bench/drivers/export-official.ts), each cell's floor computed for its model
+ * (floor.ts: the minimum time with the limiter full at the start), timed at the server from the first API request to
+ * the last answer (so neither process start-up nor the token call counts).
+ * Run: npx tsx bench/pacing/matrix.ts [runs=1] [windows=1000[,10000]]. 1-s windows are 50 requests/s; 10-s windows are
+ * 50 per 10 s (a scaled stand-in for the platform's 300 per 60 s). Real time: about 7 s per cell and side at 1-s
+ * windows, 60 s at 10-s windows. Writes bench/results/pacing-matrix.json.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createSimulatedOrg, startSimulatedServer, type SimulatedOrgOptions } from '../../src/testing/index';
+import { median, writeResult } from '../lib';
+import { floorMs, type FloorModel } from './floor';
+
+const run = promisify(execFile);
+const RUNS = Number(process.argv[2] ?? 1);
+const WINDOWS = (process.argv[3] ?? '1000').split(',').map(Number);
+const REQUESTS_PER_WINDOW = 50;
+const LATENCY_MS = 10;
+const TARGET_ROWS = 325;
+const BASE: SimulatedOrgOptions = { seed: 42, anchor: '2026-06-01T00:00:00Z', latencyMs: LATENCY_MS };
+
+type Cell = Omit<FloorModel, 'requests' | 'windowMs'> & { reset: 'window-end' | 'bucket-full' | 'epoch' | 'none' };
+const CELLS: Cell[] = [];
+for (const reset of ['bucket-full', 'epoch', 'none'] as const) CELLS.push({ model: 'bucket', reset });
+for (const anchor of ['clock', 'first-request'] as const) for (const reset of ['window-end', 'epoch', 'none'] as const) CELLS.push({ model: 'fixed', anchor, reset });
+for (const reset of ['window-end', 'bucket-full', 'epoch', 'none'] as const) CELLS.push({ model: 'sliding', reset });
+
+function chooseInterval() {
+  const org = createSimulatedOrg(BASE);
+  const all = org.truth.evaluations({ interval: { start: org.data.start, end: org.data.end }, status: ['FINISHED'], calibrations: 'exclude' });
+  const cut = all[TARGET_ROWS]!;
+  const interval = `${new Date(org.data.start).toISOString()}/${cut.conversationStart}`;
+  const expected = org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' }).map((e) => e.evaluationId);
+  const conversations = org.truth.conversations({ interval, filters: { evaluationFilters: [{ type: 'and', predicates: [{ dimension: 'evaluationStatus', value: 'Finished' }] }] } });
+  return { interval, expected, needed: Math.max(1, Math.ceil(conversations.length / 100)) + expected.length };
+}
+
+async function once(side: 'ours' | 'official', rateLimit: SimulatedOrgOptions['rateLimit'], interval: string) {
+  const server = await startSimulatedServer({ ...BASE, rateLimit });
+  // Timed at the server, from the first API request's arrival to the last answer: the same span for both sides,
+  // without process start-up and the token call, and the floor's phase (clock-aligned windows) from that arrival.
+  const org = server.org;
+  const handle = org.handle.bind(org);
+  let first = 0;
+  let last = 0;
+  org.handle = async (request: Request) => {
+    const api = new URL(request.url).pathname.startsWith('/api/v2/');
+    if (api && first === 0) first = Date.now();
+    try {
+      return await handle(request);
+    } finally {
+      if (api) last = Date.now();
+    }
+  };
+  try {
+    const driver = fileURLToPath(side === 'ours' ? new URL('./driver-ours.ts', import.meta.url) : new URL('../drivers/export-official.ts', import.meta.url));
+    const input = JSON.stringify({ url: server.url, interval, clientId: server.org.options.clientId, clientSecret: server.org.options.clientSecret });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', driver, input], { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { ids: string[]; wallMs: number; error?: string };
+    return { result, startMs: first, spanMs: last - first, requests: server.stats.totalRequests - server.stats.tokensIssued, rateLimited: server.stats.bucketEmptyArrivals };
+  } finally {
+    await server.close();
+  }
+}
+
+const { interval, expected, needed } = chooseInterval();
+const want = new Set(expected);
+const rows: Array<Record<string, unknown>> = [];
+for (const windowMs of WINDOWS) {
+  for (const cell of CELLS) {
+    const rateLimit = { requests: REQUESTS_PER_WINDOW, windowMs, ...cell };
+    const name = `${cell.model}${cell.anchor ? `/${cell.anchor}` : ''} reset=${cell.reset} ${windowMs / 1000}s`;
+    const sides: Record<string, { ratio: number[]; r429: number[]; correct: boolean }> = {};
+    for (let i = 0; i < RUNS; i++) {
+      for (const side of i % 2 === 0 ? (['ours', 'official'] as const) : (['official', 'ours'] as const)) {
+        const { result, startMs, spanMs, rateLimited } = await once(side, rateLimit, interval);
+        // The floor from the run's real start (its phase matters for clock-aligned windows).
+        const floor = floorMs(rateLimit, needed, startMs);
+        const s = (sides[side] ??= { ratio: [], r429: [], correct: true });
+        s.ratio.push(Math.round((spanMs / floor) * 1000) / 1000);
+        s.r429.push(rateLimited);
+        const unique = new Set(result.ids);
+        s.correct &&= !result.error && unique.size === want.size && result.ids.length === unique.size;
+        process.stderr.write(`${name} run ${i + 1} ${side}: ${(spanMs / floor).toFixed(3)} x floor (${spanMs} ms, floor ${Math.round(floor)} ms), ${rateLimited} x 429${result.error ? ` ERROR ${result.error}` : ''}\n`);
+      }
+    }
+    const sum = (s: { ratio: number[]; r429: number[]; correct: boolean }) => ({
+      ratioMedian: median(s.ratio),
+      ratioMin: Math.min(...s.ratio),
+      ratioMax: Math.max(...s.ratio),
+      r429Median: median(s.r429),
+      r429Max: Math.max(...s.r429),
+      rowsCorrect: s.correct,
+    });
+    rows.push({ cell: name, windowMs, ...cell, ours: sum(sides.ours!), official: sum(sides.official!) });
+  }
+}
+
+const ours = rows.map((r) => r.ours as { ratioMedian: number; r429Max: number });
+const withReset = rows.filter((r) => r.reset !== 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
+const without = rows.filter((r) => r.reset === 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
+const file = writeResult({
+  benchmark: 'pacing-matrix',
+  results: { interval, needed, expectedRows: expected.length, latencyMs: LATENCY_MS, requestsPerWindow: REQUESTS_PER_WINDOW, runs: RUNS, windows: WINDOWS, cells: rows },
+  targets: [
+    { name: 'ours: worst cell with a reset header, x floor (median)', target: '<= 1.10', value: Math.max(...withReset), met: Math.max(...withReset) <= 1.1 },
+    { name: 'ours: worst cell without a reset header, x floor (median)', target: '<= 1.25', value: Math.max(...without), met: Math.max(...without) <= 1.25 },
+    { name: 'ours: most 429s in one run', target: '<= 1', value: Math.max(...ours.map((o) => o.r429Max)), met: ours.every((o) => o.r429Max <= 1) },
+  ],
+  reading:
+    `Default client options, ${LATENCY_MS} ms latency, ${needed} requests: ours ${Math.min(...ours.map((o) => o.ratioMedian))}-${Math.max(...ours.map((o) => o.ratioMedian))} x the floor ` +
+    `with at most ${Math.max(...ours.map((o) => o.r429Max))} x 429 per run; the official-SDK loop ` +
+    `${Math.min(...rows.map((r) => (r.official as { ratioMedian: number }).ratioMedian))}-${Math.max(...rows.map((r) => (r.official as { ratioMedian: number }).ratioMedian))} x.`,
+});
+console.log(`wrote ${file}`);
