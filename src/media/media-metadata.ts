@@ -28,6 +28,7 @@ import {
 import { MediaOperation, MediaTelemetry, type MediaAuditEntry, type MediaTelemetrySnapshot } from './telemetry';
 import { collecting, conversationPath } from './util';
 import { apiPath } from '../internal/api-path';
+import { operationSpan } from '../telemetry/registry';
 import { checkAgainstMatrix, prepareAnnotations } from './validate-annotations';
 
 export interface AnnotateResult {
@@ -114,7 +115,7 @@ export class MediaMetadata {
    * backoff until the deadline (then `TimeoutError` kind `deadline`).
    */
   async fetchMedia(conversationId: string, options?: FetchMediaOptions): Promise<Recording[]> {
-    return (await this.#fetch(conversationId, options)).recordings;
+    return operationSpan(this.#client, 'media.fetch', {}, async () => (await this.#fetch(conversationId, options)).recordings);
   }
 
   /** `buildMediaMatrix` with this instance's `mediaRules`. */
@@ -134,6 +135,10 @@ export class MediaMetadata {
    * conversation's recordings throw it after the recordingmetadata read, before any write.
    */
   async annotate(conversationId: string, annotations: AnnotationsInput, options?: AnnotateOptions): Promise<AnnotateResult> {
+    return operationSpan(this.#client, 'media.annotate', {}, () => this.#annotate(conversationId, annotations, options));
+  }
+
+  async #annotate(conversationId: string, annotations: AnnotationsInput, options?: AnnotateOptions): Promise<AnnotateResult> {
     const count = Array.isArray(annotations) ? annotations.length : annotations && typeof annotations === 'object' ? Object.keys(annotations).length : 0;
     const op = new MediaOperation(this.#telemetry, { operation: 'annotate', conversationId: String(conversationId), annotations: count });
     return op.run(async () => {
