@@ -10,6 +10,7 @@ import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams }
 import { Redactor } from './transport/redact';
 import { checkRequestOptions } from './request-options';
 import { authenticate, type AuthenticateOptions, type AuthenticateResult } from './authenticate';
+import { paginate, type PaginateOptions, type PaginateRequest } from './client-paginate';
 import { ClientObserver, type RequestCounters } from './client-observer';
 import type { GcEventName } from './events';
 import { Telemetry } from './telemetry/telemetry';
@@ -223,6 +224,19 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       responseType,
     });
     return { res, method, shown: safePath(path) };
+  }
+
+  /**
+   * Every item of a paged endpoint the modules do not wrap, in one loop, over the SDK's guarded pagers: each page
+   * checked against the declared total/pageCount (short pages re-fetched, then IncompleteDataError), repeated pages
+   * and cursors refused, `nextUri` followed on the API origin only.
+   *
+   * ```ts
+   * for await (const user of client.paginate({ path: '/api/v2/users' }, { style: 'pageNumber', pageSize: 100 })) ...
+   * ```
+   */
+  paginate<T = unknown>(request: PaginateRequest, options: PaginateOptions<T>): AsyncGenerator<T> {
+    return paginate<T>(this as never, request, options);
   }
 
   /** Counters since the client was created. */

@@ -4,6 +4,7 @@ export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats, Response
 export type { GenesysClientOptions } from './client-options';
 export type { Logger, RequestCounters } from './client-observer';
 export type { TelemetryOptions } from './telemetry/options';
+export type { PaginateOptions, PaginateRequest } from './client-paginate';
 export type { AuthenticateOptions, AuthenticateResult, AuthCheck, AuthCheckResult } from './authenticate';
 export * from './errors';
 export type * from './events';

@@ -245,7 +245,7 @@ export interface NextUriOptions<T> extends PageGuardOptions<T> {}
 
 /**
  * `nextUri` paging (entity listings). URIs are relative to the API host; an absolute URI to another origin is
- * refused so the bearer token never leaves the API host. A `nextUri` that comes back a second time, and
+ * refused by the transport's origin check (src/transport/url-guard.ts) so the bearer token never leaves the API host. A `nextUri` that comes back a second time, and
  * `maxPages`, are an `IncompleteDataError`.
  */
 export async function* paginateByNextUri<T>(
@@ -271,10 +271,9 @@ export async function* paginateByNextUri<T>(
     let nextKey: string | undefined;
     if (page.nextUri) {
       const next = new URL(page.nextUri, apiBaseUrl);
-      if (next.origin !== apiOrigin) {
-        throw new GcError(`Refusing to follow nextUri to ${next.origin}: only ${apiOrigin} receives the bearer token`);
-      }
-      nextKey = next.pathname + next.search;
+      // Another origin stays absolute, so the transport's one origin check refuses it (UnsafeRequestError) when it
+      // is fetched: no second check here.
+      nextKey = next.origin === apiOrigin ? next.pathname + next.search : next.href;
       if (seen.has(nextKey) || nextKey === uri) {
         options.onGuard?.({ reason: 'repeated-page', page: n + 2 });
         throw new IncompleteDataError(
