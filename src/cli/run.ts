@@ -9,11 +9,12 @@ import { extractConversations } from './commands/extract-conversations';
 import { mediaAnnotate, mediaFetch } from './commands/media';
 import { search } from './commands/search';
 import { simulate } from './commands/simulate';
+import { legalHold } from './commands/legal-hold';
 import { Context, type Command } from './context';
 import { describeError, errorJson, EXIT, exitCodeFor, UsageError } from './errors';
 import { Output, type Streams } from './output';
 
-export const COMMANDS: Command[] = [exportEvaluations, extractConversations, search, mediaFetch, mediaAnnotate, simulate];
+export const COMMANDS: Command[] = [exportEvaluations, extractConversations, search, mediaFetch, mediaAnnotate, simulate, legalHold];
 
 export interface RunOptions {
   argv: string[];

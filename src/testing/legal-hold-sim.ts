@@ -29,7 +29,10 @@ export interface LegalHoldSimOptions {
   redacted?: (r: { conversationId: string; recordingId: string; media: string }) => boolean;
   /** How a redacted recording shows in a batch job: a result with `errorMsg` (default) or no result at all. */
   redaction?: 'errorMsg' | 'omit';
-  /** Retention: a recording is deleted this long after it ended unless protected. Default 90 days. */
+  /**
+   * Retention: a recording is deleted this long after it ended unless protected. Default 7 years (datasets anchored in
+   * the past keep their recordings; set e.g. 30 days to see the retention job at work).
+   */
   retentionMs?: number;
   /** GETs of a batch job before it is complete; each reveals a share of the results. Default 2. */
   batchPolls?: number;
@@ -79,7 +82,7 @@ export interface LegalHoldSimState {
 const DEFAULTS = {
   recordingBytes: 64 * 1024,
   redaction: 'errorMsg' as const,
-  retentionMs: 90 * 86_400_000,
+  retentionMs: 7 * 365 * 86_400_000,
   batchPolls: 2,
   maxBatchSize: 100,
   maxProtectionBatch: 100,

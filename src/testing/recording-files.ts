@@ -10,8 +10,8 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkPresigned, configureLegalHoldSim, recordingBytes, recordingSize, CONTENT_TYPE } from './legal-hold-sim';
-import type { SimulatedOrg } from './org';
+import { checkPresigned, configureLegalHoldSim, legalHoldSim, recordingBytes, recordingSize, CONTENT_TYPE } from './legal-hold-sim';
+import type { OrgCore } from './context';
 
 export interface RecordingFilesFaults {
   /** Destroy the connection after this many body bytes of a response. */
@@ -21,12 +21,14 @@ export interface RecordingFilesFaults {
 }
 
 export interface RecordingFilesServerOptions {
-  org: SimulatedOrg;
+  org: OrgCore;
   /** Honour `Range` requests (206). Default true. */
   range?: boolean;
   faults?: RecordingFilesFaults;
   /** Default 0: any free port. */
   port?: number;
+  /** Do not keep the process alive for this server (the org's own, started on demand, is unref'd). */
+  unref?: boolean;
 }
 
 export interface RecordedFileRequest {
@@ -52,6 +54,7 @@ export interface RecordingFilesServer {
 
 /**
  * Starts the files origin and points the org's batch jobs at it (their `resultUrl`s use this server's URL).
+ * Without one, the org starts its own on the first batch job (see `ensureFilesOrigin`).
  */
 export async function startRecordingFilesServer(options: RecordingFilesServerOptions): Promise<RecordingFilesServer> {
   const { org } = options;
@@ -127,6 +130,7 @@ export async function startRecordingFilesServer(options: RecordingFilesServerOpt
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  if (options.unref) server.unref();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   configureLegalHoldSim(org, { filesBaseUrl: url });
   return {
@@ -146,4 +150,22 @@ export async function startRecordingFilesServer(options: RecordingFilesServerOpt
         server.closeAllConnections();
       }),
   };
+}
+
+const started = new WeakMap<OrgCore, Promise<string>>();
+
+/**
+ * The files origin of `org`: the one configured (startRecordingFilesServer), or one started on first use, unref'd,
+ * so the CLI, examples and `gc-data simulate` get working `resultUrl`s with no setup. Tests that inspect the
+ * download requests start their own.
+ */
+export function ensureFilesOrigin(org: OrgCore): Promise<string> {
+  const configured = legalHoldSim(org).options.filesBaseUrl;
+  if (configured) return Promise.resolve(configured);
+  let p = started.get(org);
+  if (!p) {
+    p = startRecordingFilesServer({ org, unref: true }).then((s) => s.url);
+    started.set(org, p);
+  }
+  return p;
 }

@@ -17,6 +17,7 @@
 import type { OrgCore, RouteDef } from '../context';
 import { badRequest, isRecord, json, notFound, readJson } from '../http';
 import { CONTENT_TYPE, deletedAt, findRecording, legalHoldSim, presignedUrl, recordingInfo, type BatchJobItem } from '../legal-hold-sim';
+import { ensureFilesOrigin } from '../recording-files';
 import { recordingsOf } from '../recordings';
 import { uuidFor } from '../rng';
 
@@ -84,7 +85,8 @@ export function recordingBatchRoutes(): RouteDef[] {
     {
       method: 'GET',
       path: `${BASE}/{jobId}`,
-      handler({ org, params }) {
+      async handler({ org, params }) {
+        await ensureFilesOrigin(org);
         const s = legalHoldSim(org);
         const job = s.jobs.get((params.jobId ?? '').toLowerCase());
         if (!job) throw notFound(`Batch download job ${params.jobId ?? ''} was not found.`);
