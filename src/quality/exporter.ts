@@ -11,6 +11,8 @@ import type { Checkpoint } from '../sinks/checkpoint';
 import type { RowSink } from '../sinks/sink';
 import { paginateByPageNumber } from '../transport/paginate';
 import { planExport, searchBodies, type ExportPass, type ExportPlan } from './export-request';
+import { runQualitySync, type QualitySyncOptions } from './sync';
+import type { SyncSummary } from '../sync/types';
 import {
   EvaluationResponse,
   EvaluationSearchResponse,
@@ -289,6 +291,17 @@ export class QualityExporter {
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
     };
+  }
+
+  /**
+   * Incremental sync (issue 20): re-discovers the look-back window, GETs only new or changed evaluations (through the
+   * same fetch and entity checks as the exports), and hands out upserts and deletions in batches whose state is
+   * committed after each batch is applied. Rules and the commit contract: src/quality/sync.ts, docs/warehouse.md.
+   */
+  sync(options: QualitySyncOptions): Promise<SyncSummary> {
+    return operationSpan(this.client, 'quality.sync', {}, () =>
+      runQualitySync(this.client, this.options, options, (ref, signal, expandForm) => this.fetch({ ...ref }, signal, newCounters(), expandForm)),
+    );
   }
 
   /** Writes each exported row to its sink, then reports it (the caller counts and checkpoints). */

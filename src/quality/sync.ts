@@ -1,0 +1,300 @@
+/**
+ * `exporter.sync()`: incremental sync of quality evaluations (issue 20). Each run re-discovers the look-back window
+ * with the details query, one UTC day at a time, compares each evaluation's discovery fingerprint with the state of
+ * the last run, GETs only the new or changed ones (through the exporter's fetch: entity checks, 404 handling), and
+ * hands out changes in batches; each batch's state is committed only after the batch is applied.
+ *
+ * Rules (docs/warehouse.md, "Sync rules"):
+ * - Window: the UTC days from `now - lookback` (rounded down to midnight) to `now`, oldest first. Evaluations of
+ *   conversations that started before it are no longer looked at: their state is dropped (`aged`), their rows stay.
+ * - Fingerprint: (evaluationId, eventTime, evaluationStatus, released, rescored, deleted, calibrationId) from the
+ *   details query, plus the day. Same fingerprint: unchanged, no GET. Otherwise new (no state) or changed: one GET.
+ * - In the filter: not `deleted`, a status the exporter exports (`evaluationStatus`, default Finished), and not a
+ *   calibration under `calibrations: 'exclude'`, in a conversation the request's filters keep.
+ * - Deletions: a synced evaluation that is flagged `deleted` or 404s on its GET (reason `deleted`, at its eventTime
+ *   or the run's time), that is discovered outside the filter (`left-filter`, e.g. no longer Finished; at its
+ *   eventTime), or that is no longer discovered at all while its day is inside the window (`vanished`, at the run's
+ *   time), yields `{ op: 'delete' }`. One that comes back later is new again.
+ * - Commit: a batch (at most `batchSize` changes; a day's last batch also carries the day's watermark) is applied by
+ *   `apply(batch)` (or by the store, when it is the destination), then its state is committed. A run killed or aborted
+ *   at any point leaves the state of the batches applied so far: the next run finds exactly the rest.
+ */
+import type { GenesysClient } from '../client';
+import { detailsQueryPages } from '../analytics/details-query';
+import type { AnalyticsConversation, AnalyticsEvaluation } from '../analytics/schemas';
+import { throwIfCallerAborted, ValidationError } from '../errors';
+import { applyResidual } from '../helpers/filter-evaluate';
+import { formatInterval, parseDuration } from '../helpers/intervals';
+import { mapConcurrent } from '../internal/map-concurrent';
+import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
+import type { EvaluationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncStateWrite, SyncSummary } from '../sync/types';
+import { planExport } from './export-request';
+import type { EvaluationResponse, ExportRequest, ResolvedQualityExporterOptions } from './schemas';
+
+export interface QualitySyncOptions {
+  /** How far back conversations are re-discovered: ISO-8601 duration (days or less) or ms. Default `P30D`. */
+  lookback?: string | number;
+  /** Where the fingerprints and watermarks live between runs (FileSyncStateStore, postgresSyncState(warehouse), ...). */
+  state: SyncStateStore;
+  /**
+   * Applies one batch to your destination; its state is committed when this resolves. Optional when `state` is also
+   * the destination (postgresSyncState): then the batch and its state are written in one transaction.
+   */
+  apply?: (batch: SyncBatch<EvaluationSyncChange>) => Promise<void> | void;
+  /** State stream name: one per destination (and per exporter configuration). Default `quality.evaluations`. */
+  stream?: string;
+  /** End of the window (the run's time): epoch ms, ISO, Date, or a function. Default: the current time. */
+  now?: number | string | Date | (() => number);
+  /** Changes per batch. Default 500. */
+  batchSize?: number;
+  /** Fetch each evaluation with its form's question groups (question contextIds for the warehouse). Default true. */
+  expandForm?: boolean;
+  /** As in exportTo: segment media types, extra filters. */
+  mediaTypes?: ExportRequest['mediaTypes'];
+  filters?: ExportRequest['filters'];
+  signal?: AbortSignal;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+/** What sync needs of the exporter: its GET with entity checks (undefined on a 404). */
+export type SyncFetch = (
+  ref: { conversationId: string; evaluationId: string; calibration: boolean; mediaType: string | undefined; pass: string },
+  signal: AbortSignal | undefined,
+  expandForm: boolean,
+) => Promise<{ evaluation: EvaluationResponse } | undefined>;
+
+const WHERE = 'QualityExporter.sync() options';
+const OPTION_KEYS = ['lookback', 'state', 'apply', 'stream', 'now', 'batchSize', 'expandForm', 'mediaTypes', 'filters', 'signal', 'onProgress'];
+export const QUALITY_SYNC_STREAM = 'quality.evaluations';
+
+/** The discovery fields that make an evaluation's fingerprint (genesys-api.md section i). */
+function evaluationFingerprint(day: string, ev: AnalyticsEvaluation): string {
+  return fingerprint(day, [ev.evaluationId.toLowerCase(), ev.eventTime, ev.evaluationStatus?.toUpperCase(), ev.released, ev.rescored, ev.deleted, ev.calibrationId]);
+}
+
+/** Checks the options shared by both syncs; every problem at once. */
+export function resolveSyncOptions(
+  options: unknown,
+  where: string,
+  keys: readonly string[],
+  defaultStream: string,
+): { o: Record<string, unknown>; lookbackMs: number; nowMs: number; stream: string; batchSize: number; state: SyncStateStore } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValidationError(where, [{ path: '', message: "sync() needs an options object, e.g. { lookback: 'P30D', state: new FileSyncStateStore('.gc-data/sync-state.log') }" }]);
+  }
+  const o = options as Record<string, unknown>;
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const k of Object.keys(o)) if (!keys.includes(k)) issues.push({ path: k, message: `unknown option "${k}": options are ${keys.join(', ')}` });
+  let lookbackMs = 30 * DAY_MS;
+  if (o.lookback !== undefined) {
+    try {
+      lookbackMs = typeof o.lookback === 'number' ? o.lookback : parseDuration(o.lookback as string, 'lookback');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      issues.push(...e.issues.map((i) => ({ path: 'lookback', message: i.message })));
+    }
+    if (!Number.isSafeInteger(lookbackMs) || lookbackMs <= 0) issues.push({ path: 'lookback', message: `must be a positive duration (e.g. P30D), got ${String(o.lookback).slice(0, 100)}` });
+  }
+  const state = o.state as SyncStateStore | undefined;
+  if (state === undefined || state === null || typeof state.load !== 'function' || typeof state.commit !== 'function') {
+    issues.push({ path: 'state', message: 'is required: a SyncStateStore (new FileSyncStateStore(path), postgresSyncState(warehouse), or your own with load() and commit())' });
+  }
+  if (o.apply !== undefined && typeof o.apply !== 'function') issues.push({ path: 'apply', message: 'must be a function (batch) => Promise<void>' });
+  const stream = o.stream ?? defaultStream;
+  if (typeof stream !== 'string' || stream.length === 0 || stream.length > 200) issues.push({ path: 'stream', message: 'must be a non-empty string of at most 200 characters' });
+  let nowMs = Date.now();
+  if (o.now !== undefined) {
+    const v = typeof o.now === 'function' ? (o.now as () => unknown)() : o.now;
+    nowMs = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v instanceof Date ? v.getTime() : NaN;
+    if (!Number.isFinite(nowMs)) issues.push({ path: 'now', message: `must be epoch ms, an ISO date-time, a Date or a function returning one, got ${String(v).slice(0, 100)}` });
+  }
+  const batchSize = o.batchSize ?? 500;
+  if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000) issues.push({ path: 'batchSize', message: `must be an integer from 1 to 100000, got ${String(batchSize).slice(0, 100)}` });
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') issues.push({ path: 'onProgress', message: 'must be a function' });
+  if (issues.length) throw new ValidationError(where, issues);
+  return { o, lookbackMs, nowMs, stream: stream as string, batchSize: batchSize as number, state: state as SyncStateStore };
+}
+
+/** Applies a batch (the caller's apply, else the store's), then commits its state. */
+export function batchApplier<C>(
+  o: { apply?: unknown },
+  state: SyncStateStore,
+  storeApply: ((batch: SyncBatch<C>) => Promise<void>) | undefined,
+  what: string,
+): (batch: SyncBatch<C>) => Promise<void> {
+  const apply = o.apply as ((batch: SyncBatch<C>) => Promise<void> | void) | undefined;
+  if (apply) {
+    return async (batch) => {
+      await apply(batch);
+      // Nothing between the apply and the commit: an abort cannot separate them.
+      await state.commit(batch.state);
+    };
+  }
+  if (storeApply) return storeApply;
+  throw new ValidationError(what, [
+    { path: 'apply', message: `is required: give apply(batch) to write the changes somewhere, or a state store that is the destination too (postgresSyncState(warehouse)); this ${state.kind} store only keeps state` },
+  ]);
+}
+
+export async function runQualitySync(
+  client: GenesysClient,
+  exporterOptions: Readonly<ResolvedQualityExporterOptions>,
+  options: QualitySyncOptions,
+  fetch: SyncFetch,
+): Promise<SyncSummary> {
+  const { o, lookbackMs, nowMs, stream, batchSize, state } = resolveSyncOptions(options, WHERE, OPTION_KEYS, QUALITY_SYNC_STREAM);
+  const signal = o.signal as AbortSignal | undefined;
+  const expandForm = o.expandForm === undefined ? true : o.expandForm === true;
+  if (o.expandForm !== undefined && typeof o.expandForm !== 'boolean') throw new ValidationError(WHERE, [{ path: 'expandForm', message: 'must be true or false' }]);
+  const onProgress = o.onProgress as ((p: SyncProgress) => void) | undefined;
+  const startMs = Math.floor((nowMs - lookbackMs) / DAY_MS) * DAY_MS;
+  // Every day's query is planned (and so validated) before the first request.
+  const days: Array<{ key: string; plan: ReturnType<typeof planExport> }> = [];
+  for (let d = startMs; d < nowMs; d += DAY_MS) {
+    const request: Record<string, unknown> = { interval: formatInterval(d, Math.min(d + DAY_MS, nowMs)) };
+    if (o.mediaTypes !== undefined) request.mediaTypes = o.mediaTypes;
+    if (o.filters !== undefined) request.filters = o.filters;
+    days.push({ key: dayKey(d), plan: planExport(request, exporterOptions, WHERE) });
+  }
+  const applyBatch = batchApplier<EvaluationSyncChange>(o, state, state.applyEvaluations?.bind(state), WHERE);
+
+  const started = Date.now();
+  const before = client.stats();
+  const runAt = new Date(nowMs).toISOString();
+  const snapshot = await state.load(stream);
+  const known = snapshot.fingerprints;
+  const firstDay = dayKey(startMs);
+  const counts = { new: 0, changed: 0, deleted: 0, unchanged: 0, ignored: 0, discovered: 0, fetched: 0, aged: 0, batches: 0 };
+  let windowsDone = 0;
+  const progress = (window: string) =>
+    onProgress?.({ operation: 'quality.sync', stream, window, windowsDone, windowsTotal: days.length, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: counts.deleted, unchanged: counts.unchanged, fetched: counts.fetched, batches: counts.batches });
+
+  let changes: EvaluationSyncChange[] = [];
+  let fingerprints: Array<{ stream: string; key: string; fingerprint: string | null }> = [];
+  // State of keys that aged out of the window goes with the first batch.
+  for (const [key, fp] of known) {
+    const w = windowOf(fp);
+    if (w !== '' && w < firstDay) {
+      fingerprints.push({ stream, key, fingerprint: null });
+      counts.aged++;
+    }
+  }
+  const flush = async (watermark?: SyncStateWrite['watermarks']) => {
+    if (changes.length === 0 && fingerprints.length === 0 && !watermark) return;
+    throwIfCallerAborted(signal, 'QualityExporter.sync()');
+    const batch: SyncBatch<EvaluationSyncChange> = { changes, state: { fingerprints, ...(watermark ? { watermarks: watermark } : {}) } };
+    await applyBatch(batch);
+    for (const f of fingerprints) {
+      if (f.fingerprint === null) known.delete(f.key);
+      else known.set(f.key, f.fingerprint);
+    }
+    counts.batches++;
+    changes = [];
+    fingerprints = [];
+  };
+  const remove = async (evaluationId: string, at: string, reason: 'deleted' | 'left-filter' | 'vanished') => {
+    changes.push({ op: 'delete', evaluationId, at, reason });
+    fingerprints.push({ stream, key: evaluationId, fingerprint: null });
+    counts.deleted++;
+    if (changes.length >= batchSize) await flush();
+  };
+
+  for (const day of days) {
+    throwIfCallerAborted(signal, 'QualityExporter.sync()');
+    const seen = new Set<string>();
+    const toFetch: Array<{ conversationId: string; ev: AnalyticsEvaluation; fp: string; calibration: boolean; isNew: boolean }> = [];
+    const leaving: Array<{ id: string; at: string; reason: 'deleted' | 'left-filter' }> = [];
+    for (const pass of day.plan.passes) {
+      for await (const page of detailsQueryPages(client, pass.query, { pageSize: exporterOptions.pageSize, signal })) {
+        for (const conv of page.items as AnalyticsConversation[]) {
+          // A conversation the residual filter drops is not discovered: a synced evaluation of it vanishes.
+          if (pass.residual && !applyResidual(pass.residual, conv)) continue;
+          for (const ev of conv.evaluations ?? []) {
+            const id = ev.evaluationId.toLowerCase();
+            if (seen.has(id)) continue;
+            seen.add(id);
+            counts.discovered++;
+            const prev = known.get(id);
+            const calibration = Boolean(ev.calibrationId);
+            const inFilter =
+              !ev.deleted &&
+              ev.evaluationStatus !== undefined &&
+              day.plan.statuses.has(ev.evaluationStatus.toUpperCase()) &&
+              !(calibration && exporterOptions.calibrations === 'exclude');
+            if (!inFilter) {
+              if (prev !== undefined) leaving.push({ id, at: ev.eventTime ?? runAt, reason: ev.deleted ? 'deleted' : 'left-filter' });
+              else counts.ignored++;
+              continue;
+            }
+            const fp = evaluationFingerprint(day.key, ev);
+            if (prev === fp) {
+              counts.unchanged++;
+              continue;
+            }
+            toFetch.push({ conversationId: conv.conversationId, ev, fp, calibration, isNew: prev === undefined });
+          }
+        }
+      }
+    }
+    for (const l of leaving) await remove(l.id, l.at, l.reason);
+    // Synced evaluations of this day that discovery no longer shows.
+    for (const [key, fp] of known) {
+      if (windowOf(fp) === day.key && !seen.has(key)) await remove(key, runAt, 'vanished');
+    }
+    const fetched = mapConcurrent(
+      fromArray(toFetch),
+      async (item) => {
+        const got = await fetch(
+          { conversationId: item.conversationId, evaluationId: item.ev.evaluationId, calibration: item.calibration, mediaType: undefined, pass: 'all' },
+          signal,
+          expandForm,
+        );
+        return { item, got };
+      },
+      exporterOptions.concurrency,
+    );
+    for await (const { item, got } of fetched) {
+      counts.fetched++;
+      const id = item.ev.evaluationId.toLowerCase();
+      if (got === undefined) {
+        // 404: deleted between discovery and the GET.
+        if (!item.isNew) await remove(id, runAt, 'deleted');
+        continue;
+      }
+      const changedMs = Date.parse(got.evaluation.changedDate ?? item.ev.eventTime ?? '');
+      changes.push({ op: 'upsert', row: got.evaluation, changedAt: Number.isFinite(changedMs) ? new Date(changedMs).toISOString() : runAt });
+      fingerprints.push({ stream, key: id, fingerprint: item.fp });
+      if (item.isNew) counts.new++;
+      else counts.changed++;
+      if (changes.length >= batchSize) await flush();
+      if ((counts.fetched & 63) === 0) progress(day.key);
+    }
+    await flush([{ stream, window: day.key, watermark: runAt, state: { discovered: seen.size } }]);
+    windowsDone++;
+    progress(day.key);
+  }
+  const after = client.stats();
+  const finished = Date.now();
+  return {
+    stream,
+    window: formatInterval(startMs, nowMs),
+    new: counts.new,
+    changed: counts.changed,
+    deleted: counts.deleted,
+    unchanged: counts.unchanged,
+    ignored: counts.ignored,
+    discovered: counts.discovered,
+    fetched: counts.fetched,
+    aged: counts.aged,
+    batches: counts.batches,
+    requests: after.requests - before.requests,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+  };
+}
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
