@@ -37,7 +37,7 @@ describe('selection', () => {
   it('by interval + filter tree: only matching conversations, every media type unless excluded', async () => {
     env = await holdEnv();
     const truth = createTruth(env.conn.server.org);
-    const voice = await new LegalHold(env.client, { interval: DAY, filters: new FilterBuilder().where('mediaType', 'equals', 'voice') }).conversationIds();
+    const voice = await new LegalHold(env.client, { interval: DAY, filters: FilterBuilder.interaction('voice') }).conversationIds();
     const notVoice = await new LegalHold(env.client, { interval: DAY, filters: { field: 'mediaType', op: 'notEquals', value: 'voice' } }).conversationIds();
     const every = await new LegalHold(env.client, { interval: DAY }).conversationIds();
     expect(voice.length).toBeGreaterThan(0);
