@@ -2,6 +2,8 @@
  * What a command gets from the runner: parsed flags, output, the stop signal (Ctrl-C), a lazily opened connection
  * (closed by the runner), progress, and the "interrupted, resume with" message.
  */
+import { ClientObserver } from '../client-observer';
+import { telemetryOf } from '../telemetry/registry';
 import type { GenesysClient } from '../client';
 import { durationMs, int, str, type OptionSpec, type Values } from './args';
 import { connect, type Connection } from './credentials';
@@ -131,9 +133,23 @@ export class Context implements CommandContext {
     return by === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
   }
 
+  /**
+   * Warnings always; with --verbose every event as the `logger` option would log it (the same formatter:
+   * src/client-observer.ts), so `-v` shows retries, rate-limit holds, token refreshes, requests and responses.
+   */
   private watch(client: GenesysClient): void {
-    client.on('warning', (w) => this.out.warn(w.message));
-    client.on('retry', (r) => this.out.debug(`retry ${r.method} ${r.path} after ${r.reason}${r.status ? ` ${r.status}` : ''} in ${r.delayMs} ms`));
-    client.on('rateLimit', (r) => this.out.debug(`rate limit (${r.kind}): holding requests for ${r.pausedForMs} ms`));
+    const text = (m: string) => m.replace(/^gc-data: /, '');
+    const observer = new ClientObserver(
+      {
+        debug: (m) => this.out.debug(text(m)),
+        info: (m) => this.out.debug(text(m)),
+        warn: (m) => this.out.warn(text(m)),
+        error: (m) => this.out.error(text(m)),
+      },
+      telemetryOf({}),
+    );
+    for (const name of ['request', 'response', 'retry', 'rateLimit', 'token', 'warning'] as const) {
+      (client as unknown as { on(n: string, l: (p: unknown) => void): void }).on(name, (payload) => observer.observe(name, payload as never));
+    }
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Progress on stderr. On a TTY a live cli-progress bar: done/total, requests sent, 429s waited out, ETA. Elsewhere
  * (CI logs, files) one plain line every `--progress-interval` seconds (default 10). `--quiet` turns both off.
- * Fed by the module's progress callback (`set`) and `client.stats()` (requests, 429s).
+ * Fed by the module's progress callback (`set`), `client.stats()` (requests, 429s) and the client's `rateLimit`
+ * events: a rate-limit hold shows as it happens ("waiting 42 s for the rate limit") instead of a frozen line, and
+ * the ETA comes from the rate observed since this run started (holds included), never from rows a resumed run
+ * restored at once.
  */
 import { SingleBar } from 'cli-progress';
 import type { GenesysClient } from '../client';
@@ -44,6 +47,8 @@ export function progressMode(flag: string | undefined, quiet: boolean, isTTY: bo
 }
 
 const BAR_WIDTH = 24;
+/** The ETA's rate window. */
+const RATE_WINDOW_MS = 120_000;
 
 export class Progress {
   readonly #o: ProgressOptions;
@@ -53,6 +58,11 @@ export class Progress {
   #bar: SingleBar | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #first = true;
+  /** When the current rate-limit hold ends (ms since epoch), 0 when none. */
+  #holdUntil = 0;
+  #holdWhy = '';
+  #unwatch: (() => void) | undefined;
 
   constructor(options: ProgressOptions) {
     this.#o = options;
@@ -89,20 +99,41 @@ export class Progress {
       this.#timer = setInterval(() => this.#o.out.note(this.line(false)), this.#o.intervalMs ?? 10_000);
     }
     this.#timer.unref();
+    const onHold = (e: { kind: string; pausedForMs: number }) => this.hold(e.pausedForMs, e.kind === 'retry-after' ? '429' : 'budget spent');
+    this.#o.client.on('rateLimit', onHold);
+    this.#unwatch = () => this.#o.client.off('rateLimit', onHold);
+  }
+
+  /** A rate-limit hold began: shown on the line until it ends; in lines mode a long one gets its own line at once. */
+  hold(pausedForMs: number, why: string): void {
+    const until = Date.now() + pausedForMs;
+    if (until <= this.#holdUntil) return;
+    this.#holdUntil = until;
+    this.#holdWhy = why;
+    if (this.#o.mode === 'lines' && pausedForMs >= 2_000) this.#o.out.note(`${this.#o.label} waiting ${seconds(pausedForMs)} for the rate limit (${why})`);
+    else if (this.#o.mode === 'bar') this.#bar?.update(0, { line: this.line(true) });
   }
 
   set(state: ProgressState): void {
     this.#state = state;
     const now = Date.now();
+    if (this.#first) {
+      // A resumed run reports the rows it restored in its first update: the rate starts from there, not from 0.
+      this.#first = false;
+      this.#samples = [[now, state.value]];
+      return;
+    }
     this.#samples.push([now, state.value]);
-    // The rate is measured over the last 30 s or so (from the oldest sample younger than that).
-    while (this.#samples.length > 2 && (this.#samples[1] as [number, number])[0] < now - 30_000) this.#samples.shift();
+    // The rate is measured over the last two minutes or so (from the oldest sample younger than that): long enough
+    // to include rate-limit holds, short enough to follow a change of pace.
+    while (this.#samples.length > 2 && (this.#samples[1] as [number, number])[0] < now - RATE_WINDOW_MS) this.#samples.shift();
   }
 
   /** Stops drawing. The bar's last frame stays on screen as a record. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#unwatch?.();
     if (this.#timer) clearInterval(this.#timer);
     if (this.#bar) {
       this.#bar.update(0, { line: this.line(true) });
@@ -111,15 +142,17 @@ export class Progress {
     }
   }
 
-  /** Remaining time from the rate over the last 30 s; undefined until there is a rate and a total. */
-  eta(): number | undefined {
+  /**
+   * Remaining time from the rate observed over the last two minutes of this run (wall time, so holds count), plus
+   * what is left of a hold in progress; undefined until there is a rate and a total.
+   */
+  eta(now = Date.now()): number | undefined {
     const { value, total } = this.#state;
     if (total === undefined || total <= value) return total !== undefined && total <= value ? 0 : undefined;
     const first = this.#samples[0];
-    const now = Date.now();
     if (!first || now - first[0] < 1000 || value <= first[1]) return undefined;
     const rate = (value - first[1]) / (now - first[0]);
-    return (total - value) / rate;
+    return (total - value) / rate + Math.max(0, this.#holdUntil - now);
   }
 
   line(withBar: boolean): string {
@@ -134,6 +167,7 @@ export class Progress {
       ...(rows !== undefined && this.#o.unit !== 'rows' ? [`${count(rows)} rows`] : []),
       `${count(stats.requests)} ${withBar ? 'req' : 'requests'}`,
       `${count(stats.rateLimited)} 429s waited${withBar ? '' : ' out'}`,
+      ...(Date.now() < this.#holdUntil ? [`waiting ${seconds(this.#holdUntil - Date.now())} for the rate limit (${this.#holdWhy})`] : []),
       `ETA ${eta === undefined ? '?' : seconds(eta)}`,
       ...(withBar ? [] : [`elapsed ${seconds(Date.now() - this.#started)}`]),
     ];
