@@ -7,13 +7,15 @@
  * Uses only the warehouse's public interface; this module loads no database driver.
  */
 import type { PostgresWarehouse } from '../postgres/warehouse';
-import type { SyncStateStore } from './types';
+import type { ConversationSyncChange, EvaluationSyncChange, SyncBatch, SyncStateStore } from './types';
 
 export type SyncWarehouse = Pick<PostgresWarehouse, 'readFingerprints' | 'readWatermarks' | 'writeState' | 'apply' | 'applyConversations' | 'target'>;
 
 export interface PostgresSyncStateStore extends SyncStateStore {
   readonly kind: 'postgres';
   readonly warehouse: SyncWarehouse;
+  applyEvaluations(batch: SyncBatch<EvaluationSyncChange>): Promise<void>;
+  applyConversations(batch: SyncBatch<ConversationSyncChange>): Promise<void>;
 }
 
 export function postgresSyncState(warehouse: SyncWarehouse): PostgresSyncStateStore {
