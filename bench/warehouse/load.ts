@@ -215,7 +215,7 @@ function rates(rows: number, m: Measured) {
 const line = (label: string, rows: number, r: ReturnType<typeof rates>) =>
   console.log(`${label}: ${rows} evaluations, ${r.wallMs} ms wall = ${r.wallRowsPerSec} rows/s; CPU node ${r.nodeCpuMs} ms + server ${r.serverCpuMs ?? '?'} ms = ${r.cpuRowsPerSec ?? '?'} rows/s of CPU`);
 
-const load = (await import('node:os')).loadavg()[0];
+const load = (await import('node:os')).loadavg()[0] ?? 0;
 const copy = await copyLoader();
 const copyInsert = rates(ROWS, copy.insert);
 const copyUpdate = rates(ROWS, copy.update);

@@ -22,7 +22,7 @@ export interface EvalSpec {
 export function evaluation(n: number, spec: EvalSpec): WarehouseEvaluation & Record<string, unknown> {
   const questions = spec.questions ?? 3;
   const groupId = uuid(K.group, 1);
-  return {
+  const doc = {
     id: uuid(K.evaluation, n),
     name: `Evaluation ${n}`,
     conversation: { id: uuid(K.conversation, n) },
@@ -72,6 +72,7 @@ export function evaluation(n: number, spec: EvalSpec): WarehouseEvaluation & Rec
     neverRelease: false,
     rescore: false,
   };
+  return doc;
 }
 
 export const T = (day: number, hour = 0) => `2024-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
