@@ -592,6 +592,8 @@ export class LegalHold {
     const sig = signal ? { signal } : {};
     // The first failure stops the batch's other downloads (their partial files stay for the next run).
     const stopBatch = new AbortController();
+    // Every queued download of the batch listens to it: up to batchSize listeners, by design.
+    process.getBuiltinModule('node:events').setMaxListeners(0, stopBatch.signal);
     const unlink = linkAbort(stopBatch, signal);
     const downloadSignal = stopBatch.signal;
     try {
