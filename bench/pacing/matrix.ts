@@ -4,7 +4,7 @@
  * with the seed-style official-SDK loop (bench/drivers/export-official.ts), each cell's floor computed for its model
  * (floor.ts: the minimum time with the limiter full at the start), timed at the server from the first API request to
  * the last answer (so neither process start-up nor the token call counts).
- * Run: npx tsx bench/pacing/matrix.ts [runs=1] [windows=1000[,10000]]. 1-s windows are 50 requests/s; 10-s windows are
+ * Run: npx tsx bench/pacing/matrix.ts [runs=1] [windows=1000[,10000]] [only cells containing]. 1-s windows are 50 requests/s; 10-s windows are
  * 50 per 10 s (a scaled stand-in for the platform's 300 per 60 s). Real time: about 7 s per cell and side at 1-s
  * windows, 60 s at 10-s windows. Writes bench/results/pacing-matrix.json.
  */
@@ -18,6 +18,8 @@ import { floorMs, type FloorModel } from './floor';
 const run = promisify(execFile);
 const RUNS = Number(process.argv[2] ?? 1);
 const WINDOWS = (process.argv[3] ?? '1000').split(',').map(Number);
+/** Only cells whose name contains this (e.g. 'sliding'). */
+const ONLY = process.argv[4];
 const REQUESTS_PER_WINDOW = 50;
 const LATENCY_MS = 10;
 const TARGET_ROWS = 325;
@@ -74,6 +76,7 @@ for (const windowMs of WINDOWS) {
   for (const cell of CELLS) {
     const rateLimit = { requests: REQUESTS_PER_WINDOW, windowMs, ...cell };
     const name = `${cell.model}${cell.anchor ? `/${cell.anchor}` : ''} reset=${cell.reset} ${windowMs / 1000}s`;
+    if (ONLY && !name.includes(ONLY)) continue;
     const sides: Record<string, { ratio: number[]; r429: number[]; correct: boolean }> = {};
     for (let i = 0; i < RUNS; i++) {
       for (const side of i % 2 === 0 ? (['ours', 'official'] as const) : (['official', 'ours'] as const)) {

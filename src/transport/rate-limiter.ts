@@ -95,7 +95,9 @@ interface Answer {
  * second (2 x on a 1-s window), so it counts as the whole seconds it surely spans.
  */
 function windowCandidate(resetMs: number, now: number): number {
-  const epoch = resetMs % 1000 !== 0 && (now + resetMs) % 1000 === 0;
+  // Parsed a moment before `now`: an epoch reset lands within a few ms of a whole second.
+  const offset = (((now + resetMs) % 1000) + 1000) % 1000;
+  const epoch = resetMs % 1000 !== 0 && (offset <= 50 || offset >= 950);
   return epoch ? Math.max(1000, Math.ceil((resetMs - 999) / 1000) * 1000) : resetMs;
 }
 
@@ -265,11 +267,12 @@ export class LocalRateLimiter implements RateLimiter {
     // An older request's answer: the newest one already says more.
     if (prev && seq <= prev.seq) return { exhausted: false, pausedForMs: 0 };
     if (prev) {
-      // More left than the previous answer less the requests sent in between explains: budget came back. Requests
-      // before this one may no longer be counted (a window ended, old ones expired): the log stops counting them.
+      // More left than the previous answer less the requests sent in between explains: budget came back. When it
+      // came back nearly whole (a window ended), the requests before this one are no longer counted: the log stops
+      // counting them (it would free them twice).
       const refill = remaining - Math.max(0, prev.remaining - (seq - prev.seq));
       if (refill >= 1) {
-        this.baseSeq = seq - 1;
+        if (remaining >= this.limit - 1 - this.maxConcurrent) this.baseSeq = seq - 1;
         this.noteRefill(refill, remaining, now);
       }
     }
@@ -314,7 +317,7 @@ export class LocalRateLimiter implements RateLimiter {
       this.windowMs = Math.max(this.windowMs ?? 0, this.maxResetMs);
     }
     // Without reset headers the hold before a probe is learnt from the server: the budget came back this long after it ran out.
-    if (this.windowMs === undefined) this.holdMs = Math.max(this.holdMs, until - (this.exhaustedAt ?? now));
+    if (this.windowMs === undefined && this.exhaustedAt !== undefined) this.holdMs = Math.max(this.holdMs, until - this.exhaustedAt);
     this.afterPause = { until, available: availableAfter };
     this.probeSeq = undefined;
     this.logTrusted = false;
@@ -327,7 +330,7 @@ export class LocalRateLimiter implements RateLimiter {
     return {
       queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0),
       running: this.inFlight,
-      serverAvailable: n === undefined ? undefined : Math.max(0, Math.floor(n.remaining - (this.seq - n.seq) + this.freed(n, Date.now()).count)),
+      serverAvailable: n === undefined ? undefined : Math.max(0, Math.floor(Math.max(n.remaining - (this.seq - n.seq), this.logBudget(n, Date.now()).available))),
       pausedUntil: this.pausedUntil,
     };
   }
@@ -388,17 +391,17 @@ export class LocalRateLimiter implements RateLimiter {
     if (!n) return { go: true, probe: false };
     const sentAfter = this.seq - n.seq;
     if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
-    const freed = this.freed(n, now);
+    const log = this.logBudget(n, now);
     // What the log frees goes one request at a time until one such request was granted: a log that is wrong about
     // the server (a window longer than announced) costs one 429, not one per request in flight.
-    if (n.remaining - sentAfter + freed.count >= 1) {
+    if (log.available >= 1) {
       if (this.logTrusted) return { go: true, probe: false };
       if (this.probeSeq === undefined) {
         this.logProbe = true;
         return { go: true, probe: true };
       }
     }
-    let until = freed.count > 0 ? Infinity : freed.next;
+    let until = log.available >= 1 ? Infinity : log.next;
     const rate = this.bucketPerMs;
     if (rate !== undefined) {
       // GCRA: what is left plus what refilled since the answer (its arrival, a lower bound), one kept in reserve.
@@ -425,30 +428,50 @@ export class LocalRateLimiter implements RateLimiter {
   }
 
   /**
-   * Our requests counted in answer `n` that are free again: sent after `n` minus the longest reset and not before
-   * budget last came back (so `n` counted them), and answered more than that reset ago. Also when the next will be.
+   * The budget by the log: `n`'s remaining less what was sent after it, plus our requests `n` counted that are free
+   * again (sent after `n` minus the longest reset and not before budget last came back whole, so `n` counted them,
+   * and answered more than that reset ago). Capped by the limit less our requests that may still count at all (on
+   * the wire, or answered within that reset): on a bucket the first term would count a refill twice. Also when the
+   * log frees the next request.
    */
-  private freed(n: Answer, now: number): { count: number; next: number } {
+  private logBudget(n: Answer, now: number): { available: number; next: number } {
     const w = this.windowMs;
-    if (w === undefined) return { count: 0, next: Infinity };
-    let count = 0;
-    let next = Infinity;
-    // The log is in send order: start at the first request sent after `n.at - w` (binary search).
+    const base = n.remaining - (this.seq - n.seq);
+    if (w === undefined || this.limit === undefined) return { available: base, next: Infinity };
+    let freed = 0;
+    let freedNext = Infinity;
+    for (let i = this.firstSentAfter(n.at - w); i < this.log.length; i++) {
+      const s = this.log[i]!;
+      if (s.seq > n.seq) break;
+      if (s.seq <= this.baseSeq || s.answeredAt === undefined) continue;
+      if (s.answeredAt <= now - w) freed++;
+      else freedNext = Math.min(freedNext, s.answeredAt + w);
+    }
+    // Answers slower than a minute are not expected (timeoutMs defaults to 30 s).
+    let counting = 0;
+    let capNext = Infinity;
+    for (let i = this.firstSentAfter(now - w - 60_000); i < this.log.length; i++) {
+      const a = this.log[i]!.answeredAt;
+      if (a !== undefined && a <= now - w) continue;
+      counting++;
+      if (a !== undefined) capNext = Math.min(capNext, a + w);
+    }
+    const relative = base + freed;
+    const cap = this.limit - counting;
+    const next = relative < 1 && cap < 1 ? Math.max(freedNext, capNext) : relative < 1 ? freedNext : capNext;
+    return { available: Math.min(relative, cap), next };
+  }
+
+  /** Index of the first logged request sent after `t` (the log is in send order). */
+  private firstSentAfter(t: number): number {
     let lo = this.logHead;
     let hi = this.log.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.log[mid]!.sentAt <= n.at - w) lo = mid + 1;
+      if (this.log[mid]!.sentAt <= t) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.log.length; i++) {
-      const s = this.log[i]!;
-      if (s.seq > n.seq) break;
-      if (s.seq <= this.baseSeq || s.sentAt <= n.at - w || s.answeredAt === undefined) continue;
-      if (s.answeredAt <= now - w) count++;
-      else next = Math.min(next, s.answeredAt + w);
-    }
-    return { count, next };
+    return lo;
   }
 
   private noteRefill(amount: number, remaining: number, now: number): void {
