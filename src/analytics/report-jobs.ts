@@ -19,6 +19,7 @@ import { formatInterval, parseDuration, parseInterval, splitIntervalWindows, typ
 import type { Checkpoint } from '../sinks/checkpoint';
 import { readAvailability } from './availability';
 import { runExtract, type ExtractConfig, type ExtractProgress, type ExtractSummary, type Projected } from './extract';
+import { runConversationSync, type ConversationSyncOptions, type ConversationSyncSummary } from './sync';
 import { projectConversation, type ConversationRow } from './projection';
 import { DEFAULT_RUNTIME, JOBS_PATH, ReportJob, type JobProgress, type ReportRuntime, type ResolvedPoll } from './report-job';
 import {
@@ -213,6 +214,19 @@ export class ReportQueries {
           ),
         ),
       ),
+    );
+  }
+
+  /**
+   * Incremental sync of conversations (issue 20): one job over the look-back window, bounded by the data
+   * availability date; only new or changed conversations (by fingerprint) are handed out, keyed by conversationId,
+   * in batches whose state commits after each is applied. Rules: src/analytics/sync.ts, docs/warehouse.md.
+   */
+  sync(options: ConversationSyncOptions): Promise<ConversationSyncSummary> {
+    return runConversationSync(
+      this.#client,
+      { submit: (interval, filters, signal) => this.submit({ ...filters, interval, order: 'asc', orderBy: 'conversationStart' } as AsyncConversationQuery, { signal }) },
+      options,
     );
   }
 

@@ -24,9 +24,10 @@ import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation, AnalyticsEvaluation } from '../analytics/schemas';
 import { throwIfCallerAborted, ValidationError } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
-import { formatInterval, parseDuration } from '../helpers/intervals';
+import { formatInterval } from '../helpers/intervals';
 import { mapConcurrent } from '../internal/map-concurrent';
 import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
+import { batchApplier, resolveSyncOptions } from '../sync/run';
 import type { EvaluationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncStateWrite, SyncSummary } from '../sync/types';
 import { planExport } from './export-request';
 import type { EvaluationResponse, ExportRequest, ResolvedQualityExporterOptions } from './schemas';
@@ -70,71 +71,6 @@ export const QUALITY_SYNC_STREAM = 'quality.evaluations';
 /** The discovery fields that make an evaluation's fingerprint (genesys-api.md section i). */
 function evaluationFingerprint(day: string, ev: AnalyticsEvaluation): string {
   return fingerprint(day, [ev.evaluationId.toLowerCase(), ev.eventTime, ev.evaluationStatus?.toUpperCase(), ev.released, ev.rescored, ev.deleted, ev.calibrationId]);
-}
-
-/** Checks the options shared by both syncs; every problem at once. */
-export function resolveSyncOptions(
-  options: unknown,
-  where: string,
-  keys: readonly string[],
-  defaultStream: string,
-): { o: Record<string, unknown>; lookbackMs: number; nowMs: number; stream: string; batchSize: number; state: SyncStateStore } {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValidationError(where, [{ path: '', message: "sync() needs an options object, e.g. { lookback: 'P30D', state: new FileSyncStateStore('.gc-data/sync-state.log') }" }]);
-  }
-  const o = options as Record<string, unknown>;
-  const issues: Array<{ path: string; message: string }> = [];
-  for (const k of Object.keys(o)) if (!keys.includes(k)) issues.push({ path: k, message: `unknown option "${k}": options are ${keys.join(', ')}` });
-  let lookbackMs = 30 * DAY_MS;
-  if (o.lookback !== undefined) {
-    try {
-      lookbackMs = typeof o.lookback === 'number' ? o.lookback : parseDuration(o.lookback as string, 'lookback');
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      issues.push(...e.issues.map((i) => ({ path: 'lookback', message: i.message })));
-    }
-    if (!Number.isSafeInteger(lookbackMs) || lookbackMs <= 0) issues.push({ path: 'lookback', message: `must be a positive duration (e.g. P30D), got ${String(o.lookback).slice(0, 100)}` });
-  }
-  const state = o.state as SyncStateStore | undefined;
-  if (state === undefined || state === null || typeof state.load !== 'function' || typeof state.commit !== 'function') {
-    issues.push({ path: 'state', message: 'is required: a SyncStateStore (new FileSyncStateStore(path), postgresSyncState(warehouse), or your own with load() and commit())' });
-  }
-  if (o.apply !== undefined && typeof o.apply !== 'function') issues.push({ path: 'apply', message: 'must be a function (batch) => Promise<void>' });
-  const stream = o.stream ?? defaultStream;
-  if (typeof stream !== 'string' || stream.length === 0 || stream.length > 200) issues.push({ path: 'stream', message: 'must be a non-empty string of at most 200 characters' });
-  let nowMs = Date.now();
-  if (o.now !== undefined) {
-    const v = typeof o.now === 'function' ? (o.now as () => unknown)() : o.now;
-    nowMs = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v instanceof Date ? v.getTime() : NaN;
-    if (!Number.isFinite(nowMs)) issues.push({ path: 'now', message: `must be epoch ms, an ISO date-time, a Date or a function returning one, got ${String(v).slice(0, 100)}` });
-  }
-  const batchSize = o.batchSize ?? 500;
-  if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000) issues.push({ path: 'batchSize', message: `must be an integer from 1 to 100000, got ${String(batchSize).slice(0, 100)}` });
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') issues.push({ path: 'onProgress', message: 'must be a function' });
-  if (issues.length) throw new ValidationError(where, issues);
-  return { o, lookbackMs, nowMs, stream: stream as string, batchSize: batchSize as number, state: state as SyncStateStore };
-}
-
-/** Applies a batch (the caller's apply, else the store's), then commits its state. */
-export function batchApplier<C>(
-  o: { apply?: unknown },
-  state: SyncStateStore,
-  storeApply: ((batch: SyncBatch<C>) => Promise<void>) | undefined,
-  what: string,
-): (batch: SyncBatch<C>) => Promise<void> {
-  const apply = o.apply as ((batch: SyncBatch<C>) => Promise<void> | void) | undefined;
-  if (apply) {
-    return async (batch) => {
-      await apply(batch);
-      // Nothing between the apply and the commit: an abort cannot separate them.
-      await state.commit(batch.state);
-    };
-  }
-  if (storeApply) return storeApply;
-  throw new ValidationError(what, [
-    { path: 'apply', message: `is required: give apply(batch) to write the changes somewhere, or a state store that is the destination too (postgresSyncState(warehouse)); this ${state.kind} store only keeps state` },
-  ]);
 }
 
 export async function runQualitySync(

@@ -1,0 +1,156 @@
+/**
+ * `reports.sync()`: incremental sync of conversations through the analytics jobs API (issue 20). Each run reads the
+ * data availability date, submits ONE details job for the look-back window (from `now - lookback`, rounded down to
+ * a UTC midnight, to the availability date: the datalake holds nothing certain after it), reads its results, and
+ * compares each conversation's fingerprint (a hash of its canonical JSON: participants, segments, metrics and its
+ * `evaluations[]`) with the last run's state. New or changed conversations are upserts keyed by `conversationId`
+ * (`changedAt` = the availability date of the run), applied in batches; each batch's state commits after it is
+ * applied (see SyncStateStore). The watermark (window `jobs`) is the availability date the run covered.
+ *
+ * Conversations are not deleted by a sync: one that is no longer returned (a changed filter, retention) keeps its
+ * row; its state is dropped once its day leaves the look-back (`aged`).
+ */
+import type { GenesysClient } from '../client';
+import { throwIfCallerAborted } from '../errors';
+import { canonicalJson } from '../helpers/canonical-json';
+import { formatInterval } from '../helpers/intervals';
+import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
+import { batchApplier, resolveSyncOptions } from '../sync/run';
+import type { ConversationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncSummary } from '../sync/types';
+import { readAvailability } from './availability';
+import type { ReportJob } from './report-job';
+import type { AnalyticsConversation, ConversationQueryFilters } from './schemas';
+
+export interface ConversationSyncOptions {
+  /** How far back conversations are re-read: ISO-8601 duration or ms. Default `P30D`. */
+  lookback?: string | number;
+  state: SyncStateStore;
+  /** Applies one batch; its state commits when this resolves. Optional when `state` is the destination (postgresSyncState). */
+  apply?: (batch: SyncBatch<ConversationSyncChange>) => Promise<void> | void;
+  /** State stream name. Default `analytics.conversations`. */
+  stream?: string;
+  /** The run's time (end of the window before the availability bound). Default: the current time. */
+  now?: number | string | Date | (() => number);
+  /** Changes per batch. Default 500. */
+  batchSize?: number;
+  /** Details filters for the job (conversation/segment/evaluation/...). */
+  query?: ConversationQueryFilters;
+  /** Job results page size. Default: ReportQueries' pageSize. */
+  pageSize?: number;
+  /** How long to wait for the job (ms). Default: ReportQueries' maxWaitMs. */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface ConversationSyncSummary extends SyncSummary {
+  /** The data availability date that bounded the window (ISO), or undefined when the platform gave none. */
+  dataAvailabilityDate: string | undefined;
+  jobId: string | undefined;
+}
+
+const WHERE = 'ReportQueries.sync() options';
+const OPTION_KEYS = ['lookback', 'state', 'apply', 'stream', 'now', 'batchSize', 'query', 'pageSize', 'maxWaitMs', 'signal', 'onProgress'];
+export const CONVERSATION_SYNC_STREAM = 'analytics.conversations';
+export const JOBS_WINDOW = 'jobs';
+
+export interface ConversationSyncDeps {
+  submit(interval: string, filters: ConversationQueryFilters, signal: AbortSignal | undefined): Promise<ReportJob>;
+}
+
+export async function runConversationSync(client: GenesysClient, deps: ConversationSyncDeps, options: ConversationSyncOptions): Promise<ConversationSyncSummary> {
+  const { o, lookbackMs, nowMs, stream, batchSize, state } = resolveSyncOptions(options, WHERE, OPTION_KEYS, CONVERSATION_SYNC_STREAM);
+  const signal = o.signal as AbortSignal | undefined;
+  const onProgress = o.onProgress as ((p: SyncProgress) => void) | undefined;
+  const applyBatch = batchApplier<ConversationSyncChange>(o, state, state.applyConversations?.bind(state), WHERE);
+  const filters = (o.query ?? {}) as ConversationQueryFilters;
+  const started = Date.now();
+  const before = client.stats();
+  const startMs = Math.floor((nowMs - lookbackMs) / DAY_MS) * DAY_MS;
+  const available = await readAvailability(client, signal);
+  // The datalake holds nothing certain after the availability date: the window (and the watermark) stop there.
+  const endMs = available === undefined ? nowMs : Math.min(nowMs, available);
+  const runAt = new Date(endMs).toISOString();
+  const snapshot = await state.load(stream);
+  const known = snapshot.fingerprints;
+  const firstDay = dayKey(startMs);
+  const counts = { new: 0, changed: 0, unchanged: 0, discovered: 0, aged: 0, batches: 0 };
+  let changes: ConversationSyncChange[] = [];
+  let fingerprints: Array<{ stream: string; key: string; fingerprint: string | null }> = [];
+  for (const [key, fp] of known) {
+    const w = windowOf(fp);
+    if (w !== '' && w < firstDay) {
+      fingerprints.push({ stream, key, fingerprint: null });
+      counts.aged++;
+    }
+  }
+  const windowText = endMs > startMs ? formatInterval(startMs, endMs) : `${new Date(startMs).toISOString()}/${runAt}`;
+  const progress = (done: number) =>
+    onProgress?.({ operation: 'analytics.sync', stream, window: windowText, windowsDone: done, windowsTotal: 1, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: 0, unchanged: counts.unchanged, fetched: counts.discovered, batches: counts.batches });
+  const flush = async (final: boolean) => {
+    if (changes.length === 0 && fingerprints.length === 0 && !final) return;
+    throwIfCallerAborted(signal, 'ReportQueries.sync()');
+    const batch: SyncBatch<ConversationSyncChange> = {
+      changes,
+      state: { fingerprints, ...(final ? { watermarks: [{ stream, window: JOBS_WINDOW, watermark: runAt, state: { window: windowText, conversations: counts.discovered } }] } : {}) },
+    };
+    await applyBatch(batch);
+    for (const f of fingerprints) {
+      if (f.fingerprint === null) known.delete(f.key);
+      else known.set(f.key, f.fingerprint);
+    }
+    counts.batches++;
+    changes = [];
+    fingerprints = [];
+    progress(final ? 1 : 0);
+  };
+
+  let jobId: string | undefined;
+  if (endMs > startMs) {
+    const job = await deps.submit(windowText, filters, signal);
+    jobId = job.id;
+    await job.wait({ ...(signal ? { signal } : {}), ...(o.maxWaitMs !== undefined ? { maxWaitMs: o.maxWaitMs as number } : {}) });
+    const seen = new Set<string>();
+    for await (const conv of job.results({ ...(signal ? { signal } : {}), ...(o.pageSize !== undefined ? { pageSize: o.pageSize as number } : {}) }) as AsyncGenerator<AnalyticsConversation>) {
+      const id = conv.conversationId.toLowerCase();
+      if (seen.has(id)) continue;
+      seen.add(id);
+      counts.discovered++;
+      const startedAt = Date.parse(conv.conversationStart ?? '');
+      // Activity in the window: a conversation that started the day before belongs to that day's state.
+      const fp = fingerprint(Number.isFinite(startedAt) ? dayKey(Math.max(startedAt, startMs)) : firstDay, [canonicalJson(conv)]);
+      const prev = known.get(id);
+      if (prev === fp) {
+        counts.unchanged++;
+        continue;
+      }
+      changes.push({ op: 'upsert', row: conv, changedAt: runAt });
+      fingerprints.push({ stream, key: id, fingerprint: fp });
+      if (prev === undefined) counts.new++;
+      else counts.changed++;
+      if (changes.length >= batchSize) await flush(false);
+    }
+  }
+  await flush(true);
+  const after = client.stats();
+  const finished = Date.now();
+  return {
+    stream,
+    window: windowText,
+    new: counts.new,
+    changed: counts.changed,
+    deleted: 0,
+    unchanged: counts.unchanged,
+    ignored: 0,
+    discovered: counts.discovered,
+    fetched: counts.discovered,
+    aged: counts.aged,
+    batches: counts.batches,
+    requests: after.requests - before.requests,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    dataAvailabilityDate: available === undefined ? undefined : new Date(available).toISOString(),
+    jobId,
+  };
+}
