@@ -44,7 +44,7 @@ describe('no request leaves for a host the client was not configured for', () =>
 
   it('CR/LF and other control characters in a path, header name or header value are refused before any I/O', async () => {
     const client = clientFor(api);
-    const cases = [
+    const cases: Array<{ path: string; headers?: Record<string, string> }> = [
       { path: '/api/v2/users\r\nX-Injected: 1' },
       { path: '/api/v2/us\u0000ers' },
       { path: '/api/v2/users', headers: { 'x-ok': 'a\r\nx-injected: 1' } },
