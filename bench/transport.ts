@@ -5,6 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BatchSpanProcessor, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { GenesysClient } from '../src/index';
 import { median, writeResult } from './lib';
 
@@ -43,19 +45,29 @@ async function pool(total: number, worker: () => Promise<unknown>): Promise<numb
   return total / ((performance.now() - started) / 1000);
 }
 
+/** Telemetry on as a service would run it: spans batched to an exporter (here one that drops them), metrics kept. */
+function telemetryOn() {
+  const exporter = { export: (_spans: unknown, done: (r: { code: number }) => void) => done({ code: 0 }), shutdown: async () => undefined };
+  return { tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] }), meterProvider: new MeterProvider() };
+}
+
 async function measure(latencyMs: number, total: number) {
   const { url, server } = await startServer(latencyMs);
-  const client = new GenesysClient({
+  const options = {
     clientId: 'bench',
     clientSecret: 'bench-secret',
     baseUrl: url,
     authUrl: url,
     rateLimit: { requestsPerMinute: 1e9, maxConcurrent: CONCURRENCY },
-  });
+  };
+  const client = new GenesysClient(options);
+  const traced = new GenesysClient({ ...options, telemetry: telemetryOn() });
   await client.request({ path: '/api/v2/warmup' });
+  await traced.request({ path: '/api/v2/warmup' });
   await fetch(`${url}/api/v2/warmup`).then((r) => r.text());
   const raw: number[] = [];
   const ours: number[] = [];
+  const withTelemetry: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     // Alternate A B A B so drift on a noisy machine hits both sides alike.
     raw.push(
@@ -64,11 +76,24 @@ async function measure(latencyMs: number, total: number) {
       ),
     );
     ours.push(await pool(total, () => client.request({ path: '/api/v2/items/1' })));
+    withTelemetry.push(await pool(total, () => traced.request({ path: '/api/v2/items/1' })));
   }
   await client.close();
+  await traced.close();
   server.close();
   server.closeAllConnections();
-  return { latencyMs, requestsPerRun: total, rawFetchRps: median(raw), clientRps: median(ours), ratio: median(ours) / median(raw), rawRuns: raw, clientRuns: ours };
+  return {
+    latencyMs,
+    requestsPerRun: total,
+    rawFetchRps: median(raw),
+    clientRps: median(ours),
+    ratio: median(ours) / median(raw),
+    telemetryRps: median(withTelemetry),
+    telemetryRatio: median(withTelemetry) / median(ours),
+    rawRuns: raw,
+    clientRuns: ours,
+    telemetryRuns: withTelemetry,
+  };
 }
 
 const withLatency = await measure(50, 300);
@@ -79,10 +104,13 @@ const file = writeResult({
   targets: [
     { name: 'client vs raw fetch at 50 ms latency', target: '>= 0.93', value: round(withLatency.ratio), met: withLatency.ratio >= 0.93 },
     { name: 'pipeline ceiling (no latency)', target: '>= 400 requests/s', value: Math.round(ceiling.clientRps), met: ceiling.clientRps >= 400 },
+    { name: 'ceiling with OpenTelemetry on vs off', target: 'reported (off costs nothing: no code runs)', value: round(ceiling.telemetryRatio), met: true },
   ],
   reading:
     `At 50 ms latency the client does ${round(withLatency.ratio)} x raw fetch's requests/s; ` +
-    `its ceiling is ${Math.round(ceiling.clientRps)} requests/s (raw fetch ${Math.round(ceiling.rawFetchRps)}).`,
+    `its ceiling is ${Math.round(ceiling.clientRps)} requests/s (raw fetch ${Math.round(ceiling.rawFetchRps)}); ` +
+    `with OpenTelemetry on (spans batched, metrics kept) ${Math.round(ceiling.telemetryRps)} requests/s ` +
+    `(${round(ceiling.telemetryRatio)} x off), and ${round(withLatency.telemetryRatio)} x off at 50 ms latency.`,
 });
 console.log(JSON.stringify({ withLatency: { raw: withLatency.rawFetchRps, ours: withLatency.clientRps, ratio: withLatency.ratio }, ceiling: { raw: ceiling.rawFetchRps, ours: ceiling.clientRps } }, null, 1));
 console.log(`wrote ${file}`);
