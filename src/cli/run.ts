@@ -10,11 +10,12 @@ import { mediaAnnotate, mediaFetch } from './commands/media';
 import { search } from './commands/search';
 import { simulate } from './commands/simulate';
 import { legalHold } from './commands/legal-hold';
+import { sync } from './commands/sync';
 import { Context, type Command } from './context';
 import { describeError, errorJson, EXIT, exitCodeFor, UsageError } from './errors';
 import { Output, type Streams } from './output';
 
-export const COMMANDS: Command[] = [exportEvaluations, extractConversations, search, mediaFetch, mediaAnnotate, simulate, legalHold];
+export const COMMANDS: Command[] = [exportEvaluations, extractConversations, search, mediaFetch, mediaAnnotate, simulate, legalHold, sync];
 
 export interface RunOptions {
   argv: string[];
