@@ -53,7 +53,7 @@ export interface DownloaderOptions {
 export interface DownloadProgress {
   /** Where the file goes (without `.part`). */
   dest: string;
-  /** Bytes in the `.part` file now. */
+  /** Bytes of the file received so far (in the `.part`, or in the write buffer of at most 1 MiB). */
   bytes: number;
   /** The file's size when the server announced it. */
   totalBytes: number | undefined;
@@ -107,6 +107,9 @@ export class DownloadError extends GcError {
     return { name: this.name, message: this.message, reason: this.reason, url: this.url, status: this.status, attempts: this.attempts, dest: this.dest };
   }
 }
+
+/** Bytes gathered before one write to the .part file. */
+const WRITE_BATCH = 1024 * 1024;
 
 const DEFAULT_RETRY: DownloadRetryOptions = { limit: 5, rateLimitLimit: 10, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 
@@ -379,12 +382,33 @@ export class Downloader {
       handle = await fs.open(part, have > 0 ? 'a' : 'w');
       if (res.body) {
         const reader = res.body.getReader();
+        // Chunks are written in runs of up to WRITE_BATCH bytes (one writev), not one awaited write per chunk:
+        // memory stays bounded per download and the disk sees large writes.
+        let pending: Uint8Array[] = [];
+        let pendingBytes = 0;
+        const flush = async () => {
+          if (pendingBytes === 0) return;
+          const chunks = pending;
+          pending = [];
+          pendingBytes = 0;
+          await handle!.writev(chunks);
+        };
+        // One abort listener for the whole body: a read is raced against it (undici can leave a read pending
+        // forever when the fetch is aborted after the last bytes arrived but before the stream closed).
+        let rejectAborted: (e: unknown) => void = () => undefined;
+        const aborted = new Promise<never>((_, reject) => (rejectAborted = reject));
+        aborted.catch(() => undefined);
+        const onAbort = () => rejectAborted(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        if (signal.aborted) onAbort();
         let ended = false;
         try {
           for (;;) {
             let chunk: ReadableStreamReadResult<Uint8Array>;
             try {
-              chunk = await readOrAbort(reader, signal);
+              // An abort (e.g. from onProgress) wins over a read that could complete at once.
+              if (signal.aborted) throw signal.reason;
+              chunk = await Promise.race([reader.read(), aborted]);
             } catch (e) {
               return fail(e, `reading the body after ${have} byte(s)`);
             }
@@ -394,9 +418,11 @@ export class Downloader {
             }
             const bytes = chunk.value;
             fileHash.update(bytes);
-            await handle.write(bytes);
+            pending.push(bytes);
+            pendingBytes += bytes.length;
             have += bytes.length;
             this.#stats.bytes += bytes.length;
+            if (pendingBytes >= WRITE_BATCH) await flush();
             if (onProgress) {
               try {
                 onProgress({ dest, bytes: have, totalBytes: total, attempt });
@@ -405,10 +431,15 @@ export class Downloader {
               }
             }
           }
+          await flush();
         } finally {
-          // Stopped early (abort, timeout, a callback's exception): close the connection instead of leaving it open.
-          // Not awaited: cancelling a body whose fetch was aborted can stay pending in undici.
-          if (!ended) void reader.cancel().catch(() => undefined);
+          signal.removeEventListener('abort', onAbort);
+          // Stopped early (abort, timeout, a callback's exception): keep the bytes received in the .part for the
+          // next attempt, and close the connection. The cancel is not awaited (see above).
+          if (!ended) {
+            await flush().catch(() => undefined);
+            void reader.cancel().catch(() => undefined);
+          }
           reader.releaseLock();
         }
       }
@@ -438,28 +469,6 @@ export class Downloader {
     await fsyncDir(dirnameOf(dest));
     return { bytes, sha256: hash.digest('hex'), contentType, restarts };
   }
-}
-
-/**
- * `reader.read()`, rejected as soon as `signal` aborts: undici can leave a read pending forever when the fetch is
- * aborted after the last body bytes arrived but before the stream closed.
- */
-function readOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    reader.read().then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** Aborts `controller` when `signal` aborts (now, if it already has); returns the function that undoes the link. */
