@@ -25,6 +25,7 @@ const options = {
   calibrations: { type: 'string' },
   status: { type: 'string' },
   'batch-size': { type: 'string' },
+  now: { type: 'string' },
 } as const;
 
 const help = `Usage: gc-data sync evaluations|conversations [flags]
@@ -47,6 +48,7 @@ What
   --calibrations MODE     evaluations: exclude (default) | include
   --status LIST           evaluations: statuses kept, comma-separated. Default: Finished
   --batch-size N          changes per transaction. Default: 500
+  --now TIME              the run's time, ISO-8601 (end of the window). Default: the current time
 
 Output
   --json                  print the summary as one JSON object
@@ -89,6 +91,9 @@ async function run(ctx: CommandContext): Promise<number> {
   // Checked (exit 2) before the warehouse or the org is touched.
   const exporterOptions = QualityExporterOptionsSchema.safeParse({ calibrations, evaluationStatus: statuses });
   if (!exporterOptions.success) throw validationErrorFromZod('--status / --calibrations', exporterOptions.error);
+  const nowText = str(values, 'now');
+  const now = nowText === undefined ? undefined : Date.parse(nowText);
+  if (now !== undefined && !Number.isFinite(now)) throw new UsageError(`--now must be an ISO-8601 date-time, got "${String(nowText).slice(0, 40)}"`, 'e.g. --now 2026-06-01T00:00:00Z');
   const schema = str(values, 'schema');
   // Loaded only here: other commands never load a database driver.
   const { createPostgresWarehouse } = await import('../../postgres/index');
@@ -110,8 +115,8 @@ async function run(ctx: CommandContext): Promise<number> {
     try {
       summary =
         kind === 'evaluations'
-          ? await new QualityExporter(client, { calibrations, evaluationStatus: statuses }).sync({ lookback, state, batchSize, signal: ctx.signal, onProgress })
-          : await new ReportQueries(client).sync({ lookback, state, batchSize, signal: ctx.signal, onProgress });
+          ? await new QualityExporter(client, { calibrations, evaluationStatus: statuses }).sync({ lookback, state, batchSize, signal: ctx.signal, onProgress, ...(now !== undefined ? { now } : {}) })
+          : await new ReportQueries(client).sync({ lookback, state, batchSize, signal: ctx.signal, onProgress, ...(now !== undefined ? { now } : {}) });
     } catch (e) {
       progress.stop();
       if (isAbort(e, ctx.signal)) {
