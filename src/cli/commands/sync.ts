@@ -3,6 +3,8 @@
  * warehouse: a server with --database, else the embedded PGlite in a local folder. Changes and the sync state commit
  * in one transaction per batch, so Ctrl-C (or a kill) and a rerun apply every change exactly once.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ReportQueries } from '../../analytics/report-jobs';
 import { ValidationError, validationErrorFromZod } from '../../errors';
 import { parseDuration } from '../../helpers/intervals';
@@ -95,10 +97,13 @@ async function run(ctx: CommandContext): Promise<number> {
   const now = nowText === undefined ? undefined : Date.parse(nowText);
   if (now !== undefined && !Number.isFinite(now)) throw new UsageError(`--now must be an ISO-8601 date-time, got "${String(nowText).slice(0, 40)}"`, 'e.g. --now 2026-06-01T00:00:00Z');
   const schema = str(values, 'schema');
+  const folder = pglite ?? '.gc-data/warehouse';
+  // PGlite creates its data folder but not the folders above it (a fresh clone has no .gc-data/).
+  if (database === undefined && !folder.includes('://')) mkdirSync(dirname(resolve(folder)), { recursive: true });
   // Loaded only here: other commands never load a database driver.
   const { createPostgresWarehouse } = await import('../../postgres/index');
   const warehouse = createPostgresWarehouse({
-    ...(database !== undefined ? { connectionString: database } : { pglite: pglite ?? '.gc-data/warehouse' }),
+    ...(database !== undefined ? { connectionString: database } : { pglite: folder }),
     ...(schema !== undefined ? { schema } : {}),
   });
   try {
