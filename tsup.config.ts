@@ -6,6 +6,15 @@ const libraryEntries = {
   'testing/index': 'src/testing/index.ts',
   'redis/index': 'src/redis/index.ts',
   'postgres/index': 'src/postgres/index.ts',
+  // Pure helpers behind subpaths named by domain (src/entries/): the root entry keeps the client and the modules.
+  'filters': 'src/entries/filters.ts',
+  'pii': 'src/entries/pii.ts',
+  'intervals': 'src/entries/intervals.ts',
+  'rows': 'src/entries/rows.ts',
+  'sinks': 'src/entries/sinks.ts',
+  'media-matrix': 'src/entries/media-matrix.ts',
+  'batch-callbacks': 'src/entries/batch-callbacks.ts',
+  'schemas': 'src/entries/schemas.ts',
 };
 
 const shared: Options = {

@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^@org\/gc-data\/testing$/, replacement: src('testing/index.ts') },
       { find: /^@org\/gc-data\/redis$/, replacement: src('redis/index.ts') },
       { find: /^@org\/gc-data\/postgres$/, replacement: src('postgres/index.ts') },
+      // The pure-helper subpaths (src/entries/): @org/gc-data/filters, /pii, /intervals, /rows, /sinks, ...
+      { find: /^@org\/gc-data\/(filters|pii|intervals|rows|sinks|media-matrix|batch-callbacks|schemas)$/, replacement: src('entries/$1.ts') },
       { find: /^@org\/gc-data$/, replacement: src('index.ts') },
     ],
   },

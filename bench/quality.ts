@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { flattenScorecard } from '../src/index';
+import { flattenScorecard } from '@org/gc-data/rows';
 import { createSimulatedOrg, startSimulatedServer, type SimulatedOrgOptions } from '../src/testing/index';
 import { median, writeResult } from './lib';
 

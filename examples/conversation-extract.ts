@@ -15,15 +15,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createSinkForPath,
-  EXTRACT_CHECKPOINT_KIND,
-  ExtractCheckpointState,
-  FileCheckpoint,
-  lastFullUtcDay,
-  ReportQueries,
-  type ExtractSummary,
-} from '@org/gc-data';
+import { createSinkForPath, FileCheckpoint } from '@org/gc-data/sinks';
+import { EXTRACT_CHECKPOINT_KIND, ExtractCheckpointState } from '@org/gc-data/schemas';
+import { lastFullUtcDay } from '@org/gc-data/intervals';
+import { ReportQueries, type ExtractSummary } from '@org/gc-data';
 import { connect, outDir, report } from './lib/connect';
 
 const interval = process.argv[2] ?? lastFullUtcDay();

@@ -15,16 +15,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import {
-  createSinkForPath,
-  DEFAULT_MAX_FILTER_DEPTH,
-  InteractionSearch,
-  lastFullUtcDay,
-  validateFilterDepth,
-  verifyBatchSignature,
-  type FilterNode,
-  type SearchNotification,
-} from '@org/gc-data';
+import { createSinkForPath } from '@org/gc-data/sinks';
+import { DEFAULT_MAX_FILTER_DEPTH, validateFilterDepth } from '@org/gc-data/filters';
+import { InteractionSearch, type FilterNode, type SearchNotification } from '@org/gc-data';
+import { lastFullUtcDay } from '@org/gc-data/intervals';
+import { verifyBatchSignature } from '@org/gc-data/batch-callbacks';
 import { connect, outDir, report } from './lib/connect';
 
 const interval = process.argv[2] ?? lastFullUtcDay();

@@ -1,93 +1,71 @@
 /**
- * Seed 000: a legal-hold export of quality evaluations, voice *and* digital channels, without the 400s.
+ * Seed 000: a legal hold on every quality record of a period, voice *and* digital, in a form a court accepts, built
+ * on the LegalHold module (docs/legal-hold.md).
  *
- * The seed's `POST /api/v2/quality/evaluations/export` does not exist. Its intent, every evaluation of a period for
- * discovery, becomes: an export spec validated before anything is sent (an unknown channel such as "webrtc" is
- * refused with zero requests), one pass per channel group (voice, digital) into its own file, every status and
- * calibrations included, and a manifest with row counts and sha256 digests for chain of custody. A 400 from the
- * platform would be printed with its message, code, fields and correlation id.
+ * 1. A bad selection never reaches the platform: the seed's "webrtc" is not a media type (0 requests).
+ * 2. The conversations' recordings are protected from the retention policy, and the protection is confirmed.
+ * 3. Everything is exported into one folder: conversation detail documents, every evaluation (all statuses,
+ *    calibrations included; raw JSON and typed rows), recording metadata and the recordings themselves (batch
+ *    download, fetched without the bearer token), with manifest.jsonl, manifest.sha256 and an HMAC signature.
+ *    Recordings the platform withholds are listed in missing-recordings.json, never dropped.
+ * 4. verifyHold re-hashes every file; 5. the protection is released (a real hold releases when the case closes).
  *
  *   npx tsx examples/legal-hold-export.ts [START_DATE END_DATE]      dates YYYY-MM-DD, end exclusive
  *
- * Default: the last 7 full UTC days. With no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET it runs against the simulated org.
+ * Default: the last full UTC day. With no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET it runs against the simulated org.
+ * The signing key comes from HOLD_KEY (a demo key otherwise: keep a real one away from the hold).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  BadRequestError,
-  createSinkForPath,
-  FileCheckpoint,
-  formatInterval,
-  lastFullUtcDay,
-  MEDIA_TYPE_GROUPS,
-  parseInterval,
-  QualityExporter,
-  ValidationError,
-  type QualityExportState,
-} from '@org/gc-data';
+import { LegalHold, ValidationError, verifyHold, type GenesysClient } from '@org/gc-data';
+import { lastFullUtcDay } from '@org/gc-data/intervals';
 import { connect, outDir, report } from './lib/connect';
 
 const [from, to] = process.argv.slice(2);
-const end = parseInterval(lastFullUtcDay()).endMs;
-const interval = from && to ? `${from}T00:00:00Z/${to}T00:00:00Z` : formatInterval(end - 7 * 86_400_000, end);
-const dir = outDir('legal-hold');
+const interval = from && to ? `${from}T00:00:00Z/${to}T00:00:00Z` : lastFullUtcDay();
+const folder = join(outDir('legal-hold'), 'hold');
+const key = process.env.HOLD_KEY ?? 'demo-key-do-not-use-in-court';
 
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+function refusedBeforeSending(client: GenesysClient): string {
+  const before = client.stats().requests;
+  try {
+    new LegalHold(client, { interval, filters: { field: 'mediaType', op: 'in', value: ['voice', 'webrtc'] } });
+    return 'accepted (unexpected)';
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return `Refused before sending (${client.stats().requests - before} requests): ${e.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+  }
 }
 
 const { client, target, close } = await connect();
 try {
-  // Everything on hold: every status, calibrations included. The search strategy returns answers with each result,
-  // about 100x fewer requests than one GET per evaluation.
-  const exporter = new QualityExporter(client, {
-    strategy: 'search',
-    calibrations: 'include',
-    evaluationStatus: ['Finished', 'InProgress', 'InReview', 'Pending', 'Retracted'],
+  console.log(refusedBeforeSending(client));
+
+  const hold = new LegalHold(client, { interval, download: { concurrency: 4 } });
+  const summary = await hold.export({
+    out: folder,
+    key,
+    protect: true,
+    onProgress: (p) => {
+      if (p.phase === 'done') process.stderr.write(`[example] ${p.recordingsReceived}/${p.recordingsExpected} recordings, ${p.bytes} bytes\n`);
+    },
   });
+  const verified = await verifyHold(folder, { key });
+  const released = await hold.release({ conversationIds: await hold.conversationIds() });
 
-  // 1. A bad spec never reaches the platform: the seed's "webrtc" is not a media type of the details API.
-  const before = client.stats().requests;
-  try {
-    await exporter.exportTo(createSinkForPath('-'), { interval, mediaTypes: ['voice', 'webrtc'] });
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    console.log(`Refused before sending (${client.stats().requests - before} requests): ${e.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  }
-
-  // 2. One pass per channel group, each to its own file with its own checkpoint (a rerun resumes, never duplicates).
-  const manifest: Record<string, unknown> = { interval, generatedAt: new Date().toISOString(), source: target, files: [] as unknown[] };
-  const lines: Array<[string, string]> = [['interval', interval]];
-  for (const [channel, mediaTypes] of Object.entries(MEDIA_TYPE_GROUPS)) {
-    const file = join(dir, `${channel}.ndjson`);
-    const sink = createSinkForPath(file, { append: true, fsync: true });
-    try {
-      const summary = await exporter.exportTo(sink, {
-        interval,
-        mediaTypes: [...mediaTypes],
-        checkpoint: new FileCheckpoint<QualityExportState>(join(dir, `${channel}.checkpoint.json`), { kind: 'quality-export' }),
-      });
-      await sink.close();
-      const digest = await sha256(file);
-      (manifest.files as unknown[]).push({ channel, mediaTypes, file: `${channel}.ndjson`, rows: summary.rows + summary.calibrationRows, sha256: digest, requests: summary.requests });
-      lines.push([channel, `${summary.rows} evaluation(s) (${mediaTypes.join(', ')}) -> ${file}, sha256 ${digest.slice(0, 16)}..., ${summary.requests} request(s)`]);
-    } catch (e) {
-      await sink.close();
-      if (e instanceof BadRequestError) {
-        // What the seed's thread never had: the platform's own words and the id Genesys support needs.
-        console.error(`${channel}: the platform refused the query: ${e.message} [${e.code}] fields=${JSON.stringify(e.details)} correlationId=${e.correlationId}`);
-      }
-      throw e;
-    }
-  }
-  const manifestPath = join(dir, 'manifest.json');
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  lines.push(['manifest', manifestPath]);
-  report(`Legal-hold export (seed 000) from the ${target}`, lines);
+  const p = summary.protection;
+  report(`Legal hold (seed 000) from the ${target}`, [
+    ['interval', interval],
+    ['folder', folder],
+    ['conversations', summary.conversations],
+    ['evaluations', `${summary.evaluations} (every status, calibrations included): evaluations/*.json + evaluations.ndjson`],
+    ['recordings', `${summary.recordings.expected} expected, ${summary.recordings.received} received, ${summary.recordings.missing} missing`],
+    ['bytes', summary.recordings.bytes],
+    ['protection', p?.confirmed ? `confirmed for ${p.protected} conversation(s)` : `NOT confirmed for ${p?.notProtected.length ?? '?'} conversation(s)`],
+    ['manifest', `${summary.files} files, sha256 ${summary.manifestSha256}, signed ${summary.signed}`],
+    ['verify', verified.ok ? `intact (signature ${verified.signature})` : `FAILED: ${JSON.stringify({ added: verified.added, missing: verified.missing, altered: verified.altered.map((a) => a.path) })}`],
+    ['released', `${released.released} of ${released.requested}, still protected: ${released.stillProtected.length}`],
+  ]);
+  if (!verified.ok) process.exitCode = 1;
 } finally {
   await close();
 }

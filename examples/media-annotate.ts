@@ -12,7 +12,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detailsQueryPages, lastFullUtcDay, MediaMetadata, ValidationError, type AnnotationInput, type ArchiveCallback } from '@org/gc-data';
+import { InteractionSearch, MediaMetadata, ValidationError, type AnnotationInput, type ArchiveCallback } from '@org/gc-data';
+import { lastFullUtcDay } from '@org/gc-data/intervals';
 import { connect, outDir, report } from './lib/connect';
 
 const dir = outDir('media');
@@ -32,11 +33,12 @@ try {
   };
   const media = new MediaMetadata(client, { pii: 'reject', callbacks: [toArchive, flakyWebhook], callbackTimeoutMs: 5_000 });
 
-  let ids = process.argv.slice(2);
+  const ids: string[] = process.argv.slice(2);
   if (ids.length === 0) {
-    for await (const page of detailsQueryPages(client, { interval: lastFullUtcDay(), order: 'asc' }, { pageSize: 5 })) {
-      ids = page.items.map((c) => c.conversationId);
-      break;
+    // No ids given: the first five conversations of yesterday.
+    const search = new InteractionSearch(client).query({ interval: lastFullUtcDay(), order: 'asc' });
+    for await (const c of search) {
+      if (ids.push(c.conversationId) >= 5) break;
     }
   }
 

@@ -12,7 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSinkForPath, FileCheckpoint, lastFullUtcDay, QualityExporter, type QualityExportState } from '@org/gc-data';
+import { createSinkForPath, FileCheckpoint } from '@org/gc-data/sinks';
+import { lastFullUtcDay } from '@org/gc-data/intervals';
+import { QualityExporter, type QualityExportState } from '@org/gc-data';
 import { connect, outDir, report } from './lib/connect';
 
 const day = process.argv[2];

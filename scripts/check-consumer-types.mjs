@@ -66,7 +66,8 @@ function checkContents() {
 // 2. Consumers.
 
 const consumer = `
-import { GenesysClient, ReportQueries, EvaluationResponseSchema, AsyncConversationQuery, type EvaluationResponse, type ResponseSchema } from '@org/gc-data';
+import { GenesysClient, ReportQueries, type EvaluationResponse, type ResponseSchema } from '@org/gc-data';
+import { EvaluationResponseSchema, AsyncConversationQuery } from '@org/gc-data/schemas';
 const client = new GenesysClient({ clientId: 'id', clientSecret: 'secret', region: 'us_east_1' });
 const ok: boolean = EvaluationResponseSchema.safeParse({}).success;
 const q = AsyncConversationQuery.parse({ interval: '2026-01-01T00:00:00Z/2026-01-02T00:00:00Z' });
@@ -83,7 +84,8 @@ export async function run(e: EvaluationResponse): Promise<string> {
 const withNode = `
 import { createWriteStream } from 'node:fs';
 import { createGzip } from 'node:zlib';
-import { GenesysClient, CsvSink, NdjsonSink } from '@org/gc-data';
+import { GenesysClient } from '@org/gc-data';
+import { CsvSink, NdjsonSink } from '@org/gc-data/sinks';
 const client = new GenesysClient({ clientId: 'id', clientSecret: 'secret', region: 'us_east_1' });
 export async function run(): Promise<string> {
   const bytes: Buffer = (await client.requestBytes({ path: '/api/v2/users/me' })).data;

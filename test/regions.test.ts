@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REGION_HOSTS, resolveRegion, ValidationError } from '../src/index';
+import { REGION_HOSTS } from '@org/gc-data/schemas';
+import { resolveRegion, ValidationError } from '../src/index';
 // parseRegion is not exported from the package index yet (to be added by the lead)
 import { parseRegion } from '../src/regions';
 

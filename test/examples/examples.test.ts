@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatInterval, lastFullUtcDay, parseInterval } from '../../src/index';
+import { formatInterval, lastFullUtcDay, parseInterval } from '@org/gc-data/intervals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = mkdtempSync(join(tmpdir(), 'gc-data-examples-'));

@@ -13,36 +13,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  buildMediaMatrix,
-  compileFilter,
-  containsPii,
-  createFilterMatcher,
-  dedupeArrayBy,
-  dedupeBy,
-  evaluateFilter,
-  FILTER_FIELDS,
-  FILTER_OPS,
-  FilterBuilder,
-  flattenScorecard,
-  formatInstant,
-  formatInterval,
-  lastFullUtcDay,
-  lookupField,
-  normalizeFilter,
-  normalizeFormat,
-  parseDuration,
-  parseInterval,
-  redactPii,
-  resolveMediaRules,
-  resolveRegion,
-  REGION_HOSTS,
-  scanPii,
-  splitInterval,
-  UuidKeySet,
-  ValidationError,
-  type FilterNode,
-} from '@org/gc-data';
+import { buildMediaMatrix, normalizeFormat, resolveMediaRules } from '@org/gc-data/media-matrix';
+import { compileFilter, createFilterMatcher, evaluateFilter, FILTER_FIELDS, FILTER_OPS, FilterBuilder, lookupField, normalizeFilter } from '@org/gc-data/filters';
+import { containsPii, redactPii, scanPii } from '@org/gc-data/pii';
+import { dedupeArrayBy, dedupeBy, flattenScorecard, UuidKeySet } from '@org/gc-data/rows';
+import { formatInstant, formatInterval, lastFullUtcDay, parseDuration, parseInterval, splitInterval } from '@org/gc-data/intervals';
+import { resolveRegion, ValidationError, type FilterNode } from '@org/gc-data';
+import { REGION_HOSTS } from '@org/gc-data/schemas';
 // not exported from the package index yet (the lead adds it)
 import { parseRegion } from '../../src/regions';
 

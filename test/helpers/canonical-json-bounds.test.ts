@@ -1,6 +1,7 @@
 /** Issue 18: canonicalJson on a value nested 10,000 deep overflowed the stack (RangeError); now a ValidationError. */
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, ValidationError } from '@org/gc-data';
+import { canonicalJson } from '../../src/helpers/canonical-json';
+import { ValidationError } from '@org/gc-data';
 
 describe('canonicalJson bounds', () => {
   it('refuses a value nested deeper than 500 levels, at the path of the first node past it', () => {

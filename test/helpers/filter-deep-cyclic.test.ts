@@ -5,15 +5,8 @@
  * naming the path, in bounded time, quoting at most ~100 characters.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFilter,
-  createFilterMatcher,
-  evaluateFilter,
-  FilterBuilder,
-  normalizeFilter,
-  validateFilterDepth,
-  type FilterNode,
-} from '@org/gc-data';
+import { compileFilter, createFilterMatcher, evaluateFilter, FilterBuilder, normalizeFilter, validateFilterDepth } from '@org/gc-data/filters';
+import { type FilterNode } from '@org/gc-data';
 import { expectIssueAt, validationIssues } from './expect-validation';
 
 const c: FilterNode = { field: 'mediaType', op: 'equals', value: 'voice' };

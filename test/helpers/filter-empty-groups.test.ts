@@ -4,7 +4,8 @@
  * filter function.
  */
 import { describe, expect, it } from 'vitest';
-import { compileFilter, createFilterMatcher, evaluateFilter, FilterBuilder, normalizeFilter, validateFilterDepth, type FilterNode } from '@org/gc-data';
+import { compileFilter, createFilterMatcher, evaluateFilter, FilterBuilder, normalizeFilter, validateFilterDepth } from '@org/gc-data/filters';
+import { type FilterNode } from '@org/gc-data';
 import { expectIssueAt } from './expect-validation';
 
 const c: FilterNode = { field: 'mediaType', op: 'equals', value: 'voice' };

@@ -4,7 +4,7 @@
  * sent as the platform spells it (the catalog's spelling); the client-side evaluator compares case-insensitively.
  */
 import { describe, expect, it } from 'vitest';
-import { compileFilter, evaluateFilter, FILTER_FIELDS, FilterBuilder } from '@org/gc-data';
+import { compileFilter, evaluateFilter, FILTER_FIELDS, FilterBuilder } from '@org/gc-data/filters';
 import { expectIssueAt } from './expect-validation';
 
 describe('enum values: any casing in, the platform spelling out', () => {

@@ -5,23 +5,11 @@
  * item). Each is now a ValidationError at the exact path, when the function is called.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compileFilter,
-  containsPii,
-  createFilterMatcher,
-  dedupeArrayBy,
-  dedupeBy,
-  evaluateFilter,
-  FilterBuilder,
-  flattenScorecard,
-  redactPii,
-  scanPii,
-  splitInterval,
-  suggestFields,
-  UuidKeySet,
-  validateFilterDepth,
-  type FilterNode,
-} from '@org/gc-data';
+import { compileFilter, createFilterMatcher, evaluateFilter, FilterBuilder, suggestFields, validateFilterDepth } from '@org/gc-data/filters';
+import { containsPii, redactPii, scanPii } from '@org/gc-data/pii';
+import { dedupeArrayBy, dedupeBy, flattenScorecard, UuidKeySet } from '@org/gc-data/rows';
+import { splitInterval } from '@org/gc-data/intervals';
+import { type FilterNode } from '@org/gc-data';
 import { expectIssueAt } from './expect-validation';
 
 const c: FilterNode = { field: 'mediaType', op: 'equals', value: 'voice' };

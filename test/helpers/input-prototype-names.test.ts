@@ -5,7 +5,10 @@
  * was the Object function, and `mediaKindOf('constructor')` returned a function.
  */
 import { describe, expect, it } from 'vitest';
-import { compileFilter, createFilterMatcher, flattenScorecard, mediaKindOf, normalizeFormat, resolveRegion, suggestFields } from '@org/gc-data';
+import { compileFilter, createFilterMatcher, suggestFields } from '@org/gc-data/filters';
+import { flattenScorecard } from '@org/gc-data/rows';
+import { mediaKindOf, normalizeFormat } from '@org/gc-data/media-matrix';
+import { resolveRegion } from '@org/gc-data';
 import { parseRegion } from '../../src/regions';
 import { expectIssueAt } from './expect-validation';
 

@@ -5,16 +5,7 @@
  * ValidationErrors at parse, naming the path.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  formatInstant,
-  formatInterval,
-  halveInterval,
-  intervalLengthMs,
-  lastFullUtcDay,
-  parseDuration,
-  parseInterval,
-  splitInterval,
-} from '@org/gc-data';
+import { formatInstant, formatInterval, halveInterval, intervalLengthMs, lastFullUtcDay, parseDuration, parseInterval, splitInterval } from '@org/gc-data/intervals';
 import { expectIssueAt } from './expect-validation';
 
 const MAX = 8.64e15;

@@ -3,7 +3,7 @@
  * kind (`voise`) was ignored, and `formats: 'wav'` failed with `formats.map is not a function`.
  */
 import { describe, expect, it } from 'vitest';
-import { buildMediaMatrix, normalizeFormat, resolveMediaRules } from '@org/gc-data';
+import { buildMediaMatrix, normalizeFormat, resolveMediaRules } from '@org/gc-data/media-matrix';
 import { expectIssueAt } from './expect-validation';
 
 describe('media-matrix input', () => {

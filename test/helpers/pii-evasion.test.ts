@@ -5,7 +5,8 @@
  * original span, the invisible characters included.
  */
 import { describe, expect, it } from 'vitest';
-import { containsPii, redactPii, scanPii, type PiiFinding } from '@org/gc-data';
+import { containsPii, redactPii, scanPii } from '@org/gc-data/pii';
+import { type PiiFinding } from '@org/gc-data';
 
 const ZWSP = '\u200B';
 const ZWJ = '\u200D';

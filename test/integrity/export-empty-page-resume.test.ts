@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNdjsonSink, FileCheckpoint, IncompleteDataError, QualityExporter, type QualityExportState, type ScorecardRow } from '@org/gc-data';
+import { createNdjsonSink, FileCheckpoint } from '@org/gc-data/sinks';
+import { IncompleteDataError, QualityExporter, type QualityExportState, type ScorecardRow } from '@org/gc-data';
 import { arraySink, DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg({ rateLimit: false, tokenRateLimit: false });

@@ -4,7 +4,9 @@
  * every conversation of the interval and no page read twice except the one being read.
  */
 import { describe, expect, it } from 'vitest';
-import { IncompleteDataError, MemoryCheckpoint, type ExtractCheckpointState } from '@org/gc-data';
+import { IncompleteDataError } from '@org/gc-data';
+import { MemoryCheckpoint } from '@org/gc-data/sinks';
+import { type ExtractCheckpointState } from '@org/gc-data/schemas';
 import { dayInterval, fastReports, simClient, useSimulatedOrg } from '../analytics/helpers';
 
 const { sim } = useSimulatedOrg();

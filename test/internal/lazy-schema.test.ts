@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { AsyncConversationQuery, EvaluationResponseSchema } from '../../src/index';
+import { AsyncConversationQuery, EvaluationResponseSchema } from '@org/gc-data/schemas';
 import { lazySchema } from '../../src/internal/lazy-schema';
 
 describe('lazySchema', () => {

@@ -200,3 +200,28 @@ describe('Downloader', () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe('Downloader concurrency', () => {
+  it('never runs more than `concurrency` downloads at once, however they arrive', async () => {
+    let running = 0;
+    let peak = 0;
+    const releases: Array<() => void> = [];
+    const fn = (async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((r) => releases.push(r));
+      running--;
+      return new Response(new Uint8Array(FILE.subarray(0, 10)), { status: 200, headers: { 'content-length': '10' } });
+    }) as typeof fetch;
+    const d = new Downloader({ fetch: fn, concurrency: 2 });
+    const all = Array.from({ length: 7 }, (_, i) => d.download({ url: URL_, dest: join(dir, `c${i}`) }));
+    // Finish them one at a time; after each, a new download may start and join in (the hand-over is atomic).
+    for (let done = 0; done < 7; done++) {
+      while (releases.length === 0) await new Promise((r) => setImmediate(r));
+      releases.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(peak).toBe(2);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FilterBuilder } from '@org/gc-data';
+import { FilterBuilder } from '@org/gc-data/filters';
 import { legalHoldSim } from '@org/gc-data/testing';
 import { createTruth } from '../../src/testing/truth';
 import { DownloadError, LegalHold } from './sdk';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FilterBuilder, MemoryCheckpoint, QualityExporter, ValidationError, type QualityExportState } from '../../src/index';
+import { FilterBuilder } from '@org/gc-data/filters';
+import { MemoryCheckpoint } from '@org/gc-data/sinks';
+import { QualityExporter, ValidationError, type QualityExportState } from '../../src/index';
 import { arraySink, collect, useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg();

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCsvSink, createNdjsonSink, FileCheckpoint, QualityExporter, type QualityExportState, type RowSink, type ScorecardRow } from '../../src/index';
+import { createCsvSink, createNdjsonSink, FileCheckpoint } from '@org/gc-data/sinks';
+import { QualityExporter, type QualityExportState, type RowSink, type ScorecardRow } from '../../src/index';
 import { useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg();

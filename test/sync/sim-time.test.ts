@@ -84,6 +84,19 @@ describe('simulated org time (advance)', () => {
     expect(body.changedDate).toBe(rescored.changedDate);
   });
 
+  it('a token live before advance() keeps the lifetime it had left (a client keeps working across jumps)', async () => {
+    const sim = createSimulatedOrg({ ...opts, tokenTtlSeconds: 3600 });
+    const token = sim.issueToken();
+    const get = async () =>
+      ((await sim.handle(new Request(`${sim.apiBaseUrl}/api/v2/quality/forms/evaluations/${sim.data.forms[0]!.versions[0]!.id}`, { headers: { authorization: `Bearer ${token}` } }))) as Response).status;
+    expect(await get()).toBe(200);
+    sim.advance('P1D');
+    sim.advance('P2D');
+    expect(await get()).toBe(200);
+    sim.expireTokens();
+    expect(await get()).toBe(401);
+  });
+
   it('reset() rewinds time; advance() refuses a negative or malformed duration', () => {
     const sim = createSimulatedOrg(opts);
     const fresh = snapshot(sim);

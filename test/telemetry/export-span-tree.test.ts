@@ -3,7 +3,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCheckpoint, QualityExporter, type RowSink, type ScorecardRow } from '@org/gc-data';
+import { MemoryCheckpoint } from '@org/gc-data/sinks';
+import { QualityExporter, type RowSink, type ScorecardRow } from '@org/gc-data';
 import { useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg({ days: 1, rateLimit: false });

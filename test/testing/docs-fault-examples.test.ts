@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNdjsonSink, EntityMismatchError, FileCheckpoint, IncompleteDataError, InteractionSearch, NotFoundError, QualityExporter, ReportQueries, type QualityExportState, type ScorecardRow } from '@org/gc-data';
+import { createNdjsonSink, FileCheckpoint } from '@org/gc-data/sinks';
+import { EntityMismatchError, IncompleteDataError, InteractionSearch, NotFoundError, QualityExporter, ReportQueries, type QualityExportState, type ScorecardRow } from '@org/gc-data';
 import { startSimulatedServer } from '@org/gc-data/testing';
 import { useSimulatedOrg } from '../support/sim';
 

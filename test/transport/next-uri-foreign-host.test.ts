@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { GcError, paginateByNextUri } from '../../src/index';
+import { GcError } from '../../src/index';
+import { paginateByNextUri } from '../../src/transport/paginate';
 import { API, makeClient, server, tokenEndpoint, useMswServer } from '../support/platform';
 
 useMswServer();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IncompleteDataError, itemsOf, paginateByCursor, paginateByNextUri, paginateByPageNumber } from '@org/gc-data';
+import { IncompleteDataError } from '@org/gc-data';
+import { itemsOf, paginateByCursor, paginateByNextUri, paginateByPageNumber } from '../../src/transport/paginate';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, computeDelay, DEFAULT_RETRY, parseRetryAfter, RetryBudget } from '../../src/index';
+import { classify, computeDelay, parseRetryAfter, RetryBudget } from '../../src/transport/retry';
+import { DEFAULT_RETRY } from '@org/gc-data/schemas';
 
 const opts = { baseDelayMs: 500, maxDelayMs: 30_000, serviceUnavailableFactor: 4 };
 
