@@ -242,12 +242,13 @@ export class Downloader {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(go);
     });
-    this.#running++;
+    // The slot was handed over by #release (still counted in #running): nobody can take it in between.
   }
 
   #release(): void {
-    this.#running--;
-    this.#queue.shift()?.();
+    const next = this.#queue.shift();
+    if (next) next();
+    else this.#running--;
   }
 
   async #download(request: DownloadRequest): Promise<DownloadResult> {
