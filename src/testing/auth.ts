@@ -53,6 +53,19 @@ export class TokenRegistry {
     return { ok: true, token: t };
   }
 
+  /**
+   * The org's clock jumped forward (`advance()`): live tokens keep the lifetime they had left, as they would in real
+   * time (a client's token minted a second ago does not expire because the simulation skipped three days).
+   */
+  shift(ms: number, before: number): void {
+    for (const t of this.tokens.values()) {
+      if (t.expiresAt > before) {
+        t.issuedAt += ms;
+        t.expiresAt += ms;
+      }
+    }
+  }
+
   /** Makes every issued token invalid from now on; returns how many were live. */
   expireAll(now: number): number {
     let live = 0;

@@ -89,10 +89,13 @@ export class SimulatedOrg implements OrgCore {
    * Moves the org's time forward by an ISO-8601 duration (`'P2D'`, `'PT6H'`) or ms: the clock (tokens, limits,
    * jobs, the data availability date) and the data. Evaluations then change as the lifecycle in evolution.ts says
    * (late ones created, pending ones finished, released, rescored, retracted, deleted), deterministically from the
-   * seed; truth follows. Returns the total time advanced since creation (or the last reset()).
+   * seed; truth follows. Live tokens keep the lifetime they had left (a client keeps working). Returns the total
+   * time advanced since creation (or the last reset()).
    */
   advance(duration: number | string): number {
-    this.advancedMs += durationToMs(duration);
+    const ms = durationToMs(duration);
+    this.tokens.shift(ms, this.now());
+    this.advancedMs += ms;
     this.data.elapsedMs = this.advancedMs;
     // Filtered match lists were computed from the old state.
     this.queries.clear();
