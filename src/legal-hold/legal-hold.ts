@@ -684,7 +684,10 @@ export class LegalHold {
             }),
         );
       }
-      const complete = handled.size >= wanted.size || (status.status !== undefined && DONE_STATUSES.test(status.status)) || (status.results?.length ?? 0) >= (status.expectedResultCount ?? Infinity);
+      // Complete when every recording is answered, the status is terminal, or the counts say all expected results
+      // are in (the platform's status values are not in the typings; the counts are).
+      const counted = status.resultCount !== undefined && status.errorCount !== undefined ? status.resultCount + status.errorCount : (status.results?.length ?? 0);
+      const complete = handled.size >= wanted.size || (status.status !== undefined && DONE_STATUSES.test(status.status)) || counted >= (status.expectedResultCount ?? Infinity);
       if (complete || firstError) break;
       if (Date.now() - started > maxWaitMs) {
         await Promise.allSettled(downloads);
