@@ -36,7 +36,7 @@ import { writeAtomic } from '../sinks/checkpoint';
 import { Downloader, DownloadError, linkAbort, type DownloadProgress } from '../transport/download';
 import { paginateByPageNumber } from '../transport/paginate';
 import { abortableSleep } from '../transport/sleep';
-import { byPath, join, manifestLine, STATE_DIR, writeManifest, type ManifestEntry } from './manifest';
+import { byPath, join, listFiles, manifestLine, STATE_DIR, writeManifest, type ManifestEntry } from './manifest';
 import {
   BatchJobStatus,
   BatchSubmissionResult,
@@ -348,9 +348,14 @@ export class LegalHold {
       await store.writeJson('missing-recordings.json', missing.map(({ conversationId, recordingId, errorMsg, reason }) => ({ conversationId, recordingId, errorMsg, reason })), {}, null);
     }
 
-    // 6. Manifest.
+    // 6. Manifest, after removing what killed runs left behind: temp files of atomic writes, and partial downloads
+    //    of recordings that ended up missing. Any other file not written by the hold stays (verifyHold reports it).
     report('manifest');
     throwIfCallerAborted(signal, 'LegalHold.export()');
+    for (const path of await listFiles(folder)) {
+      if (store.has(path)) continue;
+      if (path.endsWith('.part') || /\.\d+\.[0-9a-f]{8}\.tmp$/.test(path)) await fsPromises().rm(join(folder, path), { force: true });
+    }
     const written = await writeManifest(folder, store.entries(), o.key);
     report('done');
     const finished = Date.now();

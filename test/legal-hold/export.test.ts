@@ -3,7 +3,7 @@
  * second origin without the bearer token, redacted recordings listed as missing with the platform's errorMsg (or,
  * when the platform leaves them out, with expected vs received), and verifyHold finding tampering.
  */
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDACTED_ERROR, configureLegalHoldSim } from '@org/gc-data/testing';
@@ -126,5 +126,24 @@ describe('LegalHold.export', () => {
 
     appendFileSync(join(out, 'manifest.jsonl'), '{"path":"planted.txt","size":1,"sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881","source":{},"retrievedAt":"x","correlationId":null}\n');
     expect((await verifyHold(out)).manifestIntact).toBe(false);
+  });
+
+  it('a rerun removes the temp and partial files a killed run left, keeps (and reports) foreign files', async () => {
+    env = await holdEnv();
+    const out = join(env.dir, 'hold');
+    const hold = new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false });
+    await hold.export({ out });
+    const doc = manifestLines(out).map((l) => (JSON.parse(l) as { path: string }).path).find((p) => p.startsWith('conversations/'))!;
+    writeFileSync(join(out, `${doc}.4242.deadbeef.tmp`), 'half a write');
+    writeFileSync(join(out, '.manifest.jsonl.4242.0badf00d.tmp'), 'half a manifest');
+    mkdirSync(join(out, 'recordings', 'x'), { recursive: true });
+    writeFileSync(join(out, 'recordings', 'x', 'gone.ogg.part'), 'partial');
+    writeFileSync(join(out, 'notes.txt'), 'added by someone');
+    const again = await hold.export({ out });
+    expect(again.resumed).toBe(true);
+    const report = await verifyHold(out);
+    expect(report.added).toEqual(['notes.txt']);
+    expect(report.missing).toEqual([]);
+    expect(report.altered).toEqual([]);
   });
 });
