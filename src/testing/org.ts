@@ -34,6 +34,7 @@ import { qualityRoutes } from './routes/quality';
 import { conversationDetailsRoutes } from './routes/conversation-details';
 import { recordingBatchRoutes } from './routes/recording-batch';
 import { recordingsProtectionRoutes } from './routes/recordings-protection';
+import { resetLegalHoldSim } from './legal-hold-sim';
 import { SimStats } from './stats';
 import { ID_KIND } from './streams';
 
@@ -145,6 +146,7 @@ export class SimulatedOrg implements OrgCore {
     this.advancedMs = 0;
     this.data.elapsedMs = 0;
     this.stats.reset();
+    resetLegalHoldSim(this);
   }
 
   async handle(request: Request): Promise<HandleResult> {

@@ -55,6 +55,18 @@ describe('LegalHold.protect / release', () => {
     expect(warnings).toContain('legal-hold-not-protected');
   });
 
+  it('org.reset() forgets protection and jobs', async () => {
+    env = await holdEnv();
+    const org = env.conn.server.org;
+    const hold = new LegalHold(env.client, { interval: DAY });
+    const ids = await hold.conversationIds();
+    await hold.protect();
+    expect(isRecordingProtected(org, ids[0]!)).toBe(true);
+    org.reset();
+    expect(isRecordingProtected(org, ids[0]!)).toBe(false);
+    expect(legalHoldSim(org).counts.protectCalls).toBe(0);
+  });
+
   it('export({ protect: true }) protects first and reports it in the summary', async () => {
     env = await holdEnv();
     const summary = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false, recordings: false }).export({ out: join(env.dir, 'h'), protect: true });
@@ -78,8 +90,8 @@ describe('simulated retention job', () => {
     const holdA = new LegalHold(env.client, { conversationIds: [a], poll: FAST_POLL, evaluations: false });
     expect((await holdA.protect()).confirmed).toBe(true);
 
-    // 31 days later on the org's clock (nothing waits on the wall clock): the retention job has run.
-    env.clock.now += 31 * 86_400_000;
+    // 31 days later on the org's clock (org.advance; nothing waits on the wall clock): the retention job has run.
+    org.advance(31 * 86_400_000);
     const summary = await new LegalHold(env.client, { conversationIds: recorded, poll: FAST_POLL, evaluations: false }).export({ out: join(env.dir, 'after') });
     const deleted = summary.missingRecordings.filter((m) => m.errorMsg === DELETED_ERROR);
     expect(new Set(deleted.map((m) => m.conversationId))).toEqual(new Set(recorded.slice(1)));
@@ -95,7 +107,7 @@ describe('simulated retention job', () => {
 
     // Releasing the hold exposes A to the next run of the retention job.
     await holdA.release();
-    env.clock.now += 1;
+    org.advance(1);
     const again = await new LegalHold(env.client, { conversationIds: [a], poll: FAST_POLL, evaluations: false }).export({ out: join(env.dir, 'released') });
     expect(again.recordings.received).toBe(0);
     expect(again.missingRecordings.map((m) => m.errorMsg)).toEqual(aRecordings.map(() => DELETED_ERROR));
