@@ -243,7 +243,10 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
       summary.resubmits.push(record);
       client.emit('warning', {
         code: 'job-resubmitted',
-        message: `job ${record.jobId} for ${record.interval} ${record.reason === 'EXPIRED' ? 'expired' : 'is gone'}; resubmitting it (the ${record.rowsBefore} row(s) already emitted are skipped)`,
+        message:
+          record.reason === 'FAILED'
+            ? `job ${record.jobId} for ${record.interval} FAILED; resubmitting the same interval after a backoff before splitting it`
+            : `job ${record.jobId} for ${record.interval} ${record.reason === 'EXPIRED' ? 'expired' : 'is gone'}; resubmitting it (the ${record.rowsBefore} row(s) already emitted are skipped)`,
         details: { ...record },
       });
     },

@@ -1,7 +1,10 @@
 /**
  * Runs one window of an extract to completion as async jobs, with seed 003's recovery rules:
- * - FAILED, or still running after maxWait (the job is cancelled first): the interval is split in two and the
- *   halves re-run, down to `maxSplitDepth`;
+ * - FAILED: the same interval is resubmitted once after a backoff (the platform's own message for a transient
+ *   failure reads "Please try again"), then split in two and the halves re-run, each with the same budget, down to
+ *   `maxSplitDepth`; an interval that cannot be split further is resubmitted up to FAILED_RESUBMITS_AT_MIN_SIZE
+ *   times before the extract fails;
+ * - still running after maxWait (the job is cancelled first): split at once (a slow interval stays slow);
  * - EXPIRED (before or while reading results): the same interval is resubmitted, skipping the rows already emitted;
  * - a state saved by an earlier process: the saved job is reattached and read on from its saved cursor.
  * It yields pages together with the window state to save once the page has been consumed, so a checkpoint never
@@ -27,7 +30,7 @@ export interface SplitRecord {
 export interface ResubmitRecord {
   interval: string;
   jobId: string;
-  reason: 'EXPIRED' | 'gone';
+  reason: 'EXPIRED' | 'gone' | 'FAILED';
   /** Rows of this interval already emitted before the resubmission. */
   rowsBefore: number;
 }
@@ -66,6 +69,10 @@ export interface RunnerContext {
 }
 
 const SUBMIT_RETRIES = 2;
+/** Resubmissions of an interval whose job ended FAILED, before it is split. */
+const FAILED_RESUBMITS = 1;
+/** ... and of one that cannot be split further, before the extract fails. */
+const FAILED_RESUBMITS_AT_MIN_SIZE = 3;
 
 export function startMsOf(c: AnalyticsConversation): number {
   return typeof c.conversationStart === 'string' ? Date.parse(c.conversationStart) : Number.NaN;
@@ -76,7 +83,7 @@ export function endMsOf(c: AnalyticsConversation): number {
 }
 
 function copyUnit(u: UnitState): UnitState {
-  return { s: u.s, e: u.e, d: u.d, ...(u.skip ? { skip: { beforeMs: u.skip.beforeMs, ids: [...u.skip.ids] } } : {}) };
+  return { s: u.s, e: u.e, d: u.d, ...(u.f ? { f: u.f } : {}), ...(u.skip ? { skip: { beforeMs: u.skip.beforeMs, ids: [...u.skip.ids] } } : {}) };
 }
 
 /** A deep copy small enough to take per page (pending units, one job, a handful of tie ids). */
@@ -124,6 +131,7 @@ export async function* runWindow(ctx: RunnerContext, initial: WindowState): Asyn
     if (outcome !== 'ready') {
       hooks.onJobEnded(active.id);
       if (outcome.kind === 'split') {
+        if (outcome.error instanceof JobFailedError && (await retryFailed(ctx, state, active, outcome.error))) continue;
         splitActive(ctx, state, active, outcome.error);
       } else {
         resubmitted = await resubmit(ctx, state, active, outcome.kind === 'gone' ? 'gone' : 'EXPIRED');
@@ -224,13 +232,36 @@ function* readPage(
   out.state = copyWindowState(state);
 }
 
+function cannotSplit(ctx: RunnerContext, unit: UnitState): boolean {
+  return unit.d >= ctx.runtime.maxSplitDepth || unit.e - unit.s < 2;
+}
+
+/**
+ * A FAILED job within its interval's budget: wait (exponential backoff with jitter, like every retry), then put the
+ * same interval back at the front of the queue with one more failure counted. False when the budget is spent.
+ */
+async function retryFailed(ctx: RunnerContext, state: WindowState, active: ActiveJobState, error: JobFailedError): Promise<boolean> {
+  const failures = active.f ?? 0;
+  const budget = cannotSplit(ctx, active) ? FAILED_RESUBMITS_AT_MIN_SIZE : FAILED_RESUBMITS;
+  if (failures >= budget) return false;
+  const interval = formatInterval(active.s, active.e);
+  const delay = Math.floor(ctx.runtime.resultRetryDelayMs * 2 ** failures * (0.5 + ctx.runtime.random() / 2));
+  delete state.job;
+  const skip = skipFor(active);
+  state.pending.unshift({ s: active.s, e: active.e, d: active.d, f: failures + 1, ...(skip ? { skip } : {}) });
+  ctx.hooks.onResubmit({ interval, jobId: active.id, reason: 'FAILED', rowsBefore: active.rows });
+  await runtimeSleep(ctx.runtime, delay, ctx.signal, `Waiting to resubmit the failed job for ${interval}`);
+  return true;
+}
+
 function splitActive(ctx: RunnerContext, state: WindowState, active: ActiveJobState, error: JobFailedError | JobTimeoutError): void {
   const interval = formatInterval(active.s, active.e);
   const reason = error instanceof JobTimeoutError ? 'timeout' : 'FAILED';
   const errorMessage = error instanceof JobFailedError ? error.errorMessage : undefined;
   delete state.job;
-  if (active.d >= ctx.runtime.maxSplitDepth || active.e - active.s < 2) {
-    error.message += ` (split depth ${active.d} reached maxSplitDepth ${ctx.runtime.maxSplitDepth}: not splitting further)`;
+  if (cannotSplit(ctx, active)) {
+    const tries = active.f ? `; failed ${active.f + 1} time(s) at this size` : '';
+    error.message += ` (split depth ${active.d} reached maxSplitDepth ${ctx.runtime.maxSplitDepth}: not splitting further${tries})`;
     throw error;
   }
   const halves = halveInterval(interval);

@@ -360,6 +360,8 @@ const UnitStateSchema = lazySchema(() =>
     e: z.number(),
     d: z.number().int().min(0),
     skip: z.object({ beforeMs: z.number(), ids: z.array(z.string()) }).optional(),
+    /** Times a job for exactly this interval ended FAILED (the resubmit budget; job-runner.ts). */
+    f: z.number().int().min(0).optional(),
   }),
 );
 
