@@ -116,6 +116,25 @@ describe('QualityExporter.sync', () => {
     expect((await state.load('quality.evaluations')).fingerprints.size).toBe(size - short.aged);
   });
 
+  it('evaluations that left the filter are deleted (left-filter when discovered, vanished when their conversation is not), without a GET', async () => {
+    const state = new FileSyncStateStore(statePath());
+    const dest = new Destination();
+    const wide = ['Finished', 'InProgress', 'Pending', 'InReview'];
+    await new QualityExporter(sim.client(), { evaluationStatus: wide }).sync({ lookback: LOOKBACK, state, apply: dest.apply, now: () => sim.org.now() });
+    const interval = { start: windowStart(), end: sim.org.now() };
+    const notFinished = sim.org.truth.evaluations({ interval, status: ['InProgress', 'Pending', 'InReview'], calibrations: 'exclude' }).map((e) => e.evaluationId.toLowerCase());
+    expect(notFinished.length).toBeGreaterThan(0);
+    const getsBefore = gets();
+    const narrow = await new QualityExporter(sim.client()).sync({ lookback: LOOKBACK, state, apply: dest.apply, now: () => sim.org.now() });
+    expect(gets() - getsBefore).toBe(0);
+    expect(narrow.deleted).toBe(notFinished.length);
+    const deletes = dest.applied.filter((c) => c.op === 'delete');
+    expect(deletes.map((c) => (c.op === 'delete' ? c.evaluationId : '')).sort()).toEqual([...notFinished].sort());
+    const reasons = new Set(deletes.map((c) => (c.op === 'delete' ? c.reason : '')));
+    expect(reasons).toEqual(new Set(['left-filter', 'vanished']));
+    expect(new Map(dest.rows)).toEqual(truthNow(windowStart()));
+  });
+
   for (const point of ['in apply (batch 3)', 'after window 6 (progress)', 'during the GETs (request 40)'] as const) {
     it(`aborted ${point} and rerun: every change applied exactly once`, async () => {
       const exporter = new QualityExporter(sim.client());
