@@ -104,6 +104,9 @@ function windowCandidate(resetMs: number, now: number): number {
 /** Carries the request a response belongs to from `schedule` to `observe` (the transport's observe has no request id). */
 const current = new AsyncLocalStorage<Sent>();
 
+/** The longest the hold before a probe grows to by itself (a 429's Retry-After may teach more). */
+const MAX_HOLD_MS = 120_000;
+
 /** How long a probe that brought neither a budget nor a 429 blocks the next one. */
 const PROBE_GRACE_MS = 100;
 
@@ -158,6 +161,8 @@ export class LocalRateLimiter implements RateLimiter {
   private probeSeq: number | undefined;
   /** The outstanding probe was sent because the log freed budget (not for a reset). */
   private logProbe = false;
+  /** What the log said was free when its probe left. */
+  private logClaim = 0;
   /** A request the log freed was granted: the log's window is right, its frees need no probe. Until a 429. */
   private logTrusted = false;
   private afterPause: { until: number; available: number | undefined } | undefined;
@@ -168,6 +173,10 @@ export class LocalRateLimiter implements RateLimiter {
   /** A 429 came although the log said budget was free: take every announced reset at its face value. */
   private resetRefused = false;
   /** The last answer that showed a nearly full budget: partial refills since, beyond what was in use then, mean a bucket. */
+  /** Without reset headers, a 429 came: the hold is no stand-in for the window (the log is off). */
+  private holdRefused = false;
+  /** When the first request since the budget was last seen nearly whole was sent. */
+  private batchStartAt: number | undefined;
   private ref: { at: number; used: number; refilled: number; remaining: number; resetMs: number | undefined } | undefined;
   /** Lower bound of a bucket's refill (per ms) from `(limit - remaining - 1) / reset`. */
   private headerRate: number | undefined;
@@ -262,7 +271,12 @@ export class LocalRateLimiter implements RateLimiter {
     const prev = this.newest;
     if (seq === this.probeSeq) {
       this.probeSeq = undefined;
-      if (this.logProbe) this.logTrusted = true;
+      // The log is right if about as much came back as it said; else its window is too short (without reset
+      // headers, the hold standing in for it doubles).
+      // A hold standing in for an unannounced window is confirmed only by a claim larger than what is on the wire.
+      const confirms = this.windowMs !== undefined || this.logClaim > 1 + this.maxConcurrent;
+      if (this.logProbe && remaining >= this.logClaim - 1 - this.maxConcurrent) this.logTrusted ||= confirms;
+      else if (this.logProbe && this.windowMs === undefined) this.holdMs = Math.min(2 * this.holdMs, MAX_HOLD_MS);
     }
     // An older request's answer: the newest one already says more.
     if (prev && seq <= prev.seq) return { exhausted: false, pausedForMs: 0 };
@@ -283,6 +297,7 @@ export class LocalRateLimiter implements RateLimiter {
       let recent = 0;
       for (let i = this.log.length - 1; i >= this.logHead && this.log[i]!.sentAt > now - half; i--) recent++;
       this.ref = { at: now, used: Math.max(0, lim - remaining + (this.seq - seq) - recent), refilled: 0, remaining, resetMs };
+      this.batchStartAt = current.getStore()?.sentAt ?? now;
     } else if (this.ref && resetMs !== undefined && this.ref.resetMs !== undefined) {
       this.noteResetGrowth(this.ref, remaining, resetMs, now);
     }
@@ -317,7 +332,9 @@ export class LocalRateLimiter implements RateLimiter {
       this.windowMs = Math.max(this.windowMs ?? 0, this.maxResetMs);
     }
     // Without reset headers the hold before a probe is learnt from the server: the budget came back this long after it ran out.
-    if (this.windowMs === undefined && this.exhaustedAt !== undefined) this.holdMs = Math.max(this.holdMs, until - this.exhaustedAt);
+    // (from the first request sent since the budget was last nearly whole: no request counts longer than that).
+    if (this.windowMs === undefined && this.exhaustedAt !== undefined) this.holdMs = Math.max(this.holdMs, until - (this.batchStartAt ?? this.exhaustedAt));
+    if (this.windowMs === undefined) this.holdRefused = true;
     this.afterPause = { until, available: availableAfter };
     this.probeSeq = undefined;
     this.logTrusted = false;
@@ -398,6 +415,7 @@ export class LocalRateLimiter implements RateLimiter {
       if (this.logTrusted) return { go: true, probe: false };
       if (this.probeSeq === undefined) {
         this.logProbe = true;
+        this.logClaim = log.available;
         return { go: true, probe: true };
       }
     }
@@ -435,7 +453,8 @@ export class LocalRateLimiter implements RateLimiter {
    * log frees the next request.
    */
   private logBudget(n: Answer, now: number): { available: number; next: number } {
-    const w = this.windowMs;
+    // Without reset headers the hold (1 s) stands in for the window, until a 429 says it is longer.
+    const w = this.windowMs ?? (this.holdRefused ? undefined : this.holdMs);
     const base = n.remaining - (this.seq - n.seq);
     if (w === undefined || this.limit === undefined) return { available: base, next: Infinity };
     let freed = 0;
