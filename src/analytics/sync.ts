@@ -15,7 +15,7 @@ import { throwIfCallerAborted } from '../errors';
 import { canonicalJson } from '../helpers/canonical-json';
 import { formatInterval } from '../helpers/intervals';
 import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
-import { batchApplier, resolveSyncOptions } from '../sync/run';
+import { batchApplier, resolveSyncOptions, warnOnGap } from '../sync/run';
 import type { ConversationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncSummary } from '../sync/types';
 import { readAvailability } from './availability';
 import type { ReportJob } from './report-job';
@@ -73,6 +73,7 @@ export async function runConversationSync(client: GenesysClient, deps: Conversat
   const runAt = new Date(endMs).toISOString();
   const snapshot = await state.load(stream);
   const known = snapshot.fingerprints;
+  warnOnGap(client, snapshot.watermarks, startMs, nowMs, stream);
   const firstDay = dayKey(startMs);
   const counts = { new: 0, changed: 0, unchanged: 0, discovered: 0, aged: 0, batches: 0 };
   let changes: ConversationSyncChange[] = [];

@@ -27,7 +27,7 @@ import { applyResidual } from '../helpers/filter-evaluate';
 import { formatInterval } from '../helpers/intervals';
 import { mapConcurrent } from '../internal/map-concurrent';
 import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
-import { batchApplier, resolveSyncOptions } from '../sync/run';
+import { batchApplier, resolveSyncOptions, warnOnGap } from '../sync/run';
 import type { EvaluationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncStateWrite, SyncSummary } from '../sync/types';
 import { planExport } from './export-request';
 import type { EvaluationResponse, ExportRequest, ResolvedQualityExporterOptions } from './schemas';
@@ -100,6 +100,7 @@ export async function runQualitySync(
   const runAt = new Date(nowMs).toISOString();
   const snapshot = await state.load(stream);
   const known = snapshot.fingerprints;
+  warnOnGap(client, snapshot.watermarks, startMs, nowMs, stream);
   const firstDay = dayKey(startMs);
   const counts = { new: 0, changed: 0, deleted: 0, unchanged: 0, ignored: 0, discovered: 0, fetched: 0, aged: 0, batches: 0 };
   let windowsDone = 0;

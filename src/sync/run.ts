@@ -48,6 +48,32 @@ export function resolveSyncOptions(
   return { o, lookbackMs, nowMs, stream: stream as string, batchSize: batchSize as number, state: state as SyncStateStore };
 }
 
+/**
+ * Warns (`sync-gap`) when the last run's watermark is older than this run's window: conversations that started in
+ * between were never looked at. Returns the last watermark (ISO) or undefined.
+ */
+export function warnOnGap(
+  client: { emit(event: 'warning', e: { code: string; message: string; details?: Record<string, unknown> }): unknown },
+  watermarks: ReadonlyMap<string, { watermark: string | null }>,
+  startMs: number,
+  nowMs: number,
+  stream: string,
+): string | undefined {
+  let last: string | undefined;
+  for (const { watermark } of watermarks.values()) if (watermark !== null && (last === undefined || watermark > last)) last = watermark;
+  if (last !== undefined && Date.parse(last) < startMs) {
+    const days = Math.ceil((nowMs - Date.parse(last)) / DAY_MS) + 1;
+    client.emit('warning', {
+      code: 'sync-gap',
+      message:
+        `the last ${stream} sync covered data up to ${last}, before this run's window (${new Date(startMs).toISOString()}): ` +
+        `what changed in between was never looked at; run once with a longer lookback (e.g. P${days}D) to close the gap`,
+      details: { stream, lastWatermark: last, windowStart: new Date(startMs).toISOString() },
+    });
+  }
+  return last;
+}
+
 /** Applies a batch (the caller's apply, else the store's), then commits its state. */
 export function batchApplier<C>(
   o: { apply?: unknown },

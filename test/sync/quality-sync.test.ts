@@ -135,6 +135,23 @@ describe('QualityExporter.sync', () => {
     expect(new Map(dest.rows)).toEqual(truthNow(windowStart()));
   });
 
+  it('a run whose window starts after the last run\'s watermark warns of the gap (sync-gap), naming a lookback that closes it', async () => {
+    const client = sim.client();
+    const warnings: Array<{ code: string; message: string }> = [];
+    client.on('warning', (w) => warnings.push(w));
+    const state = new FileSyncStateStore(statePath());
+    const run = () => new QualityExporter(client).sync({ lookback: 'P5D', state, apply: new Destination().apply, now: () => sim.org.now() });
+    await run();
+    sim.org.advance('P3D');
+    await run();
+    expect(warnings.filter((w) => w.code === 'sync-gap')).toHaveLength(0);
+    sim.org.advance('P10D');
+    await run();
+    const gap = warnings.filter((w) => w.code === 'sync-gap');
+    expect(gap).toHaveLength(1);
+    expect(gap[0]?.message).toContain('P11D');
+  });
+
   for (const point of ['in apply (batch 3)', 'after window 6 (progress)', 'during the GETs (request 40)'] as const) {
     it(`aborted ${point} and rerun: every change applied exactly once`, async () => {
       const exporter = new QualityExporter(sim.client());
