@@ -10,7 +10,7 @@
  * ```
  */
 import { nodeCrypto } from '../internal/node-builtins';
-import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsQuery } from '../analytics/details-query';
+import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsPage, type DetailsQuery } from '../analytics/details-query';
 import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
 import { SDK_VERSION, type GenesysClient } from '../client';
@@ -61,6 +61,7 @@ interface QueryPlan extends SearchPlan {
   job: SearchJobOptions | undefined;
   pageSize: number;
   limit: number | undefined;
+  indexWaitMs: number;
   signal: AbortSignal | undefined;
   notify: ((n: SearchNotification) => unknown) | undefined;
   callback: ResolvedBatchCallbackOptions | undefined;
@@ -202,7 +203,7 @@ export class InteractionSearch {
     let scanned = 0;
     for (const window of plan.windows) {
       const query: DetailsQuery = { ...plan.query, interval: window };
-      for await (const p of detailsQueryPages(this.#client, query, { pageSize: plan.pageSize, signal: plan.signal })) {
+      for await (const p of this.#pagesWaitingOutRebuilds(query, plan)) {
         page++;
         scanned += p.items.length;
         let hits = plan.residual ? p.items.filter((c) => applyResidual(plan.residual, c)) : p.items;
@@ -248,6 +249,45 @@ export class InteractionSearch {
       }
     }
     await this.#announce(plan, { type: 'complete', searchId, interval: plan.interval, pages: page, matched, scanned, reason: 'exhausted' });
+  }
+
+  /**
+   * The details query's pages, with a search index that answers 503 while it rebuilds waited out (seed 004): once
+   * the transport's 503 retries are spent, the same page is asked for again with the transport's 503 backoff
+   * (continued, capped at its maxDelayMs, or the Retry-After), resuming at that page, until `indexWaitMs` has passed
+   * since the first 503 of the streak. Any other error, and a 503 past the wait, is thrown as it is.
+   */
+  async *#pagesWaitingOutRebuilds(query: DetailsQuery, plan: QueryPlan): AsyncGenerator<DetailsPage> {
+    const retry = this.#client.options.retry;
+    let nextPage = 1;
+    let streakStart: number | undefined;
+    let waits = 0;
+    for (;;) {
+      try {
+        for await (const p of detailsQueryPages(this.#client, query, { pageSize: plan.pageSize, startPage: nextPage, signal: plan.signal })) {
+          streakStart = undefined;
+          waits = 0;
+          nextPage = p.pageNumber + 1;
+          yield p;
+        }
+        return;
+      } catch (e) {
+        if (!(e instanceof ServerError && e.status === 503) || plan.indexWaitMs === 0) throw e;
+        const now = Date.now();
+        streakStart ??= now;
+        const waited = now - streakStart;
+        if (waited >= plan.indexWaitMs) throw e;
+        const step = Math.min(retry.maxDelayMs, retry.baseDelayMs * retry.serviceUnavailableFactor * 2 ** (retry.limit + waits));
+        const delayMs = Math.min(plan.indexWaitMs - waited, e.retryAfterMs ?? Math.ceil(step / 2 + (Math.random() * step) / 2));
+        waits++;
+        this.#client.emit('warning', {
+          code: 'search-index-rebuilding',
+          message: `the search index answered 503 (rebuilding?) for page ${nextPage}; asking again in ${delayMs} ms (waited ${waited} of ${plan.indexWaitMs} ms)`,
+          details: { page: nextPage, waitedMs: waited, indexWaitMs: plan.indexWaitMs, nextTryInMs: delayMs },
+        });
+        await abortableSleep(delayMs, plan.signal);
+      }
+    }
   }
 
   /**
@@ -493,6 +533,7 @@ function planQuery(options: SearchQueryOptions): QueryPlan {
     job: d.job as SearchJobOptions | undefined,
     pageSize: d.pageSize,
     limit: d.limit,
+    indexWaitMs: d.indexWaitMs,
     signal: d.signal,
     notify: d.notify,
     callback: d.callback === undefined ? undefined : BatchCallbackSchema.parse(d.callback),

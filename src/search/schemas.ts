@@ -19,6 +19,8 @@ import { nonNegInt, positiveInt } from '../internal/schema-fragments';
 export const DEFAULT_MAX_SYNC_RANGE_DAYS = 31;
 /** The seed's readiness probe waits for the index; two minutes covers the 30-60 s rebuilds it describes. */
 export const DEFAULT_READY_TIMEOUT_MS = 120_000;
+/** See `SearchQueryOptions.indexWaitMs` (seed 004). */
+export const DEFAULT_INDEX_WAIT_MS = 60_000;
 /** The seed: "respond with 200 OK within 5 seconds". */
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5_000;
 export const DEFAULT_CALLBACK_RETRIES = 3;
@@ -137,6 +139,13 @@ export interface SearchQueryOptions extends FilterInput {
   pageSize?: number;
   /** Stop after yielding this many conversations (no further page is requested). */
   limit?: number;
+  /**
+   * How long a search index that answers 503 while it rebuilds is waited out inside `query()`, once the transport's
+   * own 503 retries are spent: the page is asked for again with backoff, resuming at that page, until this much time
+   * has passed since the first 503 of the streak (then the ServerError).
+   * @default 60_000 (seed 004: "wait 30-60 seconds for the index")
+   */
+  indexWaitMs?: number;
   /** Past `maxSyncRangeDays`: `error` (default), `split` into synchronous windows, or `job` (analytics jobs). */
   largeRange?: LargeRangePolicy;
   /** How `largeRange: 'job'` runs its jobs. */
@@ -222,6 +231,7 @@ export const SearchQuerySchema = lazySchema(() =>
     order: z.enum(['asc', 'desc']).default('asc'),
     pageSize: positiveInt().max(DETAILS_QUERY_MAX_PAGE_SIZE).default(DETAILS_QUERY_MAX_PAGE_SIZE),
     limit: positiveInt().optional(),
+    indexWaitMs: z.number().int().min(0).max(600_000).default(DEFAULT_INDEX_WAIT_MS),
     largeRange: z.enum(['error', 'split', 'job']).default('error'),
     // Shape only: ReportQueries.extract() validates the values, before any request, when the job path is taken.
     job: z
