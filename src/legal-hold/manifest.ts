@@ -140,6 +140,8 @@ export async function verifyHold(folder: string, options: VerifyHoldOptions = {}
     try {
       const e = JSON.parse(line) as ManifestEntry;
       if (typeof e.path !== 'string' || typeof e.size !== 'number' || typeof e.sha256 !== 'string') throw new Error('not an entry');
+      // A (tampered) entry may not point outside the folder: it is a bad line, and nothing outside is read.
+      if (!isInside(e.path)) throw new Error('path outside the hold');
       entries.set(e.path, e);
     } catch {
       badLines.push(i + 1);
@@ -189,6 +191,12 @@ async function readOptional(path: string): Promise<string | undefined> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+/** A relative, `/`-separated path that stays inside the folder: no absolute path, `..`, `.`, backslash or NUL. */
+function isInside(path: string): boolean {
+  if (path === '' || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\') || path.includes('\u0000')) return false;
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
 export function join(...parts: string[]): string {

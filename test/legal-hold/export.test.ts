@@ -124,6 +124,13 @@ describe('LegalHold.export', () => {
     expect(report.added).toEqual(['planted.txt']);
     expect(report.manifestIntact).toBe(true);
 
+    // A manifest line pointing outside the folder is a bad line: nothing outside is read.
+    appendFileSync(join(out, 'manifest.jsonl'), '{"path":"../../../../etc/hostname","size":1,"sha256":"00","source":{},"retrievedAt":"x","correlationId":null}\n');
+    const escaped = await verifyHold(out);
+    expect(escaped.badLines).toEqual([manifestLines(out).length]);
+    expect(escaped.missing).toEqual([doc]);
+    expect(escaped.altered.map((a) => a.path)).toEqual([recording]);
+
     appendFileSync(join(out, 'manifest.jsonl'), '{"path":"planted.txt","size":1,"sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881","source":{},"retrievedAt":"x","correlationId":null}\n');
     expect((await verifyHold(out)).manifestIntact).toBe(false);
   });
