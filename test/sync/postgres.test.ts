@@ -5,14 +5,14 @@
  * aborted mid-way and rerun leaves exactly the truth; a run with nothing changed sends 0 evaluation GETs.
  */
 import { expect, it } from 'vitest';
-import { QualityExporter } from '@org/gc-data';
+import { QualityExporter, ReportQueries } from '@org/gc-data';
 import type { PostgresWarehouse } from '@org/gc-data/postgres';
 import { postgresSyncState } from '../../src/sync/index';
 import { useSimulatedOrg } from '../support/sim';
 import { describeBackends } from '../postgres/helpers';
 
 const ANCHOR_MS = Date.parse('2026-06-01T00:00:00Z');
-const sim = useSimulatedOrg({ seed: 5, days: 12, conversationsPerDay: 20, now: () => ANCHOR_MS, rateLimit: false });
+const sim = useSimulatedOrg({ seed: 5, days: 12, conversationsPerDay: 20, now: () => ANCHOR_MS, rateLimit: false, jobs: { queuedMs: 0, pendingMs: 0 } });
 const GET_ROUTE = 'GET /api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}';
 const LOOKBACK = 'P20D';
 
@@ -66,6 +66,26 @@ describeBackends('exporter.sync into the warehouse', (db) => {
     const third = await exporter.sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
     expect(sim.org.stats.count(GET_ROUTE) - gets).toBe(0);
     expect(third).toMatchObject({ new: 0, changed: 0, deleted: 0, fetched: 0 });
+  });
+
+  it('reports.sync into the conversations table: every conversation up to the availability date, then only the changed ones', async () => {
+    const w = db.warehouse();
+    const state = postgresSyncState(w);
+    const reports = new ReportQueries(sim.client(), { sleep: () => Promise.resolve() });
+    const first = await reports.sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
+    const start = Math.floor((sim.org.now() - 20 * 86_400_000) / 86_400_000) * 86_400_000;
+    const available = sim.org.now() - 3_600_000;
+    const ids = sim.org.truth.conversations({ interval: { start, end: available }, activity: true, endedBefore: available }).sort();
+    const rows = async () => (await w.query<{ id: string }>(`SELECT conversation_id::text AS id FROM "${w.schema}".conversations ORDER BY 1`)).map((r) => r.id);
+    expect(await rows()).toEqual(ids);
+    expect(first.new).toBe(ids.length);
+    sim.org.advance('P3D');
+    const second = await reports.sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
+    expect(second.changed).toBeGreaterThan(0);
+    expect(second.unchanged).toBeGreaterThan(0);
+    const third = await reports.sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
+    expect(third).toMatchObject({ new: 0, changed: 0 });
+    expect((await w.readWatermarks('analytics.conversations')).get('jobs')?.watermark).toBe(third.dataAvailabilityDate);
   });
 
   it('aborted mid-run (after the 2nd committed batch) and rerun: the tables equal the truth, no change applied twice', async () => {
