@@ -153,7 +153,7 @@ export class QualityExporter {
     options: QualityExporterOptions = {},
   ) {
     const parsed = QualityExporterOptionsSchema.safeParse(options);
-    if (!parsed.success) throw validationErrorFromZod('QualityExporter options', parsed.error);
+    if (!parsed.success) throw validationErrorFromZod('QualityExporter options', parsed.error, undefined, { schema: QualityExporterOptionsSchema, input: options });
     this.options = Object.freeze(parsed.data);
   }
 

@@ -183,10 +183,15 @@ export const ExportRequestSchema = lazySchema(() =>
 );
 export type ExportRequest = z.input<typeof ExportRequestSchema>;
 
+/** Exporter options that are given once, to the constructor: named as such when passed per call. */
+const CONSTRUCTOR_OPTIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['calibrations', 'concurrency', 'strategy', 'evaluationStatus', 'pageSize'].map((k) => [k, `the exporter: new QualityExporter(client, { ${k} })`]),
+);
+
 /** Validates an export request; every problem at once, before anything is sent. */
 export function parseExportRequest(input: unknown, where: string): ExportRequest & { startMs: number; endMs: number } {
   const parsed = ExportRequestSchema.safeParse(input);
-  if (!parsed.success) throw validationErrorFromZod(where, parsed.error);
+  if (!parsed.success) throw validationErrorFromZod(where, parsed.error, undefined, { schema: ExportRequestSchema, input, elsewhere: CONSTRUCTOR_OPTIONS });
   const { startMs, endMs } = parseInterval(parsed.data.interval as string, 'interval');
   return { ...parsed.data, startMs, endMs };
 }
