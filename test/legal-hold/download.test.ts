@@ -215,9 +215,10 @@ describe('Downloader concurrency', () => {
     }) as typeof fetch;
     const d = new Downloader({ fetch: fn, concurrency: 2 });
     const all = Array.from({ length: 7 }, (_, i) => d.download({ url: URL_, dest: join(dir, `c${i}`) }));
-    // Finish them one at a time; after each, a new download may start and join in (the hand-over is atomic).
+    // Finish them one at a time, each time once both slots hold a fetch (or all that are left do): a freed slot
+    // goes to the next download, never to a third at once.
     for (let done = 0; done < 7; done++) {
-      while (releases.length === 0) await new Promise((r) => setImmediate(r));
+      while (releases.length < Math.min(2, 7 - done)) await new Promise((r) => setImmediate(r));
       releases.shift()!();
       await new Promise((r) => setImmediate(r));
     }
