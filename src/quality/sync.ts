@@ -4,6 +4,8 @@
  * the last run, GETs only the new or changed ones (through the exporter's fetch: entity checks, 404 handling), and
  * hands out changes in batches; each batch's state is committed only after the batch is applied.
  *
+ * Discovery is always the details query (the fingerprint comes from it), whatever the exporter's `strategy`.
+ *
  * Rules (docs/warehouse.md, "Sync rules"):
  * - Window: the UTC days from `now - lookback` (rounded down to midnight) to `now`, oldest first. Evaluations of
  *   conversations that started before it are no longer looked at: their state is dropped (`aged`), their rows stay.

@@ -66,6 +66,37 @@ describe('ReportQueries.sync', () => {
     expect(third.unchanged).toBe(third.discovered);
   });
 
+  it('aborted while applying batch 2 and rerun: every conversation applied exactly once', async () => {
+    const path = statePath();
+    const ref = new Destination();
+    await reports().sync({ lookback: LOOKBACK, state: new FileSyncStateStore(`${path}.ref`), apply: ref.apply, now: () => sim.org.now(), batchSize: 20 });
+    const dest = new Destination();
+    const controller = new AbortController();
+    let batches = 0;
+    const err = await reports()
+      .sync({
+        lookback: LOOKBACK,
+        state: new FileSyncStateStore(path),
+        now: () => sim.org.now(),
+        batchSize: 20,
+        signal: controller.signal,
+        apply: (batch) => {
+          if (++batches === 2) {
+            controller.abort(new Error('killed'));
+            throw new Error('killed while applying');
+          }
+          dest.apply(batch);
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/killed/);
+    expect(dest.applied.length).toBe(20);
+    await reports().sync({ lookback: LOOKBACK, state: new FileSyncStateStore(path), apply: dest.apply, now: () => sim.org.now(), batchSize: 20 });
+    const ids = dest.applied.map((c) => c.row.conversationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(ref.applied.map((c) => c.row.conversationId).sort());
+  });
+
   it('the window ends at the data availability date: later conversations wait for a later run', async () => {
     const pinned = ANCHOR_MS - 4 * 86_400_000;
     sim.org.setDataAvailabilityDate(pinned);
