@@ -311,13 +311,37 @@ function dateOf(value: unknown, column: string, r: Resolved): string | number | 
   return r.epochMs ? ms : new Date(ms).toISOString();
 }
 
+/**
+ * The one `media_type` vocabulary of every row: the analytics segment media types (`voice`, `callback`, `chat`,
+ * `email`, `message`, `cobrowse`, `screenshare`, `video`), which the `mediaTypes` option, the filters and the
+ * channel split use too. The Quality API spells its own (`CALL`, `CHAT`, ...): mapped here; anything else is
+ * lower-cased as it is.
+ */
+const QUALITY_TO_SEGMENT_MEDIA_TYPE = new Map([
+  ['call', 'voice'],
+  ['voice', 'voice'],
+  ['callback', 'callback'],
+  ['chat', 'chat'],
+  ['email', 'email'],
+  ['message', 'message'],
+  ['cobrowse', 'cobrowse'],
+  ['screenshare', 'screenshare'],
+  ['video', 'video'],
+]);
+
+export function normalizeMediaType(value: string): string {
+  const lower = value.toLowerCase();
+  return QUALITY_TO_SEGMENT_MEDIA_TYPE.get(lower) ?? lower;
+}
+
 function mediaTypeOf(value: unknown, r: Resolved): string | null {
-  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'string') return value.length > 0 ? normalizeMediaType(value) : null;
   if (Array.isArray(value)) {
     let out = '';
     for (const v of value) {
       if (typeof v !== 'string' || v.length === 0) continue;
-      out = out.length === 0 ? v : `${out},${v}`;
+      const m = normalizeMediaType(v);
+      out = out.length === 0 ? m : `${out},${m}`;
     }
     return out.length > 0 ? out : null;
   }

@@ -4,7 +4,7 @@ import type { AnalyticsConversation } from '../analytics/schemas';
 import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
 import { EntityMismatchError, formatPath, NotFoundError, throwIfCallerAborted, UnexpectedResponseError, ValidationError, validationErrorFromZod } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
-import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
+import { checkFlattenOptions, flattenScorecard, normalizeMediaType, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { apiPath } from '../internal/api-path';
 import { mapConcurrent } from '../internal/map-concurrent';
 import type { Checkpoint } from '../sinks/checkpoint';
@@ -509,7 +509,7 @@ export class QualityExporter {
                 conversationId: evaluation.conversation?.id ?? '',
                 evaluationId: evaluation.id,
                 calibration,
-                mediaType: evaluation.mediaType?.[0]?.toLowerCase(),
+                mediaType: evaluation.mediaType?.[0] ? normalizeMediaType(evaluation.mediaType[0]) : undefined,
                 pass: pass.name,
               },
             };

@@ -50,7 +50,7 @@ describe('flattenScorecard columns', () => {
       release_date: '2024-05-13T10:00:00.000Z',
       assigned_date: '2024-05-12T07:00:00.000Z',
       changed_date: '2024-05-13T10:00:00.000Z',
-      media_type: 'EMAIL',
+      media_type: 'email',
       is_calibration: false,
       'score_g-1': 90,
     });
@@ -73,9 +73,10 @@ describe('flattenScorecard columns', () => {
   });
 
   it('joins several media types with a comma', () => {
-    expect(flattenScorecard({ ...evaluation, mediaType: ['CALL', 'CALLBACK'] }).media_type).toBe('CALL,CALLBACK');
+    // One vocabulary: the Quality API's spelling mapped to the segment media types the filters and splits use.
+    expect(flattenScorecard({ ...evaluation, mediaType: ['CALL', 'CALLBACK'] }).media_type).toBe('voice,callback');
     expect(flattenScorecard({ ...evaluation, mediaType: [] }).media_type).toBeNull();
-    expect(flattenScorecard({ ...evaluation, mediaType: 'CHAT' }).media_type).toBe('CHAT');
+    expect(flattenScorecard({ ...evaluation, mediaType: 'CHAT' }).media_type).toBe('chat');
   });
 
   it('gives epoch ms with dates: epochMs, and reads offset-less times as UTC', () => {

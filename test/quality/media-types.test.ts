@@ -52,3 +52,20 @@ describe('QualityExporter channels (seed 000)', () => {
     expect(err.attempts).toBe(1);
   });
 });
+
+describe('one media_type vocabulary', () => {
+  it('with or without the split, and with either strategy, media_type uses the segment media types (voice, chat, ...)', async () => {
+    const client = sim.client();
+    const segmentTypes = new Set(['voice', 'callback', 'chat', 'email', 'message', 'cobrowse', 'screenshare', 'video']);
+    const plain = await collect(new QualityExporter(client).rows({ interval }));
+    const split = await collect(new QualityExporter(client).rows({ interval, splitByMediaType: true }));
+    const searched = await collect(new QualityExporter(client, { strategy: 'search' }).rows({ interval, splitByMediaType: true }));
+    for (const rows of [plain, split, searched]) {
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) for (const m of String(r.media_type).split(',')) expect(segmentTypes, String(r.media_type)).toContain(m);
+    }
+    // The same evaluation reads the same, whichever way it was exported.
+    const byId = new Map(split.map((r) => [r.evaluation_id, r.media_type]));
+    for (const r of plain) expect(r.media_type).toBe(byId.get(r.evaluation_id));
+  });
+});
