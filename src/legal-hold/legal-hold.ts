@@ -643,65 +643,72 @@ export class LegalHold {
     const maxWaitMs = this.options.poll?.maxWaitMs ?? 30 * 60_000;
     const started = Date.now();
     let status: BatchJobStatus | undefined;
-    for (let n = 0; ; n++) {
-      await pauseFor(pollDelayMs(n, poll), signal);
-      const res = await this.#client.requestWithResponse({ path: jobPath, schema: BatchJobStatus, ...sig });
-      status = res.data;
-      const correlationId = res.correlationId ?? null;
-      for (const result of status.results ?? []) {
-        if (!result.conversationId || !result.recordingId) continue;
-        const key = recKey({ conversationId: result.conversationId, recordingId: result.recordingId });
-        const ref = wanted.get(key);
-        if (!ref || handled.has(key)) continue;
-        if (result.errorMsg !== undefined || !result.resultUrl) {
+    try {
+      for (let n = 0; ; n++) {
+        await pauseFor(pollDelayMs(n, poll), signal);
+        const res = await this.#client.requestWithResponse({ path: jobPath, schema: BatchJobStatus, ...sig });
+        status = res.data;
+        const correlationId = res.correlationId ?? null;
+        for (const result of status.results ?? []) {
+          if (!result.conversationId || !result.recordingId) continue;
+          const key = recKey({ conversationId: result.conversationId, recordingId: result.recordingId });
+          const ref = wanted.get(key);
+          if (!ref || handled.has(key)) continue;
+          if (result.errorMsg !== undefined || !result.resultUrl) {
+            handled.add(key);
+            await store.addMissing({
+              ...ref,
+              errorMsg: result.errorMsg ?? 'the batch job returned this recording without a resultUrl or errorMsg',
+              reason: 'platform-error',
+              jobId,
+              expectedResultCount: status.expectedResultCount,
+              resultCount: status.resultCount,
+            });
+            progress.recordingsMissing++;
+            report();
+            continue;
+          }
           handled.add(key);
-          await store.addMissing({
-            ...ref,
-            errorMsg: result.errorMsg ?? 'the batch job returned this recording without a resultUrl or errorMsg',
-            reason: 'platform-error',
-            jobId,
-            expectedResultCount: status.expectedResultCount,
-            resultCount: status.resultCount,
-          });
-          progress.recordingsMissing++;
-          report();
-          continue;
+          const ext = extensionFor(result.contentType);
+          const path = `recordings/${fileSafe(ref.conversationId)}/${fileSafe(ref.recordingId)}${ext}`;
+          const url = result.resultUrl;
+          downloads.push(
+            downloader
+              .download({ url, dest: join(store.folder, path), signal: downloadSignal, ...(onDownloadProgress ? { onProgress: onDownloadProgress } : {}) })
+              .then(async (d) => {
+                await store.record({ path, size: d.bytes, sha256: d.sha256, source: { conversationId: ref.conversationId, recordingId: ref.recordingId, ...(result.contentType ? { contentType: result.contentType } : {}) }, retrievedAt: new Date().toISOString(), correlationId });
+                progress.recordingsReceived++;
+                progress.bytes += d.bytes - d.resumedFromBytes;
+                report();
+              })
+              .catch((e: unknown) => {
+                if (e instanceof DownloadError && e.reason === 'status' && (e.status === 403 || e.status === 404 || e.status === 410)) refused.push({ ref, error: e });
+                else if (firstError === undefined) {
+                  firstError = e;
+                  stopBatch.abort(e);
+                }
+              }),
+          );
         }
-        handled.add(key);
-        const ext = extensionFor(result.contentType);
-        const path = `recordings/${fileSafe(ref.conversationId)}/${fileSafe(ref.recordingId)}${ext}`;
-        const url = result.resultUrl;
-        downloads.push(
-          downloader
-            .download({ url, dest: join(store.folder, path), signal: downloadSignal, ...(onDownloadProgress ? { onProgress: onDownloadProgress } : {}) })
-            .then(async (d) => {
-              await store.record({ path, size: d.bytes, sha256: d.sha256, source: { conversationId: ref.conversationId, recordingId: ref.recordingId, ...(result.contentType ? { contentType: result.contentType } : {}) }, retrievedAt: new Date().toISOString(), correlationId });
-              progress.recordingsReceived++;
-              progress.bytes += d.bytes - d.resumedFromBytes;
-              report();
-            })
-            .catch((e: unknown) => {
-              if (e instanceof DownloadError && e.reason === 'status' && (e.status === 403 || e.status === 404 || e.status === 410)) refused.push({ ref, error: e });
-              else if (firstError === undefined) {
-                firstError = e;
-                stopBatch.abort(e);
-              }
-            }),
-        );
+        // Complete when every recording is answered, the status is terminal, or the counts say all expected results
+        // are in (the platform's status values are not in the typings; the counts are).
+        const counted = status.resultCount !== undefined && status.errorCount !== undefined ? status.resultCount + status.errorCount : (status.results?.length ?? 0);
+        const complete = handled.size >= wanted.size || (status.status !== undefined && DONE_STATUSES.test(status.status)) || counted >= (status.expectedResultCount ?? Infinity);
+        if (complete || firstError) break;
+        if (Date.now() - started > maxWaitMs) {
+          throw new TimeoutError(
+            `Recording batch download job ${jobId} was not complete after ${Date.now() - started} ms (poll.maxWaitMs ${maxWaitMs}); ` +
+              `${handled.size} of ${wanted.size} recordings answered. Run the export again with the same folder to resume, or raise poll.maxWaitMs.`,
+            { kind: 'deadline', timeoutMs: maxWaitMs, method: 'GET', path: jobPath },
+          );
+        }
       }
-      // Complete when every recording is answered, the status is terminal, or the counts say all expected results
-      // are in (the platform's status values are not in the typings; the counts are).
-      const counted = status.resultCount !== undefined && status.errorCount !== undefined ? status.resultCount + status.errorCount : (status.results?.length ?? 0);
-      const complete = handled.size >= wanted.size || (status.status !== undefined && DONE_STATUSES.test(status.status)) || counted >= (status.expectedResultCount ?? Infinity);
-      if (complete || firstError) break;
-      if (Date.now() - started > maxWaitMs) {
-        await Promise.allSettled(downloads);
-        throw new TimeoutError(
-          `Recording batch download job ${jobId} was not complete after ${Date.now() - started} ms (poll.maxWaitMs ${maxWaitMs}); ` +
-            `${handled.size} of ${wanted.size} recordings answered. Run the export again with the same folder to resume, or raise poll.maxWaitMs.`,
-          { kind: 'deadline', timeoutMs: maxWaitMs, method: 'GET', path: jobPath },
-        );
-      }
+    } catch (e) {
+      // Leaving early (abort, a failed poll, the deadline): stop this batch's downloads and wait for them, so no write
+      // to a .part outlives this call (a resumed run may open the same file at once).
+      stopBatch.abort(e);
+      await Promise.allSettled(downloads);
+      throw e;
     }
     await Promise.allSettled(downloads);
     if (firstError) throw firstError;
