@@ -6,7 +6,7 @@
  * the last answer (so neither process start-up nor the token call counts).
  * Run: npx tsx bench/pacing/matrix.ts [runs=1] [windows=1000[,10000]] [only cells containing]. 1-s windows are 50 requests/s; 10-s windows are
  * 50 per 10 s (a scaled stand-in for the platform's 300 per 60 s). Real time: about 7 s per cell and side at 1-s
- * windows, 60 s at 10-s windows. Writes bench/results/pacing-matrix.json.
+ * windows, 60 s at 10-s windows. Writes bench/results/pacing-matrix-<windows>.json (copies of the runs reported are in bench/pacing/results/).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +107,7 @@ const ours = rows.map((r) => r.ours as { ratioMedian: number; r429Max: number })
 const withReset = rows.filter((r) => r.reset !== 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
 const without = rows.filter((r) => r.reset === 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
 const file = writeResult({
-  benchmark: 'pacing-matrix',
+  benchmark: `pacing-matrix-${WINDOWS.map((w) => `${w / 1000}s`).join('-')}${ONLY ? '-partial' : ''}`,
   results: { interval, needed, expectedRows: expected.length, latencyMs: LATENCY_MS, requestsPerWindow: REQUESTS_PER_WINDOW, runs: RUNS, windows: WINDOWS, cells: rows },
   targets: [
     { name: 'ours: worst cell with a reset header, x floor (median)', target: '<= 1.10', value: Math.max(...withReset), met: Math.max(...withReset) <= 1.1 },

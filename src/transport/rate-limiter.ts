@@ -119,20 +119,22 @@ const DEFAULT_HOLD_MS = 1000;
  * full bucket, an epoch time, none). Nothing here depends on knowing the model:
  *
  * - **Budget** = what the newest answer (by when its request was sent) reported as remaining, minus the requests
- *   sent after that request (they are not in its count), plus the requests of our own log that are free again.
+ *   sent after that request (they are not in its count).
  * - **Own sliding log**: a request of ours counted in that answer, whose own answer came back more than the longest
- *   reset the server ever announced ago, is free again on every model (a sliding log frees it then, a fixed window
- *   has ended by then, a bucket has refilled it). So a spent budget is released request by request as the log ages,
- *   not after a whole reset followed by a burst.
+ *   reset the server ever announced ago, is free again on every model (a sliding log has dropped it, a fixed window
+ *   has ended, a bucket has refilled it), capped by the limit less our requests that may still count. So a spent
+ *   budget is released as the log ages, not after a whole reset followed by a burst. Until one request the log
+ *   freed has been granted, it frees one at a time (a wrong window costs one 429, not one per request in flight).
+ *   Without reset headers the hold (1 s) stands in for the window until a 429 or an answer says it is longer.
  * - **Probe**: when the budget is spent and the log frees nothing sooner, one request goes when the server said its
- *   budget returns (its reset; without a reset header, a hold learnt from the server, 1 s at first); its answer
- *   tells how much came back. One probe at a time.
- * - **Refilling bucket**: when, within the first window, answers twice show budget coming back without a window
- *   ending (partial refills), requests are paced GCRA-style at the refill rate (a lower bound: from the reset
- *   announced for a full bucket, else measured from successive answers), keeping one request in reserve and
- *   re-anchoring on every answer.
- * - A **429** pauses everything for its Retry-After, turns the bucket pacing off for good, teaches the hold (without
- *   reset headers), and after it one request probes the budget.
+ *   budget returns (its reset; without a reset header, the hold after the budget ran out); its answer tells how much
+ *   came back. One probe at a time.
+ * - **Refilling bucket**: within half a window of a nearly full budget, budget coming back in parts beyond what was
+ *   in use then, or a reset growing in step with the requests spent, shows a bucket; requests are then paced
+ *   GCRA-style at the refill rate (a lower bound: from the reset announced for a full bucket, else measured),
+ *   keeping one request in reserve and re-anchoring on every answer.
+ * - A **429** pauses everything for its Retry-After, turns the bucket pacing off for good, makes every announced reset
+ *   count at face value, teaches the hold (without reset headers), and after it one request probes the budget.
  * - The client's own budget (`requestsPerMinute` / `burst`) always holds unless `serverGoverns`, in which case it
  *   applies only until the server announces a budget; `maxRequestsPerSecond` applies until then too.
  */
