@@ -65,6 +65,13 @@ export interface ExtractSummary {
   /** Conversations skipped because another window (or an earlier job of a resubmitted one) had yielded them. */
   duplicates: number;
   reconcile: ReconcileRecord[];
+  /**
+   * Rows whose conversation started outside the requested interval (jobs return conversations with activity in a
+   * window, so a conversation that started earlier and was still running is among them): yielded, counted here, and
+   * announced by one `rows-outside-interval` warning per window that had any (seed 003: "alert when result
+   * timestamps fall outside the requested window").
+   */
+  outsideInterval: number;
   /** Columns reported by a `schema-drift` warning. */
   driftFields: string[];
   /** Resumed from a checkpoint, with the rows and duplicates counted before. */
@@ -331,6 +338,7 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
         continue;
       }
       const { page } = event.value;
+      let outside = 0;
       for (const c of page.rows) {
         if (isSpanner(c, page.unit)) {
           if (spanners.has(c.conversationId)) {
@@ -343,9 +351,19 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
         }
         const row = drift.normalize(cfg.project(c), c.conversationId) as Projected<R>;
         throwIfCallerAborted(cfg.signal, 'ReportQueries.extract()');
+        const start = startMsOf(c);
+        if (!(start >= cfg.startMs && start < cfg.endMs)) outside++;
         summary.rows++;
         state.rows++;
         yield row;
+      }
+      if (outside > 0) {
+        summary.outsideInterval += outside;
+        client.emit('warning', {
+          code: 'rows-outside-interval',
+          message: `${outside} conversation(s) of a page started outside the requested interval ${summary.requested} (still active in it, so the job returned them); they are yielded, their conversationStart tells them apart`,
+          details: { count: outside, requested: summary.requested, unit: formatInterval(page.unit.s, page.unit.e) },
+        });
       }
       // Every row of the page has been handed over and the consumer asked for more: the page counts as done.
       if (event.value.kind === 'tail') state.tail = event.value.page.tail;

@@ -114,6 +114,7 @@ export class ReportExtraction<R> implements AsyncIterable<Projected<R>> {
       rows: 0,
       duplicates: 0,
       reconcile: [],
+      outsideInterval: 0,
       driftFields: [],
       resumedFrom: undefined,
       finished: false,

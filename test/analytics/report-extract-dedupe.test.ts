@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitInterval } from '../../src/helpers/intervals';
 import { MemoryCheckpoint } from '../../src/sinks/checkpoint';
 import type { ExtractCheckpointState } from '../../src/analytics/schemas';
+import type { WarningEvent } from '@org/gc-data';
 import { collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg({ conversationsPerDay: 400 });
@@ -39,6 +40,24 @@ describe('extract: half-open windows, deduped by conversationId across chunk bou
     expect(rows.length).toBe(sim.truth.conversations({ interval, activity: true }).length);
     // ~1,200 rows; the dedupe set never holds more than a few windows' boundary crossers.
     expect(Math.max(...saves)).toBeLessThan(rows.length / 10);
+    await client.close();
+  });
+});
+
+describe('rows outside the requested interval (seed 003)', () => {
+  it('are counted in summary.outsideInterval and announced by rows-outside-interval warnings', async () => {
+    const client = simClient(sim);
+    const warnings: WarningEvent[] = [];
+    client.on('warning', (w) => warnings.push(w));
+    const interval = dayInterval(sim, 1);
+    const extraction = fastReports(client).extract({ interval, project: (c) => c.conversationId });
+    const ids = await collect(extraction);
+    const started = new Set(sim.truth.conversations({ interval }));
+    const outside = ids.filter((id) => !started.has(id)).length;
+    expect(outside).toBeGreaterThan(0);
+    expect(extraction.summary.outsideInterval).toBe(outside);
+    const announced = warnings.filter((w) => w.code === 'rows-outside-interval').reduce((n, w) => n + (w.details?.count as number), 0);
+    expect(announced).toBe(outside);
     await client.close();
   });
 });
