@@ -40,6 +40,41 @@ export { DataAvailabilityError } from './analytics/availability';
 export { InteractionSearch } from './search/interaction-search';
 export { BatchCallbackError } from './search/batch-callback';
 export { MediaMetadata } from './media/media-metadata';
+export { LegalHold, verifyHold } from './legal-hold/index';
+export { DownloadError } from './transport/download';
+export { FileSyncStateStore, SyncStateError } from './sync/index';
+export type {
+  FileSyncStateStoreOptions,
+  ConversationSyncChange,
+  ConversationUpsertChange,
+  EvaluationDeleteChange,
+  EvaluationSyncChange,
+  EvaluationUpsertChange,
+  SyncBatch,
+  SyncProgress,
+  SyncStateSnapshot,
+  SyncStateStore,
+  SyncStateWrite,
+  SyncSummary,
+} from './sync/index';
+export type { QualitySyncOptions } from './quality/sync';
+export type { ConversationSyncOptions, ConversationSyncSummary } from './analytics/sync';
+export type {
+  HoldSummary,
+  ProtectionReport,
+  ReleaseReport,
+  MissingRecording,
+  NotProtected,
+  VerifyHoldOptions,
+  VerifyHoldReport,
+  AlteredFile,
+  ManifestEntry,
+  HmacKey,
+  LegalHoldOptions,
+  ExportHoldOptions,
+  HoldProgress,
+  LegalHoldPollOptions,
+} from './legal-hold/index';
 export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats, ResponseBytes } from './client';
 export type { GenesysClientOptions } from './client-options';
 export type { Logger, RequestCounters } from './client-observer';

@@ -4,6 +4,8 @@
  * WASM) in a local folder. Both drivers are optional peer dependencies, loaded with a dynamic import on first use:
  * importing `@org/gc-data/postgres` loads neither.
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describeConnection, errorText, PostgresWarehouseError } from './errors';
@@ -174,6 +176,9 @@ export async function createPgliteDriver(opts: { dataDir?: string; instance?: PG
     } catch (e) {
       throw missing('@electric-sql/pglite', target, e);
     }
+    // PGlite creates its data folder but not the folders above it: the default `.gc-data/warehouse` failed with ENOENT
+    // on a fresh clone.
+    if (opts.dataDir && !/^[a-z]+:\/\//i.test(opts.dataDir)) await mkdir(dirname(resolve(opts.dataDir)), { recursive: true });
     db = new PGlite(opts.dataDir);
   }
   await db.waitReady;

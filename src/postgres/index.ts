@@ -23,5 +23,6 @@ export type { DateInput, WarehouseEvaluation } from './rows';
 export type { WarehouseEvaluationForm, WarehouseQueue, WarehouseUser } from './dimensions';
 export type { PgClientLike, PgPoolLike, PGliteLike, PGliteTransactionLike } from './driver';
 export { PostgresWarehouseError } from './errors';
+export { postgresSyncState, type PostgresSyncStateStore, type SyncWarehouse } from '../sync/postgres-state';
 export type { PostgresWarehouseErrorReason } from './errors';
 export { LATEST_VERSION as WAREHOUSE_SCHEMA_VERSION } from './migrations';

@@ -28,6 +28,22 @@ describe('createPostgresWarehouse options', () => {
     expect(w.schema).toBe('public');
   });
 
+  it('a PGlite folder whose parent folders do not exist yet is created (the default .gc-data/warehouse on a fresh clone)', async () => {
+    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const root = mkdtempSync(join(tmpdir(), 'gc-pglite-'));
+    try {
+      const dir = join(root, 'a', 'b', 'warehouse');
+      const w = createPostgresWarehouse({ pglite: dir });
+      await w.migrate();
+      await w.close();
+      expect(existsSync(dir)).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('the target never carries the password', () => {
     const w = createPostgresWarehouse({ connectionString: 'postgres://etl:s3cret@127.0.0.1:1/warehouse' });
     expect(w.kind).toBe('pg');
