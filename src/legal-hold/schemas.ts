@@ -73,17 +73,19 @@ export interface ExportHoldOptions {
 }
 
 const fn = (what: string) => z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', `${what} must be a function`);
-const intervalInput = z.union([
-  z.string().min(1),
-  z.strictObject({ start: z.union([z.string(), z.number(), z.date()]), end: z.union([z.string(), z.number(), z.date()]) }),
-]);
+// A function, not a module-level schema: nothing is built at import (test/internal/import-builds-no-schemas.test.ts).
+const intervalInput = () =>
+  z.union([
+    z.string().min(1),
+    z.strictObject({ start: z.union([z.string(), z.number(), z.date()]), end: z.union([z.string(), z.number(), z.date()]) }),
+  ]);
 /** What apiPath accepts, a little stricter: platform ids are GUIDs. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 export const LegalHoldOptionsSchema = lazySchema(() =>
   z
     .strictObject({
-      interval: intervalInput.optional(),
+      interval: intervalInput().optional(),
       filters: z.custom<FilterNode | FilterBuilder>((v) => typeof v === 'object' && v !== null, 'filters must be a filter tree or a FilterBuilder').optional(),
       conversationIds: z
         .array(z.string().regex(ID, 'a conversation id is a GUID-like string: letters, digits, - and _ (1-100 characters)'))

@@ -19,6 +19,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import * as z from 'zod';
+import { lazySchema } from '../internal/lazy-schema';
 import { AbortError, GcError, validationErrorFromZod, ValidationError } from '../errors';
 import { fsPromises, nodeCrypto } from '../internal/node-builtins';
 import { fsyncDir } from '../sinks/durable';
@@ -113,7 +114,8 @@ const WRITE_BATCH = 1024 * 1024;
 
 const DEFAULT_RETRY: DownloadRetryOptions = { limit: 5, rateLimitLimit: 10, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 
-const OptionsSchema = z.strictObject({
+// Built on first use, not at import (test/internal/import-builds-no-schemas.test.ts).
+const OptionsSchema = lazySchema(() => z.strictObject({
   concurrency: z.number().int().min(1).max(64).optional(),
   timeoutMs: z.number().int().positive().optional(),
   retry: z
@@ -127,7 +129,7 @@ const OptionsSchema = z.strictObject({
     .optional(),
   fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
   userAgent: z.string().max(200).optional(),
-});
+}));
 
 /** Origin + path of a URL, without the query (a pre-signed URL's query is a credential). */
 export function redactUrl(url: string): string {
