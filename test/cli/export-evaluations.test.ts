@@ -131,3 +131,16 @@ describe('gc-data export-evaluations', () => {
     for (const f of filesUnder(dir)) expect(f.text, f.path).not.toContain(TEST_SECRET);
   });
 });
+
+describe('one name per concept', () => {
+  it('--split-by-media-type (the SDK option splitByMediaType) splits by channel; --split-by-channel, its old name, still does', async () => {
+    const a = await runCli(['export-evaluations', '--interval', DAY, '--split-by-media-type', '--out', join(dir, 'split-a.ndjson'), '--progress', 'off'], { org });
+    const b = await runCli(['export-evaluations', '--interval', DAY, '--split-by-channel', '--out', join(dir, 'split-b.ndjson'), '--progress', 'off'], { org });
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const rowsA = ndjson<{ media_type: string }>(join(dir, 'split-a.ndjson'));
+    expect(rowsA.length).toBeGreaterThan(0);
+    expect(a.stdout).toMatch(/voice/);
+    expect(ndjson(join(dir, 'split-b.ndjson'))).toEqual(rowsA);
+  });
+});

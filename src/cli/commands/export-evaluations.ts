@@ -33,6 +33,8 @@ const options = {
   'calibrations-out': { type: 'string' },
   strategy: { type: 'string' },
   'media-types': { type: 'string' },
+  'split-by-media-type': { type: 'boolean' },
+  // The old name, kept working for 0.x scripts: the SDK option is splitByMediaType, so is the flag now.
   'split-by-channel': { type: 'boolean' },
   status: { type: 'string' },
   concurrency: { type: 'string' },
@@ -61,7 +63,8 @@ What to export
   --calibrations-out FILE with --calibrations separate: where calibration rows go. Default: <out>.calibrations.<ext>
   --status LIST           evaluation statuses, comma-separated. Default: Finished (others: ${STATUSES.slice(1).join(', ')})
   --media-types LIST      segment media types, e.g. voice,callback or chat,email,message. Default: all
-  --split-by-channel      one pass per channel group (voice, digital); rows carry media_type (seed 000)
+  --split-by-media-type   one pass per channel group (voice, digital); rows carry media_type (seed 000;
+                          the SDK's splitByMediaType; --split-by-channel is its old name)
   --filter JSON|@FILE     extra filter tree ({ and|or: [...] } of { field, op, value }), see docs/filters.md
   --key-by id|contextId   score_<group> columns keyed by the form version's ids (default) or contextId (stable across versions)
   --per-question          add q_<question> columns
@@ -82,7 +85,7 @@ Connection (credentials come only from the environment or a file, never from fla
 Exit codes: 0 ok, 2 bad input, 3 auth/permission, 4 deadline or rate limit exhausted, 130 Ctrl-C (resumable), 1 other.
 Examples:
   gc-data export-evaluations --out out/evaluations.csv
-  gc-data export-evaluations --interval 2024-05-13 --split-by-channel --calibrations include --out hold.ndjson
+  gc-data export-evaluations --interval 2024-05-13 --split-by-media-type --calibrations include --out hold.ndjson
 `;
 
 function calibrationsPath(out: string): string {
@@ -175,7 +178,7 @@ async function run(ctx: CommandContext): Promise<number> {
   });
   // The request is checked before the output file is opened (opening it replaces an existing file).
   planExport(
-    { interval, ...(mediaTypes ? { mediaTypes } : {}), ...(bool(values, 'split-by-channel') ? { splitByMediaType: true } : {}), ...(filters !== undefined ? { filters } : {}) },
+    { interval, ...(mediaTypes ? { mediaTypes } : {}), ...(bool(values, 'split-by-media-type') || bool(values, 'split-by-channel') ? { splitByMediaType: true } : {}), ...(filters !== undefined ? { filters } : {}) },
     exporter.options,
     'QualityExporter request',
   );
@@ -197,7 +200,7 @@ async function run(ctx: CommandContext): Promise<number> {
       ...(checkpoint ? { checkpoint } : {}),
       ...(calibrationSink ? { calibrationSink: calibrationSink as RowSink<ScorecardRow> } : {}),
       ...(mediaTypes ? { mediaTypes } : {}),
-      ...(bool(values, 'split-by-channel') ? { splitByMediaType: true } : {}),
+      ...(bool(values, 'split-by-media-type') || bool(values, 'split-by-channel') ? { splitByMediaType: true } : {}),
       ...(filters !== undefined ? { filters } : {}),
       ...(keyBy || bool(values, 'per-question') ? { flatten: { ...(keyBy ? { keyBy } : {}), ...(bool(values, 'per-question') ? { perQuestion: true } : {}) } } : {}),
       onProgress: (p) => feed(progress, p),
