@@ -10,6 +10,7 @@
  * ```
  */
 import { nodeCrypto } from '../internal/node-builtins';
+import { canonicalHash } from '../helpers/canonical-json';
 import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsPage, type DetailsQuery } from '../analytics/details-query';
 import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
@@ -29,6 +30,7 @@ import {
   SearchReadySchema,
   type ResolvedBatchCallbackOptions,
   type SearchBatch,
+  type SearchComplete,
   type SearchConversation,
   type SearchCountOptions,
   type SearchNotification,
@@ -36,6 +38,7 @@ import {
   type SearchJobOptions,
   type SearchReadyOptions,
   type SearchReadyResult,
+  DEFAULT_SEARCH_WINDOW_MS,
 } from './schemas';
 
 const DAY_MS = 86_400_000;
@@ -62,6 +65,9 @@ interface QueryPlan extends SearchPlan {
   pageSize: number;
   limit: number | undefined;
   indexWaitMs: number;
+  /** For the audit record: when query() was called, and the hash of the filters sent. */
+  startedAt: number;
+  filterHash: string;
   signal: AbortSignal | undefined;
   notify: ((n: SearchNotification) => unknown) | undefined;
   callback: ResolvedBatchCallbackOptions | undefined;
@@ -383,8 +389,14 @@ export class InteractionSearch {
     await this.#announce(plan, { type: 'complete', searchId, interval: plan.interval, pages: page, matched, scanned, reason: 'exhausted' });
   }
 
-  async #announce(plan: QueryPlan, n: SearchNotification): Promise<void> {
+  async #announce(plan: QueryPlan, input: SearchNotification | Omit<SearchComplete, 'filterHash' | 'latencyMs'>): Promise<void> {
     throwIfAborted(plan.signal);
+    let n = input as SearchNotification;
+    if (input.type === 'complete') {
+      const audit = { filterHash: plan.filterHash, latencyMs: Math.round(performance.now() - plan.startedAt) };
+      n = { ...input, ...audit };
+      this.#client.emit('progress', { operation: 'search.audit', searchId: input.searchId, interval: input.interval, ...audit, pages: input.pages, results: input.matched, scanned: input.scanned, reason: input.reason });
+    }
     if (plan.notify) await plan.notify(n);
     if (!plan.callback) return;
     const client = this.#client;
@@ -466,7 +478,10 @@ function plan(
   issues: ValidationIssue[],
   order: 'asc' | 'desc' | undefined,
 ): Common | undefined {
-  const interval = checkInterval(raw.interval, issues);
+  // No interval: the last 24 hours, to the second (seed 004); explain() and the notes say so.
+  const nowS = Math.floor(Date.now() / 1000) * 1000;
+  const defaulted = raw.interval === undefined;
+  const interval = defaulted ? formatInterval(nowS - DEFAULT_SEARCH_WINDOW_MS, nowS) : checkInterval(raw.interval, issues);
   const compiled = compileInput(raw, issues);
   if (!parsed.success || !interval || !compiled || issues.length > 0) return undefined;
   const { maxSyncRangeDays, largeRange } = parsed.data;
@@ -506,7 +521,8 @@ function plan(
     if (list && list.length > 0) query[key] = list as ConversationQueryFilters[typeof key];
   }
   if (order) query.order = order;
-  return { interval, source, windows, query, residual: compiled.residual, notes: compiled.notes };
+  const notes = defaulted ? [`no interval given: the 24 hours before now, ${interval} (seed 004)`, ...compiled.notes] : compiled.notes;
+  return { interval, source, windows, query, residual: compiled.residual, notes };
 }
 
 function asRecord(input: unknown, where: string): Record<string, unknown> {
@@ -517,6 +533,12 @@ function asRecord(input: unknown, where: string): Record<string, unknown> {
 }
 
 const FILTER_HINT = "Filter fields and ops are listed in docs/filters.md; residual: 'client' applies what the platform cannot express to the results.";
+
+/** sha256 of the filters of a details query body: canonical JSON, without the interval, paging and order. */
+function filterHashOf(query: object): string {
+  const { interval: _i, paging: _p, order: _o, orderBy: _ob, ...filters } = query as Record<string, unknown>;
+  return canonicalHash(filters);
+}
 
 function planQuery(options: SearchQueryOptions): QueryPlan {
   const where = 'InteractionSearch.query() input';
@@ -534,6 +556,8 @@ function planQuery(options: SearchQueryOptions): QueryPlan {
     pageSize: d.pageSize,
     limit: d.limit,
     indexWaitMs: d.indexWaitMs,
+    startedAt: performance.now(),
+    filterHash: filterHashOf(common.query),
     signal: d.signal,
     notify: d.notify,
     callback: d.callback === undefined ? undefined : BatchCallbackSchema.parse(d.callback),

@@ -80,6 +80,13 @@ export interface SearchComplete {
   matched: number;
   scanned: number;
   reason: 'exhausted' | 'limit';
+  /**
+   * The audit record of the search (seed 004): a sha256 of the filters sent (canonical JSON, interval and paging left
+   * out, so the same filter over another day hashes the same), and the time from the `query()` call to this end.
+   * The result count is `matched`, the pages `pages`. Also emitted as a `progress` event `search.audit`.
+   */
+  filterHash: string;
+  latencyMs: number;
 }
 
 export type SearchNotification = SearchBatch | SearchComplete;
@@ -121,8 +128,11 @@ export interface ResolvedBatchCallbackOptions {
 interface FilterInput {
   /** A seed-style tree (`{ and | or: [...] }` of `{ field, op, value }`) or a `FilterBuilder`. Default: no filter. */
   filter?: FilterNode | FilterBuilder;
-  /** `start/end` ISO-8601 (or `{ start, end }`); conversations that *started* in `[start, end)`. */
-  interval: IntervalInput;
+  /**
+   * `start/end` ISO-8601 (or `{ start, end }`); conversations that *started* in `[start, end)`.
+   * @default the 24 hours before now (seed 004: "default to the last 24 hours when no window is given")
+   */
+  interval?: IntervalInput;
   signal?: AbortSignal;
   /** `client` (default): what the platform cannot express is checked on the results; `error`: refuse such filters. */
   residual?: 'client' | 'error';
@@ -216,9 +226,12 @@ const callbackShape = lazySchema(() =>
   }),
 );
 
+/** See `interval`'s default (seed 004). */
+export const DEFAULT_SEARCH_WINDOW_MS = 24 * 3_600_000;
+
 const common = () => ({
   filter: filterShape.optional(),
-  interval: intervalShape,
+  interval: intervalShape.optional(),
   signal: signalShape.optional(),
   residual: z.enum(['client', 'error']).default('client'),
   strictEnums: z.boolean().default(true),

@@ -15,7 +15,7 @@ const SECRET = 'retry-test-secret-0123456789';
 const DAY = 86_400_000;
 const end = Math.floor(sim.data.end / DAY) * DAY;
 const interval = `${new Date(end - DAY).toISOString()}/${new Date(end).toISOString()}`;
-const note: SearchNotification = { type: 'complete', searchId: 's-1', interval, pages: 1, matched: 1, scanned: 1, reason: 'exhausted' };
+const note: SearchNotification = { type: 'complete', searchId: 's-1', interval, pages: 1, matched: 1, scanned: 1, reason: 'exhausted', filterHash: 'f'.repeat(64), latencyMs: 5 };
 
 type Reply = (n: number, req: IncomingMessage, res: ServerResponse) => void;
 

@@ -39,7 +39,8 @@ describe('query(): bad input fails at the call, before any request', () => {
     ['depth 5', { filter: { and: [cond, { or: [{ and: [cond, { or: [cond, cond] }] }] }] } }, 'filter.and[1].or[0].and[1].or[0]', /depth 5 exceeds the maximum of 4/],
     ['a filter that is not a tree', { filter: 'mediaType = voice' }, 'filter'],
     ["a client-side part with residual: 'error'", { filter: { field: 'wrapUpCode', op: 'notEquals', value: 'x' }, residual: 'error' }, 'filter', /cannot express/],
-    ['no interval', { interval: undefined }, 'interval'],
+    // No interval at all is the last 24 h (seed 004: test/search/default-window-and-audit.test.ts); null is refused.
+    ['a null interval', { interval: null }, 'interval'],
     ['a reversed interval', { interval: `${new Date(end).toISOString()}/${new Date(end - DAY).toISOString()}` }, 'interval', /must be after/],
     ['an interval without a time zone', { interval: '2026-11-01T00:00:00/2026-11-02T00:00:00' }, 'interval', /time zone/],
     ['a range past maxSyncRangeDays', { interval: `${new Date(end - 40 * DAY).toISOString()}/${new Date(end).toISOString()}` }, 'interval', /largeRange: 'split'/],
