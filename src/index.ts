@@ -38,6 +38,7 @@ export { ReportQueries, ReportExtraction, ReportJob } from './analytics/report-j
 export { JobTimeoutError } from './analytics/report-job';
 export { DataAvailabilityError } from './analytics/availability';
 export { InteractionSearch } from './search/interaction-search';
+export type { SearchAggregateOptions, AggregateGroup, AggregateStats } from './search/aggregate';
 export { BatchCallbackError } from './search/batch-callback';
 export { MediaMetadata } from './media/media-metadata';
 export { LegalHold, verifyHold } from './legal-hold/index';

@@ -11,6 +11,7 @@
  */
 import { nodeCrypto } from '../internal/node-builtins';
 import { canonicalHash } from '../helpers/canonical-json';
+import { runAggregate, type AggregateGroup, type SearchAggregateOptions } from './aggregate';
 import { detailsQueryCount, detailsQueryPages, DETAILS_QUERY_PATH, type DetailsPage, type DetailsQuery } from '../analytics/details-query';
 import { ReportQueries, type ReportExtraction } from '../analytics/report-jobs';
 import type { AnalyticsConversation, ConversationQueryFilters } from '../analytics/schemas';
@@ -128,6 +129,18 @@ export class InteractionSearch {
       total += await detailsQueryCount(this.#client, { ...plan.query, interval: window }, plan.signal);
     }
     return total;
+  }
+
+  /**
+   * Counts and metrics grouped by dimensions, computed by the platform (seed 004's `group_by`): one aggregates query
+   * for the conversations that started in `interval` and match `filter`. See src/search/aggregate.ts.
+   *
+   * ```ts
+   * const groups = await search.aggregate({ interval, groupBy: ['queueId'], metrics: ['nConversations', 'tHandle'] });
+   * ```
+   */
+  async aggregate(options: SearchAggregateOptions): Promise<AggregateGroup[]> {
+    return operationSpan(this.#client, 'search.aggregate', {}, () => runAggregate(this.#client, options));
   }
 
   /** The plan `query()` would run (windows, the body's filters, the client-side residual, notes). Sends nothing. */

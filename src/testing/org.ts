@@ -26,6 +26,7 @@ import { Router, type RouteMatch } from './router';
 import { controlRoutes } from './routes/control';
 import { customAttributeRoutes } from './routes/customattributes';
 import { detailsQueryRoutes } from './routes/details-query';
+import { aggregatesRoutes } from './routes/aggregates';
 import { evaluationSearchRoutes } from './routes/evaluation-search';
 import { jobRoutes } from './routes/jobs';
 import { mediaRoutes } from './routes/media';
@@ -76,7 +77,7 @@ export class SimulatedOrg implements OrgCore {
     this.faults = new Faults(o.seed, o.faults, o.now());
     this.tokens = new TokenRegistry(o.seed, o.tokenTtlSeconds, o.rateLimit);
     // Literal paths before parameterised ones: `jobs/availability` must not match `jobs/{jobId}`.
-    this.api.add([...detailsQueryRoutes(), ...jobRoutes(), ...qualityRoutes(), ...evaluationSearchRoutes(), ...mediaRoutes(), ...customAttributeRoutes()]);
+    this.api.add([...detailsQueryRoutes(), ...aggregatesRoutes(), ...jobRoutes(), ...qualityRoutes(), ...evaluationSearchRoutes(), ...mediaRoutes(), ...customAttributeRoutes()]);
     this.api.add([...conversationDetailsRoutes(), ...recordingsProtectionRoutes(), ...recordingBatchRoutes()]);
     this.control.add(controlRoutes(this));
   }
