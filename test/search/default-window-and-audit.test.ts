@@ -30,18 +30,18 @@ describe('InteractionSearch (seed 004)', () => {
     const search = new InteractionSearch(c);
     let count = 0;
     for await (const _ of search.query({ interval, filter, notify: (n) => void notes.push(n) })) count++;
-    const complete = notes.at(-1)!;
+    const complete = notes.at(-1) as Extract<SearchNotification, { type: 'complete' }>;
     expect(complete).toMatchObject({ type: 'complete', matched: count, reason: 'exhausted' });
-    expect((complete as { filterHash: string }).filterHash).toMatch(/^[0-9a-f]{64}$/);
-    expect((complete as { latencyMs: number }).latencyMs).toBeGreaterThanOrEqual(0);
+    expect(complete.filterHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(complete.latencyMs).toBeGreaterThanOrEqual(0);
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ results: count, pages: complete.pages, filterHash: (complete as { filterHash: string }).filterHash });
+    expect(audits[0]).toMatchObject({ results: count, pages: complete.pages, filterHash: complete.filterHash });
     // The same filter over another interval hashes the same; another filter does not.
     const other: SearchNotification[] = [];
     for await (const _ of search.query({ interval: `${new Date(day - 86_400_000).toISOString()}/${new Date(day).toISOString()}`, filter, notify: (n) => void other.push(n) })) void _;
-    expect((other.at(-1) as { filterHash: string }).filterHash).toBe((complete as { filterHash: string }).filterHash);
+    expect((other.at(-1) as { filterHash: string }).filterHash).toBe(complete.filterHash);
     const none: SearchNotification[] = [];
     for await (const _ of search.query({ interval, notify: (n) => void none.push(n) })) void _;
-    expect((none.at(-1) as { filterHash: string }).filterHash).not.toBe((complete as { filterHash: string }).filterHash);
+    expect((none.at(-1) as { filterHash: string }).filterHash).not.toBe(complete.filterHash);
   });
 });
