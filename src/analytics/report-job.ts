@@ -4,6 +4,7 @@
  * job-runner.ts; this file only talks to one job id.
  */
 import type { GenesysClient } from '../client';
+import { parseOptions } from '../internal/parse-options';
 import { BadRequestError, GcError, JobFailedError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, throwIfCallerAborted } from '../errors';
 import { apiPath } from '../internal/api-path';
 import { paginateByCursor } from '../transport/paginate';
@@ -13,6 +14,8 @@ import {
   AsyncQueryStatus,
   DEFAULT_POLL,
   JOB_STATES,
+  ResultsOptionsSchema,
+  WaitOptionsSchema,
   type AnalyticsConversation,
   type AsyncConversationQuery,
   type JobState,
@@ -226,6 +229,7 @@ export class ReportJob {
    * cancelled and a JobTimeoutError (a TimeoutError, kind `deadline`) is thrown.
    */
   async wait(options: WaitOptions = {}): Promise<ReportJobStatus> {
+    parseOptions(WaitOptionsSchema, options, 'ReportJob.wait() options');
     const rt = this.#runtime;
     const poll = { ...rt.poll };
     for (const [k, v] of Object.entries(options.poll ?? {})) if (v !== undefined) poll[k as keyof ResolvedPoll] = v;
@@ -297,6 +301,7 @@ export class ReportJob {
    * `IncompleteDataError` (thrown before that page is yielded: a resume from `resumeCursor` starts there).
    */
   async *pages(options: ResultsOptions = {}): AsyncGenerator<ReportResultsPage> {
+    parseOptions(ResultsOptionsSchema, options, 'ReportJob.pages() options');
     for await (const page of this.lazyPages(options)) {
       yield { items: page.items.map((read) => read()), cursor: page.cursor, nextCursor: page.nextCursor, dataAvailabilityDate: page.dataAvailabilityDate };
     }
@@ -304,6 +309,7 @@ export class ReportJob {
 
   /** The job's conversations one by one; `resumeCursor` tells where a later `results({ cursor })` would pick up. */
   async *results(options: ResultsOptions = {}): AsyncGenerator<AnalyticsConversation> {
+    parseOptions(ResultsOptionsSchema, options, 'ReportJob.results() options');
     this.resumeCursor = options.cursor;
     for await (const page of this.lazyPages(options)) {
       this.resumeCursor = page.cursor;

@@ -264,6 +264,28 @@ export const ReportPollOptions = lazySchema(() =>
 );
 export type ReportPollOptions = z.infer<typeof ReportPollOptions>;
 
+const signal = () => z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'signal must be an AbortSignal' });
+
+/** `job.wait()` options (report-job.ts WaitOptions). */
+export const WaitOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    signal: signal().optional(),
+    onProgress: z.custom<unknown>((v) => typeof v === 'function', 'onProgress must be a function').optional(),
+    maxWaitMs: z.number().int().positive().optional(),
+    poll: ReportPollOptions.optional(),
+    immediate: z.boolean().optional(),
+  }),
+);
+
+/** `job.results()` / `pages()` options (report-job.ts ResultsOptions). */
+export const ResultsOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    pageSize: z.number().int().positive().max(100_000).optional(),
+    cursor: z.string().min(1).max(10_000).optional(),
+    signal: signal().optional(),
+  }),
+);
+
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`);
 
 export const ReportQueriesOptions = lazySchema(() =>

@@ -2,7 +2,7 @@ import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
 import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
-import { EntityMismatchError, formatPath, NotFoundError, throwIfCallerAborted, UnexpectedResponseError, ValidationError, validationErrorFromZod } from '../errors';
+import { EntityMismatchError, formatPath, NotFoundError, throwIfCallerAborted, UnexpectedResponseError, ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { checkFlattenOptions, flattenScorecard, normalizeMediaType, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { apiPath } from '../internal/api-path';
@@ -152,6 +152,9 @@ export class QualityExporter {
     private readonly client: GenesysClient,
     options: QualityExporterOptions = {},
   ) {
+    if (typeof (client as { request?: unknown } | null)?.request !== 'function') {
+      throw new ValidationError('QualityExporter options', [{ path: 'client', message: 'the first argument must be a GenesysClient' }]);
+    }
     const parsed = QualityExporterOptionsSchema.safeParse(options);
     if (!parsed.success) throw validationErrorFromZod('QualityExporter options', parsed.error, undefined, { schema: QualityExporterOptionsSchema, input: options });
     this.options = Object.freeze(parsed.data);
@@ -200,6 +203,7 @@ export class QualityExporter {
 
   async #exportTo(sink: RowSink<ScorecardRow>, request: ExportToOptions): Promise<ExportSummary> {
     const { checkpoint, calibrationSink, onProgress, flatten, checkpointEvery = 100, ...exportRequest } = requestObject(request, 'exportTo');
+    checkExportToExtras({ checkpoint, calibrationSink, onProgress, checkpointEvery });
     checkFlatten(flatten);
     if (typeof (sink as { write?: unknown } | undefined)?.write !== 'function') {
       throw new ValidationError(WHERE, [{ path: 'sink', message: 'exportTo(sink, request) needs a sink with write() (CsvSink, NdjsonSink, or your own RowSink)' }]);
@@ -538,6 +542,28 @@ function requestObject<T>(request: T, method: string): T {
     throw new ValidationError(WHERE, [{ path: '', message: `${method}() needs a request object, e.g. { interval: '2024-05-01/2024-05-02' }` }]);
   }
   return request;
+}
+
+/**
+ * The options exportTo() adds to an export request, checked before any request: a `checkpointEvery` of 0 or NaN
+ * saved on every row or never, an `onProgress` that is not a function failed at the first page, a `checkpoint`
+ * without load/save/clear failed with a TypeError.
+ */
+function checkExportToExtras(o: { checkpoint: unknown; calibrationSink: unknown; onProgress: unknown; checkpointEvery: unknown }): void {
+  const issues: ValidationIssue[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (o.checkpoint !== undefined && !(isObj(o.checkpoint) && ['load', 'save', 'clear'].every((m) => typeof (o.checkpoint as Record<string, unknown>)[m] === 'function'))) {
+    issues.push({ path: 'checkpoint', message: 'checkpoint must have load(), save() and clear() (FileCheckpoint, MemoryCheckpoint, or your own)' });
+  }
+  if (o.calibrationSink !== undefined && !(isObj(o.calibrationSink) && typeof o.calibrationSink.write === 'function')) {
+    issues.push({ path: 'calibrationSink', message: 'calibrationSink must be a sink with write() (CsvSink, NdjsonSink, or your own RowSink)' });
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') issues.push({ path: 'onProgress', message: 'onProgress must be a function' });
+  const every = o.checkpointEvery;
+  if (typeof every !== 'number' || !Number.isInteger(every) || every < 1 || every > 1_000_000) {
+    issues.push({ path: 'checkpointEvery', message: `checkpointEvery must be a whole number of rows from 1 to 1,000,000 (got ${typeof every === 'number' ? every : typeof every})` });
+  }
+  if (issues.length > 0) throw new ValidationError(WHERE, issues);
 }
 
 /** Flatten options are checked before discovery: a bad one found at the first row would come after requests. */

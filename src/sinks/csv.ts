@@ -9,6 +9,7 @@
  * is right at every checkpoint. Stream targets cannot be rewritten: there, new columns are an error by default (or
  * dropped with `newColumns: 'drop'`); pass `columns` up front to avoid both.
  */
+import { checkCsvSinkOptions } from './options';
 import { ValidationError } from '../errors';
 import { csvCell, csvLine } from './csv-format';
 import { fsPromises } from '../internal/node-builtins';
@@ -59,6 +60,7 @@ export class CsvSink<Row extends object = Record<string, unknown>> implements Ro
 
   constructor(target: SinkTarget, options: CsvSinkOptions = {}) {
     checkTarget(target, WHERE);
+    checkCsvSinkOptions(options, WHERE);
     this.target = target;
     this.options = options;
     this.eol = options.eol ?? '\n';

@@ -1,6 +1,7 @@
 /** Row writers for warehouse loads, and checkpoints for resumable exports. */
 import { extname } from 'node:path';
 import { ValidationError } from '../errors';
+import { checkSinkForPathOptions } from './options';
 import { CsvSink, type CsvSinkOptions } from './csv';
 import { NdjsonSink } from './ndjson';
 import type { RowSink } from './sink';
@@ -38,7 +39,11 @@ export function sinkFormatForPath(path: string): SinkFormat | undefined {
  * `format: 'csv'`). Anything else is a ValidationError naming the accepted extensions.
  */
 export function createSinkForPath(path: string, options: SinkForPathOptions = {}): RowSink {
-  const { format: forced, ...rest } = options;
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new ValidationError('output path', [{ path: 'path', message: 'the output path must be a non-empty string (a .csv, .ndjson or .jsonl file, or - for stdout)' }]);
+  }
+  checkSinkForPathOptions(options, 'output path options');
+  const { format: forced, ...rest } = options ?? {};
   const format = forced ?? sinkFormatForPath(path);
   if (format === undefined) {
     throw new ValidationError('output path', [

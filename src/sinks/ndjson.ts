@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { fsPromises } from '../internal/node-builtins';
 import type { RowSink, SinkOptions, SinkTarget } from './sink';
 import { checkTarget, isPathTarget, openTarget, type OpenedTarget } from './target';
+import { checkNdjsonSinkOptions } from './options';
 import { ValidationError } from '../errors';
 
 export type NdjsonSinkOptions = SinkOptions;
@@ -24,6 +25,7 @@ export class NdjsonSink<Row = Record<string, unknown>> implements RowSink<Row> {
 
   constructor(target: SinkTarget, options: NdjsonSinkOptions = {}) {
     checkTarget(target, WHERE);
+    checkNdjsonSinkOptions(options, WHERE);
     if (options.append && !isPathTarget(target)) {
       throw new ValidationError(WHERE, [{ path: 'append', message: 'append needs a file path, not a stream' }]);
     }

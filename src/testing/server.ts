@@ -3,6 +3,7 @@
  * One origin serves both `/oauth/token` and `/api/v2/*`. Requests become WHATWG Requests (aborted when the client
  * goes away, so slow faults stop early), Responses are written back, RESET destroys the socket.
  */
+import { SimulatorOptionsError } from './options';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { STREAMED } from './body-faults';
@@ -79,7 +80,11 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 export async function startSimulatedServer(options: SimulatedServerOptions = {}): Promise<SimulatedServer> {
-  const { port = 0, org: given, ...orgOptions } = options;
+  const { port = 0, org: given, ...orgOptions } = options ?? {};
+  // A socket path or a port out of range reached node:http as a RangeError, or listened somewhere unexpected.
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new SimulatorOptionsError(`Invalid simulated server options: port must be a whole number from 0 (any free port) to 65535, got ${JSON.stringify(String(port).slice(0, 40))}`);
+  }
   const org = given ?? new SimulatedOrg({ controlRoutes: true, ...orgOptions });
   let base = 'http://127.0.0.1';
   const server = createServer((req, res) => {
