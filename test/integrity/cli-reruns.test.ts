@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANCHOR, DAY, ndjson, runInProcess, startOrg, tempDir, TEST_SECRET, transcript, type Org } from './helpers';
+import { ANCHOR, DAY, ndjson, runInProcess, startOrg, tempDir, TEST_SECRET, transcript, type Org } from '../cli/helpers';
 
 const OTHER_DAY = '2026-01-06T00:00:00Z/2026-01-07T00:00:00Z';
 /** Above any pid_max (Linux allows at most 2^22): a temp file of a process that cannot be running. */

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, jsonSummary, runInProcess, startOrg, tempDir, TEST_CLIENT_ID, TEST_SECRET, transcript, type Org } from './helpers';
+import { DAY, jsonSummary, runInProcess, startOrg, tempDir, TEST_CLIENT_ID, TEST_SECRET, transcript, type Org } from '../cli/helpers';
 
 let org: Org;
 let dir: string;
