@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { UnexpectedResponseError, formatPath } from './errors';
 import { lazySchema } from './internal/lazy-schema';
 import { parseOptions } from './internal/parse-options';
 import { positiveInt } from './internal/schema-fragments';
+import { decode, unexpectedResponse } from './transport/decode';
 import { itemsOf, paginateByCursor, paginateByNextUri, paginateByPageNumber, type Page } from './transport/paginate';
 import type { QueryParams } from './transport/transport';
 
@@ -63,18 +63,14 @@ export function paginate<T>(client: Requester, request: PaginateRequest, options
   const method = request.method ?? 'GET';
   const shown = request.path.split(/[?#]/)[0] ?? request.path;
   const what = `${method} ${shown}`;
+  const ctx = { method, path: shown, status: 200 };
   const guard = { what, ...(o.maxPages ? { maxPages: o.maxPages } : {}) };
   const itemsOfPage = (page: unknown): T[] | undefined => {
     const raw = (page as Record<string, unknown> | undefined)?.[itemsKey];
     if (raw === undefined || raw === null) return undefined;
-    if (!Array.isArray(raw)) throw unexpected(what, itemsKey, `${itemsKey} is not an array`);
+    if (!Array.isArray(raw)) throw unexpectedResponse(ctx, [{ path: itemsKey, message: `${itemsKey} is not an array` }]);
     if (!o.itemSchema) return raw as T[];
-    return raw.map((item, i) => {
-      const r = o.itemSchema!.safeParse(item);
-      if (r.success) return r.data;
-      const first = r.error.issues[0];
-      throw unexpected(what, `${itemsKey}[${i}]${first ? `.${formatPath(first.path)}` : ''}`.replace(/\.$/, ''), first?.message ?? 'invalid item');
-    });
+    return raw.map((item, i) => decode(item, o.itemSchema!, ctx, [itemsKey, i]));
   };
   const send = <R>(extra: { query?: QueryParams; body?: Record<string, unknown>; path?: string }) =>
     client.request<R>({
@@ -116,9 +112,4 @@ export function paginate<T>(client: Requester, request: PaginateRequest, options
     );
   }
   return itemsOf(pages);
-}
-
-function unexpected(what: string, path: string, message: string): UnexpectedResponseError {
-  const [method = 'GET', ...rest] = what.split(' ');
-  return new UnexpectedResponseError({ method, path: rest.join(' '), status: 200, issues: [{ path, message }] });
 }

@@ -2,12 +2,12 @@ import { EventEmitter } from 'eventemitter3';
 import { TokenProvider } from './auth/token-provider';
 import { MemoryTokenStore } from './auth/token-store';
 import { resolveClientOptions, type GenesysClientOptions, type ResolvedClientOptions } from './client-options';
-import { UnexpectedResponseError, formatPath } from './errors';
 import type { GcEventMap } from './events';
 import { lazyRedisLimits } from './redis/lazy';
 import { LocalRateLimiter, type RateLimiter, type RateLimiterStats } from './transport/rate-limiter';
 import { parseJsonBody, safePath, Transport, type HttpMethod, type QueryParams } from './transport/transport';
 import { Redactor } from './transport/redact';
+import { decode } from './transport/decode';
 import { checkRequestOptions } from './request-options';
 import { authenticate, type AuthenticateOptions, type AuthenticateResult } from './authenticate';
 import { paginate, type PaginateOptions, type PaginateRequest } from './client-paginate';
@@ -179,20 +179,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   async requestWithResponse<T = unknown>(options: RequestOptions<T>): Promise<ApiResponse<T>> {
     const { res, method, shown } = await this.send(options, 'text');
     const raw = parseJsonBody(res, method, shown);
-    let data = raw as T;
-    if (options.schema) {
-      const parsed = options.schema.safeParse(raw);
-      if (!parsed.success) {
-        throw new UnexpectedResponseError({
-          method,
-          path: shown,
-          status: res.status,
-          ...(res.correlationId ? { correlationId: res.correlationId } : {}),
-          issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
-        });
-      }
-      data = parsed.data;
-    }
+    const data = options.schema ? decode(raw, options.schema, { method, path: shown, status: res.status, correlationId: res.correlationId }) : (raw as T);
     return { data, status: res.status, headers: res.headers, correlationId: res.correlationId, attempts: res.attempts };
   }
 

@@ -3,8 +3,9 @@
  * only when it is read (src/internal/json-array-scan.ts says why). A body that does not scan as one object is
  * parsed whole and validated as before, so an odd or broken body still gets the usual UnexpectedResponseError.
  */
+import { unexpectedResponse } from '../transport/decode';
 import type { ApiResponse } from '../client';
-import { formatPath, UnexpectedResponseError, type ValidationIssue } from '../errors';
+import { formatPath, type ValidationIssue } from '../errors';
 import { scanObjectArray } from '../internal/json-array-scan';
 import { AsyncQueryResultsPage, type AnalyticsConversation } from './schemas';
 
@@ -21,8 +22,7 @@ export interface ResultsPageBody {
 }
 
 export function readResultsPage(res: ApiResponse<Buffer>, path: string): ResultsPageBody {
-  const fail = (issues: ValidationIssue[]) =>
-    new UnexpectedResponseError({ method: 'GET', path, status: res.status, ...(res.correlationId ? { correlationId: res.correlationId } : {}), issues });
+  const fail = (issues: ValidationIssue[]) => unexpectedResponse({ method: 'GET', path, status: res.status, correlationId: res.correlationId }, issues);
   const scanned = scanObjectArray(res.data, 'conversations', { releaseWhenRead: true });
   let envelopeInput: unknown;
   try {

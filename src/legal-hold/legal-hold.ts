@@ -14,12 +14,13 @@
  *   missing-recordings.json         every recording the platform did not hand over, with its errorMsg
  *   manifest.jsonl / manifest.sha256 / manifest.hmac
  */
+import { decode, parseJson } from '../transport/decode';
 import type { GenesysClient } from '../client';
 import type { DetailsQuery } from '../analytics/details-query';
 import { DETAILS_QUERY_PATH, DETAILS_QUERY_MAX_PAGE_SIZE } from '../analytics/details-query';
 import { pollDelayMs } from '../analytics/report-job';
 import { ConversationQueryResponse, type AnalyticsConversation } from '../analytics/schemas';
-import { ApiError, NotFoundError, TimeoutError, UnexpectedResponseError, ValidationError, formatPath, throwIfCallerAborted, validationErrorFromZod } from '../errors';
+import { ApiError, NotFoundError, TimeoutError, ValidationError, throwIfCallerAborted, validationErrorFromZod } from '../errors';
 import type { ResponseEvent } from '../events';
 import { isFilterBuilder, type FilterNode } from '../helpers/filter-builder';
 import { compileFilter, type CompiledFilter } from '../helpers/filter-compile';
@@ -897,23 +898,8 @@ async function writeAtomicBytes(path: string, bytes: Buffer): Promise<void> {
 }
 
 function parseMetadata(bytes: Buffer, path: string, status: number, correlationId: string | undefined): Array<{ id: string }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new UnexpectedResponseError({ method: 'GET', path, status, ...(correlationId ? { correlationId } : {}), issues: [{ path: '', message: 'the body is not JSON' }] });
-  }
-  const parsed = RecordingMetadataList.safeParse(raw);
-  if (!parsed.success) {
-    throw new UnexpectedResponseError({
-      method: 'GET',
-      path,
-      status,
-      ...(correlationId ? { correlationId } : {}),
-      issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
-    });
-  }
-  return parsed.data;
+  const ctx = { method: 'GET', path, status, correlationId };
+  return decode(parseJson(bytes, ctx), RecordingMetadataList, ctx);
 }
 
 const recKey = (r: { conversationId: string; recordingId: string }): string => `${r.conversationId.toLowerCase()}/${r.recordingId.toLowerCase()}`;

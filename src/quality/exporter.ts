@@ -2,7 +2,8 @@ import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
 import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
-import { EntityMismatchError, formatPath, NotFoundError, throwIfCallerAborted, UnexpectedResponseError, ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
+import { decode } from '../transport/decode';
+import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
 import { applyResidual } from '../helpers/filter-evaluate';
 import { checkFlattenOptions, flattenScorecard, normalizeMediaType, type FlattenScorecardOptions, type ScorecardRow } from '../helpers/scorecard';
 import { apiPath } from '../internal/api-path';
@@ -466,16 +467,7 @@ export class QualityExporter {
             });
             // Each result is checked here, before the page is yielded: one that is not an evaluation fails the
             // export (it was skipped quietly before: a missing row with exit 0).
-            const items = res.results?.map((raw, i) => {
-              const parsed = EvaluationResponse.safeParse(raw);
-              if (parsed.success) return parsed.data;
-              throw new UnexpectedResponseError({
-                method: 'POST',
-                path: SEARCH_PATH,
-                status: 200,
-                issues: parsed.error.issues.map((issue) => ({ path: formatPath([`results`, i, ...issue.path]), message: issue.message, code: issue.code })),
-              });
-            });
+            const items = res.results?.map((raw, i) => decode(raw, EvaluationResponse, { method: 'POST', path: SEARCH_PATH, status: 200 }, ['results', i]));
             return { items, total: res.total };
           },
           {

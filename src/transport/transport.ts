@@ -33,6 +33,7 @@ import type { RateLimiter } from './rate-limiter';
 import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudget, type Outcome, type RetryOptions } from './retry';
 import { abortableSleep } from './sleep';
 import { readBody } from './read-body';
+import { parseJson } from './decode';
 import type { Redactor } from './redact';
 import type { Telemetry } from '../telemetry/telemetry';
 import { assertSafeHeaders, buildRequestUrl, pathExcerpt, resolveSameOrigin } from './url-guard';
@@ -486,18 +487,7 @@ export function safePath(pathOrUrl: string): string {
 
 /** Parses a response body as JSON; an empty body is `undefined`. */
 export function parseJsonBody(res: RawResponse, method: string, path: string): unknown {
-  if (!res.text) return undefined;
-  try {
-    return JSON.parse(res.text);
-  } catch {
-    throw new UnexpectedResponseError({
-      method,
-      path,
-      status: res.status,
-      ...(res.correlationId ? { correlationId: res.correlationId } : {}),
-      issues: [{ path: '', message: 'body is not valid JSON' }],
-    });
-  }
+  return parseJson(res.text, { method, path, status: res.status, correlationId: res.correlationId });
 }
 
 /** Adds why retrying stopped (e.g. the retry budget) to an error's message; without it "after 1 attempt(s)" reads as if no retry was tried. */
