@@ -14,7 +14,7 @@ export interface ValidationIssue {
   code?: string;
 }
 
-/** The platform's `ErrorBody` (genesys-api.md section h). Every field is optional: bodies vary by service. */
+/** The platform's `ErrorBody` (docs/platform-notes.md section h). Every field is optional: bodies vary by service. */
 export interface PlatformErrorBody {
   message?: string;
   code?: string;

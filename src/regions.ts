@@ -2,7 +2,7 @@ import { ValidationError } from './errors';
 
 /**
  * Genesys Cloud regions: AWS-style key -> host, from the official SDK's `PureCloudRegionHosts`
- * (genesys-api.md section a). API calls go to `https://api.<host>`, tokens to `https://login.<host>`.
+ * (docs/platform-notes.md section a). API calls go to `https://api.<host>`, tokens to `https://login.<host>`.
  */
 export const REGION_HOSTS = {
   us_east_1: 'mypurecloud.com',

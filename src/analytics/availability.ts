@@ -1,6 +1,6 @@
 /**
  * The seed's `partial` status made real: async jobs read the datalake, and only data before
- * `dataAvailabilityDate` is guaranteed to be there (genesys-api.md section d). Before submitting, an extract reads
+ * `dataAvailabilityDate` is guaranteed to be there (docs/platform-notes.md section d). Before submitting, an extract reads
  * `/jobs/availability` and, when its interval ends later, applies a policy:
  * - `clip`: run jobs up to the availability date only; the summary says which range is complete;
  * - `wait`: poll the availability date (same schedule as job polling) until it passes the end, or maxWait;

@@ -4,7 +4,7 @@ import { ConversationQueryResponse, type AnalyticsConversation, type Conversatio
 
 export const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
 
-/** Forum lore says 100 is the maximum page size; the platform's 400 is surfaced if it is not (genesys-api.md c). */
+/** Forum lore says 100 is the maximum page size; the platform's 400 is surfaced if it is not (docs/platform-notes.md section c). */
 export const DETAILS_QUERY_MAX_PAGE_SIZE = 100;
 
 export interface DetailsQuery extends ConversationQueryFilters {

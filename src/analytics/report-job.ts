@@ -1,5 +1,5 @@
 /**
- * One async conversation-details job (genesys-api.md section d): its status, the seed-003 polling state machine,
+ * One async conversation-details job (docs/platform-notes.md section d): its status, the seed-003 polling state machine,
  * its results by opaque cursor, and cancellation. Recovery that needs a new job (split, resubmit) lives in
  * job-runner.ts; this file only talks to one job id.
  */

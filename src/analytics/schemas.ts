@@ -6,7 +6,7 @@ import { lazySchema } from '../internal/lazy-schema';
 import { num, str } from '../internal/schema-fragments';
 
 /**
- * Response and request shapes of the analytics conversation detail endpoints (genesys-api.md sections c and d).
+ * Response and request shapes of the analytics conversation detail endpoints (docs/platform-notes.md sections c and d).
  * Objects are loose: the platform adds fields often, and added fields must never break an export. Only what the
  * SDK relies on is required.
  */
@@ -229,7 +229,7 @@ const NOT_IN_ASYNC_QUERY: Record<string, string> = {
 };
 
 /**
- * `POST /api/v2/analytics/conversations/details/jobs` body (genesys-api.md section d): the details query's filters
+ * `POST /api/v2/analytics/conversations/details/jobs` body (docs/platform-notes.md section d): the details query's filters
  * and order plus a required `interval`; no `paging`, no `aggregations`. Unknown keys are passed through so newer
  * platform fields can be used without an SDK release.
  */

@@ -32,7 +32,7 @@ export const MIN_REMINT_INTERVAL_MS = 1_000;
 
 /**
  * OAuth client credentials as the platform takes them: `POST {authBaseUrl}/oauth/token` with a Basic header and
- * the form body `grant_type=client_credentials` (genesys-api.md section a). Tokens are cached, refreshed ahead of
+ * the form body `grant_type=client_credentials` (docs/platform-notes.md section a). Tokens are cached, refreshed ahead of
  * expiry, and minted by one call at a time however many requests are waiting.
  */
 export class TokenProvider implements AuthSource {

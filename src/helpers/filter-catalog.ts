@@ -1,7 +1,7 @@
 /**
  * The fields a details-query filter can name, at the level the platform files them under.
  *
- * Names come from the predicate enums of the official SDKs (genesys-api.md section c; segment dimensions from
+ * Names come from the predicate enums of the official SDKs (docs/platform-notes.md section c; segment dimensions from
  * the .NET SDK's `SegmentDetailQueryPredicate.DimensionEnum`, 77 values). Enum values come from the Java SDK model
  * docs (`AnalyticsSession`, `AnalyticsConversationSegment`, `AnalyticsParticipant`, `AnalyticsSurvey`) and may
  * lag the platform: `compileFilter({ strictEnums: false })` lets a newer value through.

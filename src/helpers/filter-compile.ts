@@ -4,7 +4,7 @@
  *   platform-match(compiled) && applyResidual(compiled.residual) === evaluateFilter(tree)
  * so the platform returns a superset and the residual trims it; nothing is dropped silently.
  *
- * Model of the platform this relies on (genesys-api.md section c): each level has its own filter list and the
+ * Model of the platform this relies on (docs/platform-notes.md section c): each level has its own filter list and the
  * lists (and the filters in one list) are ANDed; a filter is `type` over predicates and over clauses, two levels
  * at most; a conversation matches a segment/evaluation/survey filter when some item of that level satisfies the
  * whole filter. Our conditions are independent per item (filter-evaluate.ts), so at those levels a filter must

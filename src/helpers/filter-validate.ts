@@ -98,7 +98,7 @@ export interface ResolveOptions {
 export const MAX_FIELD_NAME_LENGTH = 256;
 /**
  * The longest string value taken. The platform refuses request bodies over 512,000 bytes (`request.bytes.max`,
- * genesys-api.md section b) and real dimension values (ids, names, addresses, wrap-up notes) are far shorter.
+ * docs/platform-notes.md section b) and real dimension values (ids, names, addresses, wrap-up notes) are far shorter.
  */
 export const MAX_FILTER_VALUE_LENGTH = 10_000;
 /** Most values one `in` takes: each becomes its own platform predicate. */

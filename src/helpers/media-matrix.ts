@@ -23,7 +23,7 @@ export interface MediaKindRule {
 /**
  * Seed 002's table (voice wav|mp3 + transcription, chat json, email eml|html + transcription, screen mp4|webm +
  * thumbnail, anything else "any") widened with the formats the real API serves: `formatId` WEBM/OGG/OPUS for audio,
- * `chatFormatId`/`messageFormatId` ZIP, `emailFormatId` EML (genesys-api.md f). `message` is not in the seed; it
+ * `chatFormatId`/`messageFormatId` ZIP, `emailFormatId` EML (docs/platform-notes.md section f). `message` is not in the seed; it
  * is a text transcript like chat.
  */
 export const DEFAULT_MEDIA_RULES: Readonly<Record<MediaKind, Readonly<MediaKindRule>>> = Object.freeze({

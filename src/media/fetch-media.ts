@@ -1,6 +1,6 @@
 /**
  * Reading a conversation's recordings: `recordingmetadata` (no media, never waits), or `recordings` with media URIs,
- * which answers 202 while the platform transcodes and 200 once the media is ready (genesys-api.md f).
+ * which answers 202 while the platform transcodes and 200 once the media is ready (docs/platform-notes.md section f).
  */
 import type { GenesysClient } from '../client';
 import { TimeoutError, UnexpectedResponseError, formatPath } from '../errors';

@@ -6,7 +6,7 @@ import { lazySchema } from '../internal/lazy-schema';
 import { num, positiveInt, str } from '../internal/schema-fragments';
 
 /**
- * Shapes of the recording and custom-attribute APIs (genesys-api.md section f; SDK 262 `Recording`,
+ * Shapes of the recording and custom-attribute APIs (docs/platform-notes.md section f; SDK 262 `Recording`,
  * `RecordingMetadata`, `Annotation`, `CustomAttributes*`) and the inputs and options of `MediaMetadata`.
  * Responses are loose: added fields are kept, and only what the module cannot do without is required.
  */

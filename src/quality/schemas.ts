@@ -6,7 +6,7 @@ import { lazySchema } from '../internal/lazy-schema';
 import { num, str } from '../internal/schema-fragments';
 
 /**
- * Shapes of the Quality API (genesys-api.md section e) and the QualityExporter's inputs. Responses are loose
+ * Shapes of the Quality API (docs/platform-notes.md section e) and the QualityExporter's inputs. Responses are loose
  * (added fields are kept, never an error); only ids the export cannot do without are required.
  */
 

@@ -70,7 +70,7 @@ const WHERE = 'QualityExporter.sync() options';
 const OPTION_KEYS = ['lookback', 'state', 'apply', 'stream', 'now', 'batchSize', 'expandForm', 'mediaTypes', 'filters', 'signal', 'onProgress'];
 export const QUALITY_SYNC_STREAM = 'quality.evaluations';
 
-/** The discovery fields that make an evaluation's fingerprint (genesys-api.md section i). */
+/** The discovery fields that make an evaluation's fingerprint (docs/platform-notes.md section i). */
 function evaluationFingerprint(day: string, ev: AnalyticsEvaluation): string {
   return fingerprint(day, [ev.evaluationId.toLowerCase(), ev.eventTime, ev.evaluationStatus?.toUpperCase(), ev.released, ev.rescored, ev.deleted, ev.calibrationId]);
 }

@@ -1,5 +1,5 @@
 /**
- * The seed's webhook intent on our side: the platform has no webhook-registration endpoint (genesys-api.md f), so
+ * The seed's webhook intent on our side: the platform has no webhook-registration endpoint (docs/platform-notes.md section f), so
  * after each batch the SDK itself POSTs a signed JSON notification to the caller's own URL.
  *
  * Contract (docs/search.md, "Batch callbacks"):

@@ -1,5 +1,5 @@
 /**
- * InteractionSearch (seed 004). The platform has no interaction-search endpoint (genesys-api.md f): a search is the
+ * InteractionSearch (seed 004). The platform has no interaction-search endpoint (docs/platform-notes.md section f): a search is the
  * synchronous details query, paged by `pageNumber`, with the seed's filter tree compiled to real predicates and what
  * the platform cannot express applied to the returned conversations. docs/search.md is the guide.
  *

@@ -13,7 +13,7 @@ import { nonNegInt, positiveInt } from '../internal/schema-fragments';
 
 /**
  * Longest interval sent to the synchronous details query. Our sources do not document the platform's limit
- * (genesys-api.md section c); 31 days keeps a month in one query and matches the limit widely reported for the
+ * (docs/platform-notes.md section c); 31 days keeps a month in one query and matches the limit widely reported for the
  * details query. Past it, `largeRange` decides. An option, so a tenant that knows its limit can change it.
  */
 export const DEFAULT_MAX_SYNC_RANGE_DAYS = 31;

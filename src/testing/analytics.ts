@@ -1,7 +1,7 @@
 /**
  * Analytics views of a conversation: the `AnalyticsConversation` of the details query and job results, with
  * participants (customer, acd, agent), their sessions, segments and metrics, and the conversation-level
- * `evaluations[]` (genesys-api.md section c: evaluations sit on the conversation, not on participants).
+ * `evaluations[]` (docs/platform-notes.md section c: evaluations sit on the conversation, not on participants).
  */
 import type { ConversationCore, Dataset, EvaluationCore } from './dataset';
 import { uuidFor } from './rng';

@@ -1,5 +1,5 @@
 /**
- * The dimension and metric vocabularies the platform accepts in details-query filters (genesys-api.md section c;
+ * The dimension and metric vocabularies the platform accepts in details-query filters (docs/platform-notes.md section c;
  * lists from the official Python SDK's model enums). A name outside these is a 400, as on the platform; a valid name
  * the simulator does not populate simply never matches (`notExists` matches).
  */

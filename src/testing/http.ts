@@ -1,5 +1,5 @@
 /**
- * Response helpers. Error bodies follow the platform's `ErrorBody` (genesys-api.md section h): message, code,
+ * Response helpers. Error bodies follow the platform's `ErrorBody` (docs/platform-notes.md section h): message, code,
  * status, contextId (= the ININ-Correlation-Id of the response), details, errors.
  */
 import type { SimErrorBody } from './types';

@@ -1,5 +1,5 @@
 /**
- * Simulated recording preservation and bulk download (genesys-api.md section i), kept per org in a WeakMap so the
+ * Simulated recording preservation and bulk download (docs/platform-notes.md section i), kept per org in a WeakMap so the
  * org's own files stay untouched apart from route registration:
  * - **Deletion protection**: `protect`/`release` record, per conversation, the intervals of the org's clock during
  *   which it was protected. Protecting twice (or releasing an unprotected conversation) changes nothing.

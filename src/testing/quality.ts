@@ -1,7 +1,7 @@
 /**
  * Quality API views of an evaluation: `EvaluationResponse` (GET by id) and `EvaluationSearchItemResponse` (search).
  * Status is UPPERCASE here (PascalCase in analytics); a calibration shows as the `calibration` reference, never as
- * an `isCalibration` flag (genesys-api.md section e).
+ * an `isCalibration` flag (docs/platform-notes.md section e).
  */
 import type { ConversationCore, Dataset, EvaluationCore, MediaType } from './dataset';
 import { QUALITY_STATUS } from './dataset';

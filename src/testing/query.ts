@@ -7,7 +7,7 @@
  *   conversations that *started on a day touched by* the interval; the stricter half-open rule is simpler to reason
  *   about and is what a client splitting intervals should expect at worst.
  * - `activity` (jobs): start < interval end and end > interval start, so a conversation spanning a boundary is in
- *   both adjacent windows (genesys-api.md section d).
+ *   both adjacent windows (docs/platform-notes.md section d).
  * Unfiltered start-rule queries are pure arithmetic; filtered ones scan their index range once and cache the
  * matching indices (small LRU), so paging through them costs one scan.
  */

@@ -2,7 +2,7 @@ import { GcError, IncompleteDataError, throwIfCallerAborted } from '../errors';
 import { abortableSleep } from './sleep';
 
 /**
- * The three paging styles of the platform (genesys-api.md section g), as async iterables of pages. Nothing is
+ * The three paging styles of the platform (docs/platform-notes.md section g), as async iterables of pages. Nothing is
  * collected: callers iterate pages or items and memory stays flat. Each page says how to fetch it again
  * (`pageNumber` / `cursor` / `uri`), which is what a checkpoint stores to resume.
  *

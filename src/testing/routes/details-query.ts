@@ -1,5 +1,5 @@
 /**
- * POST /api/v2/analytics/conversations/details/query (genesys-api.md section c).
+ * POST /api/v2/analytics/conversations/details/query (docs/platform-notes.md section c).
  * Paging by `paging {pageSize, pageNumber}`: default 25, maximum 100 (choice: the platform's maximum is not
  * documented; 100 is the widely reported value) and more is a 400. `totalHits` counts every match. A page past the
  * end answers `{ totalHits }` with no `conversations` key (choice: the real response for that case is not documented;

@@ -1,5 +1,5 @@
 /**
- * Async conversation-detail jobs (genesys-api.md section d).
+ * Async conversation-detail jobs (docs/platform-notes.md section d).
  * - POST .../jobs -> 202 `{ jobId }` (AsyncConversationQuery: interval, filters, order, orderBy, limit).
  * - GET .../jobs/{id} -> AsyncQueryStatus; DELETE -> 204 and the job is CANCELLED.
  * - GET .../jobs/{id}/results?cursor&pageSize -> 400 unless FULFILLED. Conversations *with activity* in the interval

@@ -1,5 +1,5 @@
 /**
- * Recording metadata, recordings and recording annotations (genesys-api.md section f).
+ * Recording metadata, recordings and recording annotations (docs/platform-notes.md section f).
  * - `/recordings` answers 202 for the first `transcodingPolls` calls per conversation and format, then 200 with
  *   `mediaUris`. Choice: the 202 carries the recordings without media plus `estimatedTranscodeTimeMs` (the platform's
  *   202 body is not documented); `maxWaitMs` is accepted and ignored.

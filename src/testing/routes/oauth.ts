@@ -1,6 +1,6 @@
 /**
  * POST /oauth/token: client credentials only, sent as `Authorization: Basic` with the form body
- * `grant_type=client_credentials` (genesys-api.md section a). Error bodies follow RFC 6749 (`error`,
+ * `grant_type=client_credentials` (docs/platform-notes.md section a). Error bodies follow RFC 6749 (`error`,
  * `error_description`) plus the `description` field Genesys' login service is reported to send (unverified).
  * Order of checks: rate limit (per presented client id), credentials (401), grant type (400).
  */

@@ -1,5 +1,5 @@
 /**
- * Quality reads: one evaluation by id (genesys-api.md section e) and evaluation forms by version id, so exporters can
+ * Quality reads: one evaluation by id (docs/platform-notes.md section e) and evaluation forms by version id, so exporters can
  * join version-specific question ids against the exact version.
  */
 import type { OrgCore, RouteDef } from '../context';

@@ -1,5 +1,5 @@
 /**
- * Recording batch download (genesys-api.md section i; official SDK `postRecordingBatchrequests`,
+ * Recording batch download (docs/platform-notes.md section i; official SDK `postRecordingBatchrequests`,
  * `getRecordingBatchrequest`, models BatchDownloadJobSubmission / BatchDownloadJobSubmissionResult /
  * BatchDownloadJobStatusResult / BatchDownloadJobResult):
  * - `POST /api/v2/recording/batchrequests` `{ batchDownloadRequestList: [{ conversationId, recordingId? }] }` ->

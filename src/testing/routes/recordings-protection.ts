@@ -1,5 +1,5 @@
 /**
- * Recording deletion protection (genesys-api.md section i; official SDK `putRecordingsDeletionprotection`,
+ * Recording deletion protection (docs/platform-notes.md section i; official SDK `putRecordingsDeletionprotection`,
  * `postRecordingsDeletionprotection`):
  * - `PUT /api/v2/recordings/deletionprotection?protect=true|false` with `ConversationDeletionProtectionQuery`
  *   `{ conversationIds }` answers `ManageDeleteProtectionResult { failedUpdates?: [{ conversation: { id, selfUri },
