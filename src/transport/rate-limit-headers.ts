@@ -3,7 +3,7 @@ import type { RateLimitSnapshot } from '../events';
 /**
  * Which response headers carry the server's budget. Genesys sends `inin-ratelimit-count/allowed/reset` (real);
  * `X-RateLimit-*` are honoured too since gateways and the design card use them. Names are configurable because
- * no official page pins them down (genesys-api.md section b).
+ * no official page pins them down (docs/platform-notes.md section b).
  */
 export interface RateLimitHeaderNames {
   /** Requests left in the window. */

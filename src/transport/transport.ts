@@ -1,17 +1,3 @@
-import type { KyInstance } from 'ky';
-
-/**
- * ky is loaded on the first request, not at import: it is ESM-only, and a `require()` of an ES module boots Node's
- * ESM loader, which cost ~35 ms of every CommonJS user's start-up (bench/footprint) before a single request.
- */
-let kyLoading: Promise<typeof import('ky')> | undefined;
-async function loadKy(): Promise<KyInstance> {
-  const loaded = await (kyLoading ??= import('ky'));
-  // In the CommonJS build ky is a CommonJS chunk, and import() of CommonJS hands back its exports object as
-  // `default` (so `default.default` is ky); in ESM, and from sources, `default` is ky itself.
-  const m = typeof loaded.default === 'function' ? loaded : (loaded.default as unknown as typeof import('ky'));
-  return m.default;
-}
 import type { EventEmitter } from 'eventemitter3';
 import {
   AbortError,
@@ -33,6 +19,7 @@ import type { RateLimiter } from './rate-limiter';
 import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudget, type Outcome, type RetryOptions } from './retry';
 import { abortableSleep } from './sleep';
 import { readBody } from './read-body';
+import { sendOnce } from './http';
 import { parseJson } from './decode';
 import type { Redactor } from './redact';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -298,20 +285,9 @@ export class Transport {
     let text = '';
     let bytes: Buffer | undefined;
     try {
-      const ky = await loadKy();
       let url = a.url;
       for (let hops = 0; ; hops++) {
-        response = await ky(url, {
-          method,
-          headers,
-          body: a.body?.text,
-          retry: 0,
-          timeout: false,
-          throwHttpErrors: false,
-          redirect: 'manual',
-          signal,
-          ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
-        });
+        response = await sendOnce(url, { method, headers, body: a.body?.text, redirect: 'manual', signal, fetch: this.config.fetch });
         if (!REDIRECT_STATUSES.has(response.status)) break;
         await response.body?.cancel().catch(() => undefined);
         url = this.redirectTarget(response, url, method, pathOnly, hops);
