@@ -125,8 +125,10 @@ describe('fetchMedia', () => {
     expect((err as TimeoutError).kind).toBe('deadline');
     expect((err as TimeoutError).message).toMatch(/still transcoding \(202\)/);
     expect((err as TimeoutError).message).toMatch(/deadline of 60 ms/);
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(never.sim.stats.count(RECORDINGS, 202)).toBeGreaterThan(2);
+    // No race with the wall clock (issue 17: "> 2 polls in 60 ms" failed on a loaded machine): at least one 202 was
+    // waited on, and the give-up came from the deadline, not from a hang (the generous bound only catches a hang).
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(never.sim.stats.count(RECORDINGS, 202)).toBeGreaterThanOrEqual(1);
     expect(media.telemetry().operations.fetchMedia).toMatchObject({ count: 1, errors: 1 });
   });
 
