@@ -17,7 +17,8 @@ describe('abort', () => {
     setTimeout(() => controller.abort(new Error('user gave up')), 200);
     const err = (await client.request({ path: '/api/v2/limited', signal: controller.signal }).catch((e: unknown) => e)) as AbortError;
     expect(err).toBeInstanceOf(AbortError);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Without the abort the wait is the 30 s Retry-After: the bound only tells the two apart, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     await client.close();
   });
 
