@@ -33,7 +33,8 @@ mkdirSync(types, { recursive: true });
 writeFileSync(join(types, 'package.json'), `${JSON.stringify({ private: true, type: 'commonjs' }, null, 2)}\n`);
 
 // tsup's declaration chunks (shared by the entries) sit next to dist/index.d.ts.
-const chunks = readdirSync(dist).filter((f) => f.endsWith('.d.ts') && f !== 'index.d.ts');
+// Entries at the top of dist (index, and the helper subpaths such as filters) are not chunks.
+const chunks = readdirSync(dist).filter((f) => f.endsWith('.d.ts') && !entries.includes(f.slice(0, -'.d.ts'.length)));
 for (const file of [...entries.map((e) => `${e}.d.ts`), ...chunks]) {
   mkdirSync(dirname(join(types, file)), { recursive: true });
   renameSync(join(dist, file), join(types, file));
