@@ -34,6 +34,13 @@ export interface GenesysClientOptions {
     maxConcurrent?: number;
     /** Requests allowed at once before pacing. Default `requestsPerMinute`. */
     burst?: number;
+    /**
+     * Ceiling while the server has announced no budget (no rate-limit headers at all): at most this many requests in
+     * any one second. Once responses carry rate-limit headers the server's budget governs instead. A value you set
+     * always holds in that phase.
+     * @default 20 (seed 001: "never exceed 15-20 requests per second")
+     */
+    maxRequestsPerSecond?: number;
     /** Response header names read for pacing. */
     headers?: Partial<RateLimitHeaderNames>;
     /** A ready limiter (e.g. shared through Redis) used instead of the in-memory one. */
@@ -88,6 +95,9 @@ export interface ResolvedClientOptions {
   requestsPerMinute: number;
   maxConcurrent: number;
   burst: number;
+  /** True when neither requestsPerMinute nor burst was given: the client's defaults give way to the server's budget. */
+  serverGoverns: boolean;
+  maxRequestsPerSecond: number;
   headerNames: RateLimitHeaderNames;
   limiter: RateLimiter | undefined;
   redis: RedisRateLimitOption | undefined;
@@ -99,6 +109,9 @@ export interface ResolvedClientOptions {
   logger: Logger | undefined;
   telemetry: TelemetryOptions | undefined;
 }
+
+/** See `rateLimit.maxRequestsPerSecond` (seed 001). */
+export const DEFAULT_MAX_REQUESTS_PER_SECOND = 20;
 
 /** See `maxResponseBytes`. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -141,6 +154,7 @@ const Schema = lazySchema(() =>
           requestsPerMinute: z.number().positive().optional(),
           maxConcurrent: positiveInt().optional(),
           burst: positiveInt().optional(),
+          maxRequestsPerSecond: z.number().positive().optional(),
           headers: z
             .strictObject({ remaining: headerList().optional(), limit: headerList().optional(), count: headerList().optional(), reset: headerList().optional() })
             .optional(),
@@ -286,6 +300,9 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
     requestsPerMinute: rpm,
     maxConcurrent: o.rateLimit?.maxConcurrent ?? 5,
     burst: o.rateLimit?.burst ?? Math.max(1, Math.floor(rpm)),
+    // "The server governs": defaults apply only until the server announces its budget; a user-set value holds.
+    serverGoverns: o.rateLimit?.requestsPerMinute === undefined && o.rateLimit?.burst === undefined,
+    maxRequestsPerSecond: o.rateLimit?.maxRequestsPerSecond ?? DEFAULT_MAX_REQUESTS_PER_SECOND,
     headerNames: { ...DEFAULT_RATE_LIMIT_HEADERS, ...o.rateLimit?.headers },
     limiter: o.rateLimit?.limiter,
     redis: o.rateLimit?.redis,

@@ -113,7 +113,13 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       ? lazyRedisLimits(redis, { requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst }, (w) => this.emit('warning', w))
       : undefined;
     this.#limiter =
-      limiter ?? shared?.limiter ?? new LocalRateLimiter({ requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst });
+      limiter ?? shared?.limiter ?? new LocalRateLimiter({
+        requestsPerMinute: o.requestsPerMinute,
+        maxConcurrent: o.maxConcurrent,
+        burst: o.burst,
+        serverGoverns: o.serverGoverns,
+        maxRequestsPerSecond: o.maxRequestsPerSecond,
+      });
     const store = tokenStore ?? (shared && redis?.shareToken !== false ? shared.tokenStore : new MemoryTokenStore());
     const redactor = new Redactor();
     const common = {

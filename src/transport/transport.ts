@@ -19,7 +19,7 @@ import type { RateLimiter } from './rate-limiter';
 import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudget, type Outcome, type RetryOptions } from './retry';
 import { abortableSleep } from './sleep';
 import { readBody } from './read-body';
-import { sendOnce } from './http';
+import { sendOnce, warmHttp } from './http';
 import { parseJson } from './decode';
 import type { Redactor } from './redact';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -155,6 +155,10 @@ export class Transport {
     if (loadingTelemetry) await loadingTelemetry;
     const span = this.config.telemetry.startRequest({ method, path: pathOnly, host: new URL(url).host });
     const waits = { limiterWaitMs: 0, retryAfterWaitMs: 0, backoffWaitMs: 0 };
+    // The token and the HTTP library are ready before the request queues at the rate gate: the gate counts a request
+    // when it passes, so on a cold start (the first token, ky's import) it would otherwise leave tens of ms later
+    // than counted, and the next second's requests would crowd the first's (the ceiling held at the gate, not on the
+    // wire). Inside the gate the token is asked again: a cached one, or a fresh one after a long wait.
     let last: { status?: number; correlationId?: string | undefined } = {};
 
     let attempt = 0;
@@ -162,6 +166,8 @@ export class Transport {
     // True while the last attempt was the replay of a 401: a 401 straight after it means the new token is refused too.
     let replayingAfter401 = false;
     try {
+      await warmHttp();
+      if (auth) await auth.getToken(signal);
       for (;;) {
         attempt++;
         let token: string | undefined;

@@ -35,7 +35,7 @@ const path = fc.oneof(
 describe('property: whatever the path, nothing leaves for any origin but the API (and the login host for the token)', () => {
   it('request() with generated paths', async () => {
     const rec = recordingFetch();
-    const client = new GenesysClient({ clientId: 'id', clientSecret: 'secret-value-1234', baseUrl: API, authUrl: LOGIN, fetch: rec.fetch, retry: { limit: 0 }, rateLimit: { requestsPerMinute: 10_000_000, burst: 1_000_000 } });
+    const client = new GenesysClient({ clientId: 'id', clientSecret: 'secret-value-1234', baseUrl: API, authUrl: LOGIN, fetch: rec.fetch, retry: { limit: 0 }, rateLimit: { requestsPerMinute: 10_000_000, burst: 1_000_000, maxRequestsPerSecond: 1_000_000 } });
     await fc.assert(
       fc.asyncProperty(path, async (p) => {
         const before = rec.sent.length;

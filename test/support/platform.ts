@@ -52,6 +52,9 @@ export function makeClient(overrides: Partial<GenesysClientOptions> = {}): Genes
     authUrl: LOGIN,
     ...overrides,
     retry: { baseDelayMs: 1, maxDelayMs: 10, ...overrides.retry },
+    // These handlers send no rate-limit headers: lift the seed-001 ceiling (20/s until a budget is announced) that
+    // would otherwise pace every test; test/pacing covers it.
+    rateLimit: { maxRequestsPerSecond: 100_000, ...overrides.rateLimit },
   });
 }
 

@@ -77,6 +77,9 @@ export function useSimulatedOrg(options: SimOrgOptions = {}, fixture: SimFixture
         ...defaults,
         ...overrides,
         retry: { baseDelayMs: 1, maxDelayMs: 20, ...defaults.retry, ...overrides.retry },
+        // An org without rate limits answers without rate-limit headers, where the client's seed-001 ceiling (20 requests
+        // per second until the server announces a budget) would slow every test; test/pacing covers the ceiling.
+        rateLimit: { maxRequestsPerSecond: 100_000, ...defaults.rateLimit, ...overrides.rateLimit },
       });
       clients.push(c);
       return c;
