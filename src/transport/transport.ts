@@ -155,10 +155,10 @@ export class Transport {
     if (loadingTelemetry) await loadingTelemetry;
     const span = this.config.telemetry.startRequest({ method, path: pathOnly, host: new URL(url).host });
     const waits = { limiterWaitMs: 0, retryAfterWaitMs: 0, backoffWaitMs: 0 };
-    // The token and the HTTP library are ready before the request queues at the rate gate: the gate counts a request
-    // when it passes, so on a cold start (the first token, ky's import) it would otherwise leave tens of ms later
-    // than counted, and the next second's requests would crowd the first's (the ceiling held at the gate, not on the
-    // wire). Inside the gate the token is asked again: a cached one, or a fresh one after a long wait.
+    // The HTTP library is loaded before the request queues at the rate gate: the gate counts a request when it passes,
+    // so on a cold start (ky's import) it would otherwise leave tens of ms later than counted, and the next second's
+    // requests would crowd the first's. (The token stays inside the gate: with shared limits its store is the same
+    // Redis, and the limiter is the one that reports Redis down.)
     let last: { status?: number; correlationId?: string | undefined } = {};
 
     let attempt = 0;
@@ -167,7 +167,6 @@ export class Transport {
     let replayingAfter401 = false;
     try {
       await warmHttp();
-      if (auth) await auth.getToken(signal);
       for (;;) {
         attempt++;
         let token: string | undefined;
