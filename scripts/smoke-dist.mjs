@@ -35,7 +35,10 @@ for (const [format, limiter] of runs) {
     if (ids.length === 0) problems.push('no rows');
     if (new Set(ids).size !== ids.length) problems.push('duplicate rows');
     if ([...ids].sort().join() !== [...expected].sort().join()) problems.push(`${ids.length} rows, expected ${expected.length}`);
-    if (stats.bucketEmptyArrivals !== 0) problems.push(`${stats.bucketEmptyArrivals} requests found the bucket empty`);
+    // Paced, not merely retried: at most one request per run may find the bucket empty (the pacer's rule since issue
+    // 19: a 429 is honoured and teaches it, at most one per run on any model; a real-time run on a busy machine can
+    // meet that one).
+    if (stats.bucketEmptyArrivals > 1) problems.push(`${stats.bucketEmptyArrivals} requests found the bucket empty`);
     if (problems.length > 0) throw new Error(`dist ${format} (${limiter} limiter): ${problems.join('; ')}`);
     console.log(`dist ${format} (${limiter} limiter): ${ids.length} evaluations exported exactly once, ${stats.bucketEmptyArrivals} x bucket empty`);
   } finally {
