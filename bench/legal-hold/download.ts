@@ -94,10 +94,10 @@ async function main(): Promise<void> {
   const totalMiB = Number(values['total-mb'] ?? 1024);
   const fileMiB = Number(values['file-mb'] ?? 10);
   const runs = Number(values.runs ?? 3);
-  const { SimulatedOrg } = await import('../../src/testing/org');
-  const { configureLegalHoldSim, presignedUrl } = await import('../../src/testing/legal-hold-sim');
-  const { startRecordingFilesServer } = await import('../../src/testing/recording-files');
-  const { recordingsOf } = await import('../../src/testing/recordings');
+  const { SimulatedOrg } = await import('../../src/testing/engine/org');
+  const { configureLegalHoldSim, presignedUrl } = await import('../../src/testing/state/legal-hold-sim');
+  const { startRecordingFilesServer } = await import('../../src/testing/serve/recording-files');
+  const { recordingsOf } = await import('../../src/testing/data/recordings');
   const org = new SimulatedOrg({ seed: 21, conversations: 5000 });
   configureLegalHoldSim(org, { recordingBytes: fileMiB * 2 ** 20, urlTtlMs: 24 * 3_600_000 });
   const server = await startRecordingFilesServer({ org });

@@ -368,7 +368,7 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
 
 async function connectSimulated(o: ConnectOptions): Promise<Connection> {
   // Loaded only when needed: a real-org run never pays for the simulator.
-  const { connectSimulated: start } = await import('../testing/connect');
+  const { connectSimulated: start } = await import('../testing/serve/connect');
   const { client, server, close } = await start({
     server: {
       rateLimit: { requests: CLI_SIM_REQUESTS_PER_MINUTE, windowMs: 60_000 },

@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDACTED_ERROR, configureLegalHoldSim } from '@org/gc-data/testing';
-import { createTruth } from '../../src/testing/truth';
+import { createTruth } from '../../src/testing/oracle/truth';
 import { LegalHold, verifyHold } from './sdk';
 import { DAY, FAST_POLL, holdEnv, manifestLines, type HoldEnv } from './helpers';
 

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DELETED_ERROR, configureLegalHoldSim, isRecordingProtected, legalHoldSim, recordingDeletedAt, recordingRetentionDate } from '@org/gc-data/testing';
-import { recordingsOf } from '../../src/testing/recordings';
-import { createTruth } from '../../src/testing/truth';
+import { recordingsOf } from '../../src/testing/data/recordings';
+import { createTruth } from '../../src/testing/oracle/truth';
 import { LegalHold } from './sdk';
 import { DAY, FAST_POLL, holdEnv, type HoldEnv } from './helpers';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FilterBuilder } from '@org/gc-data/filters';
 import { legalHoldSim } from '@org/gc-data/testing';
-import { createTruth } from '../../src/testing/truth';
+import { createTruth } from '../../src/testing/oracle/truth';
 import { DownloadError, LegalHold } from './sdk';
 import { DAY, FAST_POLL, holdEnv, manifestLines, type HoldEnv } from './helpers';
 

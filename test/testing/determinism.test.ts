@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSimulatedOrg } from '../../src/testing/index';
-import { iso } from '../../src/testing/time';
+import { iso } from '../../src/testing/data/time';
 import { DETAILS, dayInterval, directApi } from './helpers';
 
 const anchor = '2026-11-20T09:30:00.000Z';

@@ -49,8 +49,8 @@ async function run(ctx: CommandContext): Promise<number> {
   const anchor = str(values, 'anchor');
   if (anchor !== undefined && !Number.isFinite(Date.parse(anchor))) throw new UsageError(`--anchor ${anchor.slice(0, 40)}: not an ISO date-time`);
 
-  const { startSimulatedServer } = await import('../../testing/server');
-  const { SIM_CLIENT_ID, SIM_CLIENT_SECRET } = await import('../../testing/options');
+  const { startSimulatedServer } = await import('../../testing/serve/server');
+  const { SIM_CLIENT_ID, SIM_CLIENT_SECRET } = await import('../../testing/engine/options');
   let sim;
   try {
     sim = await startSimulatedServer({

@@ -10,12 +10,12 @@
  * the conversation's sessions (`nConversations` is 1 per conversation). Groups with no matching conversation are
  * left out, as on the platform.
  */
-import { analyticsConversation } from '../analytics';
-import type { RouteDef } from '../context';
-import { CONVERSATION_DIMENSIONS, CONVERSATION_METRICS, SEGMENT_DIMENSIONS } from '../dimensions';
-import { badRequest, isRecord, json, readJson } from '../http';
+import { analyticsConversation } from '../data/analytics';
+import type { RouteDef } from '../engine/context';
+import { CONVERSATION_DIMENSIONS, CONVERSATION_METRICS, SEGMENT_DIMENSIONS } from '../oracle/dimensions';
+import { badRequest, isRecord, json, readJson } from '../engine/http';
 import { parseQueryBody } from './details-query';
-import { matchAt, matchCount } from '../query';
+import { matchAt, matchCount } from '../oracle/query';
 
 type Doc = Record<string, unknown> & { participants?: Array<{ sessions?: Array<Record<string, unknown> & { segments?: Array<Record<string, unknown>>; metrics?: Array<{ name: string; value: number }> }> }> };
 

@@ -2,9 +2,9 @@
  * `/__sim/*`: control routes for a simulator running in another process (CLI demo, benchmarks). Not part of the
  * platform; off unless `controlRoutes` is set (startSimulatedServer sets it). No auth: bind to 127.0.0.1 only.
  */
-import type { RouteDef } from '../context';
-import { badRequest, isRecord, json, readJson } from '../http';
-import type { FaultOptions } from '../options';
+import type { RouteDef } from '../engine/context';
+import { badRequest, isRecord, json, readJson } from '../engine/http';
+import type { FaultOptions } from '../engine/options';
 
 export interface ControlActions {
   reset(): void;

@@ -3,9 +3,9 @@
  * one conversation's detail document (`AnalyticsConversationWithoutAttributes`), as the details query shows it.
  * Unknown ids are a 404.
  */
-import { analyticsConversation } from '../analytics';
-import type { RouteDef } from '../context';
-import { json, notFound } from '../http';
+import { analyticsConversation } from '../data/analytics';
+import type { RouteDef } from '../engine/context';
+import { json, notFound } from '../engine/http';
 
 export function conversationDetailsRoutes(): RouteDef[] {
   return [

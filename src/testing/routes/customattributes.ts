@@ -8,10 +8,10 @@
  *   its current `version`; a different one is 409 `conflict`, a missing one is 400. Each write increments `version`.
  * - PATCH .../customattributes merges the given keys, with the same version rule; 204.
  */
-import type { OrgCore, RouteDef } from '../context';
-import { badRequest, conflict, empty, isRecord, json, notFound, readJson } from '../http';
-import type { JsonValue, SimCustomAttributes } from '../types';
-import { iso } from '../time';
+import type { OrgCore, RouteDef } from '../engine/context';
+import { badRequest, conflict, empty, isRecord, json, notFound, readJson } from '../engine/http';
+import type { JsonValue, SimCustomAttributes } from '../data/types';
+import { iso } from '../data/time';
 
 const CONV = '/api/v2/conversations/{conversationId}';
 

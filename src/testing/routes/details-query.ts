@@ -5,13 +5,13 @@
  * end answers `{ totalHits }` with no `conversations` key (choice: the real response for that case is not documented;
  * clients must treat a missing array and an empty one alike). Aggregations are accepted and ignored.
  */
-import { analyticsConversation } from '../analytics';
-import type { OrgCore, RouteDef } from '../context';
-import { compileFilters } from '../filters';
-import { badRequest, isRecord, json, readJson } from '../http';
-import { parseInterval } from '../interval';
-import { matchAt, matchCount, type Selection } from '../query';
-import type { SimDetailsQueryResponse } from '../types';
+import { analyticsConversation } from '../data/analytics';
+import type { OrgCore, RouteDef } from '../engine/context';
+import { compileFilters } from '../oracle/filters';
+import { badRequest, isRecord, json, readJson } from '../engine/http';
+import { parseInterval } from '../oracle/interval';
+import { matchAt, matchCount, type Selection } from '../oracle/query';
+import type { SimDetailsQueryResponse } from '../data/types';
 
 export const DETAILS_DEFAULT_PAGE_SIZE = 25;
 export const DETAILS_MAX_PAGE_SIZE = 100;

@@ -1,10 +1,10 @@
 /** POST /api/v2/quality/evaluations/search: paged by pageNumber; no total in the response, so clients page until a short page. */
-import type { RouteDef } from '../context';
-import { EVALUATION_SLOTS } from '../dataset';
-import { compileSearch, searchMatches } from '../evaluation-search';
-import { json, readJson } from '../http';
-import { evaluationSearchItem } from '../quality';
-import type { SimEvaluationSearchItem, SimEvaluationSearchResponse } from '../types';
+import type { RouteDef } from '../engine/context';
+import { EVALUATION_SLOTS } from '../data/dataset';
+import { compileSearch, searchMatches } from '../oracle/evaluation-search';
+import { json, readJson } from '../engine/http';
+import { evaluationSearchItem } from '../data/quality';
+import type { SimEvaluationSearchItem, SimEvaluationSearchResponse } from '../data/types';
 
 export function evaluationSearchRoutes(): RouteDef[] {
   return [

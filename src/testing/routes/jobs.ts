@@ -8,14 +8,14 @@
  *   The cursor is opaque and absent on the last page; each page is generated from indices, never held in memory.
  * - GET .../jobs/availability -> `{ dataAvailabilityDate }`.
  */
-import { analyticsConversationWithAttributes } from '../analytics';
-import type { OrgCore, RouteDef } from '../context';
-import { decodeCursor, encodeCursor, type CursorState } from '../cursor';
-import { ApiProblem, badRequest, empty, isRecord, json, notFound, readJson } from '../http';
-import { JOB_FAILED_MESSAGE, type Job } from '../jobs';
-import type { SimAsyncQueryStatus, SimJobResultsPage } from '../types';
+import { analyticsConversationWithAttributes } from '../data/analytics';
+import type { OrgCore, RouteDef } from '../engine/context';
+import { decodeCursor, encodeCursor, type CursorState } from '../state/cursor';
+import { ApiProblem, badRequest, empty, isRecord, json, notFound, readJson } from '../engine/http';
+import { JOB_FAILED_MESSAGE, type Job } from '../state/jobs';
+import type { SimAsyncQueryStatus, SimJobResultsPage } from '../data/types';
 import { parseQueryBody } from './details-query';
-import { iso } from '../time';
+import { iso } from '../data/time';
 
 const BASE = '/api/v2/analytics/conversations/details/jobs';
 

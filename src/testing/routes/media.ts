@@ -6,13 +6,13 @@
  * - A conversation without recordings answers 200 `[]` (choice); an unknown conversation 404.
  * - Annotation POST validates `description` <= 500 characters (400 otherwise) and creates or updates by `id`.
  */
-import type { OrgCore, RouteDef } from '../context';
-import type { ConversationCore } from '../dataset';
-import { badRequest, isRecord, json, notFound, readJson } from '../http';
-import { FORMAT_IDS, recording, recordingMetadata, recordingsOf, type FormatId, type RecordingCore } from '../recordings';
-import { uuidFor } from '../rng';
-import { ID_KIND } from '../streams';
-import type { SimAnnotation } from '../types';
+import type { OrgCore, RouteDef } from '../engine/context';
+import type { ConversationCore } from '../data/dataset';
+import { badRequest, isRecord, json, notFound, readJson } from '../engine/http';
+import { FORMAT_IDS, recording, recordingMetadata, recordingsOf, type FormatId, type RecordingCore } from '../data/recordings';
+import { uuidFor } from '../data/rng';
+import { ID_KIND } from '../data/streams';
+import type { SimAnnotation } from '../data/types';
 
 export const ANNOTATION_DESCRIPTION_MAX = 500;
 const CONV = '/api/v2/conversations/{conversationId}';

@@ -4,11 +4,11 @@
  * `error_description`) plus the `description` field Genesys' login service is reported to send (unverified).
  * Order of checks: rate limit (per presented client id), credentials (401), grant type (400).
  */
-import { parseBasic } from '../auth';
-import type { OrgCore } from '../context';
-import { errorBody, json } from '../http';
-import { RATE_LIMIT_CODE, TokenBucket, rateLimitHeaders, rateLimitMessage } from '../rate-limit';
-import type { SimTokenResponse } from '../types';
+import { parseBasic } from '../engine/auth';
+import type { OrgCore } from '../engine/context';
+import { errorBody, json } from '../engine/http';
+import { RATE_LIMIT_CODE, TokenBucket, rateLimitHeaders, rateLimitMessage } from '../faults/rate-limit';
+import type { SimTokenResponse } from '../data/types';
 
 const oauthError = (status: number, error: string, description: string) =>
   json(status, { error, description, error_description: description });

@@ -2,10 +2,10 @@
  * Quality reads: one evaluation by id (docs/platform-notes.md section e) and evaluation forms by version id, so exporters can
  * join version-specific question ids against the exact version.
  */
-import type { OrgCore, RouteDef } from '../context';
-import { json, notFound } from '../http';
-import { evaluationResponse } from '../quality';
-import type { SimEvaluationForm } from '../types';
+import type { OrgCore, RouteDef } from '../engine/context';
+import { json, notFound } from '../engine/http';
+import { evaluationResponse } from '../data/quality';
+import type { SimEvaluationForm } from '../data/types';
 
 /** `?expand=a,b` and `?expand=a&expand=b` both work. */
 export function expandList(url: URL): Set<string> {

@@ -14,12 +14,12 @@
  *   recordings the retention job deleted get `errorMsg`. `resultUrl` is a pre-signed URL on the files origin
  *   (recording-files.ts), valid for `urlTtlMs` from the GET that produced it.
  */
-import type { OrgCore, RouteDef } from '../context';
-import { badRequest, isRecord, json, notFound, readJson } from '../http';
-import { CONTENT_TYPE, deletedAt, findRecording, legalHoldSim, presignedUrl, recordingInfo, type BatchJobItem } from '../legal-hold-sim';
-import { ensureFilesOrigin } from '../recording-files';
-import { recordingsOf } from '../recordings';
-import { uuidFor } from '../rng';
+import type { OrgCore, RouteDef } from '../engine/context';
+import { badRequest, isRecord, json, notFound, readJson } from '../engine/http';
+import { CONTENT_TYPE, deletedAt, findRecording, legalHoldSim, presignedUrl, recordingInfo, type BatchJobItem } from '../state/legal-hold-sim';
+import { ensureFilesOrigin } from '../serve/recording-files';
+import { recordingsOf } from '../data/recordings';
+import { uuidFor } from '../data/rng';
 
 const BASE = '/api/v2/recording/batchrequests';
 /** Id kind of batch jobs (outside streams.ts's ID_KIND range, which belongs to the org's own ids). */

@@ -8,9 +8,9 @@
  *   conversations that are protected now.
  * More than `maxProtectionBatch` ids is a 400 (the platform's limit is not in the typings; 100 is our assumption).
  */
-import type { OrgCore, RouteDef } from '../context';
-import { badRequest, isRecord, json, readJson } from '../http';
-import { isProtected, legalHoldSim, protect, release } from '../legal-hold-sim';
+import type { OrgCore, RouteDef } from '../engine/context';
+import { badRequest, isRecord, json, readJson } from '../engine/http';
+import { isProtected, legalHoldSim, protect, release } from '../state/legal-hold-sim';
 
 const PATH = '/api/v2/recordings/deletionprotection';
 

@@ -8,36 +8,36 @@
  * response past the bearer check carries the rate-limit headers (a 401 has no token, hence no bucket to report).
  */
 import { TokenRegistry, type IssuedToken } from './auth';
-import { echoAuthorization, reshapeBody } from './body-faults';
+import { echoAuthorization, reshapeBody } from '../faults/body-faults';
 import type { OrgCore, RouteContext } from './context';
-import { AttributeStore } from './customattributes-store';
-import { Dataset } from './dataset';
-import { durationToMs } from './evolution';
+import { AttributeStore } from '../state/customattributes-store';
+import { Dataset } from '../data/dataset';
+import { durationToMs } from '../data/evolution';
 import { sleep } from './delay';
-import { Faults } from './faults';
+import { Faults } from '../faults/faults';
 import { ApiProblem, RESET, empty, errorBody, json, type HandleResult } from './http';
-import { JobStore } from './jobs';
-import { MediaStore } from './media-store';
+import { JobStore } from '../state/jobs';
+import { MediaStore } from '../state/media-store';
 import { parseFaults, resolveOptions, toEpochMs, type FaultOptions, type ResolvedOptions, type SimulatedOrgOptions } from './options';
-import { QueryEngine } from './query';
-import { RATE_LIMIT_CODE, rateLimitHeaders, rateLimitMessage, type BucketResult } from './rate-limit';
-import { uuidFor } from './rng';
+import { QueryEngine } from '../oracle/query';
+import { RATE_LIMIT_CODE, rateLimitHeaders, rateLimitMessage, type BucketResult } from '../faults/rate-limit';
+import { uuidFor } from '../data/rng';
 import { Router, type RouteMatch } from './router';
-import { controlRoutes } from './routes/control';
-import { customAttributeRoutes } from './routes/customattributes';
-import { detailsQueryRoutes } from './routes/details-query';
-import { aggregatesRoutes } from './routes/aggregates';
-import { evaluationSearchRoutes } from './routes/evaluation-search';
-import { jobRoutes } from './routes/jobs';
-import { mediaRoutes } from './routes/media';
-import { TokenEndpoint } from './routes/oauth';
-import { qualityRoutes } from './routes/quality';
-import { conversationDetailsRoutes } from './routes/conversation-details';
-import { recordingBatchRoutes } from './routes/recording-batch';
-import { recordingsProtectionRoutes } from './routes/recordings-protection';
-import { resetLegalHoldSim } from './legal-hold-sim';
+import { controlRoutes } from '../routes/control';
+import { customAttributeRoutes } from '../routes/customattributes';
+import { detailsQueryRoutes } from '../routes/details-query';
+import { aggregatesRoutes } from '../routes/aggregates';
+import { evaluationSearchRoutes } from '../routes/evaluation-search';
+import { jobRoutes } from '../routes/jobs';
+import { mediaRoutes } from '../routes/media';
+import { TokenEndpoint } from '../routes/oauth';
+import { qualityRoutes } from '../routes/quality';
+import { conversationDetailsRoutes } from '../routes/conversation-details';
+import { recordingBatchRoutes } from '../routes/recording-batch';
+import { recordingsProtectionRoutes } from '../routes/recordings-protection';
+import { resetLegalHoldSim } from '../state/legal-hold-sim';
 import { SimStats } from './stats';
-import { ID_KIND } from './streams';
+import { ID_KIND } from '../data/streams';
 
 const SERVER_ERRORS: Record<number, [string, string]> = {
   500: ['internal.server.error', 'The server encountered an unexpected condition.'],

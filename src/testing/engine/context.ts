@@ -3,13 +3,13 @@
  * small set of pure-ish functions over shared state.
  */
 import type { TokenRegistry } from './auth';
-import type { AttributeStore } from './customattributes-store';
-import type { Dataset } from './dataset';
-import type { Faults } from './faults';
-import type { JobStore } from './jobs';
-import type { MediaStore } from './media-store';
+import type { AttributeStore } from '../state/customattributes-store';
+import type { Dataset } from '../data/dataset';
+import type { Faults } from '../faults/faults';
+import type { JobStore } from '../state/jobs';
+import type { MediaStore } from '../state/media-store';
 import type { ResolvedOptions } from './options';
-import type { QueryEngine } from './query';
+import type { QueryEngine } from '../oracle/query';
 import type { SimStats } from './stats';
 
 export interface OrgCore {

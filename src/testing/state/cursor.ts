@@ -2,8 +2,8 @@
  * Opaque job-results cursors: base64url of the job id and the scan position, plus a keyed checksum, so a client
  * that edits or invents a cursor gets a 400 instead of silently skipping or repeating data.
  */
-import { badRequest } from './http';
-import { hash32, hashString } from './rng';
+import { badRequest } from '../engine/http';
+import { hash32, hashString } from '../data/rng';
 
 export interface CursorState {
   jobId: string;

@@ -15,7 +15,7 @@
  *   full again (the bucket's default) or the window ends (the windows' default), an epoch time in seconds, or absent.
  * - On a 429 also `Retry-After`: whole seconds (ceil, at least 1) until one request is allowed again.
  */
-import type { RateLimitOptions } from './options';
+import type { RateLimitOptions } from '../engine/options';
 import { RateLimitModel, type BucketResult } from './rate-limit-models';
 
 export type { BucketResult } from './rate-limit-models';

@@ -4,7 +4,7 @@
  * time) and `echoAuthorization` (an error body that quotes the request's Authorization header). Bodies are
  * generated as they are read, so a 600 MB body costs no memory here, and the drip stops when the client goes away.
  */
-import { sleep } from './delay';
+import { sleep } from '../engine/delay';
 
 const PIECE = 64 * 1024;
 const FILL = 0x20; // a space: the padding is spaces inside a JSON string (or after a non-object body)

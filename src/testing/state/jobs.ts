@@ -4,10 +4,10 @@
  * CANCELLED; any job is EXPIRED after its `expirationDate`. State is computed on read, so fake timers drive it
  * without any timers of our own.
  */
-import type { JobOutcome } from './faults';
-import type { Selection } from './query';
-import { uuidFor } from './rng';
-import { ID_KIND } from './streams';
+import type { JobOutcome } from '../faults/faults';
+import type { Selection } from '../oracle/query';
+import { uuidFor } from '../data/rng';
+import { ID_KIND } from '../data/streams';
 
 export type JobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
 

@@ -6,7 +6,7 @@
 import { evolveConversation } from './evolution';
 import { buildForms, versionAt, type FormFamily } from './forms';
 import { IdCodec } from './ids';
-import type { ResolvedOptions } from './options';
+import type { ResolvedOptions } from '../engine/options';
 import { buildPools, type Pools } from './pools';
 import { Rng, unit3, uuidFor, weights, type Weights } from './rng';
 import { scoreEvaluation } from './scoring';

@@ -2,13 +2,13 @@
  * Ground truth for exactly-once checks: what a correct client should end up with for an interval. Built on the same
  * selection code as the handlers (QueryEngine, compileFilters), so truth and responses cannot disagree.
  */
-import { analyticsConversation } from './analytics';
-import type { OrgCore } from './context';
-import { QUALITY_STATUS, type EvaluationStatus, type MediaType } from './dataset';
+import { analyticsConversation } from '../data/analytics';
+import type { OrgCore } from '../engine/context';
+import { QUALITY_STATUS, type EvaluationStatus, type MediaType } from '../data/dataset';
 import { compileFilters } from './filters';
 import { parseInterval, type Interval } from './interval';
 import { matchAt, matchCount, type Selection } from './query';
-import type { SimAnalyticsConversation } from './types';
+import type { SimAnalyticsConversation } from '../data/types';
 
 export type IntervalInput = string | { start: number | string | Date; end: number | string | Date };
 

@@ -7,10 +7,10 @@
  * Field names outside the platform's list are a 400; platform fields the simulator does not model are a 400 that
  * says so, never a silent mismatch.
  */
-import { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS, type ConversationCore, type Dataset, type EvaluationCore } from './dataset';
-import { badRequest, isRecord } from './http';
+import { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS, type ConversationCore, type Dataset, type EvaluationCore } from '../data/dataset';
+import { badRequest, isRecord } from '../engine/http';
 import { parseDateTime } from './interval';
-import { QUALITY_MEDIA_TYPE } from './quality';
+import { QUALITY_MEDIA_TYPE } from '../data/quality';
 
 export const SEARCH_DEFAULT_PAGE_SIZE = 25;
 export const SEARCH_MAX_PAGE_SIZE = 100;

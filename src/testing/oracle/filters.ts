@@ -21,8 +21,8 @@ import {
   SEGMENT_DIMENSIONS,
   SEGMENT_METRICS,
 } from './dimensions';
-import { badRequest, isRecord } from './http';
-import type { SimAnalyticsConversation, SimAnalyticsEvaluation, SimParticipant, SimSegment, SimSession } from './types';
+import { badRequest, isRecord } from '../engine/http';
+import type { SimAnalyticsConversation, SimAnalyticsEvaluation, SimParticipant, SimSegment, SimSession } from '../data/types';
 
 type Kind = 'conversation' | 'segment' | 'evaluation';
 /** Reads a dimension (or metric, when `metric` is true) from one entity. */

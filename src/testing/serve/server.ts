@@ -3,14 +3,14 @@
  * One origin serves both `/oauth/token` and `/api/v2/*`. Requests become WHATWG Requests (aborted when the client
  * goes away, so slow faults stop early), Responses are written back, RESET destroys the socket.
  */
-import { SimulatorOptionsError } from './options';
+import { SimulatorOptionsError } from '../engine/options';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { STREAMED } from './body-faults';
-import { RESET } from './http';
-import { SimulatedOrg } from './org';
-import type { SimulatedOrgOptions } from './options';
-import type { SimStats } from './stats';
+import { STREAMED } from '../faults/body-faults';
+import { RESET } from '../engine/http';
+import { SimulatedOrg } from '../engine/org';
+import type { SimulatedOrgOptions } from '../engine/options';
+import type { SimStats } from '../engine/stats';
 
 export interface SimulatedServerOptions extends SimulatedOrgOptions {
   /** 0 (default) picks any free port. */

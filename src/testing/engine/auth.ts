@@ -3,9 +3,9 @@
  * and their own rate-limit bucket (the platform limits per token).
  */
 import type { RateLimitOptions } from './options';
-import { TokenBucket } from './rate-limit';
-import { hash32 } from './rng';
-import { STREAM } from './streams';
+import { TokenBucket } from '../faults/rate-limit';
+import { hash32 } from '../data/rng';
+import { STREAM } from '../data/streams';
 
 export interface IssuedToken {
   token: string;

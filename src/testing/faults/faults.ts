@@ -3,9 +3,9 @@
  * same faults. Every eligible request draws the same four numbers whatever the rates are, so changing one rate does
  * not shift when the other faults happen.
  */
-import { parseFaults, type FaultOptions, type ResolvedFaults } from './options';
-import { Rng, unit, unit3 } from './rng';
-import { STREAM } from './streams';
+import { parseFaults, type FaultOptions, type ResolvedFaults } from '../engine/options';
+import { Rng, unit, unit3 } from '../data/rng';
+import { STREAM } from '../data/streams';
 
 export interface RequestFaults {
   reset: boolean;

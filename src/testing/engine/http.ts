@@ -2,7 +2,7 @@
  * Response helpers. Error bodies follow the platform's `ErrorBody` (docs/platform-notes.md section h): message, code,
  * status, contextId (= the ININ-Correlation-Id of the response), details, errors.
  */
-import type { SimErrorBody } from './types';
+import type { SimErrorBody } from '../data/types';
 
 /** Returned by `SimulatedOrg.handle` to mean "drop the connection without answering". */
 export const RESET: unique symbol = Symbol('gc-data.simulator.reset');

@@ -1,5 +1,5 @@
 /** Custom-attribute records written by clients, per conversation and record id. Empty until someone writes. */
-import type { SimCustomAttributes } from './types';
+import type { SimCustomAttributes } from '../data/types';
 
 export class AttributeStore {
   private readonly byConversation = new Map<string, Map<string, SimCustomAttributes>>();

@@ -1,5 +1,5 @@
 /** ISO-8601 `start/end` intervals as the analytics API takes them. */
-import { badRequest } from './http';
+import { badRequest } from '../engine/http';
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 

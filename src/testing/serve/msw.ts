@@ -3,8 +3,8 @@
  * in the org and behave the same under msw and under the node:http server.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { RESET } from './http';
-import type { SimulatedOrg } from './org';
+import { RESET } from '../engine/http';
+import type { SimulatedOrg } from '../engine/org';
 
 export function mswHandlers(org: SimulatedOrg): HttpHandler[] {
   const resolve = async ({ request }: { request: Request }) => {

@@ -2,7 +2,7 @@
  * Mutable media state: how often each conversation's recordings were polled (to answer 202 "transcoding" the first
  * times) and the annotations clients created. Only touched conversations take memory.
  */
-import type { SimAnnotation } from './types';
+import type { SimAnnotation } from '../data/types';
 
 export class MediaStore {
   private readonly polls = new Map<string, number>();

@@ -2,9 +2,9 @@
  * The simulated org over HTTP plus a GenesysClient pointed at it: what the CLI, the examples and a user's own
  * scripts do when no credentials are set.
  */
-import { GenesysClient } from '../client';
-import type { GenesysClientOptions } from '../client-options';
-import { SIM_CLIENT_ID, SIM_CLIENT_SECRET } from './options';
+import { GenesysClient } from '../../client';
+import type { GenesysClientOptions } from '../../client-options';
+import { SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../engine/options';
 import { startSimulatedServer, type SimulatedServer, type SimulatedServerOptions } from './server';
 
 export interface SimulatedConnection {

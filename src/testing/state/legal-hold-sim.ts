@@ -18,9 +18,9 @@
  * file of any size is produced without storing it.
  */
 import { createCipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { OrgCore } from './context';
-import type { ConversationCore } from './dataset';
-import { recordingsOf, type RecordingCore } from './recordings';
+import type { OrgCore } from '../engine/context';
+import type { ConversationCore } from '../data/dataset';
+import { recordingsOf, type RecordingCore } from '../data/recordings';
 
 export interface LegalHoldSimOptions {
   /** Size of each recording file in bytes (a number, or a function of the recording). Default 64 KiB. */

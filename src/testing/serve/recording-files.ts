@@ -10,8 +10,8 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkPresigned, configureLegalHoldSim, legalHoldSim, recordingBytes, recordingSize, CONTENT_TYPE } from './legal-hold-sim';
-import type { OrgCore } from './context';
+import { checkPresigned, configureLegalHoldSim, legalHoldSim, recordingBytes, recordingSize, CONTENT_TYPE } from '../state/legal-hold-sim';
+import type { OrgCore } from '../engine/context';
 
 export interface RecordingFilesFaults {
   /** Destroy the connection after this many body bytes of a response. */

@@ -1,12 +1,12 @@
 /** `createSimulatedOrg`: the org, its msw handlers, its data, counters and ground truth in one object. */
 import type { HttpHandler } from 'msw';
-import { dataView, type SimulatedData } from './data-view';
-import type { HandleResult } from './http';
+import { dataView, type SimulatedData } from '../data/data-view';
+import type { HandleResult } from '../engine/http';
 import { mswHandlers } from './msw';
-import type { FaultOptions, ResolvedOptions, SimulatedOrgOptions } from './options';
-import { SimulatedOrg } from './org';
-import type { SimStats } from './stats';
-import { createTruth, type Truth } from './truth';
+import type { FaultOptions, ResolvedOptions, SimulatedOrgOptions } from '../engine/options';
+import { SimulatedOrg } from '../engine/org';
+import type { SimStats } from '../engine/stats';
+import { createTruth, type Truth } from '../oracle/truth';
 
 export interface SimulatedOrgHandle {
   /** For `setupServer(...org.handlers)`. */

@@ -21,7 +21,7 @@ const rateLimitSchema = z
     windowMs: z.number().int().positive(),
     /** Bucket capacity; defaults to `requests` (a full window's worth may be sent at once). Bucket model only. */
     burst: z.number().int().positive().optional(),
-    /** Limiter model (rate-limit-models.ts): token bucket (default), fixed windows, or a sliding log. */
+    /** Limiter model (../faults/rate-limit-models.ts): token bucket (default), fixed windows, or a sliding log. */
     model: z.enum(['bucket', 'fixed', 'sliding']).optional(),
     /** Fixed windows only: aligned to the clock (default) or opened by the first request. */
     anchor: z.enum(['clock', 'first-request']).optional(),

@@ -11,8 +11,8 @@
  * Unfiltered start-rule queries are pure arithmetic; filtered ones scan their index range once and cache the
  * matching indices (small LRU), so paging through them costs one scan.
  */
-import { analyticsConversation } from './analytics';
-import { MAX_CONVERSATION_MS, type Dataset } from './dataset';
+import { analyticsConversation } from '../data/analytics';
+import { MAX_CONVERSATION_MS, type Dataset } from '../data/dataset';
 import type { CompiledFilters } from './filters';
 import type { Interval } from './interval';
 
