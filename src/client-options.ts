@@ -10,6 +10,7 @@ import { lazySchema } from './internal/lazy-schema';
 import { nonNegInt, positiveInt } from './internal/schema-fragments';
 import type { Logger } from './client-observer';
 import type { TelemetryOptions } from './telemetry/options';
+import { isClock, systemClock, type Clock } from './internal/clock';
 
 /** Options of `new GenesysClient(...)`. Every default is listed in docs/rate-limits-and-retries.md and the README. */
 export interface GenesysClientOptions {
@@ -81,6 +82,14 @@ export interface GenesysClientOptions {
    * @default undefined (off: nothing is loaded, no cost)
    */
   telemetry?: true | TelemetryOptions;
+  /**
+   * Time and randomness for every wait of the SDK: job polls, backoffs and Retry-After waits, the transcoding wait,
+   * token freshness, deadlines counted across waits (`{ now(), sleep(ms, signal?), random() }`). Tests give a fake
+   * one (`createFakeClock()` from `@org/gc-data/testing`) and advance it instead of racing real time. The
+   * per-attempt `timeoutMs` and the request `deadlineMs` stay on real time: they guard real network I/O.
+   * @default the system clock (`Date.now`, `setTimeout`, `Math.random`)
+   */
+  clock?: Clock;
 }
 
 export interface ResolvedClientOptions {
@@ -108,6 +117,7 @@ export interface ResolvedClientOptions {
   maxResponseBytes: number;
   logger: Logger | undefined;
   telemetry: TelemetryOptions | undefined;
+  clock: Clock;
 }
 
 /** See `rateLimit.maxRequestsPerSecond` (seed 001). */
@@ -209,6 +219,9 @@ const Schema = lazySchema(() =>
               .optional(),
           }),
         ])
+        .optional(),
+      clock: z
+        .custom<Clock>((v) => isClock(v), { error: 'clock must have now(), sleep(ms, signal) and random() methods (createFakeClock() from @org/gc-data/testing has them)' })
         .optional(),
     })
     .strict(),
@@ -313,5 +326,6 @@ export function resolveClientOptions(input: unknown): ResolvedClientOptions {
     maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     logger: o.logger,
     telemetry: o.telemetry === true ? {} : o.telemetry,
+    clock: o.clock ?? systemClock,
   };
 }

@@ -15,6 +15,7 @@ import { ClientObserver, type RequestCounters } from './client-observer';
 import type { GcEventName } from './events';
 import { Telemetry } from './telemetry/telemetry';
 import { registerTelemetry } from './telemetry/registry';
+import type { Clock } from './internal/clock';
 
 export const SDK_VERSION = '0.1.0';
 
@@ -92,7 +93,12 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
   readonly apiBaseUrl: string;
   readonly authBaseUrl: string;
   /** Validated options with defaults (the secret is not among them). */
-  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch' | 'logger' | 'telemetry'>>;
+  readonly options: Readonly<Omit<ResolvedClientOptions, 'clientSecret' | 'tokenStore' | 'limiter' | 'redis' | 'fetch' | 'logger' | 'telemetry' | 'clock'>>;
+  /**
+   * The clock every wait of this client and its modules runs on (the `clock` option; default the system clock).
+   * Modules read time only through it (src/internal/clock.ts).
+   */
+  readonly clock: Clock;
   readonly #transport: Transport;
   readonly #limiter: RateLimiter;
   readonly #observer: ClientObserver;
@@ -105,8 +111,9 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
     registerTelemetry(this, telemetry);
     this.#observer = new ClientObserver(o.logger, telemetry);
     // `redis` stays out of the public options: its URL may carry a password.
-    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, logger: _logger, telemetry: _telemetry, ...safe } = o;
+    const { clientSecret, tokenStore, limiter, redis, fetch: _fetch, logger: _logger, telemetry: _telemetry, clock, ...safe } = o;
     this.options = Object.freeze(safe);
+    this.clock = clock;
     this.apiBaseUrl = o.apiBaseUrl;
     this.authBaseUrl = o.authBaseUrl;
     const shared = redis
@@ -132,11 +139,12 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       maxResponseBytes: o.maxResponseBytes,
       redactor,
       telemetry,
+      clock,
     };
     // The token call has a transport of its own: bound to the login origin, no bearer auth, outside the API budget.
     const login = new Transport({ ...common, baseUrl: o.authBaseUrl }, undefined, undefined, this);
     const auth = new TokenProvider(
-      { clientId: o.clientId, authBaseUrl: o.authBaseUrl, refreshAheadMs: o.refreshAheadMs, store },
+      { clientId: o.clientId, authBaseUrl: o.authBaseUrl, refreshAheadMs: o.refreshAheadMs, store, clock },
       clientSecret,
       (req) => login.send(req),
       this,

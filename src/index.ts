@@ -78,6 +78,7 @@ export type {
 } from './legal-hold/index';
 export type { RequestOptions, ResponseSchema, ApiResponse, ClientStats, ResponseBytes } from './client';
 export type { GenesysClientOptions } from './client-options';
+export type { Clock } from './internal/clock';
 export type { Logger, RequestCounters } from './client-observer';
 export type { TelemetryOptions } from './telemetry/options';
 export type { PaginateOptions, PaginateRequest } from './client-paginate';

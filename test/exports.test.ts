@@ -74,6 +74,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'SimulatorOptionsError',
       'configureLegalHoldSim',
       'connectSimulated',
+      'createFakeClock',
       'createSimulatedOrg',
       'isRecordingProtected',
       'legalHoldSim',

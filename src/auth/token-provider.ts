@@ -3,7 +3,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { AuthenticationError, UnexpectedResponseError, ApiError } from '../errors';
 import type { GcEventMap } from '../events';
 import type { AuthSource, RawResponse, SendOptions } from '../transport/transport';
-import { abortableSleep } from '../transport/sleep';
+import { systemClock, type Clock } from '../internal/clock';
 import type { Redactor } from '../transport/redact';
 import type { StoredToken, TokenStore } from './token-store';
 import { lazySchema } from '../internal/lazy-schema';
@@ -15,6 +15,8 @@ export interface TokenProviderOptions {
   /** Refresh this long before expiry (capped at half the token's lifetime). Default 300,000 ms (seed 002). */
   refreshAheadMs: number;
   store: TokenStore;
+  /** Freshness, expiry and the waits between mints are measured on this clock (the client's). Default the system clock. */
+  clock?: Clock | undefined;
 }
 
 const TokenResponse = lazySchema(() =>
@@ -45,6 +47,7 @@ export class TokenProvider implements AuthSource {
   #replacement: string | undefined;
   #lastMintAt: number | undefined;
   #afterRefusal = false;
+  readonly #clock: Clock;
 
   constructor(
     private readonly options: Omit<TokenProviderOptions, 'clientSecret' | 'clientId'> & { clientId: string },
@@ -55,6 +58,7 @@ export class TokenProvider implements AuthSource {
   ) {
     this.#secret = clientSecret;
     this.#clientId = options.clientId;
+    this.#clock = options.clock ?? systemClock;
     this.storeKey = `gc-data:token:${options.authBaseUrl}:${options.clientId}`;
     redactor.addSecret(clientSecret);
     redactor.addSecret(this.basicCredential());
@@ -85,7 +89,7 @@ export class TokenProvider implements AuthSource {
    */
   async invalidate(token: string): Promise<boolean> {
     const t = this.current;
-    if (t?.accessToken === token && this.#replacement === token && Date.now() - t.issuedAt < (t.expiresAt - t.issuedAt) / 2) {
+    if (t?.accessToken === token && this.#replacement === token && this.#clock.now() - t.issuedAt < (t.expiresAt - t.issuedAt) / 2) {
       return false;
     }
     if (t?.accessToken === token) {
@@ -97,7 +101,7 @@ export class TokenProvider implements AuthSource {
     return true;
   }
 
-  private isFresh(t: StoredToken, now = Date.now()): boolean {
+  private isFresh(t: StoredToken, now = this.#clock.now()): boolean {
     const margin = Math.min(this.options.refreshAheadMs, (t.expiresAt - t.issuedAt) / 2);
     return now < t.expiresAt - margin;
   }
@@ -115,7 +119,7 @@ export class TokenProvider implements AuthSource {
       const release = store.lock ? await store.lock(this.storeKey, LOCK_TTL_MS) : async () => {};
       if (!release) {
         // Another process is minting; wait for it to publish rather than minting a second token.
-        await abortableSleep(LOCK_POLL_MS, signal);
+        await this.#clock.sleep(LOCK_POLL_MS, signal);
         continue;
       }
       try {
@@ -128,10 +132,10 @@ export class TokenProvider implements AuthSource {
         const afterRefusal = this.#afterRefusal;
         const reason = afterRefusal ? 'after a 401' : this.current ? 'refresh ahead of expiry' : 'first use';
         if (afterRefusal && this.#lastMintAt !== undefined) {
-          await abortableSleep(this.#lastMintAt + MIN_REMINT_INTERVAL_MS - Date.now(), signal);
+          await this.#clock.sleep(this.#lastMintAt + MIN_REMINT_INTERVAL_MS - this.#clock.now(), signal);
         }
         const token = await this.mint(signal);
-        this.#lastMintAt = Date.now();
+        this.#lastMintAt = this.#clock.now();
         this.#afterRefusal = false;
         this.redactor.addToken(token.accessToken);
         this.#replacement = afterRefusal ? token.accessToken : undefined;
@@ -178,7 +182,7 @@ export class TokenProvider implements AuthSource {
         issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
     }
-    const issuedAt = Date.now();
+    const issuedAt = this.#clock.now();
     return { accessToken: parsed.data.access_token, issuedAt, expiresAt: issuedAt + parsed.data.expires_in * 1000 };
   }
 }

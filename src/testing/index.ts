@@ -6,6 +6,7 @@ export { createSimulatedOrg, type SimulatedOrgHandle } from './serve/create';
 export { startSimulatedServer, type SimulatedServer, type SimulatedServerOptions } from './serve/server';
 export { connectSimulated, type SimulatedConnection, type ConnectSimulatedOptions } from './serve/connect';
 export { SimulatedOrg } from './engine/org';
+export { createFakeClock, type FakeClock, type FakeClockOptions } from './clock/fake-clock';
 export { RESET, type HandleResult } from './engine/http';
 export {
   SIM_API_BASE_URL,

@@ -1,18 +1,12 @@
-/** Waits `ms`, rejecting with the signal's reason as soon as it aborts. Every wait in the SDK goes through here. */
+import { systemClock } from '../internal/clock';
+
+/**
+ * Waits `ms` of real time, rejecting with the signal's reason as soon as it aborts: the system clock's sleep
+ * (src/internal/clock.ts). Kept for the code that has no client clock at hand (the shared Redis limiter); modules
+ * sleep on the client's clock instead.
+ */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return systemClock.sleep(ms, signal);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

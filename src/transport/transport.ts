@@ -17,7 +17,7 @@ import type { GcEventMap } from '../events';
 import { parseRateLimitHeaders, type RateLimitHeaderNames } from './rate-limit-headers';
 import type { RateLimiter } from './rate-limiter';
 import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudget, type Outcome, type RetryOptions } from './retry';
-import { abortableSleep } from './sleep';
+import { systemClock, type Clock } from '../internal/clock';
 import { readBody } from './read-body';
 import { sendOnce, warmHttp } from './http';
 import { parseJson } from './decode';
@@ -58,6 +58,11 @@ export interface TransportConfig {
   redactor: Redactor;
   /** Spans and metrics; every hook returns at once when telemetry is off. */
   telemetry: Telemetry;
+  /**
+   * Backoff and Retry-After waits, their jitter and HTTP-date Retry-After run on this clock (the client's). The
+   * attempt timeout and the request deadline stay on real time: they guard real network I/O. Default: system clock.
+   */
+  clock?: Clock | undefined;
 }
 
 /** Same-origin redirects followed within one attempt; more is a loop. */
@@ -129,6 +134,10 @@ export class Transport {
     this.budget = new RetryBudget(config.retry.budget);
   }
 
+  private get clock(): Clock {
+    return this.config.clock ?? systemClock;
+  }
+
   /** Tokens left in the retry budget (for stats and tests). */
   get retryBudget(): number {
     return this.budget.available;
@@ -193,7 +202,7 @@ export class Transport {
             return { ...result, attempts: attempt };
           }
           correlationId = result.correlationId;
-          retryAfterMs = parseRetryAfter(result.headers);
+          retryAfterMs = parseRetryAfter(result.headers, this.clock.now());
           if (result.status === 401 && auth && token && !replayingAfter401) {
             // An expired or revoked token: mint another and replay once. A 401 again at once is the caller's problem;
             // one after other failures (a 5xx, a 429 wait) is a token that expired meanwhile and gets its replay too,
@@ -225,7 +234,7 @@ export class Transport {
           );
         }
         const status = outcome.kind === 'status' ? outcome.status : undefined;
-        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry });
+        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry, random: () => this.clock.random() });
         if (decision.rateLimited) {
           const pausedForMs = retryAfterMs ?? delayMs;
           limiter?.pause(pausedForMs);
@@ -245,7 +254,7 @@ export class Transport {
         });
         if (decision.rateLimited) waits.retryAfterWaitMs += delayMs;
         else waits.backoffWaitMs += delayMs;
-        await abortableSleep(delayMs, signal);
+        await this.clock.sleep(delayMs, signal);
       }
     } catch (e) {
       const error = this.translateAbort(e, options.signal, deadlineMs, method, pathOnly);
