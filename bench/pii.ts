@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/pii.ts
  */
-import { containsPii, luhnValid, redactPii, scanPii, type PiiType } from '../src/helpers/pii';
+import { containsPii, luhnValid, redactPii, scanPii, type PiiType } from '../src/pii/pii';
 import { corpus } from '../test/helpers/pii-corpus';
 import { score } from '../test/helpers/pii-score';
 import { median, writeResult } from './lib';

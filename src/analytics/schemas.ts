@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { parseInterval } from '../helpers/intervals';
-import type { DetailQueryFilter as CompiledDetailQueryFilter } from '../helpers/filter-compile';
+import type { DetailQueryFilter as CompiledDetailQueryFilter } from '../filters/compile';
 import { lazySchema } from '../internal/lazy-schema';
 import { num, str } from '../internal/schema-fragments';
 

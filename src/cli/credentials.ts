@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { GenesysClient } from '../client';
 import type { GenesysClientOptions } from '../client-options';
 import { resolveRegion } from '../regions';
-import { editDistance } from '../helpers/filter-catalog';
+import { editDistance } from '../filters/catalog';
 import { UsageError } from './errors';
 import type { Output } from './output';
 import { str, type Values } from './args';

@@ -1,6 +1,6 @@
 /** Options of LegalHold, validated with zod before any request (ValidationError naming the field). */
 import * as z from 'zod';
-import type { FilterBuilder, FilterNode } from '../helpers/filter-builder';
+import type { FilterBuilder, FilterNode } from '../filters/builder';
 import type { IntervalInput } from '../helpers/intervals';
 import { lazySchema } from '../internal/lazy-schema';
 import type { DownloaderOptions, DownloadProgress } from '../transport/download';

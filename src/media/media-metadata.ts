@@ -1,8 +1,8 @@
 import type { GenesysClient } from '../client';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { canonicalHash } from '../helpers/canonical-json';
-import { buildMediaMatrix, planThumbnailJobs, resolveMediaRules, type MediaKind, type MediaKindRule, type MediaMatrix, type ThumbnailPlan } from '../helpers/media-matrix';
-import { redactPii, scanPii } from '../helpers/pii';
+import { buildMediaMatrix, planThumbnailJobs, resolveMediaRules, type MediaKind, type MediaKindRule, type MediaMatrix, type ThumbnailPlan } from './media-matrix';
+import { redactPii, scanPii } from '../pii/pii';
 import { runArchiveCallbacks, type ArchiveCallbackResult } from './archive-callbacks';
 import { writeAnnotations } from './atomic-write';
 import { fetchRecordings } from './fetch-media';

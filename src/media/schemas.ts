@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
-import { PII_TYPES, scanPii, type PiiType } from '../helpers/pii';
-import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride, type ThumbnailJob, type ThumbnailJobOptions } from '../helpers/media-matrix';
+import { PII_TYPES, scanPii, type PiiType } from '../pii/pii';
+import { MEDIA_KINDS, type MediaKind, type MediaMatrix, type MediaRulesOverride, type ThumbnailJob, type ThumbnailJobOptions } from './media-matrix';
 import { lazySchema } from '../internal/lazy-schema';
 import { num, positiveInt, str } from '../internal/schema-fragments';
 

@@ -7,7 +7,7 @@
  * Every problem of a stage is reported at once. No message ever echoes a value, or a key that failed a check.
  */
 import type { ValidationIssue } from '../errors';
-import { scanPii, redactPii, type PiiFinding, type PiiType } from '../helpers/pii';
+import { scanPii, redactPii, type PiiFinding, type PiiType } from '../pii/pii';
 import {
   expectedFormatsIn,
   formatAllowed,
@@ -17,7 +17,7 @@ import {
   type MediaKind,
   type MediaKindRule,
   type MediaMatrix,
-} from '../helpers/media-matrix';
+} from './media-matrix';
 import { annotationSchema, chars, issueCode, type ResolvedMediaOptions, type StoredAnnotation } from './schemas';
 
 export interface PreparedAnnotation {

@@ -1,8 +1,8 @@
 import type { DetailQueryFilter } from '../analytics/schemas';
 import type { DetailsQuery } from '../analytics/details-query';
 import { ValidationError } from '../errors';
-import { compileFilter, type ResidualFilter } from '../helpers/filter-compile';
-import { isFilterBuilder, type FilterNode } from '../helpers/filter-builder';
+import { compileFilter, type ResidualFilter } from '../filters/compile';
+import { isFilterBuilder, type FilterNode } from '../filters/builder';
 import { formatInterval, splitIntervalWindows } from '../helpers/intervals';
 import { MEDIA_TYPE_GROUPS, MEDIA_TYPES, parseExportRequest, type ResolvedQualityExporterOptions } from './schemas';
 

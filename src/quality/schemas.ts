@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { validationErrorFromZod } from '../errors';
 import { parseInterval } from '../helpers/intervals';
-import { lookupField } from '../helpers/filter-catalog';
+import { lookupField } from '../filters/catalog';
 import { lazySchema } from '../internal/lazy-schema';
 import { num, str } from '../internal/schema-fragments';
 

@@ -25,7 +25,7 @@ import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation, AnalyticsEvaluation } from '../analytics/schemas';
 import { throwIfCallerAborted, ValidationError } from '../errors';
-import { applyResidual } from '../helpers/filter-evaluate';
+import { applyResidual } from '../filters/evaluate';
 import { formatInterval } from '../helpers/intervals';
 import { mapConcurrent } from '../internal/map-concurrent';
 import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';

@@ -9,8 +9,8 @@
 import * as z from 'zod';
 import type { GenesysClient } from '../client';
 import { ValidationError, type ValidationIssue } from '../errors';
-import { isFilterBuilder, type FilterBuilder, type FilterNode } from '../helpers/filter-builder';
-import { compileFilter } from '../helpers/filter-compile';
+import { isFilterBuilder, type FilterBuilder, type FilterNode } from '../filters/builder';
+import { compileFilter } from '../filters/compile';
 import { formatInterval, parseInterval, type IntervalInput } from '../helpers/intervals';
 import { lazySchema } from '../internal/lazy-schema';
 import { parseOptions } from '../internal/parse-options';

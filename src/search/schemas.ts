@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { DETAILS_QUERY_MAX_PAGE_SIZE } from '../analytics/details-query';
 import type { AnalyticsConversation, AvailabilityPolicy, ReportPollOptions } from '../analytics/schemas';
-import { isFilterBuilder, type FilterBuilder, type FilterNode } from '../helpers/filter-builder';
+import { isFilterBuilder, type FilterBuilder, type FilterNode } from '../filters/builder';
 import type { IntervalInput } from '../helpers/intervals';
 import { lazySchema } from '../internal/lazy-schema';
 import { nonNegInt, positiveInt } from '../internal/schema-fragments';

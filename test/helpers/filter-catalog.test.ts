@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { editDistance, FILTER_FIELDS, lookupField, suggestFields, type FieldLevel } from '../../src/helpers/filter-catalog';
+import { editDistance, FILTER_FIELDS, lookupField, suggestFields, type FieldLevel } from '../../src/filters/catalog';
 
 const count = (level: FieldLevel, kind: 'dimension' | 'metric'): number =>
   FILTER_FIELDS.filter((f) => f.level === level && f.kind === kind).length;

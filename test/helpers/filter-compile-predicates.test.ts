@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FILTER_OPS, type FilterCondition, type FilterOp } from '../../src/helpers/filter-builder';
-import { FILTER_FIELDS, lookupField } from '../../src/helpers/filter-catalog';
-import { compileFilter, type CompiledFilter, type DetailQueryPredicate } from '../../src/helpers/filter-compile';
+import { FILTER_OPS, type FilterCondition, type FilterOp } from '../../src/filters/builder';
+import { FILTER_FIELDS, lookupField } from '../../src/filters/catalog';
+import { compileFilter, type CompiledFilter, type DetailQueryPredicate } from '../../src/filters/compile';
 import { ValidationError } from '../../src/errors';
 import { Q1, Q2 } from './filter-fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterCondition, FilterNode } from '../../src/helpers/filter-builder';
-import { compileFilter, type DetailQueryPredicate } from '../../src/helpers/filter-compile';
-import { applyResidual } from '../../src/helpers/filter-evaluate';
+import type { FilterCondition, FilterNode } from '../../src/filters/builder';
+import { compileFilter, type DetailQueryPredicate } from '../../src/filters/compile';
+import { applyResidual } from '../../src/filters/evaluate';
 import { ValidationError } from '../../src/errors';
 import { Q1, conversation } from './filter-fixtures';
 

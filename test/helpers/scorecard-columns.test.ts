@@ -6,7 +6,7 @@ import {
   flattenScorecard,
   type EvaluationLike,
   type ScorecardRow,
-} from '../../src/helpers/scorecard';
+} from '../../src/quality/scorecard';
 
 const evaluation = {
   id: 'e-1',

@@ -8,7 +8,7 @@ import {
   mediaKindOf,
   normalizeFormat,
   type RecordingLike,
-} from '../../src/helpers/media-matrix';
+} from '../../src/media/media-matrix';
 
 const MEDIA = ['audio', 'screen', 'chat', 'message', 'email', 'voice', 'Messaging', 'video', 'fax', undefined];
 const STATES = ['AVAILABLE', 'ARCHIVED', 'DELETED', 'RESTORED', 'RESTORING', 'UPLOADING', 'ERROR', undefined];

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { FilterBuilder } from '../../src/helpers/filter-builder';
+import { FilterBuilder } from '../../src/filters/builder';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchQueryOptions } from '../../src/search/schemas';
 import { useSimulatedOrg } from '../support/sim';

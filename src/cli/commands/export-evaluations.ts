@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { detailsQueryCount } from '../../analytics/details-query';
 import type { GenesysClient } from '../../client';
-import type { ScorecardRow } from '../../helpers/scorecard';
+import type { ScorecardRow } from '../../quality/scorecard';
 import { planExport } from '../../quality/export-request';
 import { QualityExporter, type ExportProgress, type ExportSummary, type QualityExportState } from '../../quality/exporter';
 import { CALIBRATION_MODES, EVALUATION_STATUSES, MEDIA_TYPES } from '../../quality/schemas';

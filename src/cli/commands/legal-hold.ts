@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FilterNode } from '../../helpers/filter-builder';
+import type { FilterNode } from '../../filters/builder';
 import { LegalHold } from '../../legal-hold/legal-hold';
 import { verifyHold } from '../../legal-hold/manifest';
 import type { HoldProgress, LegalHoldOptions } from '../../legal-hold/schemas';

@@ -13,7 +13,7 @@
  */
 
 import { ValidationError } from '../errors';
-import { kindOf, quote } from './input-guard';
+import { kindOf, quote } from '../helpers/input-guard';
 
 export type FieldLevel = 'conversation' | 'segment' | 'evaluation' | 'survey';
 export type FieldKind = 'dimension' | 'metric';

@@ -18,12 +18,12 @@
  * - uuids and enum values compare case-insensitively; `contains` is case-insensitive; datetimes compare as instants.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './filter-depth';
-import { checkBooleanOption, checkIntegerOption, checkOptionsObject, isPlainObject, kindOf, quote, throwIfIssues } from './input-guard';
-import type { FilterNode } from './filter-builder';
-import type { FieldLevel, FilterField } from './filter-catalog';
-import type { ResidualFilter } from './filter-compile';
-import { conditionsOf, resolveFilter, type ResolvedCondition, type ResolvedNode } from './filter-validate';
+import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './depth';
+import { checkBooleanOption, checkIntegerOption, checkOptionsObject, isPlainObject, kindOf, quote, throwIfIssues } from '../helpers/input-guard';
+import type { FilterNode } from './builder';
+import type { FieldLevel, FilterField } from './catalog';
+import type { ResidualFilter } from './compile';
+import { conditionsOf, resolveFilter, type ResolvedCondition, type ResolvedNode } from './validate';
 
 /** The parts of `AnalyticsConversation` the evaluator reads; the SDK's model and our schemas both fit it. */
 export interface AnalyticsConversationLike {

@@ -7,7 +7,7 @@
  * Model of the platform this relies on (docs/platform-notes.md section c): each level has its own filter list and the
  * lists (and the filters in one list) are ANDed; a filter is `type` over predicates and over clauses, two levels
  * at most; a conversation matches a segment/evaluation/survey filter when some item of that level satisfies the
- * whole filter. Our conditions are independent per item (filter-evaluate.ts), so at those levels a filter must
+ * whole filter. Our conditions are independent per item (evaluate.ts), so at those levels a filter must
  * never AND predicates (that would ask one segment to satisfy both): each level's part is put in conjunctive
  * normal form and every clause becomes its own `or` filter. The conversation level has one item, so its clauses
  * share one `and` filter.
@@ -18,10 +18,10 @@
  * single level; a client-only condition implies nothing).
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import type { FilterNode } from './filter-builder';
-import type { FieldLevel } from './filter-catalog';
-import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './filter-depth';
-import { checkBooleanOption, checkEnumOption, checkIntegerOption, checkOptionsObject, throwIfIssues } from './input-guard';
+import type { FilterNode } from './builder';
+import type { FieldLevel } from './catalog';
+import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './depth';
+import { checkBooleanOption, checkEnumOption, checkIntegerOption, checkOptionsObject, throwIfIssues } from '../helpers/input-guard';
 import {
   conditionsOf,
   opSupport,
@@ -29,7 +29,7 @@ import {
   toFilterNode,
   type ResolvedCondition,
   type ResolvedNode,
-} from './filter-validate';
+} from './validate';
 
 export interface DetailQueryRange {
   gt?: number;
@@ -75,7 +75,7 @@ export interface CompiledFilter {
 export interface CompileFilterOptions {
   /** What to do with what the platform cannot express: apply it client-side (default) or refuse the filter. */
   residual?: 'client' | 'error';
-  /** Nesting limit on the input tree (see filter-depth.ts). Default 4. */
+  /** Nesting limit on the input tree (see depth.ts). Default 4. */
   maxDepth?: number;
   /** Most clauses one part may distribute into before it is treated as inexpressible. Default 16. */
   maxClauses?: number;

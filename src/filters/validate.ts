@@ -4,10 +4,10 @@
  * op table here is the single place that says what the platform can express.
  */
 import type { ValidationIssue } from '../errors';
-import type { FilterCondition, FilterNode, FilterOp, FilterValue } from './filter-builder';
-import { canonicalEnumValue, editDistance, lookupField, suggestFields, type FilterField } from './filter-catalog';
-import { DEFAULT_MAX_FILTER_DEPTH, depthMessage, emptyGroupIssue, fatalShapeIssues, inspectFilterTree } from './filter-depth';
-import { quote } from './input-guard';
+import type { FilterCondition, FilterNode, FilterOp, FilterValue } from './builder';
+import { canonicalEnumValue, editDistance, lookupField, suggestFields, type FilterField } from './catalog';
+import { DEFAULT_MAX_FILTER_DEPTH, depthMessage, emptyGroupIssue, fatalShapeIssues, inspectFilterTree } from './depth';
+import { quote } from '../helpers/input-guard';
 
 /**
  * `in` is an addition to the seed's ops: "one of these values" is the common case for media types, queues and
@@ -87,7 +87,7 @@ export function opSupport(field: FilterField, op: FilterOp): OpSupport {
 export interface ResolveOptions {
   /** Refuse enum values the catalog does not list (default true). */
   strictEnums?: boolean;
-  /** Nesting limit (filter-depth.ts); nodes past it are reported, not resolved. Default 4. */
+  /** Nesting limit (depth.ts); nodes past it are reported, not resolved. Default 4. */
   maxDepth?: number;
 }
 
@@ -117,7 +117,7 @@ export interface Resolved {
 }
 
 /**
- * Resolves `tree`, listing every problem with its path. Walks the tree once iteratively first (filter-depth.ts):
+ * Resolves `tree`, listing every problem with its path. Walks the tree once iteratively first (depth.ts):
  * a cycle or too many nodes is reported alone; nodes deeper than `maxDepth` are reported and not descended into,
  * so the recursive resolution below never goes deeper than the limit.
  */

@@ -8,7 +8,7 @@
  * docs/pii.md; the comments below say why a rule exists.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import { checkOptionsObject, kindOf, quote } from './input-guard';
+import { checkOptionsObject, kindOf, quote } from '../helpers/input-guard';
 import { luhnValid } from './luhn';
 
 export { luhnValid } from './luhn';

@@ -4,10 +4,10 @@
  * the same way, so a fluent filter and its hand-written tree compile to identical output.
  */
 import { ValidationError } from '../errors';
-import { compileFilter, type CompileFilterOptions, type CompiledFilter } from './filter-compile';
-import { checkFilterStructure, groupOf } from './filter-depth';
-import { FILTER_OPS } from './filter-validate';
-import { kindOf, quote } from './input-guard';
+import { compileFilter, type CompileFilterOptions, type CompiledFilter } from './compile';
+import { checkFilterStructure, groupOf } from './depth';
+import { FILTER_OPS } from './validate';
+import { kindOf, quote } from '../helpers/input-guard';
 
 export { FILTER_OPS };
 export type FilterOp = (typeof FILTER_OPS)[number];

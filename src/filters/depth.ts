@@ -9,8 +9,8 @@
  * a chain cannot make it exponential) and it detects cycles (a node that contains itself).
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import type { FilterNode } from './filter-builder';
-import { checkIntegerOption, throwIfIssues } from './input-guard';
+import type { FilterNode } from './builder';
+import { checkIntegerOption, throwIfIssues } from '../helpers/input-guard';
 
 export type FilterDepthResult =
   | { ok: true; depth: number }

@@ -8,7 +8,7 @@
  * comes from, are in docs/media.md.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import { checkBooleanOption, checkOptionsObject, kindOf, ownValue, quote, throwIfIssues } from './input-guard';
+import { checkBooleanOption, checkOptionsObject, kindOf, ownValue, quote, throwIfIssues } from '../helpers/input-guard';
 
 export type MediaKind = 'audio' | 'screen' | 'chat' | 'message' | 'email' | 'unknown';
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'screen', 'chat', 'message', 'email', 'unknown'];

@@ -7,7 +7,7 @@
  * mistyped ones). It is called once per evaluation in large exports, so it avoids per-row maps and closures.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import { checkBooleanOption, checkEnumOption, checkFunctionOption, checkOptionsObject, isPlainObject, kindOf, quote } from './input-guard';
+import { checkBooleanOption, checkEnumOption, checkFunctionOption, checkOptionsObject, isPlainObject, kindOf, quote } from '../helpers/input-guard';
 
 /** A reference such as `agent`, `evaluator`, `conversation`, `calibration`: only `id` is read. */
 export interface EntityRefLike {
