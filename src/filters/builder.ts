@@ -1,38 +1,16 @@
 /**
- * The seed's filter tree (`{and|or: [...]}` of `{field, op, value}`) and a fluent builder that produces it.
+ * A fluent builder for the filter tree (ast.ts: `{and|or: [...]}` of `{field, op, value}`), and `normalizeFilter`.
  * The builder is only a convenience: it builds the same plain tree, and `compileFilter` normalises both forms
  * the same way, so a fluent filter and its hand-written tree compile to identical output.
  */
 import { ValidationError } from '../errors';
 import { compileFilter, type CompileFilterOptions, type CompiledFilter } from './compile';
 import { checkFilterStructure, groupOf } from './depth';
-import { FILTER_OPS } from './validate';
 import { kindOf, quote } from '../helpers/input-guard';
+import { isAndNode, isOrNode, type FilterCondition, type FilterNode, type FilterOp, type FilterValue } from './ast';
 
-export { FILTER_OPS };
-export type FilterOp = (typeof FILTER_OPS)[number];
-
-export type FilterValue = string | number | boolean | Array<string | number>;
-
-export interface FilterCondition {
-  field: string;
-  op: FilterOp;
-  value?: FilterValue;
-}
-export interface AndNode {
-  and: FilterNode[];
-}
-export interface OrNode {
-  or: FilterNode[];
-}
-export type FilterNode = AndNode | OrNode | FilterCondition;
-
-export function isAndNode(node: FilterNode): node is AndNode {
-  return typeof node === 'object' && node !== null && Array.isArray((node as AndNode).and);
-}
-export function isOrNode(node: FilterNode): node is OrNode {
-  return typeof node === 'object' && node !== null && Array.isArray((node as OrNode).or);
-}
+// The tree's shapes live in ast.ts (import-free); re-exported here, where users of the builder look for them.
+export { FILTER_OPS, isAndNode, isOrNode, type AndNode, type FilterCondition, type FilterNode, type FilterOp, type FilterValue, type OrNode } from './ast';
 
 /**
  * Flattens nested groups of the same type and unwraps one-child groups, in input order. Keeps the meaning

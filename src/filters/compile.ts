@@ -18,7 +18,7 @@
  * single level; a client-only condition implies nothing).
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import type { FilterNode } from './builder';
+import type { FilterNode } from './ast';
 import type { FieldLevel } from './catalog';
 import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './depth';
 import { checkBooleanOption, checkEnumOption, checkIntegerOption, checkOptionsObject, throwIfIssues } from '../helpers/input-guard';

@@ -9,7 +9,7 @@
  * a chain cannot make it exponential) and it detects cycles (a node that contains itself).
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import type { FilterNode } from './builder';
+import type { FilterNode } from './ast';
 import { checkIntegerOption, throwIfIssues } from '../helpers/input-guard';
 
 export type FilterDepthResult =

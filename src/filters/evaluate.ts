@@ -20,7 +20,7 @@
 import { ValidationError, type ValidationIssue } from '../errors';
 import { DEFAULT_MAX_FILTER_DEPTH, MAX_FILTER_DEPTH_LIMIT } from './depth';
 import { checkBooleanOption, checkIntegerOption, checkOptionsObject, isPlainObject, kindOf, quote, throwIfIssues } from '../helpers/input-guard';
-import type { FilterNode } from './builder';
+import type { FilterNode } from './ast';
 import type { FieldLevel, FilterField } from './catalog';
 import type { ResidualFilter } from './compile';
 import { conditionsOf, resolveFilter, type ResolvedCondition, type ResolvedNode } from './validate';

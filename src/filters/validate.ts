@@ -4,28 +4,10 @@
  * op table here is the single place that says what the platform can express.
  */
 import type { ValidationIssue } from '../errors';
-import type { FilterCondition, FilterNode, FilterOp, FilterValue } from './builder';
+import { FILTER_OPS, type FilterCondition, type FilterNode, type FilterOp, type FilterValue } from './ast';
 import { canonicalEnumValue, editDistance, lookupField, suggestFields, type FilterField } from './catalog';
 import { DEFAULT_MAX_FILTER_DEPTH, depthMessage, emptyGroupIssue, fatalShapeIssues, inspectFilterTree } from './depth';
 import { quote } from '../helpers/input-guard';
-
-/**
- * `in` is an addition to the seed's ops: "one of these values" is the common case for media types, queues and
- * wrap-up codes, and the platform expresses it natively (an `or` of `matches`), whereas spelling it as an `or`
- * of `equals` costs a nesting level against the depth limit.
- */
-export const FILTER_OPS = [
-  'equals',
-  'notEquals',
-  'in',
-  'greaterThan',
-  'lessThan',
-  'gte',
-  'lte',
-  'contains',
-  'exists',
-  'notExists',
-] as const;
 
 export interface ResolvedCondition {
   t: 'cond';
