@@ -45,8 +45,9 @@ async function run(stopAfter: number | undefined): Promise<{ rows: number; stopp
     checkpoint: store,
     beforeCheckpoint: async () => sink.flush?.(), // rows reach the OS before the checkpoint that counts them
     signal: stop.signal,
-    // The simulated org finishes a job in under a second; real jobs keep the seed's 10 s doubling to 120 s.
-    ...(simulated ? { poll: { initialDelayMs: 200, maxDelayMs: 1000, jitterMs: 100 } } : {}),
+    // The simulated org finishes a job in under a second: poll at the 1 s minimum; real jobs keep the seed's 10 s
+    // doubling to 120 s.
+    ...(simulated ? { poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 100 } } : {}),
   });
   let rows = 0;
   let stopped = false;

@@ -12,7 +12,8 @@ import { GcError, TimeoutError } from '../errors';
 import { formatInterval, formatInstant } from '../helpers/intervals';
 import { detailsQueryPages } from './details-query';
 import { endMsOf, startMsOf, type RunnerPage } from './job-runner';
-import { JOBS_PATH, pollDelayMs, runtimeSleep, type ReportRuntime } from './report-job';
+import { JOBS_PATH, pollBackoff, type ReportRuntime } from './report-job';
+import { pollUntil } from '../internal/waits';
 import { DataAvailability, type AvailabilityPolicy, type ConversationQueryFilters, type ExtractCheckpointState } from './schemas';
 
 export type ExtractPlan = ExtractCheckpointState['plan'];
@@ -94,21 +95,29 @@ export async function planExtract(input: PlanInput): Promise<ExtractPlan> {
       return plan(jobEndMs, tail);
     }
     case 'wait': {
-      const rt = input.runtime;
-      const deadline = rt.now() + input.maxWaitMs;
-      for (let n = 0; avail === undefined || avail < endMs; n++) {
-        const left = deadline - rt.now();
-        if (left <= 0) {
-          throw new TimeoutError(
-            `The data availability date did not pass the end of ${interval} within maxWaitMs (${input.maxWaitMs} ms); last seen ${avail === undefined ? 'none' : formatInstant(avail)}`,
-            { kind: 'deadline', timeoutMs: input.maxWaitMs, method: 'GET', path: `${JOBS_PATH}/availability` },
-          );
-        }
-        const delay = Math.min(pollDelayMs(n, input.poll, rt.random), left);
-        client.emit('progress', { operation: 'analytics.extract', phase: 'waiting-for-availability', interval, dataAvailabilityDate: avail === undefined ? undefined : formatInstant(avail), nextPollMs: delay });
-        await runtimeSleep(rt, delay, signal, 'Waiting for the data availability date');
-        avail = await readAvailability(client, signal);
-      }
+      const clock = input.runtime.clock;
+      const lastSeen = () => (avail === undefined ? undefined : formatInstant(avail));
+      const progress = (nextPollMs: number) =>
+        client.emit('progress', { operation: 'analytics.extract', phase: 'waiting-for-availability', interval, dataAvailabilityDate: lastSeen(), nextPollMs });
+      await pollUntil<true>(
+        async () => {
+          avail = await readAvailability(client, signal);
+          return avail !== undefined && avail >= endMs ? { done: true, value: true } : { done: false };
+        },
+        {
+          clock,
+          backoff: pollBackoff(input.poll),
+          deadline: clock.now() + input.maxWaitMs,
+          signal,
+          what: 'Waiting for the data availability date',
+          onWait: progress,
+          onDeadline: () =>
+            new TimeoutError(
+              `The data availability date did not pass the end of ${interval} within maxWaitMs (${input.maxWaitMs} ms); last seen ${lastSeen() ?? 'none'}`,
+              { kind: 'deadline', timeoutMs: input.maxWaitMs, method: 'GET', path: `${JOBS_PATH}/availability` },
+            ),
+        },
+      );
       return plan(endMs);
     }
   }

@@ -13,7 +13,8 @@
 import type { GenesysClient } from '../client';
 import { GcError, JobFailedError, ServerError, NetworkError, NotFoundError } from '../errors';
 import { formatInterval, halveInterval, parseInterval } from '../helpers/intervals';
-import { JobTimeoutError, runtimeSleep, type JobProgress, type ReportJob, type ReportRuntime } from './report-job';
+import { JobTimeoutError, resultRetryBackoff, runtimeSleep, type JobProgress, type ReportJob, type ReportRuntime } from './report-job';
+import { backoffDelay, retryOperation } from '../internal/waits';
 import type { ConversationReader } from './results-page';
 import type { ActiveJobState, AnalyticsConversation, UnitState, WindowState } from './schemas';
 
@@ -245,7 +246,7 @@ async function retryFailed(ctx: RunnerContext, state: WindowState, active: Activ
   const budget = cannotSplit(ctx, active) ? FAILED_RESUBMITS_AT_MIN_SIZE : FAILED_RESUBMITS;
   if (failures >= budget) return false;
   const interval = formatInterval(active.s, active.e);
-  const delay = Math.floor(ctx.runtime.resultRetryDelayMs * 2 ** failures * (0.5 + ctx.runtime.random() / 2));
+  const delay = backoffDelay(resultRetryBackoff(ctx.runtime), failures, () => ctx.runtime.clock.random());
   delete state.job;
   const skip = skipFor(active);
   state.pending.unshift({ s: active.s, e: active.e, d: active.d, f: failures + 1, ...(skip ? { skip } : {}) });
@@ -307,20 +308,20 @@ async function resubmit(ctx: RunnerContext, state: WindowState, active: ActiveJo
  * failing a long extract.
  */
 async function submitWithRetry(ctx: RunnerContext, interval: string): Promise<ReportJob> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ctx.hooks.submit(interval, ctx.signal);
-    } catch (err) {
-      if (!(err instanceof ServerError || err instanceof NetworkError) || attempt >= SUBMIT_RETRIES) throw err;
-      const delay = Math.floor(ctx.runtime.resultRetryDelayMs * 2 ** attempt * (0.5 + ctx.runtime.random() / 2));
+  return retryOperation(() => ctx.hooks.submit(interval, ctx.signal), {
+    clock: ctx.runtime.clock,
+    backoff: resultRetryBackoff(ctx.runtime),
+    retries: SUBMIT_RETRIES,
+    retryable: (err) => err instanceof ServerError || err instanceof NetworkError,
+    signal: ctx.signal,
+    what: `Submitting the job for ${interval}`,
+    onRetry: ({ attempt, delayMs, error }) =>
       ctx.client.emit('warning', {
         code: 'submit-retry',
-        message: `submitting the job for ${interval} failed (${err.message}); submitting again in ${delay} ms (a job may have been created and left to expire)`,
-        details: { interval, attempt: attempt + 1, delayMs: delay },
-      });
-      await runtimeSleep(ctx.runtime, delay, ctx.signal, `Submitting the job for ${interval}`);
-    }
-  }
+        message: `submitting the job for ${interval} failed (${(error as Error).message}); submitting again in ${delayMs} ms (a job may have been created and left to expire)`,
+        details: { interval, attempt, delayMs },
+      }),
+  });
 }
 
 function annotate(err: unknown, interval: string): unknown {

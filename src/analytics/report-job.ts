@@ -8,7 +8,8 @@ import { parseOptions } from '../internal/parse-options';
 import { BadRequestError, GcError, JobFailedError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, throwIfCallerAborted } from '../errors';
 import { apiPath } from '../internal/api-path';
 import { paginateByCursor } from '../transport/paginate';
-import { abortableSleep } from '../transport/sleep';
+import { systemClock, type Clock } from '../internal/clock';
+import { backoffDelay, pollUntil, retryOperation, sleepOrAbort, type Backoff } from '../internal/waits';
 import { readResultsPage, type ConversationReader, type ResultsPageBody } from './results-page';
 import {
   AsyncQueryStatus,
@@ -63,9 +64,8 @@ export interface ReportRuntime {
   maxResubmits: number;
   resultRetries: number;
   resultRetryDelayMs: number;
-  random: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  now: () => number;
+  /** Every wait and every reading of time of the module: the client's clock (or the `now`/`sleep`/`random` options over it). */
+  clock: Clock;
 }
 
 export const DEFAULT_RUNTIME: ReportRuntime = {
@@ -76,29 +76,33 @@ export const DEFAULT_RUNTIME: ReportRuntime = {
   maxResubmits: 2,
   resultRetries: 3,
   resultRetryDelayMs: 2_000,
-  random: Math.random,
-  sleep: abortableSleep,
-  now: () => Date.now(),
+  clock: systemClock,
 };
+
+/** The job poll as a Backoff (src/internal/waits.ts): the step grows by `factor` to the cap, plus `random() * jitterMs`. */
+export function pollBackoff(poll: ResolvedPoll): Backoff {
+  return { initialDelayMs: poll.initialDelayMs, factor: poll.factor, maxDelayMs: poll.maxDelayMs, jitter: { kind: 'add', ms: poll.jitterMs } };
+}
+
+/**
+ * Re-fetching a results page, resubmitting a failed job, retrying a failed submit: `resultRetryDelayMs` doubling,
+ * equal jitter (half the step plus up to another half).
+ */
+export function resultRetryBackoff(runtime: Pick<ReportRuntime, 'resultRetryDelayMs'>): Backoff {
+  return { initialDelayMs: runtime.resultRetryDelayMs, factor: 2, maxDelayMs: Infinity, jitter: { kind: 'equal' } };
+}
 
 /**
  * Wait before poll `n` (0-based): `min(initialDelayMs * factor^n, maxDelayMs)` plus `random() * jitterMs`,
  * floored to whole ms. With the defaults: 10 s, 20 s, 40 s, 80 s, 120 s, 120 s, ... each plus [0, 5 s).
  */
-export function pollDelayMs(n: number, poll: ResolvedPoll, random: () => number = Math.random): number {
-  const base = Math.min(poll.maxDelayMs, poll.initialDelayMs * poll.factor ** n);
-  return Math.floor(base + random() * poll.jitterMs);
+export function pollDelayMs(n: number, poll: ResolvedPoll, random: () => number = systemClock.random): number {
+  return backoffDelay(pollBackoff(poll), n, random);
 }
 
-/** Sleeps through the runtime, turning the caller's abort into the SDK's AbortError. */
-export async function runtimeSleep(runtime: ReportRuntime, ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  throwIfCallerAborted(signal, what);
-  try {
-    await runtime.sleep(ms, signal);
-  } catch (err) {
-    throwIfCallerAborted(signal, what);
-    throw err;
-  }
+/** Sleeps on the runtime's clock, turning the caller's abort into the SDK's AbortError. */
+export function runtimeSleep(runtime: ReportRuntime, ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+  return sleepOrAbort(runtime.clock, ms, signal, what);
 }
 
 export type JobProgress = {
@@ -208,7 +212,7 @@ export class ReportJob {
     this.id = init.id;
     this.query = init.query;
     this.interval = init.interval ?? init.query?.interval;
-    this.submittedAt = init.submittedAt ?? runtime.now();
+    this.submittedAt = init.submittedAt ?? runtime.clock.now();
   }
 
   private get path(): string {
@@ -236,50 +240,46 @@ export class ReportJob {
     const maxWaitMs = options.maxWaitMs ?? rt.maxWaitMs;
     const deadline = this.submittedAt + maxWaitMs;
     const { signal } = options;
-    let polls = 0;
-    const check = async (nextPollMs: number | undefined): Promise<ReportJobStatus | undefined> => {
-      const status = await this.status(signal);
-      polls++;
-      const progress: JobProgress = {
-        operation: 'analytics.job',
-        jobId: this.id,
-        interval: this.interval,
-        state: status.state,
-        polls,
-        elapsedMs: rt.now() - this.submittedAt,
-        ...(nextPollMs !== undefined && !isTerminalState(status.state) ? { nextPollMs } : {}),
-      };
-      this.#client.emit('progress', progress);
-      options.onProgress?.(progress);
-      if (status.state === 'FULFILLED') return status;
-      if (isTerminalState(status.state)) {
-        throw new JobFailedError({
+    const clock = rt.clock;
+    return pollUntil<ReportJobStatus>(
+      async ({ poll: polls, nextDelayMs }) => {
+        const status = await this.status(signal);
+        const progress: JobProgress = {
+          operation: 'analytics.job',
           jobId: this.id,
+          interval: this.interval,
           state: status.state,
-          ...(this.interval ? { interval: this.interval } : {}),
-          ...(status.errorMessage ? { errorMessage: status.errorMessage } : {}),
-        });
-      }
-      return undefined;
-    };
-    // Each delay is drawn once, so the `nextPollMs` a progress event announces is the wait that follows.
-    let delay = pollDelayMs(0, poll, rt.random);
-    if (options.immediate) {
-      const done = await check(delay);
-      if (done) return done;
-    }
-    for (let n = 1; ; n++) {
-      const left = deadline - rt.now();
-      if (left <= 0) break;
-      await runtimeSleep(rt, Math.min(delay, left), signal, `Waiting for analytics job ${this.id}`);
-      const next = pollDelayMs(n, poll, rt.random);
-      const done = await check(next);
-      if (done) return done;
-      delay = next;
-    }
-    const state = this.state ?? 'QUEUED';
-    await this.cancel().catch(() => undefined);
-    throw new JobTimeoutError(this.id, this.interval, maxWaitMs, state);
+          polls,
+          elapsedMs: clock.now() - this.submittedAt,
+          ...(!isTerminalState(status.state) ? { nextPollMs: nextDelayMs } : {}),
+        };
+        this.#client.emit('progress', progress);
+        options.onProgress?.(progress);
+        if (status.state === 'FULFILLED') return { done: true, value: status };
+        if (isTerminalState(status.state)) {
+          throw new JobFailedError({
+            jobId: this.id,
+            state: status.state,
+            ...(this.interval ? { interval: this.interval } : {}),
+            ...(status.errorMessage ? { errorMessage: status.errorMessage } : {}),
+          });
+        }
+        return { done: false };
+      },
+      {
+        clock,
+        backoff: pollBackoff(poll),
+        deadline,
+        signal,
+        immediate: options.immediate,
+        what: `Waiting for analytics job ${this.id}`,
+        onDeadline: async () => {
+          const state = this.state ?? 'QUEUED';
+          await this.cancel().catch(() => undefined);
+          return new JobTimeoutError(this.id, this.interval, maxWaitMs, state);
+        },
+      },
+    );
   }
 
   /** DELETE: cancels a queued or running job (and frees a finished one). A job already gone is not an error. */
@@ -347,26 +347,36 @@ export class ReportJob {
   private async fetchPage(cursor: string | undefined, pageSize: number, signal: AbortSignal | undefined): Promise<ResultsPageBody> {
     const rt = this.#runtime;
     const path = `${this.path}/results`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.#client.requestBytes({
-          path,
-          query: { pageSize, ...(cursor ? { cursor } : {}) },
-          ...(signal ? { signal } : {}),
-        });
-        return readResultsPage(res, path);
-      } catch (err) {
-        if (err instanceof BadRequestError || err instanceof NotFoundError) throw await this.explainRefusal(err, signal);
-        if (!isTransient(err) || attempt >= rt.resultRetries) throw err;
-        const delay = Math.floor(rt.resultRetryDelayMs * 2 ** attempt * (0.5 + rt.random() / 2));
-        this.#client.emit('warning', {
-          code: 'results-retry',
-          message: `job ${this.id}: a results page failed after the transport's retries (${(err as Error).message}); fetching it again from the same cursor in ${delay} ms`,
-          details: { jobId: this.id, attempt: attempt + 1, delayMs: delay, firstPage: cursor === undefined },
-        });
-        await runtimeSleep(rt, delay, signal, `Reading results of analytics job ${this.id}`);
-      }
-    }
+    let refused: GcError | undefined;
+    return retryOperation(
+        async () => {
+          try {
+            const res = await this.#client.requestBytes({
+              path,
+              query: { pageSize, ...(cursor ? { cursor } : {}) },
+              ...(signal ? { signal } : {}),
+            });
+            return readResultsPage(res, path);
+          } catch (err) {
+            if (err instanceof BadRequestError || err instanceof NotFoundError) refused = await this.explainRefusal(err, signal);
+            throw refused ?? err;
+          }
+        },
+        {
+          clock: rt.clock,
+          backoff: resultRetryBackoff(rt),
+          retries: rt.resultRetries,
+          retryable: (err) => err !== refused && isTransient(err),
+          signal,
+          what: `Reading results of analytics job ${this.id}`,
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.#client.emit('warning', {
+              code: 'results-retry',
+              message: `job ${this.id}: a results page failed after the transport's retries (${(error as Error).message}); fetching it again from the same cursor in ${delayMs} ms`,
+              details: { jobId: this.id, attempt, delayMs, firstPage: cursor === undefined },
+            }),
+        },
+      );
   }
 
   /** A 400/404 on results usually means the job is no longer FULFILLED: say which state it is in. */

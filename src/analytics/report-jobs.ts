@@ -21,6 +21,7 @@ import { readAvailability } from './availability';
 import { runExtract, type ExtractConfig, type ExtractProgress, type ExtractSummary, type Projected } from './extract';
 import { runConversationSync, type ConversationSyncOptions, type ConversationSyncSummary } from './sync';
 import { projectConversation, type ConversationRow } from './projection';
+import { clockOf, type Clock } from '../internal/clock';
 import { DEFAULT_RUNTIME, JOBS_PATH, ReportJob, type JobProgress, type ReportRuntime, type ResolvedPoll } from './report-job';
 import {
   AsyncConversationQuery,
@@ -129,6 +130,16 @@ export class ReportExtraction<R> implements AsyncIterable<Projected<R>> {
   }
 }
 
+/** The client's clock, with the ReportQueries options `now`, `sleep` and `random` over it where given. */
+function runtimeClock(clock: Clock, o: { now?: (() => number) | undefined; sleep?: Clock['sleep'] | undefined; random?: (() => number) | undefined }): Clock {
+  if (!o.now && !o.sleep && !o.random) return clock;
+  return {
+    now: o.now ?? (() => clock.now()),
+    sleep: o.sleep ?? ((ms, signal) => clock.sleep(ms, signal)),
+    random: o.random ?? (() => clock.random()),
+  };
+}
+
 export class ReportQueries {
   readonly #client: GenesysClient;
   readonly #runtime: ReportRuntime;
@@ -146,9 +157,7 @@ export class ReportQueries {
       maxResubmits: o.maxResubmits ?? DEFAULT_RUNTIME.maxResubmits,
       resultRetries: o.resultRetries ?? DEFAULT_RUNTIME.resultRetries,
       resultRetryDelayMs: o.resultRetryDelayMs ?? DEFAULT_RUNTIME.resultRetryDelayMs,
-      random: o.random ?? DEFAULT_RUNTIME.random,
-      sleep: o.sleep ?? DEFAULT_RUNTIME.sleep,
-      now: o.now ?? DEFAULT_RUNTIME.now,
+      clock: runtimeClock(clockOf(client), o),
     };
   }
 
@@ -165,7 +174,7 @@ export class ReportQueries {
     const parsed = AsyncConversationQuery.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod('ReportQueries.submit() query', parsed.error);
     const body = parsed.data;
-    const submittedAt = this.#runtime.now();
+    const submittedAt = this.#runtime.clock.now();
     const res = await this.#client.request({
       method: 'POST',
       path: JOBS_PATH,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MIN_POLL_DELAY_MS } from '../internal/waits';
 import { ValidationError } from '../errors';
 import { parseInterval } from '../helpers/intervals';
 import type { DetailQueryFilter as CompiledDetailQueryFilter } from '../filters/compile';
@@ -252,10 +253,13 @@ export const DEFAULT_POLL = { initialDelayMs: 10_000, maxDelayMs: 120_000, facto
 
 export const ReportPollOptions = lazySchema(() =>
   z.strictObject({
-    /** Wait before the first status poll. Default 10,000 ms (seed 003: "we do not poll immediately"). */
-    initialDelayMs: z.number().int().min(0).optional(),
-    /** Cap of the growing delay. Default 120,000 ms. */
-    maxDelayMs: z.number().int().min(0).optional(),
+    /**
+     * Wait before the first status poll. Default 10,000 ms (seed 003: "we do not poll immediately"); at least
+     * MIN_POLL_DELAY_MS (1,000 ms, src/internal/waits.ts).
+     */
+    initialDelayMs: z.number().int().min(MIN_POLL_DELAY_MS, { error: `must be at least ${MIN_POLL_DELAY_MS} ms: shorter polls flood the status endpoint (issue 18)` }).optional(),
+    /** Cap of the growing delay. Default 120,000 ms; at least MIN_POLL_DELAY_MS (1,000 ms). */
+    maxDelayMs: z.number().int().min(MIN_POLL_DELAY_MS, { error: `must be at least ${MIN_POLL_DELAY_MS} ms: shorter polls flood the status endpoint (issue 18)` }).optional(),
     /** Growth per poll. Default 2. */
     factor: z.number().min(1).optional(),
     /** Up to this much random delay is added to every wait (spreads workers polling one org). Default 5,000 ms. */
@@ -303,11 +307,11 @@ export const ReportQueriesOptions = lazySchema(() =>
     resultRetries: z.number().int().min(0).optional(),
     /** First wait before such a re-fetch (doubles each time). Default 2,000 ms. */
     resultRetryDelayMs: z.number().int().min(0).optional(),
-    /** Jitter source in [0, 1). Default Math.random. */
+    /** Jitter source in [0, 1). Default: the client's clock (`clock.random`). */
     random: fn<() => number>('random').optional(),
-    /** Every wait of the module goes through this (tests inject fake time). Default: an abortable setTimeout. */
+    /** Every wait of the module goes through this. Default: the client's clock (`clock.sleep`). */
     sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('sleep').optional(),
-    /** Clock for maxWait (epoch ms). Default Date.now. */
+    /** Clock for maxWait (epoch ms). Default: the client's clock (`clock.now`). */
     now: fn<() => number>('now').optional(),
   }),
 );

@@ -9,13 +9,21 @@ import { AbortError } from '../errors';
 import { computeDelay } from '../transport/retry';
 import type { Clock } from './clock';
 
+/**
+ * The shortest wait between two status polls any poll option accepts (issue 18): `initialDelayMs: 0` made one
+ * day's extract 125 requests instead of 18 and one `wait()` 310 status requests, and seed 003 warns that
+ * aggressive polling throttles every analytics operation of the tenant (docs/design-intent.md). With the floor, one
+ * waiting job sends at most one status request a second, and the default doubling reaches its cap in a few polls.
+ */
+export const MIN_POLL_DELAY_MS = 1_000;
+
 /** How randomness spreads one backoff step (`step` = the un-jittered delay). */
 export type Jitter =
   /** Exactly `step`. */
   | { kind: 'none' }
   /** `random() * step` (AWS "full jitter": spreads clients the most). */
   | { kind: 'full' }
-  /** `step / 2 + random() * step / 2` (never less than half the step). */
+  /** `step / 2 + random() * step / 2`, floored (never less than half the step). */
   | { kind: 'equal' }
   /** `step + random() * ms` (a fixed extra spread, e.g. 0-5 s on job polls). */
   | { kind: 'add'; ms: number }
@@ -46,7 +54,7 @@ export function backoffDelay(backoff: Backoff, n: number, random: () => number):
     case 'full':
       return Math.floor(random() * step);
     case 'equal':
-      return Math.ceil(step / 2 + (random() * step) / 2);
+      return Math.floor(step / 2 + (random() * step) / 2);
     case 'add':
       return Math.floor(step + random() * j.ms);
     case 'ratio':
@@ -99,6 +107,8 @@ export interface PollUntilOptions {
   immediate?: boolean | undefined;
   /** Names the wait in the `AbortError` an aborted signal becomes, e.g. `Waiting for analytics job 42`. */
   what: string;
+  /** Told before each wait, with its length (after the cap at the deadline). */
+  onWait?: ((delayMs: number) => void) | undefined;
   /** Builds the error thrown once the deadline has passed (may clean up first, e.g. cancel a job). */
   onDeadline: (info: { polls: number; elapsedMs: number }) => Error | Promise<Error>;
 }
@@ -122,7 +132,9 @@ export async function pollUntil<T>(check: (info: PollCheckInfo) => Promise<PollR
   }
   for (let n = 1; ; n++) {
     if (deadline !== undefined && deadline - clock.now() <= 0) break;
-    await sleepOrAbort(clock, capped(delay), signal, what);
+    const wait = capped(delay);
+    options.onWait?.(wait);
+    await sleepOrAbort(clock, wait, signal, what);
     const next = backoffDelay(backoff, n, () => clock.random());
     polls++;
     const r = await check({ poll: polls, nextDelayMs: capped(next) });

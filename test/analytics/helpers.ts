@@ -5,7 +5,7 @@ import { afterEach, vi } from 'vitest';
 import type { GenesysClient, GenesysClientOptions } from '../../src/index';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import type { ReportQueriesOptions } from '../../src/analytics/schemas';
-import { RESET, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
+import { RESET, createFakeClock, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
 import { useSimulatedOrg as useSharedSimulatedOrg, type SimFixture } from '../support/sim';
 
 export { collect } from '../support/sim';
@@ -48,11 +48,18 @@ export function simClient(sim: SimulatedOrgHandle, overrides: Partial<GenesysCli
   return fixture.client(overrides);
 }
 
-/** Polls every millisecond or two, no jitter: for tests where time does not matter. */
+/**
+ * For tests where time does not matter: polls every second (the minimum, MIN_POLL_DELAY_MS), no jitter, on a fake
+ * clock that jumps to each wait's end at once (createFakeClock autoAdvance), so no test sleeps in real time.
+ */
 export function fastReports(client: GenesysClient, options: ReportQueriesOptions = {}): ReportQueries {
+  const clock = createFakeClock({ autoAdvance: true });
   return new ReportQueries(client, {
-    poll: { initialDelayMs: 1, maxDelayMs: 2, jitterMs: 0 },
+    poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 },
     resultRetryDelayMs: 1,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: clock.random,
     ...options,
   });
 }

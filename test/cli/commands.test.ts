@@ -28,7 +28,7 @@ describe('gc-data commands', () => {
 
   it('extract-conversations writes each conversation with activity in the interval once, and says what is complete', async () => {
     const out = join(dir, 'conversations.ndjson');
-    const r = await runCli(['extract-conversations', '--interval', DAY, '--out', out, '--poll-interval', '0.1', '--json'], { org });
+    const r = await runCli(['extract-conversations', '--interval', DAY, '--out', out, '--poll-interval', '1', '--json'], { org });
     expect(r.code, r.stderr).toBe(0);
     const ids = ndjson<{ conversationId: string; conversationStart: number }>(out).map((x) => x.conversationId);
     expect(ids.length).toBe(new Set(ids).size);

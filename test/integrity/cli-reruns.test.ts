@@ -58,7 +58,7 @@ describe('gc-data reruns and output files', () => {
 
   it('a finished output is never truncated: a rerun is refused (or nothing to do), --overwrite redoes it', async () => {
     const out = join(dir, 'finished', 'conversations.ndjson');
-    const args = ['extract-conversations', '--interval', DAY, '--out', out, '--poll-interval', '0.1'];
+    const args = ['extract-conversations', '--interval', DAY, '--out', out, '--poll-interval', '1'];
     const first = await run(args);
     expect(first.code, first.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');

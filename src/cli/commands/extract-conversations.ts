@@ -2,6 +2,7 @@
  * `gc-data extract-conversations`: ReportQueries.extract (async analytics jobs, chunked, deduped) -> one flat row
  * per conversation in a CSV/NDJSON file, resumable after Ctrl-C or a crash (seed 003).
  */
+import { MIN_POLL_DELAY_MS } from '../../internal/waits';
 import { EXTRACT_CHECKPOINT_KIND } from '../../analytics/extract-checkpoint';
 import type { ExtractProgress } from '../../analytics/extract';
 import { ReportQueries } from '../../analytics/report-jobs';
@@ -50,8 +51,8 @@ Extract
                           clip (default: stop at it, summary says which range is complete) | wait | fill | error
   --attributes LIST       participant attributes to add as attr_<key> columns
   --query JSON|@FILE      details filters: { conversationFilters, segmentFilters, evaluationFilters, ... }
-  --poll-interval S       first job status poll after this (default PT10S, doubling to 120 s; simulated org: 250 ms,
-                          doubling to 2 s)
+  --poll-interval S       first job status poll after this, at least 1 s (default PT10S, doubling to 120 s;
+                          simulated org: 1 s, doubling to 2 s)
   --reconcile             compare each window with the sync query's count; warn past 5%
 
 Connection: as for export-evaluations (GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET / GENESYS_REGION,
@@ -75,6 +76,9 @@ async function run(ctx: CommandContext): Promise<number> {
     throw new UsageError('--query must be a JSON object such as {"segmentFilters":[...]}');
   }
   const pollMs = durationMs(values, 'poll-interval');
+  if (pollMs !== undefined && pollMs < MIN_POLL_DELAY_MS) {
+    throw new UsageError(`--poll-interval must be at least 1 s (MIN_POLL_DELAY_MS): shorter polls flood the job status endpoint`);
+  }
   const chunk = str(values, 'chunk');
   checkOutputs(ctx, plan);
   const file = plan.checkpointPath
@@ -90,8 +94,9 @@ async function run(ctx: CommandContext): Promise<number> {
 
   const conn = await ctx.connect();
   const { client } = conn;
-  // The simulated org finishes a job in half a second: poll it accordingly (real orgs keep the seed's 10 s).
-  const poll = pollMs !== undefined ? { initialDelayMs: pollMs, jitterMs: Math.min(5000, pollMs) } : conn.simulated ? { initialDelayMs: 250, maxDelayMs: 2000, jitterMs: 100 } : undefined;
+  // The simulated org finishes a job in half a second: poll it as often as allowed (MIN_POLL_DELAY_MS, 1 s; real
+  // orgs keep the seed's 10 s).
+  const poll = pollMs !== undefined ? { initialDelayMs: pollMs, jitterMs: Math.min(5000, pollMs) } : conn.simulated ? { initialDelayMs: 1000, maxDelayMs: 2000, jitterMs: 100 } : undefined;
   const reports = new ReportQueries(client);
   await prepareFiles(plan, out);
   const sink = openSink<Record<string, unknown>>(plan, out);
