@@ -46,9 +46,12 @@ export interface Backoff {
 /** Delay `n` (from 0) of a backoff, in whole ms, drawing randomness from `random` (the client's clock). */
 export function backoffDelay(backoff: Backoff, n: number, random: () => number): number {
   const raw = backoff.growth === 'linear' ? backoff.initialDelayMs * (n + 1) : backoff.initialDelayMs * backoff.factor ** n;
-  const step = Math.min(backoff.maxDelayMs, raw);
-  const j = backoff.jitter;
-  switch (j.kind) {
+  return jittered(Math.min(backoff.maxDelayMs, raw), backoff.jitter, random);
+}
+
+/** One step spread by a jitter rule, in whole ms (for a step that is not a plain backoff, e.g. a server's estimate). */
+export function jittered(step: number, jitter: Jitter, random: () => number): number {
+  switch (jitter.kind) {
     case 'none':
       return Math.floor(step);
     case 'full':
@@ -56,9 +59,9 @@ export function backoffDelay(backoff: Backoff, n: number, random: () => number):
     case 'equal':
       return Math.floor(step / 2 + (random() * step) / 2);
     case 'add':
-      return Math.floor(step + random() * j.ms);
+      return Math.floor(step + random() * jitter.ms);
     case 'ratio':
-      return Math.floor(step * (1 + random() * j.ratio));
+      return Math.floor(step * (1 + random() * jitter.ratio));
   }
 }
 
@@ -83,7 +86,10 @@ function callerAborted(signal: AbortSignal, what: string): AbortError {
 /** What one check of `pollUntil` found. */
 export type PollResult<T> =
   | { done: true; value: T }
-  /** Not yet; `retryAfterMs` (a server's Retry-After) replaces the next scheduled delay when given. */
+  /**
+   * Not yet; `retryAfterMs` (a server's Retry-After, or a wait computed from the answer such as a transcoding
+   * estimate) replaces the next scheduled delay when given.
+   */
   | { done: false; retryAfterMs?: number | undefined };
 
 export interface PollCheckInfo {

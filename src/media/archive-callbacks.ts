@@ -5,6 +5,7 @@
  * never undoes or fails the write, which has already happened.
  */
 import type { GenesysClient } from '../client';
+import { systemClock } from '../internal/clock';
 import type { ArchiveCallback, ArchiveEventData, ArchiveEventName } from './schemas';
 
 export interface ArchiveCallbackResult {
@@ -31,17 +32,18 @@ export async function runArchiveCallbacks(
   for (const [index, cb] of callbacks.entries()) {
     const name = cb.name || `callback#${index}`;
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Real time on purpose (the system clock, not the client's): it bounds user code, like the transport's
+    // per-attempt timeout bounds network I/O; a fake clock in tests must not time a callback out.
+    const stopTimer = new AbortController();
     const started = performance.now();
     let result: ArchiveCallbackResult;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const err = new CallbackTimeout(`archive callback ${name} did not finish within ${timeoutMs} ms`);
-          controller.abort(err);
-          reject(err);
-        }, timeoutMs);
+      const timeout = systemClock.sleep(timeoutMs, stopTimer.signal).then(() => {
+        const err = new CallbackTimeout(`archive callback ${name} did not finish within ${timeoutMs} ms`);
+        controller.abort(err);
+        throw err;
       });
+      timeout.catch(() => undefined);
       // A private copy per callback: one callback mutating its data cannot change what the next one sees.
       const run = Promise.resolve().then(() => cb(event, structuredClone(data), { signal: controller.signal }));
       await Promise.race([run, timeout]);
@@ -56,7 +58,7 @@ export async function runArchiveCallbacks(
         details: { event, conversationId: data.conversationId, callback: name, index, error: message },
       });
     } finally {
-      clearTimeout(timer);
+      stopTimer.abort();
     }
     results.push({ ...result, durationMs: Math.round(result.durationMs * 100) / 100 });
   }

@@ -18,7 +18,17 @@ import {
   type CustomAttributesUpdateRequest,
   type StoredAnnotation,
 } from './schemas';
-import { collecting, conversationPath, pause } from './util';
+import { collecting, conversationPath } from './util';
+import { clockOf } from '../internal/clock';
+import { retryOperation, type Backoff } from '../internal/waits';
+
+/**
+ * The wait after a 409 before re-reading: `random() * conflictDelayMs * attempt` (full jitter, growing linearly), so
+ * two writers that collided do not collide again in lockstep.
+ */
+export function conflictBackoff(conflictDelayMs: number): Backoff {
+  return { initialDelayMs: conflictDelayMs, factor: 1, growth: 'linear', maxDelayMs: Infinity, jitter: { kind: 'full' } };
+}
 
 export interface WriteRequest {
   conversationId: string;
@@ -79,7 +89,7 @@ export async function writeAnnotations(client: GenesysClient, req: WriteRequest,
   let baseline: Map<string, Slot> | undefined;
   let pending: PendingCreate | undefined;
 
-  for (let attempt = 1; ; attempt++) {
+  return retryOperation(async (attempt): Promise<WriteOutcome> => {
     const record = await timed('customattributes.get', req, latencyMs, 'read', async () => {
       const res = await collecting(correlationIds, () => client.requestWithResponse({ path, schema: CustomAttributesListing, ...signal }));
       return (res.data.results ?? []).find((r) => r.id === req.attributesId);
@@ -121,9 +131,19 @@ export async function writeAnnotations(client: GenesysClient, req: WriteRequest,
       };
     } catch (e) {
       const lostCreate = record === undefined && e instanceof BadRequestError;
-      if (!(e instanceof ConflictError) && !lostCreate) throw e;
-      if (attempt > req.maxConflictRetries) throw e;
       if (lostCreate) pending = new PendingCreate(e);
+      throw e;
+    }
+  }, {
+    clock: clockOf(client),
+    backoff: conflictBackoff(req.conflictDelayMs),
+    retries: req.maxConflictRetries,
+    // A 409, or a 400 on a create that may have lost a creation race (checked on the re-read above).
+    retryable: (e) => e instanceof ConflictError || (pending !== undefined && e === pending.error),
+    signal: req.signal,
+    what: `PUT ${path}: the conflict back-off`,
+    onRetry: ({ attempt, error }) => {
+      const e = error as ApiError;
       client.emit('progress', {
         operation: 'media.annotate',
         phase: 'conflict-retry',
@@ -132,10 +152,8 @@ export async function writeAnnotations(client: GenesysClient, req: WriteRequest,
         status: e.status,
         correlationId: e.correlationId,
       });
-      // Jittered and growing, so two writers that collided do not collide again in lockstep.
-      await pause(Math.round(Math.random() * req.conflictDelayMs * attempt), req.signal, `PUT ${path}: the conflict back-off`);
-    }
-  }
+    },
+  });
 }
 
 /** A key's state in a record: absent, or present with a value (which may itself be `null`). */

@@ -5,7 +5,12 @@
 import type { GenesysClient } from '../client';
 import { TimeoutError, UnexpectedResponseError, formatPath } from '../errors';
 import { RecordingList, TranscodingBody, type Recording, type RecordingFormatId } from './schemas';
-import { collecting, conversationPath, pause } from './util';
+import { collecting, conversationPath } from './util';
+import { clockOf } from '../internal/clock';
+import { jittered, pollUntil, type Jitter } from '../internal/waits';
+
+/** Up to 10% on top of each transcoding wait, never shorter: spreads workers polling one org. */
+export const TRANSCODING_JITTER: Jitter = { kind: 'ratio', ratio: 0.1 };
 
 export interface FetchPlan {
   withMediaUris: boolean;
@@ -36,60 +41,70 @@ export async function fetchRecordings(client: GenesysClient, conversationId: str
   }
 
   const path = `${base}/recordings`;
-  const started = Date.now();
+  const clock = clockOf(client);
+  const started = clock.now();
   const deadline = started + plan.deadlineMs;
   const gaveUp = (polls: number) =>
     new TimeoutError(
-      `Recordings of conversation ${conversationId} were still transcoding (202) after ${polls} request(s) over ${Date.now() - started} ms; ` +
+      `Recordings of conversation ${conversationId} were still transcoding (202) after ${polls} request(s) over ${clock.now() - started} ms; ` +
         `gave up at the deadline of ${plan.deadlineMs} ms (transcoding.deadlineMs / fetchMedia deadlineMs). Try again later or raise the deadline.`,
       { kind: 'deadline', timeoutMs: plan.deadlineMs, method: 'GET', path }
     );
-  for (let poll = 1; ; poll++) {
-    let res;
-    try {
-      res = await collecting(correlationIds, () =>
-        client.requestWithResponse<unknown>({
-          path,
-          query: {
-            maxWaitMs: plan.maxWaitMs,
-            formatId: plan.formatId,
-            ...(plan.mediaFormats ? { mediaFormats: plan.mediaFormats } : {}),
-          },
-          // The platform may hold each request up to maxWaitMs; past our own deadline the answer is no use.
-          deadlineMs: Math.max(1, deadline - Date.now()),
-          ...signal,
-        }),
-      );
-    } catch (e) {
-      if (e instanceof TimeoutError && e.kind === 'deadline' && Date.now() >= deadline) throw gaveUp(poll);
-      throw e;
-    }
-    if (res.status !== 202) {
-      const parsed = RecordingList.safeParse(res.data);
-      if (!parsed.success) {
-        throw new UnexpectedResponseError({
-          method: 'GET',
-          path,
-          status: res.status,
-          ...(res.correlationId ? { correlationId: res.correlationId } : {}),
-          issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
-        });
+  let lastPoll = 0;
+  return pollUntil<FetchOutcome>(
+    async ({ poll }) => {
+      // A poll started with no time left could only answer after the deadline.
+      if (poll > 1 && clock.now() >= deadline) throw gaveUp(poll - 1);
+      lastPoll = poll;
+      let res;
+      try {
+        res = await collecting(correlationIds, () =>
+          client.requestWithResponse<unknown>({
+            path,
+            query: {
+              maxWaitMs: plan.maxWaitMs,
+              formatId: plan.formatId,
+              ...(plan.mediaFormats ? { mediaFormats: plan.mediaFormats } : {}),
+            },
+            // The platform may hold each request up to maxWaitMs; past our own deadline the answer is no use.
+            deadlineMs: Math.max(1, deadline - clock.now()),
+            ...signal,
+          }),
+        );
+      } catch (e) {
+        if (e instanceof TimeoutError && e.kind === 'deadline' && clock.now() >= deadline) throw gaveUp(poll);
+        throw e;
       }
-      return { recordings: parsed.data, correlationIds, transcodingPolls: poll - 1 };
-    }
-
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw gaveUp(poll);
-    const step = Math.min(plan.maxDelayMs, plan.initialDelayMs * plan.factor ** (poll - 1));
-    // The platform's own estimate, when it gives one, beats blind doubling; the cap still applies.
-    const hint = Math.min(plan.maxDelayMs, transcodeHint(res.data));
-    const jitter = 1 + Math.random() * 0.1;
-    const waitMs = Math.min(remaining, Math.round(Math.max(step, hint) * jitter));
-    client.emit('progress', { operation: 'media.transcoding', conversationId, poll, waitMs, elapsedMs: Date.now() - started, deadlineMs: plan.deadlineMs });
-    await pause(waitMs, plan.signal, `GET ${path}: the transcoding wait`);
-    // A poll started with no time left could only answer after the deadline.
-    if (Date.now() >= deadline) throw gaveUp(poll);
-  }
+      if (res.status !== 202) {
+        const parsed = RecordingList.safeParse(res.data);
+        if (!parsed.success) {
+          throw new UnexpectedResponseError({
+            method: 'GET',
+            path,
+            status: res.status,
+            ...(res.correlationId ? { correlationId: res.correlationId } : {}),
+            issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
+          });
+        }
+        return { done: true, value: { recordings: parsed.data, correlationIds, transcodingPolls: poll - 1 } };
+      }
+      const step = Math.min(plan.maxDelayMs, plan.initialDelayMs * plan.factor ** (poll - 1));
+      // The platform's own estimate, when it gives one, beats blind doubling; the cap still applies.
+      const hint = Math.min(plan.maxDelayMs, transcodeHint(res.data));
+      return { done: false, retryAfterMs: jittered(Math.max(step, hint), TRANSCODING_JITTER, () => clock.random()) };
+    },
+    {
+      clock,
+      // Unused: every 202 names its wait (retryAfterMs above); kept as the schedule's shape for reading.
+      backoff: { initialDelayMs: plan.initialDelayMs, factor: plan.factor, maxDelayMs: plan.maxDelayMs, jitter: TRANSCODING_JITTER },
+      deadline,
+      signal: plan.signal,
+      immediate: true,
+      what: `GET ${path}: the transcoding wait`,
+      onWait: (ms) => client.emit('progress', { operation: 'media.transcoding', conversationId, poll: lastPoll, waitMs: ms, elapsedMs: clock.now() - started, deadlineMs: plan.deadlineMs }),
+      onDeadline: () => gaveUp(lastPoll),
+    },
+  );
 }
 
 function transcodeHint(body: unknown): number {

@@ -4,12 +4,16 @@ import type { GenesysClient } from '../../src/client';
 import { AbortError, TimeoutError, ValidationError } from '../../src/errors';
 import type { ProgressEvent } from '../../src/events';
 import { MediaMetadata } from '../../src/media/media-metadata';
-import { createSimulatedOrg, type SimulatedOrgHandle } from '../../src/testing/index';
+import { createFakeClock, createSimulatedOrg, type FakeClock, type SimulatedOrgHandle } from '../../src/testing/index';
 import { useSimulatedOrg } from '../support/sim';
 
 const RECORDINGS = 'GET /api/v2/conversations/{conversationId}/recordings';
 const METADATA = 'GET /api/v2/conversations/{conversationId}/recordingmetadata';
-const fast = { initialDelayMs: 2, maxDelayMs: 10 };
+/**
+ * Every wait runs on a fake clock given to the client (issue 17): with `autoAdvance` a wait ends at once while the
+ * clock moves by its length, so schedules and deadlines are exact and nothing races the machine's load.
+ */
+const fast = { initialDelayMs: 200, maxDelayMs: 1000 };
 
 const fixture = useSimulatedOrg({ anchor: 'now', conversations: 200, rateLimit: false, transcodingPolls: 3 });
 const { server } = fixture;
@@ -19,9 +23,10 @@ function setup(sim: SimulatedOrgHandle) {
   // A recorded call with a screen recording: two recordings (audio + screen).
   let screen = '';
   for (let i = 0; i < sim.data.size && !screen; i++) if (sim.data.recordingIds(i).length === 2) screen = sim.data.conversationId(i);
-  const org = { sim, screen, client: undefined as unknown as GenesysClient };
+  const org = { sim, screen, client: undefined as unknown as GenesysClient, clock: undefined as unknown as FakeClock };
   beforeEach(() => {
-    org.client = fixture.client();
+    org.clock = createFakeClock({ autoAdvance: true });
+    org.client = fixture.client({ clock: org.clock });
   });
   return org;
 }
@@ -59,9 +64,11 @@ describe('fetchMedia', () => {
       expect(scr.mediaUris?.['0']?.mediaUri).toMatch(/\.webm\?/);
       const waits = progress.filter((p) => p.operation === 'media.transcoding');
       expect(waits.map((p) => p.poll)).toEqual([1, 2, 3]);
-      // The 202s carry estimatedTranscodeTimeMs (>= 500 ms here): honoured, but never past maxDelayMs (+<=10% jitter).
-      for (const w of waits) expect(w.waitMs).toBeGreaterThanOrEqual(10);
-      for (const w of waits) expect(w.waitMs).toBeLessThanOrEqual(11);
+      // The 202s carry estimatedTranscodeTimeMs: honoured over the 200 ms step, never past maxDelayMs (+<=10% jitter).
+      for (const w of waits) expect(w.waitMs).toBeGreaterThan(200);
+      for (const w of waits) expect(w.waitMs).toBeLessThanOrEqual(1100);
+      // The clock moved by exactly the waits announced.
+      expect(slow.clock.sleeps).toEqual(waits.map((w) => w.waitMs));
       expect(media.telemetry().operations.fetchMedia).toMatchObject({ count: 1, errors: 0 });
     } finally {
       client.off('progress', onProgress);
@@ -80,13 +87,13 @@ describe('fetchMedia', () => {
     const onProgress = (e: ProgressEvent) => progress.push(e);
     client.on('progress', onProgress);
     try {
-      const media = new MediaMetadata(client, { transcoding: { initialDelayMs: 4, maxDelayMs: 20, factor: 2 } });
+      const media = new MediaMetadata(client, { transcoding: { initialDelayMs: 400, maxDelayMs: 2000, factor: 2 } });
       const recs = await media.fetchMedia(screen, { withMediaUris: true });
       expect(recs).toHaveLength(2);
       const ms = progress.filter((p) => p.operation === 'media.transcoding').map((p) => p.waitMs as number);
       expect(ms.length).toBeGreaterThanOrEqual(4);
-      // 4, 8, 16, 20 (capped) for our 202s, each with up to 10% jitter on top.
-      const base = [4, 8, 16, 20];
+      // 400, 800, 1600, 2000 (capped) for our 202s, each with up to 10% jitter on top.
+      const base = [400, 800, 1600, 2000];
       base.forEach((b, i) => {
         expect(ms[i]).toBeGreaterThanOrEqual(b);
         expect(ms[i]).toBeLessThanOrEqual(Math.ceil(b * 1.1));
@@ -117,28 +124,36 @@ describe('fetchMedia', () => {
   it('gives up at the deadline with TimeoutError kind "deadline" and a clear message', async () => {
     // Both orgs answer on the same hosts; handlers added with use() (the never-ready org's) take precedence.
     server.use(...never.sim.handlers);
-    const { client } = never;
+    const { client, clock } = never;
+    never.sim.stats.reset();
     const media = new MediaMetadata(client, { transcoding: fast });
-    const started = Date.now();
-    const err = await media.fetchMedia(never.screen, { withMediaUris: true, deadlineMs: 60 }).catch((e: unknown) => e);
+    const started = clock.now();
+    const err = await media.fetchMedia(never.screen, { withMediaUris: true, deadlineMs: 6000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as TimeoutError).kind).toBe('deadline');
     expect((err as TimeoutError).message).toMatch(/still transcoding \(202\)/);
-    expect((err as TimeoutError).message).toMatch(/deadline of 60 ms/);
-    // No race with the wall clock (issue 17: "> 2 polls in 60 ms" failed on a loaded machine): at least one 202 was
-    // waited on, and the give-up came from the deadline, not from a hang (the generous bound only catches a hang).
-    expect(Date.now() - started).toBeLessThan(15_000);
-    expect(never.sim.stats.count(RECORDINGS, 202)).toBeGreaterThanOrEqual(1);
+    expect((err as TimeoutError).message).toMatch(/deadline of 6000 ms/);
+    // The last wait is cut to end at the deadline, by the client's clock, and no poll starts after it.
+    expect(clock.now() - started).toBe(6000);
+    const polls = never.sim.stats.count(RECORDINGS, 202);
+    expect(polls).toBeGreaterThanOrEqual(6);
+    expect(clock.sleeps).toHaveLength(polls);
+    expect((err as TimeoutError).message).toContain(`after ${polls} request(s) over 6000 ms`);
     expect(media.telemetry().operations.fetchMedia).toMatchObject({ count: 1, errors: 1 });
   });
 
   it('stops waiting when the caller aborts', async () => {
     server.use(...never.sim.handlers);
-    const media = new MediaMetadata(never.client, { transcoding: { initialDelayMs: 5000, maxDelayMs: 5000 } });
+    const clock = createFakeClock();
+    const client = fixture.client({ clock });
+    const media = new MediaMetadata(client, { transcoding: { initialDelayMs: 5000, maxDelayMs: 5000 } });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('stop')), 30);
-    const err = await media.fetchMedia(never.screen, { withMediaUris: true, signal: ac.signal }).catch((e: unknown) => e);
+    const fetching = media.fetchMedia(never.screen, { withMediaUris: true, signal: ac.signal }).catch((e: unknown) => e);
+    await clock.untilSleeping(); // the first 202 was answered: the wait is parked on the clock
+    ac.abort(new Error('stop'));
+    const err = await fetching;
     expect(err).toBeInstanceOf(AbortError);
+    expect(never.sim.stats.count(RECORDINGS, 202)).toBeGreaterThanOrEqual(1);
   });
 
   it('validates its options and the id before sending anything', async () => {
