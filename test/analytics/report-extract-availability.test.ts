@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataAvailabilityError } from '../../src/analytics/availability';
 import { ReportQueries } from '../../src/analytics/report-jobs';
-import { formatInterval } from '../../src/helpers/intervals';
+import { formatInterval } from '@org/gc-data/intervals';
 import type { WarningEvent } from '../../src/index';
 import { DETAILS, HOUR, JOBS, collect, fakeTime, fastReports, simClient, useSimulatedOrg } from './helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitInterval } from '../../src/helpers/intervals';
+import { splitInterval } from '@org/gc-data/intervals';
 import { MemoryCheckpoint } from '../../src/sinks/checkpoint';
 import type { ExtractCheckpointState } from '../../src/analytics/schemas';
 import type { WarningEvent } from '@org/gc-data';

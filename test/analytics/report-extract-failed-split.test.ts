@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInterval, halveInterval } from '../../src/helpers/intervals';
+import { formatInterval, halveInterval } from '@org/gc-data/intervals';
 import { JobFailedError, type WarningEvent } from '../../src/index';
 import { HOUR, JOBS, collect, dayInterval, fastReports, overrideJobStatus, simClient, useSimulatedOrg } from './helpers';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UuidKeySet } from '../../src/helpers/dedupe';
+import { UuidKeySet } from '@org/gc-data/rows';
 
 describe('UuidKeySet', () => {
   it('behaves like a Set<string> for UUIDs and other keys (property)', () => {

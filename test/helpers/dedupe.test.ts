@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dedupeArrayBy, dedupeBy, UuidKeySet } from '../../src/helpers/dedupe';
+import { dedupeArrayBy, dedupeBy, UuidKeySet } from '@org/gc-data/rows';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FilterBuilder, normalizeFilter, type FilterNode } from '../../src/filters/builder';
-import { compileFilter } from '../../src/filters/compile';
+import { FilterBuilder, normalizeFilter, type FilterNode } from '@org/gc-data/filters';
+import { compileFilter } from '@org/gc-data/filters';
 import { ValidationError } from '../../src/errors';
 import { Q1 } from './filter-fixtures';
 

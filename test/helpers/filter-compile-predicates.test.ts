@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FILTER_OPS, type FilterCondition, type FilterOp } from '../../src/filters/builder';
-import { FILTER_FIELDS, lookupField } from '../../src/filters/catalog';
+import { FILTER_OPS, type FilterCondition, type FilterOp } from '@org/gc-data/filters';
+import { FILTER_FIELDS, lookupField } from '@org/gc-data/filters';
 import { compileFilter, type CompiledFilter, type DetailQueryPredicate } from '../../src/filters/compile';
 import { ValidationError } from '../../src/errors';
 import { Q1, Q2 } from './filter-fixtures';

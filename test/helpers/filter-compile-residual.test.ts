@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterCondition, FilterNode } from '../../src/filters/builder';
+import type { FilterCondition, FilterNode } from '@org/gc-data/filters';
 import { compileFilter, type DetailQueryPredicate } from '../../src/filters/compile';
-import { applyResidual } from '../../src/filters/evaluate';
+import { applyResidual } from '@org/gc-data/filters';
 import { ValidationError } from '../../src/errors';
 import { Q1, conversation } from './filter-fixtures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterNode } from '../../src/filters/builder';
-import { compileFilter, type CompileFilterOptions } from '../../src/filters/compile';
+import type { FilterNode } from '@org/gc-data/filters';
+import { compileFilter, type CompileFilterOptions } from '@org/gc-data/filters';
 import { ValidationError, type ValidationIssue } from '../../src/errors';
 import { Q1 } from './filter-fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterCondition, FilterNode } from '../../src/filters/builder';
-import { compileFilter } from '../../src/filters/compile';
-import { validateFilterDepth } from '../../src/filters/depth';
+import type { FilterCondition, FilterNode } from '@org/gc-data/filters';
+import { compileFilter } from '@org/gc-data/filters';
+import { validateFilterDepth } from '@org/gc-data/filters';
 import { ValidationError } from '../../src/errors';
 
 const c: FilterCondition = { field: 'mediaType', op: 'equals', value: 'voice' };

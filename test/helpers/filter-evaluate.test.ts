@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterNode } from '../../src/filters/builder';
-import { createFilterMatcher, evaluateFilter, type AnalyticsConversationLike } from '../../src/filters/evaluate';
+import type { FilterNode } from '@org/gc-data/filters';
+import { createFilterMatcher, evaluateFilter, type AnalyticsConversationLike } from '@org/gc-data/filters';
 import { ValidationError } from '../../src/errors';
 import { Q1, Q2, U1, at, conversation } from './filter-fixtures';
 

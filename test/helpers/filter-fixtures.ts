@@ -1,5 +1,5 @@
 /** Small builders for analytics conversations used by the filter tests. */
-import type { AnalyticsConversationLike } from '../../src/filters/evaluate';
+import type { AnalyticsConversationLike } from '@org/gc-data/filters';
 
 export const Q1 = '11111111-1111-4111-8111-111111111111';
 export const Q2 = '22222222-2222-4222-8222-222222222222';

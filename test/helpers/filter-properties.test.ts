@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FilterBuilder, type FilterCondition, type FilterNode, type FilterOp } from '../../src/filters/builder';
+import { FilterBuilder, type FilterCondition, type FilterNode, type FilterOp } from '@org/gc-data/filters';
 import { compileFilter, type CompiledFilter, type DetailQueryFilter, type DetailQueryPredicate } from '../../src/filters/compile';
-import { applyResidual, evaluateFilter, type AnalyticsConversationLike } from '../../src/filters/evaluate';
+import { applyResidual, evaluateFilter, type AnalyticsConversationLike } from '@org/gc-data/filters';
 import { ValidationError } from '../../src/errors';
 
 const Q1 = '11111111-1111-4111-8111-111111111111';

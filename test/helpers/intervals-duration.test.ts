@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { parseDuration } from '../../src/helpers/intervals';
+import { parseDuration } from '@org/gc-data/intervals';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { formatInstant, formatInterval, lastFullUtcDay, parseInterval } from '../../src/helpers/intervals';
+import { formatInstant, formatInterval, lastFullUtcDay, parseInterval } from '@org/gc-data/intervals';
 
 describe('formatInterval', () => {
   it('drops .000 on whole seconds and keeps real milliseconds', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { parseInstant, parseInterval } from '../../src/helpers/intervals';
+import { parseInstant, parseInterval } from '@org/gc-data/intervals';
 
 const DAY_START = Date.UTC(2024, 4, 13);
 const DAY_END = Date.UTC(2024, 4, 14);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { halveInterval, parseInterval, splitInterval, splitIntervalWindows } from '../../src/helpers/intervals';
+import { halveInterval, parseInterval, splitInterval, splitIntervalWindows } from '@org/gc-data/intervals';
 
 const DAY = '2024-05-13T00:00:00Z/2024-05-14T00:00:00Z';
 

@@ -6,7 +6,7 @@
  * All numbers are reserved or published test values: NANP 555-01XX, Ofcom drama ranges, card-scheme test PANs,
  * SSNs from no real person's record (made up, within valid ranges).
  */
-import type { PiiType } from '../../src/pii/pii';
+import type { PiiType } from '@org/gc-data/pii';
 
 export interface ExpectedFinding {
   type: PiiType;

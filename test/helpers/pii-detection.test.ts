@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PII_TYPES, scanPii } from '../../src/pii/pii';
+import { PII_TYPES, scanPii } from '@org/gc-data/pii';
 import { limitations, mixed, negatives, positives, type CorpusEntry } from './pii-corpus';
 import { expectedSpans } from './pii-score';
 

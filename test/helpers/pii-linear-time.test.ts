@@ -3,7 +3,7 @@
  * The seed's email regex is quadratic on the dotted ones (1.9 s for 40k chars of `a.a.…`; hours for 1 MB).
  */
 import { describe, expect, it } from 'vitest';
-import { containsPii, redactPii, scanPii } from '../../src/pii/pii';
+import { containsPii, redactPii, scanPii } from '@org/gc-data/pii';
 
 const MB = 1_000_000;
 const fill = (unit: string): string => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PII_TYPES } from '../../src/pii/pii';
+import { PII_TYPES } from '@org/gc-data/pii';
 import { corpus, negatives, positives } from './pii-corpus';
 import { score } from './pii-score';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsPii, luhnValid, PII_TYPES, redactPii, scanPii, type PiiType } from '../../src/pii/pii';
+import { containsPii, luhnValid, PII_TYPES, redactPii, scanPii, type PiiType } from '@org/gc-data/pii';
 import { selfEvident } from './pii-corpus';
 
 /** Strings dense in the characters the matchers branch on, so properties reach deep into them. */

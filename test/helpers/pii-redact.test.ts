@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { redactPii, scanPii, type PiiFinding } from '../../src/pii/pii';
+import { redactPii, scanPii, type PiiFinding } from '@org/gc-data/pii';
 import { mixed } from './pii-corpus';
 
 const NOTE = 'Customer Jane (jane.doe@example.com, 415-555-0134) paid with 4111 1111 1111 1111; SSN 123-45-6789.';

@@ -1,5 +1,5 @@
 /** Finding-level scoring of the scanner against the labelled corpus; shared by the precision/recall test and the benchmark. */
-import { PII_TYPES, scanPii, type PiiFinding, type PiiType } from '../../src/pii/pii';
+import { PII_TYPES, scanPii, type PiiFinding, type PiiType } from '@org/gc-data/pii';
 import type { CorpusEntry, ExpectedFinding } from './pii-corpus';
 
 /** Expected findings as spans. Entries without `start` are located after the previous one, so order matters. */

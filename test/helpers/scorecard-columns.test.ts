@@ -6,7 +6,7 @@ import {
   flattenScorecard,
   type EvaluationLike,
   type ScorecardRow,
-} from '../../src/quality/scorecard';
+} from '@org/gc-data/rows';
 
 const evaluation = {
   id: 'e-1',

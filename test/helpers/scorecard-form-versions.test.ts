@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_SCORECARD_COLUMNS, flattenScorecard, type EvaluationLike } from '../../src/quality/scorecard';
+import { FIXED_SCORECARD_COLUMNS, flattenScorecard, type EvaluationLike } from '@org/gc-data/rows';
 
 // Publishing a form again gives every group and question a new id; contextIds stay the same.
 function formVersion(version: number) {

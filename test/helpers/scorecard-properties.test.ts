@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIXED_SCORECARD_COLUMNS, flattenScorecard, type EvaluationLike } from '../../src/quality/scorecard';
+import { FIXED_SCORECARD_COLUMNS, flattenScorecard, type EvaluationLike } from '@org/gc-data/rows';
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const ref = maybe(fc.oneof(fc.constant(null), fc.record({ id: maybe(fc.oneof(fc.uuid(), fc.constant(''))) })));

@@ -8,7 +8,7 @@ import {
   mediaKindOf,
   normalizeFormat,
   type RecordingLike,
-} from '../../src/media/media-matrix';
+} from '@org/gc-data/media-matrix';
 
 const MEDIA = ['audio', 'screen', 'chat', 'message', 'email', 'voice', 'Messaging', 'video', 'fax', undefined];
 const STATES = ['AVAILABLE', 'ARCHIVED', 'DELETED', 'RESTORED', 'RESTORING', 'UPLOADING', 'ERROR', undefined];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildMediaMatrix, planThumbnailJobs, type RecordingLike } from '../../src/media/media-matrix';
+import { buildMediaMatrix, planThumbnailJobs, type RecordingLike } from '@org/gc-data/media-matrix';
 
 describe('planThumbnailJobs (pure function of the matrix)', () => {
   it('plans one jpeg 320x240 job per readable screen recording and says why others are skipped', () => {

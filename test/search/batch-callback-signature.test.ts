@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { FilterBuilder } from '../../src/filters/builder';
+import { FilterBuilder } from '@org/gc-data/filters';
 import { signBatch, verifyBatchSignature } from '../../src/search/batch-callback';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification } from '../../src/search/schemas';

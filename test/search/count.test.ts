@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
 import type { WarningEvent } from '../../src/events';
-import { FilterBuilder, type FilterNode } from '../../src/filters/builder';
+import { FilterBuilder, type FilterNode } from '@org/gc-data/filters';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import type { FilterNode } from '../../src/filters/builder';
+import type { FilterNode } from '@org/gc-data/filters';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification, SearchQueryOptions } from '../../src/search/schemas';
 import { useSimulatedOrg } from '../support/sim';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GenesysClient } from '../../src/client';
 import type { ProgressEvent } from '../../src/events';
-import type { FilterNode } from '../../src/filters/builder';
+import type { FilterNode } from '@org/gc-data/filters';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { DetailsFilters } from '../../src/testing/index';
 import { useSimulatedOrg } from '../support/sim';

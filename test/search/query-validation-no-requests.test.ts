@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { FilterBuilder } from '../../src/filters/builder';
+import { FilterBuilder } from '@org/gc-data/filters';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchQueryOptions } from '../../src/search/schemas';
 import { useSimulatedOrg } from '../support/sim';
