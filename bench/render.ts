@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { BenchResult } from './lib';
 import { resultsDir } from './lib';
 
-const ORDER = ['quality-export', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii'];
+const ORDER = ['quality-export', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii', 'checkpoint-bytes'];
 const TITLES: Record<string, string> = {
   'quality-export': 'Workloads 1-2: export 500 evaluations, ours vs the official SDK (seed 001 loop)',
   footprint: 'Workload 3: cold import time and installed size',
@@ -15,6 +15,7 @@ const TITLES: Record<string, string> = {
   transport: 'Workload 5a: transport vs raw fetch',
   'multi-worker': 'Shared limits: several workers, one org budget',
   pii: 'Workload 5b: helper throughput (PII scanner)',
+  'checkpoint-bytes': 'Checkpoint bytes written while exporting 100,000 evaluations (issue 17 section 4)',
 };
 
 /** What a reader needs to interpret a figure that the numbers alone do not say. */
@@ -115,6 +116,19 @@ function summaryTable(r: BenchResult): string | undefined {
       }
     }
     return alternating + table(rows);
+  }
+  if (r.benchmark === 'checkpoint-bytes') {
+    const res = r.results as Record<string, any>;
+    const row = (side: string, x: Record<string, any>) => ({
+      code: side,
+      evaluations: x.evaluations.toLocaleString('en-US'),
+      saves: x.saves,
+      'bytes written': x.bytesWritten.toLocaleString('en-US'),
+      'largest file': x.largestFileBytes.toLocaleString('en-US'),
+      'bytes / row': x.bytesPerRow,
+      'wall s': (x.wallMs / 1000).toFixed(0),
+    });
+    return `FileCheckpoint on tmpfs, checkpointEvery 100, strategy search, one run each (loaded machine: wall times are the export's, not the checkpoint's).\n\n${table([...(res.before ? [row('before (every id written)', res.before)] : []), row('after (per-page cursor)', res)])}`;
   }
   if (r.benchmark === 'multi-worker') {
     const res = r.results as Record<string, any>;

@@ -13,7 +13,9 @@ import type { GenesysClient } from '../client';
 import { GcError, throwIfCallerAborted } from '../errors';
 import { formatInterval, splitIntervalWindows, type IntervalWindow } from '../helpers/intervals';
 import type { Checkpoint } from '../sinks/checkpoint';
-import { readCheckpoint, refuseOtherExtract } from './extract-checkpoint';
+import { openRun } from '../sinks/resumable-run';
+import type { RowSink } from '../sinks/sink';
+import { parseExtractState } from './extract-checkpoint';
 import { planExtract, runTail, type ExtractPlan, type TailPage } from './availability';
 import { detailsQueryCount } from './details-query';
 import { endMsOf, runWindow, startMsOf, type ResubmitRecord, type RunnerHooks, type RunnerPage, type SplitRecord } from './job-runner';
@@ -93,14 +95,16 @@ export interface ExtractConfig<R> {
   reconcileThreshold: number | undefined;
   checkpoint: Checkpoint<ExtractCheckpointState> | undefined;
   beforeCheckpoint: (() => Promise<void>) | undefined;
+  /** `exportTo()`: the sink the rows go to; the runner cuts it back on resume and flushes it before each save. */
+  sink: Pick<RowSink<never>, 'flush' | 'rewindTo'> | undefined;
   cancelOnExit: boolean;
   pageSize: number;
   maxWaitMs: number;
   poll: ReportRuntime['poll'];
   signal: AbortSignal | undefined;
   onProgress: ((p: ExtractProgress | JobProgress) => void) | undefined;
-  /** Canonical identity of this extract, stored in the checkpoint. */
-  key: string;
+  /** What identifies this extract; its canonical JSON is the checkpoint's fingerprint. */
+  identity: unknown;
 }
 
 export interface ExtractDeps {
@@ -185,8 +189,16 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
   const stopAll = new AbortController();
   const signal = cfg.signal ? AbortSignal.any([cfg.signal, stopAll.signal]) : stopAll.signal;
 
-  const saved = cfg.checkpoint ? await readCheckpoint(cfg.checkpoint) : undefined;
-  if (saved && saved.key !== cfg.key) throw refuseOtherExtract(saved.key, cfg.key);
+  const run = await openRun<ExtractCheckpointState>({
+    where: 'extract checkpoint',
+    checkpoint: cfg.checkpoint,
+    identity: cfg.identity,
+    parse: parseExtractState,
+    upgrade: parseExtractState,
+    sink: cfg.sink,
+    beforeCommit: cfg.beforeCheckpoint,
+  });
+  const saved = run.saved;
   const plan: ExtractPlan =
     saved?.plan ??
     (await planExtract({
@@ -203,8 +215,8 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
   const windows: IntervalWindow[] = plan.jobEndMs > plan.startMs ? splitIntervalWindows({ start: plan.startMs, end: plan.jobEndMs }, cfg.chunkMs) : [];
   const tailIndex = plan.tail ? windows.length : -1;
   const state: ExtractCheckpointState = saved ?? {
-    v: 1,
-    key: cfg.key,
+    v: 2,
+    fingerprint: run.fingerprint,
     plan,
     windowsTotal: windows.length,
     done: [],
@@ -293,11 +305,11 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
     for (const [id, end] of spanners) if (end !== null && end <= minStart) spanners.delete(id);
   };
 
+  // Commit = flush the sink (and the caller's beforeCheckpoint), then save: the runner's one contract.
   const save = async () => {
-    if (!cfg.checkpoint) return;
-    await cfg.beforeCheckpoint?.();
+    if (!cfg.checkpoint && !cfg.sink) return;
     state.spanners = [...spanners];
-    await cfg.checkpoint.save(state);
+    await run.commit(state);
   };
 
   const emitProgress = () => {
@@ -375,7 +387,7 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
     }
     finished = true;
     summary.finished = true;
-    if (cfg.checkpoint) await cfg.checkpoint.clear();
+    await run.finish(state);
   } finally {
     summary.driftFields = [...drift.missing];
     if (!finished) {

@@ -17,6 +17,7 @@ import { GcError, ValidationError, validationErrorFromZod } from '../errors';
 import { countedIterable, operationIterable } from '../telemetry/registry';
 import { formatInterval, parseDuration, parseInterval, splitIntervalWindows, type IntervalInput } from '../helpers/intervals';
 import type { Checkpoint } from '../sinks/checkpoint';
+import type { RowSink } from '../sinks/sink';
 import { readAvailability } from './availability';
 import { runExtract, type ExtractConfig, type ExtractProgress, type ExtractSummary, type Projected } from './extract';
 import { runConversationSync, type ConversationSyncOptions, type ConversationSyncSummary } from './sync';
@@ -54,11 +55,15 @@ export interface ExtractOptions<R = ConversationRow> {
   fillLookback?: string | number;
   /** Per window, compare the jobs' count with the sync query's totalHits; warn past 5% (or `threshold`). Default off. */
   reconcile?: boolean | { threshold?: number };
-  /** Where progress is saved (e.g. `new FileCheckpoint(path, { kind: EXTRACT_CHECKPOINT_KIND, parse: ExtractCheckpointState.parse })`). */
+  /**
+   * Where progress is saved (e.g. `new FileCheckpoint(path, { kind: EXTRACT_CHECKPOINT_KIND, parse: ExtractCheckpointState.parse })`).
+   * Default: none (a stopped extract starts over).
+   */
   checkpoint?: Checkpoint<ExtractCheckpointState>;
   /**
    * Awaited before every checkpoint save: flush your sink here (`() => sink.flush()`), so a saved checkpoint never
    * counts rows still in a buffer. With `sink.rewindTo(saved.rows)` on restart this makes the output exactly-once.
+   * `exportTo(sink, ...)` does both for its sink. Default: none.
    */
   beforeCheckpoint?: () => Promise<void>;
   /** Cancel running jobs when the extract stops early. Default: true without a checkpoint, false with one (a new process resumes them). */
@@ -73,16 +78,6 @@ export interface ExtractOptions<R = ConversationRow> {
 const DEFAULT_CHUNK = 'PT6H';
 const DEFAULT_CONCURRENCY = 3;
 const DEFAULT_FILL_LOOKBACK = 'PT4H';
-
-/** JSON with sorted keys, so two equal queries written in another key order name the same extract. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function durationOption(value: string | number, path: string, what: string): number {
   const ms = typeof value === 'number' ? value : parseDuration(value, path);
@@ -204,7 +199,26 @@ export class ReportQueries {
    * validated here, synchronously: a bad interval, chunk or query throws a ValidationError before any request.
    */
   extract<R = ConversationRow>(options: ExtractOptions<R>): ReportExtraction<R> {
-    const cfg = this.resolveExtract(options);
+    return this.#extraction(this.resolveExtract(options));
+  }
+
+  /**
+   * `extract()` into a sink, like `QualityExporter.exportTo()`: every row is written to `sink`; with a `checkpoint`,
+   * the sink is flushed before each save and, when the run is started again with the same checkpoint, cut back to
+   * the rows it counted (`rewindTo`, file sinks opened with `append: true`), so a killed export ends with every row
+   * exactly once. The checkpoint is cleared when the export completes. The sink is flushed, not closed. Input is
+   * validated before any request, as for `extract()`.
+   */
+  async exportTo<R = ConversationRow>(sink: RowSink<Projected<R>>, options: ExtractOptions<R>): Promise<ExtractSummary> {
+    if (typeof (sink as { write?: unknown } | null | undefined)?.write !== 'function') {
+      throw new ValidationError('ReportQueries.exportTo()', [{ path: 'sink', message: 'exportTo(sink, options) needs a sink with write() (CsvSink, NdjsonSink, or your own RowSink)' }]);
+    }
+    const extraction = this.#extraction({ ...this.resolveExtract(options), sink: sink as RowSink<never> });
+    for await (const row of extraction) await sink.write(row);
+    return extraction.summary;
+  }
+
+  #extraction<R>(cfg: ExtractConfig<R>): ReportExtraction<R> {
     const requested = formatInterval(cfg.startMs, cfg.endMs);
     const client = this.#client;
     return new ReportExtraction<R>(requested, cfg.policy, (summary) =>
@@ -277,7 +291,10 @@ export class ReportQueries {
       poll,
       signal: options.signal,
       onProgress: options.onProgress,
-      key: canonical({ interval: [startMs, endMs], query: filters, chunkMs, policy, fillLookbackMs: policy === 'fill' ? fillLookbackMs : undefined }),
+      sink: undefined,
+      // Canonical JSON (key order never matters) is the fingerprint; unchanged since version 1 of the state, so a
+      // checkpoint saved before the runner still resumes.
+      identity: { interval: [startMs, endMs], query: filters, chunkMs, policy, fillLookbackMs: policy === 'fill' ? fillLookbackMs : undefined },
     };
   }
 }

@@ -411,29 +411,43 @@ const WindowStateSchema = lazySchema(() =>
   }),
 );
 
-/** What an extract checkpoint holds (checked on load, so a hand-edited or foreign file is refused clearly). */
+/**
+ * What an extract checkpoint holds (checked on load, so a hand-edited or foreign file is refused clearly): the
+ * resumable runner's fields (src/sinks/resumable-run.ts) and the extract's windows. A version-1 state (before
+ * issue 17: `key` instead of `fingerprint`, the same text) is read as version 2.
+ */
 export const ExtractCheckpointState = lazySchema(() =>
-  z.object({
-    v: z.literal(1),
-    /** Canonical JSON of interval, query, chunk and availability options: another extract's checkpoint is refused. */
-    key: z.string(),
-    plan: z.object({
-      startMs: z.number(),
-      endMs: z.number(),
-      jobEndMs: z.number(),
-      dataAvailabilityDate: z.string().optional(),
-      tail: z.object({ queryStartMs: z.number(), fromMs: z.number(), toMs: z.number() }).optional(),
+  z.preprocess(
+    (raw) => {
+      if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== 1) return raw;
+      const { key, ...rest } = raw as Record<string, unknown>;
+      return { ...rest, v: 2, fingerprint: key };
+    },
+    z.object({
+      v: z.literal(2),
+      /** Canonical JSON of interval, query, chunk and availability options: another extract's checkpoint is refused. */
+      fingerprint: z.string(),
+      /** Rows handed out (or written to the exportTo sink) when saved: cut a resumed sink back to this. */
+      rows: z.number().int().min(0),
+      sinks: z.record(z.string(), z.number().int().min(0)).optional(),
+      finished: z.boolean().optional(),
+      plan: z.object({
+        startMs: z.number(),
+        endMs: z.number(),
+        jobEndMs: z.number(),
+        dataAvailabilityDate: z.string().optional(),
+        tail: z.object({ queryStartMs: z.number(), fromMs: z.number(), toMs: z.number() }).optional(),
+      }),
+      windowsTotal: z.number().int().min(0),
+      /** Finished windows as inclusive index ranges. */
+      done: z.array(z.tuple([z.number().int(), z.number().int()])),
+      active: z.record(z.string(), WindowStateSchema),
+      tail: z.object({ nextPage: z.number().int().min(1), done: z.boolean() }).optional(),
+      /** Conversations that reach past their job's interval, by id, with their end (null = unknown): the cross-window dedupe set. */
+      spanners: z.array(z.tuple([z.string(), z.number().nullable()])),
+      duplicates: z.number().int().min(0),
     }),
-    windowsTotal: z.number().int().min(0),
-    /** Finished windows as inclusive index ranges. */
-    done: z.array(z.tuple([z.number().int(), z.number().int()])),
-    active: z.record(z.string(), WindowStateSchema),
-    tail: z.object({ nextPage: z.number().int().min(1), done: z.boolean() }).optional(),
-    /** Conversations that reach past their job's interval, by id, with their end (null = unknown): the cross-window dedupe set. */
-    spanners: z.array(z.tuple([z.string(), z.number().nullable()])),
-    rows: z.number().int().min(0),
-    duplicates: z.number().int().min(0),
-  }),
+  ),
 );
 export type ExtractCheckpointState = z.infer<typeof ExtractCheckpointState>;
 export type WindowState = z.infer<typeof WindowStateSchema>;

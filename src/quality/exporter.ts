@@ -1,39 +1,21 @@
 import type { GenesysClient } from '../client';
-import { detailsQueryPages } from '../analytics/details-query';
-import type { AnalyticsConversation } from '../analytics/schemas';
 import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
-import { decode } from '../transport/decode';
 import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
-import { applyResidual } from '../filters/evaluate';
-import { checkFlattenOptions, flattenScorecard, normalizeMediaType, type FlattenScorecardOptions, type ScorecardRow } from './scorecard';
+import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from './scorecard';
 import { apiPath } from '../internal/api-path';
 import { mapConcurrent } from '../internal/map-concurrent';
 import type { Checkpoint } from '../sinks/checkpoint';
+import { openRun } from '../sinks/resumable-run';
 import type { RowSink } from '../sinks/sink';
-import { paginateByPageNumber } from '../transport/paginate';
-import { planExport, searchBodies, type ExportPass, type ExportPlan } from './export-request';
+import { discoverRefs, FROM_START, newCounters, searchEvaluations, type Counters, type DiscoveryStart, type EvaluationRef, type PageMark } from './discovery';
+import { CALIBRATION_SINK, CursorTracker, parseQualityState, upgradeQualityState, type QualityExportState } from './export-checkpoint';
+import { planExport, type ExportPlan } from './export-request';
 import { runQualitySync, type QualitySyncOptions } from './sync';
 import type { SyncSummary } from '../sync/types';
-import {
-  EvaluationResponse,
-  EvaluationSearchResponse,
-  QualityExporterOptionsSchema,
-  type ExportRequest,
-  type QualityExporterOptions,
-  type ResolvedQualityExporterOptions,
-} from './schemas';
+import { EvaluationResponse, QualityExporterOptionsSchema, type ExportRequest, type QualityExporterOptions, type ResolvedQualityExporterOptions } from './schemas';
 
-/** An evaluation found at discovery, before it is fetched. */
-export interface EvaluationRef {
-  conversationId: string;
-  evaluationId: string;
-  /** Calibration evaluations carry `calibrationId` in analytics and a `calibration` reference in the Quality API. */
-  calibration: boolean;
-  /** Segment media type of the conversation (voice, chat, ...), when discovery saw it. */
-  mediaType: string | undefined;
-  /** `all`, or the channel group of a `splitByMediaType` pass. */
-  pass: string;
-}
+export type { EvaluationRef } from './discovery';
+export type { QualityExportCursor, QualityExportState } from './export-checkpoint';
 
 export interface ExportedEvaluation {
   evaluation: EvaluationResponse;
@@ -63,20 +45,11 @@ export interface ExportToOptions extends RowsRequest {
   /** With `calibrations: 'separate'`: calibration rows go here instead of `sink` (seed 001's qm_calibrations). */
   calibrationSink?: RowSink<ScorecardRow>;
   onProgress?: (p: ExportProgress) => void;
-  /** Save the checkpoint every this many rows (and at the end). Default 100. */
+  /**
+   * Save the checkpoint every this many rows (and at the end). Each save writes a state of bounded size (the page
+   * in flight), so saving often costs little. Default 100.
+   */
   checkpointEvery?: number;
-}
-
-/** What a checkpoint of this exporter holds. */
-export interface QualityExportState {
-  /** Identifies the export (interval, channels, filters, options): a checkpoint of another export is refused. */
-  fingerprint: string;
-  /** Evaluation ids already written (to either sink). */
-  written: string[];
-  /** Rows in each sink when the checkpoint was saved (a resumed file sink is cut back to this). */
-  sinkRows: number;
-  calibrationSinkRows: number;
-  done: boolean;
 }
 
 export interface ExportSummary {
@@ -87,6 +60,7 @@ export interface ExportSummary {
   calibrationRows: number;
   discovered: number;
   skippedCalibrations: number;
+  /** Rows the sinks held from earlier runs of this export (a resumed export does not discover or fetch them again). */
   skippedAlreadyWritten: number;
   /** Evaluations that disappeared between discovery and fetch (404), reported as `warning` events. */
   missing: number;
@@ -103,17 +77,10 @@ export interface ExportSummary {
   durationMs: number;
 }
 
-interface Counters {
-  pages: number;
-  discovered: number;
-  fetched: number;
-  skippedCalibrations: number;
-  skippedAlreadyWritten: number;
-  missing: number;
-}
+/** A row on its way to a sink, with its conversation's start for the checkpoint cursor. */
+type Exported = ExportedEvaluation & { startMs: number };
 
 const WHERE = 'QualityExporter request';
-const SEARCH_PATH = '/api/v2/quality/evaluations/search';
 const EVAL_PATH = (cid: string, eid: string) => apiPath`/api/v2/quality/conversations/${cid}/evaluations/${eid}`;
 
 /** Ids compare as the platform's GUIDs do: without regard to case. */
@@ -168,7 +135,7 @@ export class QualityExporter {
   }
 
   async *#evaluations(request: ExportRequest): AsyncGenerator<EvaluationResponse> {
-    for await (const { evaluation } of this.exported(planExport(request, this.options, WHERE), new Set(), newCounters())) {
+    for await (const { evaluation } of rowsOnly(this.exported(planExport(request, this.options, WHERE), FROM_START, newCounters()))) {
       yield evaluation;
     }
   }
@@ -183,7 +150,7 @@ export class QualityExporter {
     const { flatten, ...rest } = requestObject(request, 'rows');
     checkFlatten(flatten);
     const plan = planExport(rest, this.options, WHERE);
-    for await (const item of this.exported(plan, new Set(), newCounters(), undefined, flatten?.keyBy === 'contextId')) {
+    for await (const item of rowsOnly(this.exported(plan, FROM_START, newCounters(), undefined, flatten?.keyBy === 'contextId'))) {
       yield this.toRow(item, flatten);
     }
   }
@@ -191,8 +158,9 @@ export class QualityExporter {
   /**
    * Writes every row to `sink` (calibrations to `calibrationSink` under `separate`), saving progress to
    * `checkpoint`. Started again with the same checkpoint after a crash or abort, it writes each remaining row
-   * exactly once: rows already written are skipped, and a resumed file sink is first cut back to the rows the
-   * checkpoint knows about. The sinks are flushed, not closed.
+   * exactly once: a resumed file sink is first cut back to the rows the checkpoint counted, and discovery restarts
+   * at the page the checkpoint was in (src/sinks/resumable-run.ts, export-checkpoint.ts). The sinks are flushed,
+   * not closed.
    */
   async exportTo(sink: RowSink<ScorecardRow>, request: ExportToOptions): Promise<ExportSummary> {
     return operationSpan(this.client, 'quality.export', {}, async () => {
@@ -213,22 +181,21 @@ export class QualityExporter {
       throw new ValidationError(WHERE, [{ path: 'calibrationSink', message: "calibrationSink needs the exporter option calibrations: 'separate'" }]);
     }
     const plan = planExport(exportRequest, this.options, WHERE);
-    const fingerprint = this.fingerprint(plan, flatten);
     const started = Date.now();
     const before = this.client.stats();
-    const state = await checkpoint?.load();
-    if (state && state.fingerprint !== fingerprint) {
-      throw new ValidationError('checkpoint', [
-        { path: 'fingerprint', message: 'this checkpoint belongs to a different export (interval, channels, filters or options differ)' },
-      ], 'Use another checkpoint path for this export, or delete the old checkpoint to start over.');
-    }
-    const written = new Set(state?.written ?? []);
-    if (checkpoint) {
-      // The checkpoint is the record of what is in the sinks: rows written after its last save (or before the
-      // first one) are cut, then re-exported, so none is lost or duplicated.
-      await rewind(sink, state?.sinkRows ?? 0);
-      if (calibrationSink) await rewind(calibrationSink, state?.calibrationSinkRows ?? 0);
-    }
+    const run = await openRun<QualityExportState>({
+      where: 'checkpoint',
+      checkpoint,
+      identity: this.identity(plan, flatten),
+      parse: parseQualityState,
+      upgrade: upgradeQualityState,
+      sink,
+      sinks: { [CALIBRATION_SINK]: calibrationSink },
+    });
+    const state = run.saved;
+    const rowsBefore = state?.rows ?? 0;
+    const calibrationRowsBefore = state?.sinks?.[CALIBRATION_SINK] ?? 0;
+    const cursor = new CursorTracker(state?.cursor);
     const counters = newCounters();
     const passRows = new Map<string, number>();
     let rows = 0;
@@ -236,17 +203,14 @@ export class QualityExporter {
     let first: string | undefined;
     let last: string | undefined;
     let sinceSave = 0;
-    const save = async (done: boolean) => {
-      await sink.flush?.();
-      await calibrationSink?.flush?.();
-      await checkpoint?.save({
-        fingerprint,
-        written: [...written],
-        sinkRows: (state?.sinkRows ?? 0) + rows,
-        calibrationSinkRows: (state?.calibrationSinkRows ?? 0) + calibrationRows,
-        done,
-      });
+    const snapshot = () => ({
+      rows: rowsBefore + rows,
+      sinks: { [CALIBRATION_SINK]: calibrationRowsBefore + calibrationRows },
+      cursor: cursor.toJSON(),
+    });
+    const save = async () => {
       sinceSave = 0;
+      await run.commit(snapshot());
     };
     const progress = (pass: string) => {
       const p: ExportProgress = { operation: 'quality.export', pass, ...counters, fetched: counters.fetched, written: rows + calibrationRows };
@@ -254,25 +218,37 @@ export class QualityExporter {
       this.client.emit('progress', { ...p });
     };
 
-    if (!state?.done) {
+    if (!state?.finished) {
+      counters.skippedAlreadyWritten = rowsBefore + calibrationRowsBefore;
       try {
-        await this.writeAll(plan, written, counters, progress, flatten, sink, calibrationSink, (item) => {
-          if (item.calibration) calibrationRows++;
-          else rows++;
-          passRows.set(item.pass, (passRows.get(item.pass) ?? 0) + 1);
-          if (item.date) {
-            if (!first || item.date < first) first = item.date;
-            if (!last || item.date > last) last = item.date;
+        let n = 0;
+        for await (const item of this.exported(plan, cursor.start, counters, progress, flatten?.keyBy === 'contextId')) {
+          if ('mark' in item) {
+            cursor.mark(item);
+            continue;
           }
-          return ++sinceSave >= checkpointEvery ? save(false) : undefined;
-        });
+          const toCalibrationSink = item.ref.calibration && calibrationSink !== undefined;
+          await (toCalibrationSink ? calibrationSink : sink).write(this.toRow(item, flatten));
+          cursor.wrote(item.ref.evaluationId, item.startMs);
+          if (toCalibrationSink) calibrationRows++;
+          else rows++;
+          passRows.set(item.ref.pass, (passRows.get(item.ref.pass) ?? 0) + 1);
+          const date = item.evaluation.conversationDate;
+          if (date) {
+            if (!first || date < first) first = date;
+            if (!last || date > last) last = date;
+          }
+          if (++sinceSave >= checkpointEvery) await save();
+          if (++n % 50 === 0) progress(item.ref.pass);
+        }
       } catch (e) {
         // Aborted or failed: record what was written so far, so a rerun resumes instead of starting over.
-        await save(false).catch(() => undefined);
+        if (checkpoint) await save().catch(() => undefined);
         throw e;
       }
     }
-    await save(true);
+    // Kept, marked finished: a rerun with this checkpoint writes nothing (the CLI removes its implicit checkpoints).
+    await run.finish(state?.finished ? state : snapshot(), { keep: true });
     progress('done');
     const after = this.client.stats();
     const finished = Date.now();
@@ -309,94 +285,28 @@ export class QualityExporter {
     );
   }
 
-  /** Writes each exported row to its sink, then reports it (the caller counts and checkpoints). */
-  private async writeAll(
-    plan: ExportPlan,
-    written: Set<string>,
-    counters: Counters,
-    progress: (pass: string) => void,
-    flatten: FlattenScorecardOptions | undefined,
-    sink: RowSink<ScorecardRow>,
-    calibrationSink: RowSink<ScorecardRow> | undefined,
-    onWritten: (w: { calibration: boolean; pass: string; date: string | undefined }) => Promise<void> | undefined,
-  ): Promise<void> {
-    let n = 0;
-    for await (const item of this.exported(plan, written, counters, progress, flatten?.keyBy === 'contextId')) {
-      const toCalibrationSink = item.ref.calibration && calibrationSink !== undefined;
-      await (toCalibrationSink ? calibrationSink : sink).write(this.toRow(item, flatten));
-      written.add(item.ref.evaluationId);
-      await onWritten({ calibration: toCalibrationSink, pass: item.ref.pass, date: item.evaluation.conversationDate });
-      if (++n % 50 === 0) progress(item.ref.pass);
-    }
-  }
-
   private toRow(item: ExportedEvaluation, flatten: FlattenScorecardOptions | undefined): ScorecardRow {
     const row = flattenScorecard(item.evaluation, flatten) as ScorecardRow;
     if (item.ref.pass !== 'all' && item.ref.mediaType) row.media_type = item.ref.mediaType;
     return row;
   }
 
-  /** Discovery + fetch, in discovery order, skipping ids in `skip`. */
-  private exported(
-    plan: ExportPlan,
-    skip: Set<string>,
-    counters: Counters,
-    progress?: (pass: string) => void,
-    expandForm = false,
-  ): AsyncGenerator<ExportedEvaluation> {
-    if (this.options.strategy === 'search') return stopWhenAborted(this.searched(plan, skip, counters, progress), plan.signal);
-    const refs = this.discover(plan, skip, counters, progress);
-    const fetched = mapConcurrent(refs, (ref) => this.fetch(ref, plan.signal, counters, expandForm), this.options.concurrency);
+  /** Discovery (discovery.ts) + fetch, in discovery order, from `start`, with the page marks between rows. */
+  private exported(plan: ExportPlan, start: DiscoveryStart, counters: Counters, progress?: (pass: string) => void, expandForm = false): AsyncGenerator<Exported | PageMark> {
+    const ctx = { client: this.client, options: this.options, plan, start, counters, progress };
+    if (this.options.strategy === 'search') return stopWhenAborted(searchEvaluations(ctx), plan.signal);
+    const fetched = mapConcurrent(
+      discoverRefs(ctx),
+      async (d): Promise<Exported | PageMark | undefined> => {
+        if ('mark' in d) return d;
+        const item = await this.fetch(d.ref, plan.signal, counters, expandForm);
+        return item && { ...item, startMs: d.startMs };
+      },
+      this.options.concurrency,
+    );
     return stopWhenAborted(dropMissing(fetched), plan.signal);
   }
 
-  private async *discover(
-    plan: ExportPlan,
-    skip: Set<string>,
-    counters: Counters,
-    progress?: (pass: string) => void,
-  ): AsyncGenerator<EvaluationRef> {
-    const seen = new Set<string>();
-    for (const pass of plan.passes) {
-      for await (const page of detailsQueryPages(this.client, pass.query, { pageSize: this.options.pageSize, signal: plan.signal })) {
-        counters.pages++;
-        for (const conv of page.items) {
-          if (pass.residual && !applyResidual(pass.residual, conv)) continue;
-          for (const ref of this.refsOf(conv, pass, plan)) {
-            if (seen.has(ref.evaluationId)) continue;
-            seen.add(ref.evaluationId);
-            counters.discovered++;
-            if (ref.calibration && this.options.calibrations === 'exclude') {
-              counters.skippedCalibrations++;
-              continue;
-            }
-            if (skip.has(ref.evaluationId)) {
-              counters.skippedAlreadyWritten++;
-              continue;
-            }
-            yield ref;
-          }
-        }
-        progress?.(pass.name);
-      }
-    }
-  }
-
-  /** The platform returns every evaluation of a matching conversation: re-check status and deletion here. */
-  private *refsOf(conv: AnalyticsConversation, pass: ExportPass, plan: ExportPlan): Generator<EvaluationRef> {
-    const mediaType = mediaTypeOf(conv, pass.mediaTypes);
-    for (const ev of conv.evaluations ?? []) {
-      if (ev.deleted) continue;
-      if (!ev.evaluationStatus || !plan.statuses.has(ev.evaluationStatus.toUpperCase())) continue;
-      yield {
-        conversationId: conv.conversationId,
-        evaluationId: ev.evaluationId,
-        calibration: Boolean(ev.calibrationId),
-        mediaType,
-        pass: pass.name,
-      };
-    }
-  }
 
   private async fetch(
     ref: EvaluationRef,
@@ -445,88 +355,19 @@ export class QualityExporter {
     }
   }
 
-  private async *searched(
-    plan: ExportPlan,
-    skip: Set<string>,
-    counters: Counters,
-    progress?: (pass: string) => void,
-  ): AsyncGenerator<ExportedEvaluation> {
-    const seen = new Set<string>();
-    const pageSize = this.options.searchPageSize;
-    for (const pass of plan.passes) {
-      for (const body of searchBodies(plan, pass, pageSize)) {
-        const pages = paginateByPageNumber<EvaluationResponse>(
-          async (pageNumber) => {
-            const res = await this.client.request({
-              method: 'POST',
-              path: SEARCH_PATH,
-              body: { ...body, pageNumber },
-              schema: EvaluationSearchResponse,
-              idempotent: true,
-              ...(plan.signal ? { signal: plan.signal } : {}),
-            });
-            // Each result is checked here, before the page is yielded: one that is not an evaluation fails the
-            // export (it was skipped quietly before: a missing row with exit 0).
-            const items = res.results?.map((raw, i) => decode(raw, EvaluationResponse, { method: 'POST', path: SEARCH_PATH, status: 200 }, ['results', i]));
-            return { items, total: res.total };
-          },
-          {
-            what: `quality evaluation search (${pass.name})`,
-            pageSize,
-            retryDelayMs: Math.max(this.client.options.retry.baseDelayMs, 1),
-            ...(plan.signal ? { signal: plan.signal } : {}),
-            onShortPage: (s) =>
-              this.client.emit('warning', {
-                code: 'short-page-retry',
-                message: `quality evaluation search page ${s.page} came back ${s.reason === 'repeated-page' ? 'identical to the previous one' : `with ${s.got} of ${s.expected} results`}; fetching it again in ${s.delayMs} ms (attempt ${s.attempt})`,
-                details: { pass: pass.name, ...s },
-              }),
-          },
-        );
-        for await (const page of pages) {
-          counters.pages++;
-          for (const evaluation of page.items) {
-            if (seen.has(evaluation.id)) continue;
-            seen.add(evaluation.id);
-            counters.discovered++;
-            const calibration = Boolean(evaluation.calibration?.id);
-            if (calibration && this.options.calibrations === 'exclude') {
-              counters.skippedCalibrations++;
-              continue;
-            }
-            if (skip.has(evaluation.id)) {
-              counters.skippedAlreadyWritten++;
-              continue;
-            }
-            counters.fetched++;
-            yield {
-              evaluation,
-              ref: {
-                conversationId: evaluation.conversation?.id ?? '',
-                evaluationId: evaluation.id,
-                calibration,
-                mediaType: evaluation.mediaType?.[0] ? normalizeMediaType(evaluation.mediaType[0]) : undefined,
-                pass: pass.name,
-              },
-            };
-          }
-          progress?.(pass.name);
-        }
-      }
-    }
-  }
-
-  private fingerprint(plan: ExportPlan, flatten: FlattenScorecardOptions | undefined): string {
-    return JSON.stringify({
-      v: 1,
+  /** What identifies an export for its checkpoint (concurrency is not part of it: it may change on a rerun). */
+  private identity(plan: ExportPlan, flatten: FlattenScorecardOptions | undefined): unknown {
+    return {
+      export: 'quality',
       interval: plan.interval,
-      passes: plan.passes.map((p) => [p.name, p.mediaTypes]),
+      passes: plan.passes.map((p) => [p.name, p.mediaTypes ?? null]),
       filters: plan.filters ?? null,
       options: { ...this.options, concurrency: undefined },
       flatten: flatten ? { ...flatten, onInvalid: undefined } : null,
-    });
+    };
   }
 }
+
 
 /** `rows()` / `exportTo()` called without their request object: say so instead of a destructuring TypeError. */
 function requestObject<T>(request: T, method: string): T {
@@ -568,30 +409,13 @@ function checkFlatten(flatten: FlattenScorecardOptions | undefined): void {
   }
 }
 
-function newCounters(): Counters {
-  return { pages: 0, discovered: 0, fetched: 0, skippedCalibrations: 0, skippedAlreadyWritten: 0, missing: 0 };
-}
-
 async function* dropMissing<T>(source: AsyncIterable<T | undefined>): AsyncGenerator<T> {
   for await (const x of source) if (x !== undefined) yield x;
 }
 
-/** The conversation's segment media type: the first session's within the pass's channels, else the first. */
-function mediaTypeOf(conv: AnalyticsConversation, wanted: string[] | undefined): string | undefined {
-  let firstSeen: string | undefined;
-  for (const p of conv.participants ?? []) {
-    for (const s of p.sessions ?? []) {
-      if (!s.mediaType) continue;
-      firstSeen ??= s.mediaType;
-      if (!wanted || wanted.includes(s.mediaType)) return s.mediaType;
-    }
-  }
-  return firstSeen;
-}
-
-/** Cuts a resumed sink back to the rows a checkpoint knows about, when the sink can (our file sinks can). */
-async function rewind(sink: RowSink<ScorecardRow>, rows: number): Promise<void> {
-  if (sink.rewindTo) await sink.rewindTo(rows);
+/** The rows of an export stream, without its page marks (rows() and evaluations() keep no checkpoint). */
+async function* rowsOnly(source: AsyncIterable<Exported | PageMark>): AsyncGenerator<Exported> {
+  for await (const x of source) if (!('mark' in x)) yield x;
 }
 
 /**

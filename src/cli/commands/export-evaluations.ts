@@ -191,7 +191,7 @@ async function run(ctx: CommandContext): Promise<number> {
   let summary: ExportSummary;
   try {
     // A finished export (its kept checkpoint says done) sends nothing: no count either.
-    const conversations = progress.enabled && strategy === 'details' && !saved?.done ? await conversationsToScan(client, interval, exporter.options.evaluationStatus, mediaTypes, ctx.signal) : undefined;
+    const conversations = progress.enabled && strategy === 'details' && !saved?.finished ? await conversationsToScan(client, interval, exporter.options.evaluationStatus, mediaTypes, ctx.signal) : undefined;
     const feed = estimator(conversations, exporter.options.pageSize);
     progress.start();
     summary = await exporter.exportTo(sink, {
