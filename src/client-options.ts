@@ -146,6 +146,7 @@ const Schema = lazySchema(() =>
           maxDelayMs: nonNegInt().optional(),
           maxRetryAfterMs: nonNegInt().optional(),
           serviceUnavailableFactor: z.number().min(1).optional(),
+          giveUpAfterMs: positiveInt().optional(),
           budget: z
             .union([
               z.literal(false),

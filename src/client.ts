@@ -137,6 +137,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
       fetch: o.fetch,
       userAgent: `gc-data/${SDK_VERSION} node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`,
       maxResponseBytes: o.maxResponseBytes,
+      maxConcurrent: o.maxConcurrent,
       redactor,
       telemetry,
       clock,

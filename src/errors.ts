@@ -276,6 +276,55 @@ export class TimeoutError extends GcError {
   }
 }
 
+/**
+ * The platform answered no request successfully for `retry.giveUpAfterMs` (default 5 minutes) while requests kept
+ * failing with 5xx, 408, network errors or timeouts. Until then a failure storm only slows the client down
+ * (src/transport/storm.ts). `cause` is the last failure (a `ServerError`, `NetworkError` or `TimeoutError`). Exports
+ * save their checkpoint before this reaches the caller: rerun later and they resume.
+ */
+export class PlatformUnavailableError extends GcError {
+  override readonly name: string = 'PlatformUnavailableError';
+  readonly method: string;
+  readonly path: string;
+  /** Attempts of the request that gave up. */
+  readonly attempts: number;
+  /** How long no request had succeeded when it gave up. */
+  readonly failingForMs: number;
+  /** `retry.giveUpAfterMs`. */
+  readonly giveUpAfterMs: number;
+  /** The status of the last failure, when it was an HTTP answer. */
+  readonly status: number | undefined;
+  constructor(
+    init: { method: string; path: string; attempts: number; failingForMs: number; giveUpAfterMs: number; status?: number | undefined },
+    cause: unknown,
+  ) {
+    const last = cause instanceof Error ? cause.message.slice(0, 300) : String(cause);
+    super(
+      `${init.method} ${init.path}: the platform has answered no request successfully for ${Math.round(init.failingForMs / 1000)} s ` +
+        `(retry.giveUpAfterMs is ${init.giveUpAfterMs} ms); giving up after ${init.attempts} attempt(s). Last failure: ${last}`,
+      { cause },
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.attempts = init.attempts;
+    this.failingForMs = init.failingForMs;
+    this.giveUpAfterMs = init.giveUpAfterMs;
+    this.status = init.status;
+  }
+  override toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      attempts: this.attempts,
+      failingForMs: this.failingForMs,
+      giveUpAfterMs: this.giveUpAfterMs,
+      status: this.status,
+    };
+  }
+}
+
 /** The caller's AbortSignal fired. `reason` is the signal's reason. */
 export class AbortError extends GcError {
   override readonly name: string = 'AbortError';

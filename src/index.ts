@@ -19,6 +19,7 @@ export {
   ServerError,
   NetworkError,
   TimeoutError,
+  PlatformUnavailableError,
   AbortError,
   JobFailedError,
   UnexpectedResponseError,

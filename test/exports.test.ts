@@ -33,6 +33,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'NetworkError',
       'NotFoundError',
       'PermissionDeniedError',
+      'PlatformUnavailableError',
       'QualityExporter',
       'RateLimitError',
       'RedirectError',

@@ -19,6 +19,7 @@ export {
   type ResolvedOptions,
   type SimulatedOrgOptions,
   type StormOptions,
+  type ErrorStormOptions,
 } from './engine/options';
 export { DETAILS_DEFAULT_PAGE_SIZE, DETAILS_MAX_PAGE_SIZE } from './routes/details-query';
 export { SEARCH_DEFAULT_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE } from './oracle/evaluation-search';

@@ -16,8 +16,19 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
   /** 503 (service unavailable, index not ready) backs off this many times longer. Default 4. */
   serviceUnavailableFactor: number;
-  /** Retry budget; `false` disables it. */
+  /**
+   * Retry budget: retries spend it, successes refill it. Below half its capacity the platform is in a failure storm
+   * and the client slows down (fewer requests in flight, a failing request is not held to `limit`, its backoff grows
+   * to `maxDelayMs`) instead of failing requests (storm.ts). `false`: no budget, no slowing down.
+   */
   budget: RetryBudgetOptions | false;
+  /**
+   * Give up (`PlatformUnavailableError`) once no request has succeeded for this long while requests kept failing
+   * with 5xx, 408, network errors or timeouts. A failure storm shorter than this slows the client down but ends
+   * nothing.
+   * @default 300_000 (5 minutes)
+   */
+  giveUpAfterMs: number;
 }
 
 export interface RetryBudgetOptions {
@@ -39,6 +50,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 300_000,
   serviceUnavailableFactor: 4,
   budget: { capacity: 100, retryCost: 5, timeoutCost: 10, successRefund: 1 },
+  giveUpAfterMs: 300_000,
 };
 
 export type Outcome =
@@ -66,7 +78,13 @@ const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
  */
 export function classify(
   outcome: Outcome,
-  ctx: { idempotent: boolean; attempt: number; rateLimitedAttempts: number },
+  ctx: {
+    idempotent: boolean;
+    attempt: number;
+    rateLimitedAttempts: number;
+    /** A failure storm (storm.ts): the request's failures are the platform's, so `limit` does not end it. */
+    storm?: boolean | undefined;
+  },
   options: Pick<RetryOptions, 'limit' | 'rateLimitLimit' | 'budget'>,
 ): Decision {
   if (outcome.kind === 'status' && outcome.status === 429) {
@@ -77,7 +95,7 @@ export function classify(
   if (!retryable) return { retry: false, reason: 'not-retryable' };
   if (!ctx.idempotent) return { retry: false, reason: 'not-idempotent' };
   const errorAttempts = ctx.attempt - ctx.rateLimitedAttempts;
-  if (errorAttempts > options.limit) return { retry: false, reason: 'limit' };
+  if (errorAttempts > options.limit && !ctx.storm) return { retry: false, reason: 'limit' };
   const b = options.budget;
   const cost = b === false ? 0 : outcome.kind === 'status' ? b.retryCost : b.timeoutCost;
   return { retry: true, cost, rateLimited: false };
@@ -122,8 +140,9 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
 }
 
 /**
- * AWS-style retry quota: retries spend tokens, successes refund them, and when the bucket is empty failures are
- * returned at once instead of retried, so a 5xx storm is not multiplied by every client's retries.
+ * AWS-style retry quota: retries spend tokens, successes refund them. AWS returns failures at once when it is empty;
+ * here an emptying budget slows the client down instead (storm.ts), so a 5xx storm is not multiplied by retries
+ * and an export still outlives a bad minute.
  */
 export class RetryBudget {
   private tokens: number;
@@ -132,6 +151,14 @@ export class RetryBudget {
   }
   get available(): number {
     return this.tokens;
+  }
+  /** Tokens in a full budget; undefined without a budget. */
+  get capacity(): number | undefined {
+    return this.options === false ? undefined : this.options.capacity;
+  }
+  /** Spends `cost` tokens, down to zero (a retry is never refused for want of them). */
+  spend(cost: number): void {
+    if (cost > 0) this.tokens = Math.max(0, this.tokens - cost);
   }
   tryAcquire(cost: number): boolean {
     if (cost <= 0) return true;

@@ -4,6 +4,7 @@ import {
   apiErrorFor,
   AuthenticationError,
   NetworkError,
+  PlatformUnavailableError,
   RateLimitError,
   RedirectError,
   ResponseTooLargeError,
@@ -18,6 +19,7 @@ import { parseRateLimitHeaders, type RateLimitHeaderNames } from './rate-limit-h
 import type { RateLimiter } from './rate-limiter';
 import { classify, computeDelay, isIdempotentMethod, parseRetryAfter, RetryBudget, type Outcome, type RetryOptions } from './retry';
 import { systemClock, type Clock } from '../internal/clock';
+import { FailureStorm } from './storm';
 import { readBody } from './read-body';
 import { sendOnce, warmHttp } from './http';
 import { parseJson } from './decode';
@@ -63,6 +65,8 @@ export interface TransportConfig {
    * attempt timeout and the request deadline stay on real time: they guard real network I/O. Default: system clock.
    */
   clock?: Clock | undefined;
+  /** Attempts in flight when the platform is healthy (`rateLimit.maxConcurrent`); a failure storm scales it down. Default 5. */
+  maxConcurrent?: number | undefined;
 }
 
 /** Same-origin redirects followed within one attempt; more is a loop. */
@@ -122,6 +126,7 @@ class AttemptTimedOut extends Error {
  */
 export class Transport {
   private readonly budget: RetryBudget;
+  private readonly storm: FailureStorm;
 
   constructor(
     private readonly config: TransportConfig,
@@ -132,6 +137,12 @@ export class Transport {
     private readonly events: EventEmitter<GcEventMap>,
   ) {
     this.budget = new RetryBudget(config.retry.budget);
+    this.storm = new FailureStorm(this.budget, {
+      maxConcurrent: config.maxConcurrent ?? 5,
+      giveUpAfterMs: config.retry.giveUpAfterMs,
+      idleGapMs: config.retry.maxDelayMs + config.timeoutMs,
+      now: () => this.clock.now(),
+    });
   }
 
   private get clock(): Clock {
@@ -186,7 +197,14 @@ export class Transport {
           token = auth ? await auth.getToken(signal) : undefined;
           return this.attempt({ method, url, pathOnly, options, body, token, requestId, attempt, idempotent, signal, queuedMs });
         };
-        const result = limiter ? await limiter.schedule(run, { signal, priority: attempt > 1 ? 4 : 5 }) : await run();
+        // In a failure storm fewer attempts run at once (storm.ts); otherwise this admits at once.
+        await this.storm.admit(signal);
+        let result: RawResponse | { error: unknown };
+        try {
+          result = limiter ? await limiter.schedule(run, { signal, priority: attempt > 1 ? 4 : 5 }) : await run();
+        } finally {
+          this.storm.release();
+        }
 
         let outcome: Outcome;
         let retryAfterMs: number | undefined;
@@ -194,8 +212,12 @@ export class Transport {
         if ('error' in result) {
           if (signal.aborted) throw result.error;
           outcome = result.error instanceof AttemptTimedOut ? { kind: 'timeout' } : { kind: 'network' };
+          this.storm.failed();
         } else {
           last = { status: result.status, correlationId: result.correlationId };
+          // The platform processed it (any answer but 408, 429 and 5xx): the storm, if any, is over for the give-up clock.
+          if (result.status === 408 || result.status >= 500) this.storm.failed();
+          else if (result.status !== 429) this.storm.succeeded();
           if (result.status < 400) {
             this.budget.recordSuccess();
             span?.end({ ...last, attempts: attempt, ...waits });
@@ -224,7 +246,7 @@ export class Transport {
         }
 
         replayingAfter401 = false;
-        const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts }, retry);
+        const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts, storm: this.storm.raging }, retry);
         const failed = this.failure(outcome, result, { method, pathOnly, attempt, retryAfterMs, host: new URL(url).host, timeoutMs: options.timeoutMs ?? this.config.timeoutMs });
         if (!decision.retry) throw failed();
         if (decision.rateLimited && retryAfterMs !== undefined && retryAfterMs > this.config.retry.maxRetryAfterMs) {
@@ -239,8 +261,13 @@ export class Transport {
           const pausedForMs = retryAfterMs ?? delayMs;
           limiter?.pause(pausedForMs);
           this.events.emit('rateLimit', { kind: 'retry-after', method, path: pathOnly, pausedForMs, status: 429, correlationId });
-        } else if (!this.budget.tryAcquire(decision.cost)) {
-          throw failed(undefined, ' (retry budget exhausted: the platform is failing repeatedly; not retrying)');
+        } else if (this.storm.exhausted()) {
+          throw new PlatformUnavailableError(
+            { method, path: pathOnly, attempts: attempt, failingForMs: this.storm.failingForMs(), giveUpAfterMs: this.storm.giveUpAfterMs, status },
+            failed(),
+          );
+        } else {
+          this.budget.spend(decision.cost);
         }
         this.events.emit('retry', {
           requestId,

@@ -121,3 +121,39 @@ export async function runPaced(o: RunOptions): Promise<PacingRun> {
     vi.useRealTimers();
   }
 }
+
+/**
+ * Runs `work` on fake time (setTimeout and Date faked from `startMs`): time moves to the next timer only when nothing
+ * else can run, so a run of simulated minutes takes a moment and does not race the wall clock. `work` is called
+ * once fake time is installed. Returns its result and the simulated ms it took.
+ */
+export async function onFakeTime<T>(work: () => Promise<T>, startMs?: number): Promise<{ value: T; elapsedMs: number }> {
+  const start = startMs ?? (Math.floor(Date.now() / 100_000) + 1) * 100_000 + 370;
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: start });
+  try {
+    let finished = false;
+    const running = work().finally(() => (finished = true));
+    // Unhandled until awaited below.
+    running.catch(() => undefined);
+    while (!finished) {
+      await settle();
+      if (finished) break;
+      vi.advanceTimersToNextTimer();
+    }
+    const value = await running;
+    return { value, elapsedMs: Date.now() - start };
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** A fetch that hands each request to the simulated org (no sockets), a dropped connection becoming a TypeError. */
+export function orgFetch(sim: { handle(request: Request): Promise<Response | typeof RESET> }, onApi?: (request: Request) => void): typeof fetch {
+  return (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    if (onApi && new URL(request.url).pathname.startsWith('/api/v2/')) onApi(request);
+    const r = await sim.handle(request);
+    if (r === RESET) throw new TypeError('fetch failed');
+    return r;
+  }) as typeof fetch;
+}

@@ -15,6 +15,7 @@ export const STREAM = {
   tokens: 10,
   session: 11,
   wrongBody: 12,
+  errorStorm: 13,
 } as const;
 
 /** Id kinds for IdCodec and uuidFor: part of the key, so a conversation id never decodes as an evaluation id. */

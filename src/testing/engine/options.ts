@@ -42,6 +42,21 @@ export const stormSchema = z
   })
   .strict();
 
+export const errorStormSchema = z
+  .object({
+    /** Share of /api/v2 requests that fail while the storm lasts. */
+    rate: rate(1),
+    /** Storm lasts this long from the moment it is set. */
+    forMs: z.number().int().positive().optional(),
+    /** Storm ends at this time of the org's clock (epoch ms). */
+    untilMs: z.number().optional(),
+    /** Statuses a failing request is answered with (seeded pick). */
+    statuses: z.array(z.number().int().min(500).max(599)).min(1).default([500, 502, 503, 504]),
+    /** Share of the failing requests whose connection is dropped instead (no answer at all). */
+    resetShare: rate(0),
+  })
+  .strict();
+
 const pageFaultSchema = z
   .object({
     /** 1-based page number (the request's `pageNumber`). */
@@ -66,6 +81,12 @@ export const faultsSchema = z
     slowDelayMs: z.number().int().min(0).default(3000),
     /** A 429 storm: every /api/v2 request gets 429 with this Retry-After until it ends. */
     storm: stormSchema.nullable().default(null),
+    /**
+     * A failure storm: share `rate` of /api/v2 requests answered with a 5xx from `statuses` (or, share `resetShare` of
+     * them, a dropped connection) until it ends (`forMs` after it was set, or at clock time `untilMs`; never, if
+     * neither is given, until `setFaults({ errorStorm: null })`). Before the bucket: a failing request does not use it.
+     */
+    errorStorm: errorStormSchema.nullable().default(null),
     /** Share of new analytics jobs that end FAILED instead of FULFILLED (decided per job at submission). */
     jobFailureRate: rate(0),
     /** Share of new analytics jobs that end EXPIRED instead of FULFILLED. */
@@ -198,6 +219,7 @@ export const optionsSchema = z
 export type SimulatedOrgOptions = z.input<typeof optionsSchema>;
 export type FaultOptions = z.input<typeof faultsSchema>;
 export type StormOptions = z.input<typeof stormSchema>;
+export type ErrorStormOptions = z.input<typeof errorStormSchema>;
 export type RateLimitOptions = z.infer<typeof rateLimitSchema>;
 
 type Parsed = z.output<typeof optionsSchema>;

@@ -221,6 +221,15 @@ export class SimulatedOrg implements OrgCore {
       return json(429, errorBody(429, RATE_LIMIT_CODE, rateLimitMessage(stormSeconds), correlationId), headers);
     }
 
+    // A failure storm answers before the bucket: a request it fails does not use the token's budget.
+    const stormFailure = eligible ? this.faults.errorStorm(now) : undefined;
+    if (stormFailure) {
+      this.stats.faults.errorStorm++;
+      if (stormFailure.kind === 'reset') return RESET;
+      const [code, message] = SERVER_ERRORS[stormFailure.status] ?? ['server.error', 'The server failed to handle the request.'];
+      return json(stormFailure.status, errorBody(stormFailure.status, code, message, correlationId));
+    }
+
     const bucket = auth.token.bucket?.take(now);
     const limitHeaders = bucket ? rateLimitHeaders(bucket) : {};
     if (bucket && !bucket.allowed) {

@@ -9,6 +9,8 @@ export interface FaultCounts {
   connectionReset: number;
   slow: number;
   storm: number;
+  /** Requests failed by `errorStorm` (5xx or a dropped connection). */
+  errorStorm: number;
   jobFailed: number;
   jobExpired: number;
   /** Pages answered `{}` by `emptyPageAt`. */
@@ -49,6 +51,7 @@ const zeroFaults = (): FaultCounts => ({
   connectionReset: 0,
   slow: 0,
   storm: 0,
+  errorStorm: 0,
   jobFailed: 0,
   jobExpired: 0,
   emptyPage: 0,

@@ -7,6 +7,9 @@ import { parseFaults, type FaultOptions, type ResolvedFaults } from '../engine/o
 import { Rng, unit, unit3 } from '../data/rng';
 import { STREAM } from '../data/streams';
 
+/** What an error storm does to one request: a 5xx status, or a dropped connection. */
+export type StormFailure = { kind: 'status'; status: number } | { kind: 'reset' };
+
 export interface RequestFaults {
   reset: boolean;
   serverError: number | undefined;
@@ -28,6 +31,9 @@ export class Faults {
   private shortLeft: number | undefined;
   /** Evaluation GETs seen: the key of each one's wrong-body draw. */
   private bodySeq = 0;
+  private errorStormSetAt: number;
+  /** Requests an error storm has judged: the key of each one's draw. */
+  private errorStormSeq = 0;
 
   constructor(
     private readonly seed: number,
@@ -38,6 +44,7 @@ export class Faults {
     this.rng = Rng.of(seed, STREAM.faults);
     this.stormSetAt = now;
     this.stormLeft = initial.storm?.forRequests;
+    this.errorStormSetAt = now;
     this.emptyLeft = initial.emptyPageAt?.times;
     this.shortLeft = initial.shortPageAt?.times;
   }
@@ -53,6 +60,7 @@ export class Faults {
       this.stormSetAt = now;
       this.stormLeft = next.storm?.forRequests;
     }
+    if ('errorStorm' in partial) this.errorStormSetAt = now;
     if ('emptyPageAt' in partial) this.emptyLeft = next.emptyPageAt?.times;
     if ('shortPageAt' in partial) this.shortLeft = next.shortPageAt?.times;
     this.current = next;
@@ -64,6 +72,8 @@ export class Faults {
     this.rng = Rng.of(this.seed, STREAM.faults);
     this.stormSetAt = now;
     this.stormLeft = initial.storm?.forRequests;
+    this.errorStormSetAt = now;
+    this.errorStormSeq = 0;
     this.emptyLeft = initial.emptyPageAt?.times;
     this.shortLeft = initial.shortPageAt?.times;
     this.bodySeq = 0;
@@ -85,6 +95,20 @@ export class Faults {
     if (ended) return undefined;
     if (this.stormLeft !== undefined) this.stormLeft--;
     return s.retryAfterSeconds;
+  }
+
+  /**
+   * `errorStorm` for one request: how it fails, or undefined (no storm, the storm ended, or this request is spared).
+   * Drawn from its own keyed stream (seed, request number), so it does not move the other faults.
+   */
+  errorStorm(now: number): StormFailure | undefined {
+    const s = this.current.errorStorm;
+    if (!s) return undefined;
+    if ((s.untilMs !== undefined && now >= s.untilMs) || (s.forMs !== undefined && now >= this.errorStormSetAt + s.forMs)) return undefined;
+    const seq = this.errorStormSeq++;
+    if (unit(this.seed, STREAM.errorStorm, seq, 1) >= s.rate) return undefined;
+    if (unit(this.seed, STREAM.errorStorm, seq, 2) < s.resetShare) return { kind: 'reset' };
+    return { kind: 'status', status: s.statuses[Math.floor(unit(this.seed, STREAM.errorStorm, seq, 3) * s.statuses.length)]! };
   }
 
   draw(): RequestFaults {
