@@ -66,7 +66,7 @@ export async function* detailsQueryPages(
 }
 
 /** `totalHits` of a details query, in one request (pageSize 1). */
-export async function detailsQueryCount(client: GenesysClient, query: DetailsQuery, signal?: AbortSignal): Promise<number> {
+export async function detailsQueryCount(client: GenesysClient, query: DetailsQuery, signal?: AbortSignal, deadlineMs?: number): Promise<number> {
   const res = await client.request({
     method: 'POST',
     path: DETAILS_QUERY_PATH,
@@ -74,6 +74,7 @@ export async function detailsQueryCount(client: GenesysClient, query: DetailsQue
     schema: ConversationQueryResponse,
     idempotent: true,
     ...(signal ? { signal } : {}),
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}),
   });
   return res.totalHits ?? 0;
 }

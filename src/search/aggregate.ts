@@ -6,6 +6,7 @@
  * the same compiler; only what the aggregates query can express is accepted (no client-side residual, no evaluation
  * or survey filters: an aggregate cannot be corrected after the fact).
  */
+import { clockOf } from '../internal/clock';
 import * as z from 'zod';
 import type { GenesysClient } from '../client';
 import { ValidationError, type ValidationIssue } from '../errors';
@@ -91,7 +92,7 @@ export async function runAggregate(client: GenesysClient, options: SearchAggrega
   const issues: ValidationIssue[] = [];
   let interval: string | undefined;
   if (o.interval === undefined) {
-    const nowS = Math.floor(Date.now() / 1000) * 1000;
+    const nowS = Math.floor(clockOf(client).now() / 1000) * 1000;
     interval = formatInterval(nowS - DEFAULT_SEARCH_WINDOW_MS, nowS);
   } else {
     try {

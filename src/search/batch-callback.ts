@@ -15,9 +15,10 @@
  * platform transport: it carries no bearer token, and the platform's rate limiter must not be spent on it.
  */
 import { nodeCrypto } from '../internal/node-builtins';
-import { AbortError, formatPath, GcError, throwIfCallerAborted, ValidationError, type ValidationIssue } from '../errors';
+import { formatPath, GcError, throwIfCallerAborted, ValidationError, type ValidationIssue } from '../errors';
 import { parseRetryAfter } from '../transport/retry';
-import { abortableSleep } from '../transport/sleep';
+import { systemClock, type Clock } from '../internal/clock';
+import { retryOperation, type Backoff } from '../internal/waits';
 import { BatchCallbackSchema, type BatchCallbackOptions, type ResolvedBatchCallbackOptions, type SearchNotification } from './schemas';
 
 export const SIGNATURE_HEADER = 'x-gc-data-signature';
@@ -43,7 +44,7 @@ function hmacHex(secret: string, timestamp: string, body: string | Uint8Array): 
 export interface VerifyBatchSignatureOptions {
   /** Reject signatures older (or further in the future) than this. Default 300 s. */
   maxAgeSeconds?: number;
-  /** Clock for the age check, epoch ms. Default `Date.now()`. */
+  /** Clock for the age check, epoch ms. Default: now by the system clock. */
   now?: number;
 }
 
@@ -62,7 +63,7 @@ export function verifyBatchSignature(
   if (typeof timestamp !== 'string' || !/^\d{1,15}$/.test(timestamp)) return false;
   if (typeof header !== 'string') return false;
   const maxAgeMs = (options.maxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS) * 1000;
-  const now = options.now ?? Date.now();
+  const now = options.now ?? systemClock.now();
   if (Math.abs(now - Number(timestamp) * 1000) > maxAgeMs) return false;
   const given = header
     .split(',')
@@ -208,74 +209,103 @@ function safeUrl(url: string): string {
 export async function deliverBatchCallback(
   notification: SearchNotification,
   options: ResolvedBatchCallbackOptions,
-  ctx: { signal?: AbortSignal | undefined; onRetry?: (r: DeliveryRetry) => void; userAgent?: string } = {},
+  ctx: { signal?: AbortSignal | undefined; onRetry?: (r: DeliveryRetry) => void; userAgent?: string; clock?: Clock | undefined } = {},
 ): Promise<DeliveryResult> {
   const body = JSON.stringify(notification);
   const deliveryId = deliveryIdOf(notification);
   const shown = safeUrl(options.url);
+  const clock = ctx.clock ?? systemClock;
   const started = performance.now();
   const maxAttempts = options.retries + 1;
-  let last: { reason: 'status' | 'timeout' | 'network'; status?: number; detail?: string; cause?: unknown } = { reason: 'network' };
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    throwIfCallerAborted(ctx.signal, `Batch callback ${deliveryId}`);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
-    let retryAfterMs: number | undefined;
-    try {
-      const res = await fetch(options.url, {
-        method: 'POST',
-        headers: {
-          ...options.headers,
-          'content-type': 'application/json',
-          'user-agent': ctx.userAgent ?? 'gc-data',
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signBatch(options.secret, timestamp, body),
-          [DELIVERY_HEADER]: deliveryId,
-          [ATTEMPT_HEADER]: String(attempt),
+  try {
+    return await retryOperation(
+      async (attempt) => {
+        throwIfCallerAborted(ctx.signal, `Batch callback ${deliveryId}`);
+        const timestamp = String(Math.floor(clock.now() / 1000));
+        // Real time on purpose: it bounds the receiver's network I/O, like the transport's per-attempt timeout.
+        const timeout = AbortSignal.timeout(options.timeoutMs);
+        const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+        let res: Response;
+        try {
+          res = await fetch(options.url, {
+            method: 'POST',
+            headers: {
+              ...options.headers,
+              'content-type': 'application/json',
+              'user-agent': ctx.userAgent ?? 'gc-data',
+              [TIMESTAMP_HEADER]: timestamp,
+              [SIGNATURE_HEADER]: signBatch(options.secret, timestamp, body),
+              [DELIVERY_HEADER]: deliveryId,
+              [ATTEMPT_HEADER]: String(attempt),
+            },
+            body,
+            redirect: 'manual',
+            signal,
+          });
+          await discardBody(res);
+        } catch (e) {
+          throwIfCallerAborted(ctx.signal, `Batch callback ${deliveryId}`);
+          throw new FailedAttempt(
+            timeout.aborted
+              ? { reason: 'timeout', cause: e }
+              : { reason: 'network', detail: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e), cause: e },
+          );
+        }
+        if (res.status >= 200 && res.status < 300) {
+          return { delivered: true as const, status: res.status, attempts: attempt, latencyMs: Math.round(performance.now() - started), deliveryId };
+        }
+        if ((res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect') {
+          throw new BatchCallbackError({ url: shown, attempts: attempt, reason: 'redirect', deliveryId, ...(res.status ? { status: res.status } : {}) });
+        }
+        if (!RETRYABLE_STATUS.has(res.status)) {
+          throw new BatchCallbackError({ url: shown, attempts: attempt, status: res.status, reason: 'status', deliveryId });
+        }
+        throw new FailedAttempt({ reason: 'status', status: res.status }, parseRetryAfter(res.headers, clock.now()));
+      },
+      {
+        clock,
+        backoff: callbackBackoff(options),
+        retries: options.retries,
+        retryable: (e) => e instanceof FailedAttempt,
+        // A receiver's Retry-After is honoured (plus up to 10%, like the transport's), never past maxDelayMs.
+        retryAfterMs: (e) => (e as FailedAttempt).retryAfterMs,
+        maxRetryAfterMs: options.maxDelayMs,
+        signal: ctx.signal,
+        what: `Batch callback ${deliveryId}`,
+        onRetry: ({ attempt, delayMs, error }) => {
+          const last = (error as FailedAttempt).last;
+          ctx.onRetry?.({ deliveryId, attempt, delayMs, reason: last.reason, status: last.status });
         },
-        body,
-        redirect: 'manual',
-        signal,
-      });
-      await discardBody(res);
-      if (res.status >= 200 && res.status < 300) {
-        return { delivered: true, status: res.status, attempts: attempt, latencyMs: Math.round(performance.now() - started), deliveryId };
-      }
-      if ((res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect') {
-        throw new BatchCallbackError({ url: shown, attempts: attempt, reason: 'redirect', deliveryId, ...(res.status ? { status: res.status } : {}) });
-      }
-      if (!RETRYABLE_STATUS.has(res.status)) {
-        throw new BatchCallbackError({ url: shown, attempts: attempt, status: res.status, reason: 'status', deliveryId });
-      }
-      last = { reason: 'status', status: res.status };
-      retryAfterMs = parseRetryAfter(res.headers);
-    } catch (e) {
-      if (e instanceof BatchCallbackError) throw e;
-      throwIfCallerAborted(ctx.signal, `Batch callback ${deliveryId}`);
-      last = timeout.aborted
-        ? { reason: 'timeout', cause: e }
-        : { reason: 'network', detail: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e), cause: e };
-    }
-    if (attempt === maxAttempts) break;
-    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-    const delayMs = retryAfterMs !== undefined ? Math.min(retryAfterMs, options.maxDelayMs) : Math.floor(Math.random() * step);
-    ctx.onRetry?.({ deliveryId, attempt, delayMs, reason: last.reason, status: last.status });
-    try {
-      await abortableSleep(delayMs, ctx.signal);
-    } catch (e) {
-      throw new AbortError(`Batch callback ${deliveryId} was aborted by the caller's signal`, { cause: e });
-    }
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof FailedAttempt)) throw e;
+    const last = e.last;
+    throw new BatchCallbackError(
+      {
+        url: shown,
+        attempts: maxAttempts,
+        reason: last.reason,
+        deliveryId,
+        ...(last.status !== undefined ? { status: last.status } : {}),
+        ...(last.detail !== undefined ? { detail: last.detail } : {}),
+      },
+      { cause: last.cause },
+    );
   }
-  throw new BatchCallbackError(
-    {
-      url: shown,
-      attempts: maxAttempts,
-      reason: last.reason,
-      deliveryId,
-      ...(last.status !== undefined ? { status: last.status } : {}),
-      ...(last.detail !== undefined ? { detail: last.detail } : {}),
-    },
-    { cause: last.cause },
-  );
+}
+
+/** Retries of a delivery: `baseDelayMs` doubling to `maxDelayMs`, full jitter. */
+export function callbackBackoff(options: Pick<ResolvedBatchCallbackOptions, 'baseDelayMs' | 'maxDelayMs'>): Backoff {
+  return { initialDelayMs: options.baseDelayMs, factor: 2, maxDelayMs: options.maxDelayMs, jitter: { kind: 'full' } };
+}
+
+/** One attempt that may be retried: what went wrong, and the receiver's Retry-After if it sent one. */
+class FailedAttempt extends Error {
+  constructor(
+    readonly last: { reason: 'status' | 'timeout' | 'network'; status?: number; detail?: string; cause?: unknown },
+    readonly retryAfterMs?: number,
+  ) {
+    super(`batch callback attempt failed (${last.reason})`);
+  }
 }

@@ -4,6 +4,7 @@ import type { FilterNode } from '@org/gc-data/filters';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification, SearchQueryOptions } from '../../src/search/schemas';
 import { useSimulatedOrg } from '../support/sim';
+import { createFakeClock } from '../../src/testing/index';
 
 const { org: sim, client } = useSimulatedOrg(
   { seed: 35, anchor: 'now', rateLimit: false, conversationsPerDay: 40, jobs: { queuedMs: 0, pendingMs: 0 } },
@@ -14,7 +15,9 @@ const DAY = 86_400_000;
 const end = Math.floor(sim.data.end / DAY) * DAY;
 // 35 days: past the 31-day synchronous limit
 const interval = `${new Date(end - 35 * DAY).toISOString()}/${new Date(end).toISOString()}`;
-const fastJobs = { chunk: 'P7D', poll: { initialDelayMs: 0, jitterMs: 0, maxDelayMs: 5 } } as const;
+// The fastest allowed polling (1 s, MIN_POLL_DELAY_MS), on a fake clock that ends each wait at once.
+const fastJobs = { chunk: 'P7D', poll: { initialDelayMs: 1000, jitterMs: 0, maxDelayMs: 1000 } } as const;
+const fakeTimeClient = () => client({ clock: createFakeClock({ autoAdvance: true }) });
 
 describe("query() with largeRange 'job': analytics jobs through ReportQueries", () => {
   it('returns exactly the conversations that started in the interval and match, once each, with the residual applied', async () => {
@@ -30,7 +33,7 @@ describe("query() with largeRange 'job': analytics jobs through ReportQueries", 
       },
     });
     expect(want.length).toBeGreaterThan(100);
-    const search = new InteractionSearch(client());
+    const search = new InteractionSearch(fakeTimeClient());
     const options: SearchQueryOptions = { filter, interval, largeRange: 'job', job: fastJobs, pageSize: 100 };
     expect(search.explain(options)).toMatchObject({ source: 'job', windows: [interval.replace(/\.000Z/g, 'Z')] });
     const notes: SearchNotification[] = [];
@@ -46,7 +49,7 @@ describe("query() with largeRange 'job': analytics jobs through ReportQueries", 
   });
 
   it('stops at limit', async () => {
-    const got = await new InteractionSearch(client()).queryAll({ interval, largeRange: 'job', job: fastJobs, limit: 25 });
+    const got = await new InteractionSearch(fakeTimeClient()).queryAll({ interval, largeRange: 'job', job: fastJobs, limit: 25 });
     expect(got).toHaveLength(25);
   });
 

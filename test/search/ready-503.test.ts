@@ -4,6 +4,7 @@ import { AbortError, BadRequestError, TimeoutError } from '../../src/errors';
 import type { ProgressEvent, RetryEvent } from '../../src/events';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import { DETAILS_ROUTE, useSimulatedOrg } from '../support/sim';
+import { createFakeClock } from '../../src/testing/index';
 
 const { org: sim, server, client } = useSimulatedOrg({ seed: 503, anchor: 'now', rateLimit: false }, { client: { retry: { maxDelayMs: 10 } } });
 
@@ -61,12 +62,15 @@ describe('InteractionSearch.ready: the readiness probe', () => {
 
   it('gives up with a TimeoutError at its deadline while the index stays unavailable', async () => {
     sim.setFaults(indexNotReady);
-    const t0 = Date.now();
-    const err = await new InteractionSearch(client()).ready({ timeoutMs: 300 }).catch((e: unknown) => e);
+    // Time is a fake clock (no race with a loaded machine): every backoff of the transport and every wait between
+    // probes moves it, and the deadline is read on it.
+    const clock = createFakeClock({ autoAdvance: true });
+    const t0 = clock.now();
+    const err = await new InteractionSearch(client({ clock, retry: { maxDelayMs: 1000 } })).ready({ timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as TimeoutError).kind).toBe('deadline');
-    expect((err as Error).message).toMatch(/not ready within 300 ms.*last answer 503/);
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect((err as Error).message).toMatch(/not ready within 5000 ms.*last answer 503/);
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(5_000);
     expect(sim.stats.count(DETAILS_ROUTE, 503)).toBeGreaterThan(5);
   });
 
