@@ -1,11 +1,19 @@
+/**
+ * `RedisRateLimiter`: the client's budget and concurrency cap and the server's budget, shared through Redis by
+ * every worker. Over 400 lines on purpose: it is one state machine (the two gates, the pause, the pending jobs and
+ * the connection state live in private fields that every method reads), and cutting it further would expose that
+ * state to other files. What happens when Redis goes away (errors, the local fallback) and inspect() are in
+ * limiter-health.ts; the Lua gate in server-gate-scripts.ts; bottleneck's cluster settings in bottleneck-cluster.ts.
+ */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import type { RateLimitSnapshot, WarningEvent } from '../events';
-import { LocalRateLimiter, type LocalRateLimiterOptions, type RateLimiter, type RateLimiterStats, type ScheduleOptions } from '../transport/rate-limiter';
+import type { LocalRateLimiter, LocalRateLimiterOptions, RateLimiter, RateLimiterStats, ScheduleOptions } from '../transport/rate-limiter';
 import { abortableSleep, throwIfAborted } from '../transport/sleep';
 import { closedByLimiter, DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, openRedis, type RedisHandle } from './connection';
-import { errorText, RedisUnavailableError, type RedisUnavailableReason } from './errors';
+import { errorText, type RedisUnavailableError, type RedisUnavailableReason } from './errors';
+import { downError, localFallback, readSharedState, readyWithin, unavailableError, type LimiterState, type SharedLimiterState } from './limiter-health';
 import type { RedisConnectionOptions, RedisFallback } from './options';
 import { bottleneckSettings, recognizeRedis7Errors } from './bottleneck-cluster';
 import { defineGateScripts, WAKE_MESSAGE, type ScriptClient } from './server-gate-scripts';
@@ -27,22 +35,8 @@ export interface RedisRateLimiterOptions extends LocalRateLimiterOptions, RedisC
   jobExpirationMs?: number | undefined;
 }
 
-/** What `inspect()` reads from Redis: the shared state as every worker sees it. */
-export interface SharedLimiterState {
-  state: LimiterState;
-  /** The client's own shared budget left (bottleneck's reservoir; null when Redis is not readable). */
-  reservoir: number | null;
-  /** Requests past both gates and not yet answered, in every process. */
-  inFlight: number | null;
-  /** The server's budget as the last response said, less what left since (null: not known). */
-  serverAvailable: number | null;
-  /** Epoch ms until which every worker holds its requests (0: none). */
-  pausedUntil: number;
-  /** Limiters of this id seen in the last 10 s, this one included. */
-  peers: number;
-}
-
-export type LimiterState = 'connecting' | 'ready' | 'down' | 'fallback' | 'closed';
+// The limiter's states and what inspect() returns are in limiter-health.ts, with what happens when Redis goes away.
+export type { LimiterState, SharedLimiterState } from './limiter-health';
 
 interface PendingJob {
   fn: () => Promise<unknown>;
@@ -227,26 +221,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** Reads the shared state from Redis (for dashboards, tests and benchmarks). */
   async inspect(): Promise<SharedLimiterState> {
-    const base = { state: this.#state, peers: this.#peers, pausedUntil: this.#pausedUntil };
-    if (this.#state !== 'ready') return { ...base, reservoir: null, inFlight: null, serverAvailable: null };
-    try {
-      const replies = (await this.#client
-        .multi()
-        .hget(this.#keys.settings, 'reservoir')
-        .zcount(this.#keys.inFlight, Date.now(), '+inf')
-        .hmget(this.#keys.gate, 'pausedUntil', 'available')
-        .exec()) as [[unknown, string | null], [unknown, number], [unknown, Array<string | null>]];
-      const [[, reservoir], [, inFlight], [, gate]] = replies;
-      return {
-        ...base,
-        pausedUntil: Math.max(this.#pausedUntil, Number(gate[0] ?? 0)),
-        reservoir: reservoir == null ? null : Number(reservoir),
-        inFlight,
-        serverAvailable: gate[1] == null ? null : Number(gate[1]),
-      };
-    } catch {
-      return { ...base, reservoir: null, inFlight: null, serverAvailable: null };
-    }
+    return readSharedState(this.#client, this.#keys, { state: this.#state, peers: this.#peers, pausedUntil: this.#pausedUntil }, Date.now());
   }
 
   async disconnect(): Promise<void> {
@@ -257,22 +232,11 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async #start(connectTimeoutMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
-        this.#bottleneck.ready(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => {
-            const last = this.#redis.lastError();
-            reject(new Error(last === undefined ? `no connection after ${connectTimeoutMs} ms` : `${errorText(last)}; gave up after ${connectTimeoutMs} ms`));
-          }, connectTimeoutMs);
-        }),
-      ]);
+      await readyWithin(this.#bottleneck.ready(), connectTimeoutMs, () => this.#redis.lastError());
     } catch (e) {
       if (this.#state === 'connecting') this.#markDown('connect-timeout', e);
       return;
-    } finally {
-      clearTimeout(timer);
     }
     if (this.#state !== 'connecting') return;
     this.#state = 'ready';
@@ -452,45 +416,18 @@ export class RedisRateLimiter implements RateLimiter {
     if (this.#state === 'closed' || this.#state === 'fallback' || this.#state === 'down') return;
     const target = this.#redis.target;
     const where = `Redis at ${target} (shared limiter "${this.id}")`;
-    const why = errorText(cause);
+    const failure = { where, reason, why: errorText(cause) };
     if (this.#fallbackPolicy === 'local') {
-      const share = Math.max(1, this.#peers);
-      const rpm = this.#limits.requestsPerMinute / share;
-      const burst = Math.max(1, Math.floor(this.#limits.burst / share));
-      // Start empty: every other worker is falling back at the same moment, and a full local bucket each would be
-      // exactly the burst the shared limiter exists to prevent.
-      const bucket = new Bottleneck({
-        maxConcurrent: Math.max(1, Math.floor(this.#limits.maxConcurrent / share)),
-        reservoir: 0,
-        reservoirIncreaseInterval: 250,
-        reservoirIncreaseAmount: (rpm * 250) / 60_000,
-        reservoirIncreaseMaximum: burst,
-      });
-      const local = new LocalRateLimiter({ requestsPerMinute: rpm, maxConcurrent: this.#limits.maxConcurrent, burst }, bucket);
-      const pausedFor = this.#pausedUntil - Date.now();
-      if (pausedFor > 0) local.pause(pausedFor);
-      this.#fallback = local;
+      const { limiter, warning } = localFallback(this.id, this.#limits, this.#peers, this.#pausedUntil - Date.now(), failure);
+      this.#fallback = limiter;
       this.#state = 'fallback';
-      this.#onWarning({
-        code: 'redis-fallback',
-        message:
-          `${where} ${reason === 'connect-timeout' ? 'is unreachable' : 'was lost'} (${why}); continuing with a local limiter ` +
-          `at 1/${share} of the budget (${round(rpm)} requests/min, starting empty) until this client is recreated.`,
-        details: { id: this.id, reason, peers: share, requestsPerMinute: rpm },
-      });
+      this.#onWarning(warning);
       for (const job of [...this.#pending]) if (!job.started) this.#reroute(job);
       void this.#release();
       return;
     }
     this.#state = 'down';
-    this.#downError = new RedisUnavailableError(
-      reason === 'connect-timeout'
-        ? `${where} is unreachable (${why}): requests are not sent without the shared limit. ` +
-            `Start Redis or fix rateLimit.redis, or set fallback: 'local' to run with a local limiter instead.`
-        : `Lost ${where} (${why}): requests stop rather than run unpaced next to the other workers, and resume ` +
-            `when Redis is back. Set fallback: 'local' to continue with a local limiter instead.`,
-      { reason, target, cause },
-    );
+    this.#downError = downError(failure, target, cause);
     this.#onWarning({ code: 'redis-unavailable', message: this.#downError.message, details: { id: this.id, reason } });
     for (const job of [...this.#pending]) if (!job.started && !job.handedOff) job.reject(this.#downError);
   }
@@ -512,15 +449,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   #unavailable(cause?: unknown): RedisUnavailableError {
-    if (this.#downError) return this.#downError;
-    if (this.#state === 'closed') {
-      return new RedisUnavailableError(`Shared limiter "${this.id}" is closed (disconnect() was called)`, { reason: 'closed', target: this.#redis.target });
-    }
-    return new RedisUnavailableError(`Shared limiter "${this.id}": Redis command failed (${errorText(cause)})`, {
-      reason: 'command-failed',
-      target: this.#redis.target,
-      cause,
-    });
+    return this.#downError ?? unavailableError(this.id, this.#state === 'closed', this.#redis.target, cause);
   }
 
   /** Stops bottleneck and closes what this limiter opened (a client passed in stays open). */
@@ -541,8 +470,4 @@ export class RedisRateLimiter implements RateLimiter {
       else this.#client.disconnect();
     }
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
