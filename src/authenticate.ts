@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ApiError, GcError, NotFoundError, PermissionDeniedError } from './errors';
 import { lazySchema } from './internal/lazy-schema';
 import { parseOptions } from './internal/parse-options';
+import { clockOf } from './internal/clock';
 import type { HttpMethod } from './transport/transport';
 
 /** What `client.authenticate()` can check, one cheap request each. */
@@ -110,7 +111,7 @@ export async function authenticate(
   const { checks = [], signal } = parseOptions(Schema, options ?? {}, 'GenesysClient.authenticate() options');
   // Credential problems throw (AuthenticationError): nothing else can be checked without a token.
   const token = await mint(signal);
-  const all = probes(Date.now());
+  const all = probes(clockOf(client).now());
   const results: AuthCheckResult[] = [];
   for (const check of [...new Set(checks)]) {
     const probe = all[check];
