@@ -1,3 +1,4 @@
+import { clockOf } from './internal/clock';
 import * as z from 'zod';
 import { lazySchema } from './internal/lazy-schema';
 import { parseOptions } from './internal/parse-options';
@@ -91,7 +92,7 @@ export function paginate<T>(client: Requester, request: PaginateRequest, options
         const total = typeof page?.total === 'number' ? page.total : typeof page?.totalHits === 'number' ? page.totalHits : undefined;
         return { items: itemsOfPage(page), pageCount: typeof page?.pageCount === 'number' ? page.pageCount : undefined, total };
       },
-      { ...guard, ...(o.pageSize ? { pageSize: o.pageSize } : {}), ...(request.signal ? { signal: request.signal } : {}) },
+      { ...guard, clock: clockOf(client), ...(o.pageSize ? { pageSize: o.pageSize } : {}), ...(request.signal ? { signal: request.signal } : {}) },
     );
   } else if (o.style === 'cursor') {
     pages = paginateByCursor<T>(async (cursor) => {

@@ -1,3 +1,4 @@
+import { clockOf } from '../internal/clock';
 import type { GenesysClient } from '../client';
 import { paginateByPageNumber, type Page } from '../transport/paginate';
 import { ConversationQueryResponse, type AnalyticsConversation, type ConversationQueryFilters } from './schemas';
@@ -50,6 +51,7 @@ export async function* detailsQueryPages(
       pageSize,
       ...(options.startPage ? { startPage: options.startPage } : {}),
       retryDelayMs: Math.max(client.options.retry.baseDelayMs, 1),
+      clock: clockOf(client),
       ...(options.signal ? { signal: options.signal } : {}),
       onShortPage: (s) =>
         client.emit('warning', {

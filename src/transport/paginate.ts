@@ -1,5 +1,6 @@
 import { GcError, IncompleteDataError, throwIfCallerAborted } from '../errors';
-import { abortableSleep } from './sleep';
+import { systemClock, type Clock } from '../internal/clock';
+import { sleepOrAbort } from '../internal/waits';
 
 /**
  * The three paging styles of the platform (docs/platform-notes.md section g), as async iterables of pages. Nothing is
@@ -54,6 +55,8 @@ export interface PageNumberOptions<T> extends PageGuardOptions<T> {
   onShortPage?: (info: ShortPageInfo) => void;
   /** Aborts the waits between re-fetches (with an `AbortError`). */
   signal?: AbortSignal | undefined;
+  /** The re-fetch waits run on this clock (the client's). @default the system clock */
+  clock?: Clock | undefined;
   /**
    * Check pages against the `total` / `pageCount` the endpoint declares. Default true. Turn it off only for an
    * endpoint whose totals are documented as approximate (e.g. `/api/v2/quality/evaluations/query`; page those by
@@ -162,12 +165,7 @@ export async function* paginateByPageNumber<T>(
       }
       const delayMs = retryDelayMs * 2 ** attempt;
       options.onShortPage?.({ reason, page: pageNumber, expected, got: items.length, declared: declaredTotal, attempt: attempt + 1, delayMs });
-      try {
-        await abortableSleep(delayMs, options.signal);
-      } catch (e) {
-        throwIfCallerAborted(options.signal, what);
-        throw e;
-      }
+      await sleepOrAbort(options.clock ?? systemClock, delayMs, options.signal, what);
     }
     if (items.length === 0) return;
     previous = fingerprint(items);
