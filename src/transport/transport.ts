@@ -25,11 +25,11 @@ import { sendOnce, warmHttp } from './http';
 import { parseJson } from './decode';
 import type { Redactor } from './redact';
 import type { Telemetry } from '../telemetry/telemetry';
-import { assertSafeHeaders, buildRequestUrl, pathExcerpt, resolveSameOrigin } from './url-guard';
+import { assertSafeHeaders, buildRequestUrl, pathExcerpt, resolveSameOrigin, type QueryParams } from './url-guard';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
-export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number | boolean>;
-export type QueryParams = Record<string, QueryValue>;
+// Query types live with the URL builder that reads them (url-guard.ts), so that file needs nothing from this one.
+export type { QueryParams, QueryValue } from './url-guard';
 
 /** Bearer tokens for API calls; implemented by the auth layer. */
 export interface AuthSource {

@@ -1,5 +1,5 @@
 import { UnsafeRequestError } from '../errors';
-import type { QueryParams } from './transport';
+
 
 /**
  * The one origin check of the SDK. Every URL the transport sends to (a module's path, a caller's `request()` path,
@@ -11,6 +11,8 @@ import type { QueryParams } from './transport';
  * `'/\\evil.example'` and `'/\t/evil.example'` all resolve to another host (WHATWG URL parsing treats `\` as `/` and
  * drops tabs and newlines), so only the parsed origin tells where a request would really go.
  */
+export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number | boolean>;
+export type QueryParams = Record<string, QueryValue>;
 
 /** C0 controls and DEL: CR/LF split headers, tabs and newlines vanish inside URLs. */
 const CONTROL = /[\u0000-\u001f\u007f]/;

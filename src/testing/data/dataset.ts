@@ -3,6 +3,7 @@
  * is non-decreasing in i, so the conversations of an interval are an index range found by arithmetic. A
  * million-conversation org therefore costs nothing until read, and a page costs only its own conversations.
  */
+import { EVALUATION_SLOTS, type ConversationCore, type EvaluationCore, type EvaluationStatus, type MediaType, type Phases } from './cores';
 import { evolveConversation } from './evolution';
 import { buildForms, versionAt, type FormFamily } from './forms';
 import { IdCodec } from './ids';
@@ -13,76 +14,10 @@ import { scoreEvaluation } from './scoring';
 import { ID_KIND, STREAM } from './streams';
 import type { SimScoringSet } from './types';
 
-export type MediaType = 'voice' | 'chat' | 'message' | 'email';
-/** Analytics spelling (PascalCase); the Quality API uses the UPPERCASE form. */
-export type EvaluationStatus = 'Finished' | 'InProgress' | 'Pending' | 'InReview' | 'Retracted';
+export { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS } from './cores';
+export type { ConversationCore, EvaluationCore, EvaluationStatus, MediaType, Phases } from './cores';
 
-export const QUALITY_STATUS: Record<EvaluationStatus, string> = {
-  Finished: 'FINISHED',
-  InProgress: 'INPROGRESS',
-  Pending: 'PENDING',
-  InReview: 'INREVIEW',
-  Retracted: 'RETRACTED',
-};
-
-/** No conversation lasts longer than this; bounds the look-back of "activity in an interval" queries. */
-export const MAX_CONVERSATION_MS = 4 * 3_600_000;
-/** No evaluation event is later than this after its conversation ended; bounds look-backs by evaluation dates. */
-export const MAX_EVALUATION_LAG_MS = 4 * 86_400_000;
-
-/** Evaluation ids encode `index * EVALUATION_SLOTS + slot`. */
-export const EVALUATION_SLOTS = 8;
 const RECORDING_SLOTS = 4;
-
-export interface EvaluationCore {
-  conversationIndex: number;
-  slot: number;
-  id: string;
-  formIndex: number;
-  formVersion: number;
-  evaluatorIndex: number;
-  status: EvaluationStatus;
-  calibrationId?: string;
-  isScoringIndex: boolean;
-  created: number;
-  submitted?: number;
-  released?: number;
-  changed: number;
-  agentHasRead: boolean;
-  /** After `org.advance()` (evolution.ts): when it was rescored (new answers), when it was deleted. */
-  rescored?: number;
-  deleted?: number;
-}
-
-export interface Phases {
-  /** Waiting in queue (acd session). */
-  acd: number;
-  alert: number;
-  /** Agent and customer connected. */
-  talk: number;
-  acw: number;
-}
-
-export interface ConversationCore {
-  index: number;
-  id: string;
-  start: number;
-  end: number;
-  phases: Phases;
-  mediaType: MediaType;
-  direction: 'inbound' | 'outbound';
-  queueIndex: number;
-  agentIndex: number;
-  wrapUpIndex: number;
-  /** Voice: a call recording exists. Always true for digital media (their transcript is the recording). */
-  recorded: boolean;
-  screenRecorded: boolean;
-  customerAddress: string;
-  customerTier: 'gold' | 'silver' | 'bronze';
-  mos?: number;
-  messageType?: string;
-  evaluations: EvaluationCore[];
-}
 
 const STATUS_WEIGHTS = weights<EvaluationStatus>({ Finished: 0.75, InProgress: 0.08, Pending: 0.07, InReview: 0.05, Retracted: 0.05 });
 const TIER_WEIGHTS = weights({ gold: 0.1, silver: 0.3, bronze: 0.6 });

@@ -18,7 +18,19 @@
  */
 import { versionAt } from './forms';
 import { Rng } from './rng';
-import type { ConversationCore, Dataset, EvaluationCore, EvaluationStatus } from './dataset';
+import type { ConversationCore, EvaluationCore, EvaluationStatus } from './cores';
+import type { FormFamily } from './forms';
+import type { IdCodec } from './ids';
+import type { Pools } from './pools';
+
+/** What evolution reads of the dataset (dataset.ts's `Dataset`, which calls evolution, so it is not imported here). */
+interface Dataset {
+  readonly seed: number;
+  readonly end: number;
+  readonly forms: readonly FormFamily[];
+  readonly evaluationIds: IdCodec;
+  readonly pools: Pools;
+}
 
 const DAY = 86_400_000;
 /** Stream number of the lifecycle draws (beside those in streams.ts). */
