@@ -98,7 +98,7 @@ export type { AnalyticsConversationLike, EvaluateOptions, FilterMatcher } from '
 export type { FilterField, FieldLevel, FieldKind, FieldType } from './filters/catalog';
 export type { IntervalInput, ParsedInterval, IntervalWindow, SplitOptions } from './helpers/intervals';
 export type { EvaluationLike, FlattenScorecardOptions, ScorecardRow, RawAnswersScorecardRow, ScorecardFixedRow, ScorecardPivotColumns, FixedScorecardColumn } from './quality/scorecard';
-export type { EvaluationRef, ExportedEvaluation, RowsRequest, ExportProgress, ExportToOptions, QualityExportState, ExportSummary } from './quality/exporter';
+export type { EvaluationRef, ExportedEvaluation, RowsRequest, ExportProgress, ExportToOptions, QualityExportState, QualityExportCursor, ExportSummary } from './quality/exporter';
 export type { EvaluationResponse, QualityExporterOptions, ExportRequest, CalibrationMode } from './quality/schemas';
 export type { AnalyticsConversation, AnalyticsEvaluation, AnalyticsParticipant, AnalyticsSession, AnalyticsSegment, DetailQueryFilter, ConversationQueryFilters } from './analytics/schemas';
 export type { AnnotateResult, RecordingAnnotationResult } from './media/media-metadata';

@@ -1,6 +1,7 @@
 import type { DetailQueryFilter } from '../analytics/schemas';
 import type { DetailsQuery } from '../analytics/details-query';
-import { ValidationError } from '../errors';
+import { ValidationError, type ValidationIssue } from '../errors';
+import { checkFlattenOptions, type FlattenScorecardOptions } from './scorecard';
 import { compileFilter, type ResidualFilter } from '../filters/compile';
 import { isFilterBuilder, type FilterNode } from '../filters/builder';
 import { formatInterval, splitIntervalWindows } from '../helpers/intervals';
@@ -143,6 +144,51 @@ export function searchBodies(plan: ExportPlan, pass: ExportPass, pageSize: numbe
     sortBy: 'conversationDate',
     sortOrder: 'ASC',
   }));
+}
+
+// ---- exportTo()/rows() inputs, checked before any request ------------------------------------------------------
+
+/** `where` of the exporter's request errors. */
+const WHERE = 'QualityExporter request';
+
+/** `rows()` / `exportTo()` called without their request object: say so instead of a destructuring TypeError. */
+export function requestObject<T>(request: T, method: string): T {
+  if (typeof request !== 'object' || request === null) {
+    throw new ValidationError(WHERE, [{ path: '', message: `${method}() needs a request object, e.g. { interval: '2024-05-01/2024-05-02' }` }]);
+  }
+  return request;
+}
+
+/**
+ * The options exportTo() adds to an export request, checked before any request: a `checkpointEvery` of 0 or NaN
+ * saved on every row or never, an `onProgress` that is not a function failed at the first page, a `checkpoint`
+ * without load/save/clear failed with a TypeError.
+ */
+export function checkExportToExtras(o: { checkpoint: unknown; calibrationSink: unknown; onProgress: unknown; checkpointEvery: unknown }): void {
+  const issues: ValidationIssue[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (o.checkpoint !== undefined && !(isObj(o.checkpoint) && ['load', 'save', 'clear'].every((m) => typeof (o.checkpoint as Record<string, unknown>)[m] === 'function'))) {
+    issues.push({ path: 'checkpoint', message: 'checkpoint must have load(), save() and clear() (FileCheckpoint, MemoryCheckpoint, or your own)' });
+  }
+  if (o.calibrationSink !== undefined && !(isObj(o.calibrationSink) && typeof o.calibrationSink.write === 'function')) {
+    issues.push({ path: 'calibrationSink', message: 'calibrationSink must be a sink with write() (CsvSink, NdjsonSink, or your own RowSink)' });
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') issues.push({ path: 'onProgress', message: 'onProgress must be a function' });
+  const every = o.checkpointEvery;
+  if (typeof every !== 'number' || !Number.isInteger(every) || every < 1 || every > 1_000_000) {
+    issues.push({ path: 'checkpointEvery', message: `checkpointEvery must be a whole number of rows from 1 to 1,000,000 (got ${typeof every === 'number' ? every : typeof every})` });
+  }
+  if (issues.length > 0) throw new ValidationError(WHERE, issues);
+}
+
+/** Flatten options are checked before discovery: a bad one found at the first row would come after requests. */
+export function checkFlatten(flatten: FlattenScorecardOptions | undefined): void {
+  try {
+    checkFlattenOptions(flatten);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(WHERE, e.issues.map((i) => ({ ...i, path: `flatten.${i.path}` })));
+    throw e;
+  }
 }
 
 export { MEDIA_TYPES };

@@ -1,7 +1,7 @@
 import type { GenesysClient } from '../client';
 import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
-import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod, type ValidationIssue } from '../errors';
-import { checkFlattenOptions, flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from './scorecard';
+import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
+import { flattenScorecard, type FlattenScorecardOptions, type ScorecardRow } from './scorecard';
 import { apiPath } from '../internal/api-path';
 import { mapConcurrent } from '../internal/map-concurrent';
 import type { Checkpoint } from '../sinks/checkpoint';
@@ -9,7 +9,7 @@ import { openRun } from '../sinks/resumable-run';
 import type { RowSink } from '../sinks/sink';
 import { discoverRefs, FROM_START, newCounters, searchEvaluations, type Counters, type DiscoveryStart, type EvaluationRef, type PageMark } from './discovery';
 import { CALIBRATION_SINK, CursorTracker, parseQualityState, upgradeQualityState, type QualityExportState } from './export-checkpoint';
-import { planExport, type ExportPlan } from './export-request';
+import { checkExportToExtras, checkFlatten, planExport, requestObject, type ExportPlan } from './export-request';
 import { runQualitySync, type QualitySyncOptions } from './sync';
 import type { SyncSummary } from '../sync/types';
 import { EvaluationResponse, QualityExporterOptionsSchema, type ExportRequest, type QualityExporterOptions, type ResolvedQualityExporterOptions } from './schemas';
@@ -368,46 +368,6 @@ export class QualityExporter {
   }
 }
 
-
-/** `rows()` / `exportTo()` called without their request object: say so instead of a destructuring TypeError. */
-function requestObject<T>(request: T, method: string): T {
-  if (typeof request !== 'object' || request === null) {
-    throw new ValidationError(WHERE, [{ path: '', message: `${method}() needs a request object, e.g. { interval: '2024-05-01/2024-05-02' }` }]);
-  }
-  return request;
-}
-
-/**
- * The options exportTo() adds to an export request, checked before any request: a `checkpointEvery` of 0 or NaN
- * saved on every row or never, an `onProgress` that is not a function failed at the first page, a `checkpoint`
- * without load/save/clear failed with a TypeError.
- */
-function checkExportToExtras(o: { checkpoint: unknown; calibrationSink: unknown; onProgress: unknown; checkpointEvery: unknown }): void {
-  const issues: ValidationIssue[] = [];
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-  if (o.checkpoint !== undefined && !(isObj(o.checkpoint) && ['load', 'save', 'clear'].every((m) => typeof (o.checkpoint as Record<string, unknown>)[m] === 'function'))) {
-    issues.push({ path: 'checkpoint', message: 'checkpoint must have load(), save() and clear() (FileCheckpoint, MemoryCheckpoint, or your own)' });
-  }
-  if (o.calibrationSink !== undefined && !(isObj(o.calibrationSink) && typeof o.calibrationSink.write === 'function')) {
-    issues.push({ path: 'calibrationSink', message: 'calibrationSink must be a sink with write() (CsvSink, NdjsonSink, or your own RowSink)' });
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') issues.push({ path: 'onProgress', message: 'onProgress must be a function' });
-  const every = o.checkpointEvery;
-  if (typeof every !== 'number' || !Number.isInteger(every) || every < 1 || every > 1_000_000) {
-    issues.push({ path: 'checkpointEvery', message: `checkpointEvery must be a whole number of rows from 1 to 1,000,000 (got ${typeof every === 'number' ? every : typeof every})` });
-  }
-  if (issues.length > 0) throw new ValidationError(WHERE, issues);
-}
-
-/** Flatten options are checked before discovery: a bad one found at the first row would come after requests. */
-function checkFlatten(flatten: FlattenScorecardOptions | undefined): void {
-  try {
-    checkFlattenOptions(flatten);
-  } catch (e) {
-    if (e instanceof ValidationError) throw new ValidationError(WHERE, e.issues.map((i) => ({ ...i, path: `flatten.${i.path}` })));
-    throw e;
-  }
-}
 
 async function* dropMissing<T>(source: AsyncIterable<T | undefined>): AsyncGenerator<T> {
   for await (const x of source) if (x !== undefined) yield x;
