@@ -100,11 +100,17 @@ describe('batch callback: timeout, retries, failure policy', () => {
       // the first attempt is left hanging
     });
     try {
-      const t0 = Date.now();
-      const out = await deliverBatchCallback(note, resolveBatchCallbackOptions({ url: r.url, ...fast, timeoutMs: 150 }));
-      expect(out.attempts).toBe(2);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
-      expect(Date.now() - t0).toBeLessThan(2_000);
+      const t0 = performance.now();
+      const retries: Array<{ reason: string }> = [];
+      const out = await deliverBatchCallback(note, resolveBatchCallbackOptions({ url: r.url, ...fast, timeoutMs: 500 }), { onRetry: (x) => retries.push(x) });
+      expect(out).toMatchObject({ delivered: true, status: 200 });
+      // The first attempt ended by its (real-time) timeout, not by an answer. The answered attempt is normally the
+      // second; on a loaded machine a loopback answer can itself take longer than the timeout and be retried again
+      // (this test failed 1 run in 5 under load with "attempts: 2" asserted), so every retry is checked instead.
+      expect(out.attempts).toBeGreaterThanOrEqual(2);
+      expect(retries).toHaveLength(out.attempts - 1);
+      expect(retries.every((x) => x.reason === 'timeout')).toBe(true);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(490);
     } finally {
       await r.close();
     }

@@ -87,10 +87,10 @@ describe('InteractionSearch.ready: the readiness probe', () => {
         HttpResponse.json({ message: 'bad interval', code: 'bad.request', status: 400, contextId: 'c-1', details: [], errors: [] }, { status: 400 }),
       ),
     );
-    const t0 = Date.now();
-    await expect(new InteractionSearch(client()).ready({ timeoutMs: 10_000 })).rejects.toBeInstanceOf(BadRequestError);
-    // Waiting would run to the 10 s timeout: the bound tells the two apart with room for a loaded machine.
-    expect(Date.now() - t0).toBeLessThan(8_000);
+    const clock = createFakeClock({ autoAdvance: true });
+    await expect(new InteractionSearch(client({ clock })).ready({ timeoutMs: 10_000 })).rejects.toBeInstanceOf(BadRequestError);
+    // No wait at all, by the client's clock (no race with real time): a 400 is thrown at once.
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('query() itself rides out transient 503s through the transport and still reads everything exactly once', async () => {
