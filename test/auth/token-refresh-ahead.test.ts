@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFakeClock } from '@org/gc-data/testing';
 import { API, makeClient, server, tokenEndpoint, useMswServer } from '../support/platform';
 
 useMswServer();
@@ -41,6 +42,21 @@ describe('token refresh ahead of expiry', () => {
     vi.setSystemTime(Date.now() + 2_000);
     await client.request({ path: '/api/v2/ping' });
     expect(token.minted).toHaveLength(2);
+    await client.close();
+  });
+
+  it("measures freshness on the client's clock (no global time faked)", async () => {
+    const clock = createFakeClock();
+    const token = tokenEndpoint(3600);
+    server.use(token.handler, http.get(`${API}/api/v2/ping`, () => HttpResponse.json({})));
+    const client = makeClient({ clock });
+    await client.request({ path: '/api/v2/ping' });
+    await clock.advance((3600 - 301) * 1000);
+    await client.request({ path: '/api/v2/ping' });
+    expect(token.minted).toEqual(['token-1']);
+    await clock.advance(2000);
+    await client.request({ path: '/api/v2/ping' });
+    expect(token.minted).toEqual(['token-1', 'token-2']);
     await client.close();
   });
 });
