@@ -1,19 +1,23 @@
 /**
  * The explicit download path for pre-signed URLs (recording `resultUrl`s): a URL on another host whose query string
- * is the credential. It is deliberately not the API transport, which refuses foreign hosts and adds the bearer token:
- * a download never carries an `Authorization` header (nor any header a caller could add: there is no headers
- * option), only `Range`, `Accept-Encoding: identity` and `User-Agent`.
+ * is the credential. It is deliberately not the API transport, which refuses foreign hosts and adds the bearer token.
+ * Its request goes through the one HTTP file (http.ts, `sendOnce`) like every other, but on its own terms:
+ * - never an `Authorization` header (nor any header a caller could add: there is no headers option), only `Range`,
+ *   `Accept-Encoding: identity` and `User-Agent`;
+ * - its own origin rule: the request goes to the origin of the URL the platform handed out, and a redirect is
+ *   followed only on that same origin (at most 5 hops, checked by url-guard.ts like the API's); a redirect anywhere
+ *   else is a `DownloadError` with reason `redirect`, and nothing is sent there;
+ * - its own concurrency (separate from the API's rate limiter: the object store is not the API) and retries.
  *
- * Per file: the body is streamed to `<dest>.part` (memory stays flat whatever the size), its sha256 computed while
- * streaming, the file fsynced and renamed to `<dest>` (and the directory fsynced) only when every byte the server
- * announced has arrived. A failed or interrupted attempt leaves the `.part`; the next attempt (or a later run) asks
+ * Per file: the body is streamed to `<dest>.part` with its sha256 computed on the way, then fsynced and renamed to
+ * `<dest>` only when every byte the server announced has arrived (download-file.ts: the write path and why it is
+ * shaped for throughput). A failed or interrupted attempt leaves the `.part`; the next attempt (or a later run) asks
  * for the rest with `Range: bytes=N-` and re-hashes the bytes it keeps; a server that answers 200 instead of 206
  * restarts the file. Each attempt is bounded by `timeoutMs`, which covers the body, not just the headers.
  *
  * Retries (408, 429, 5xx, network errors, timeouts, bodies cut short) reuse the SDK's policy pieces: `classify`,
  * `computeDelay` and `parseRetryAfter` from retry.ts. An attempt that added bytes does not count towards the
- * limit: a flaky connection that makes progress finishes. Concurrency is the downloader's own, separate from the
- * API's rate limiter (the object store is not the API).
+ * limit: a flaky connection that makes progress finishes.
  *
  * The URL's query string (the signature) never appears in an error or event: only origin and path.
  */
@@ -21,10 +25,15 @@ import type { FileHandle } from 'node:fs/promises';
 import * as z from 'zod';
 import { lazySchema } from '../internal/lazy-schema';
 import { AbortError, GcError, validationErrorFromZod, ValidationError } from '../errors';
-import { fsPromises, nodeCrypto } from '../internal/node-builtins';
-import { fsyncDir } from '../sinks/durable';
+import { fsPromises } from '../internal/node-builtins';
+import { DirSyncer, dirnameOf, finalizePart, PartWriteError, receiveBody, sizeOf } from './download-file';
+import { openStreamHash, type StreamHash } from './hash-lane';
+import { sendOnce } from './http';
 import { classify, computeDelay, parseRetryAfter } from './retry';
 import { abortableSleep } from './sleep';
+import { resolveSameOrigin } from './url-guard';
+
+export { sha256File } from './download-file';
 
 export interface DownloadRetryOptions {
   /** Retries of attempts that made no progress. Default 5. */
@@ -54,7 +63,7 @@ export interface DownloaderOptions {
 export interface DownloadProgress {
   /** Where the file goes (without `.part`). */
   dest: string;
-  /** Bytes of the file received so far (in the `.part`, or in the write buffer of at most 1 MiB). */
+  /** Bytes of the file received so far (in the `.part`, or in the write buffers of at most 2 MiB). */
   bytes: number;
   /** The file's size when the server announced it. */
   totalBytes: number | undefined;
@@ -85,7 +94,8 @@ export interface DownloadResult {
   restarts: number;
 }
 
-export type DownloadFailure = 'status' | 'network' | 'timeout' | 'size' | 'retry-after';
+/** `redirect`: the server redirected to another origin than the URL's own (not followed), or more than 5 times. */
+export type DownloadFailure = 'status' | 'network' | 'timeout' | 'size' | 'retry-after' | 'redirect';
 
 /** A download failed after its retries, or for a reason retries cannot fix (403: an expired or bad signature). */
 export class DownloadError extends GcError {
@@ -108,9 +118,6 @@ export class DownloadError extends GcError {
     return { name: this.name, message: this.message, reason: this.reason, url: this.url, status: this.status, attempts: this.attempts, dest: this.dest };
   }
 }
-
-/** Bytes gathered before one write to the .part file. */
-const WRITE_BATCH = 1024 * 1024;
 
 const DEFAULT_RETRY: DownloadRetryOptions = { limit: 5, rateLimitLimit: 10, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 
@@ -173,6 +180,19 @@ class CallerError extends Error {
   }
 }
 
+/** Redirects followed within one attempt, all on the URL's own origin; more is a loop. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** What one successful attempt hands to the durable step: the open .part (or none: a previous run completed it). */
+interface Received {
+  handle: FileHandle | undefined;
+  bytes: number;
+  sha256: string;
+  contentType: string | undefined;
+  restarts: number;
+}
+
 /**
  * Downloads pre-signed URLs to files with its own concurrency, retries and per-attempt timeout.
  *
@@ -187,8 +207,11 @@ export class Downloader {
   readonly retry: Readonly<DownloadRetryOptions>;
   readonly #fetch: typeof fetch | undefined;
   readonly #userAgent: string;
-  #running = 0;
-  readonly #queue: Array<() => void> = [];
+  /** Network slots: a file holds one while its bytes arrive. */
+  readonly #slots: Slots;
+  /** Durable-step slots (fsync, rename): as many, so at most 2 x concurrency files are open at once. */
+  readonly #finishing: Slots;
+  readonly #dirs = new DirSyncer();
   #stats = { files: 0, bytes: 0, attempts: 0, retries: 0, restarts: 0 };
 
   constructor(options: DownloaderOptions = {}) {
@@ -202,6 +225,8 @@ export class Downloader {
     this.retry = Object.freeze(retry);
     this.#fetch = o.fetch;
     this.#userAgent = `gc-data-download node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`;
+    this.#slots = new Slots(this.concurrency);
+    this.#finishing = new Slots(this.concurrency);
   }
 
   /** Files, bytes, attempts, retries and restarts so far. */
@@ -217,43 +242,31 @@ export class Downloader {
     if (typeof request?.dest !== 'string' || request.dest === '') issues.push({ path: 'dest', message: 'dest must be a file path' });
     if (request?.signal !== undefined && !(request.signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'signal must be an AbortSignal' });
     if (issues.length) throw new ValidationError('Downloader.download() request', issues);
-    await this.#acquire(request.signal);
+    const { dest, signal } = request;
+    const part = `${dest}.part`;
+    await this.#slots.acquire(signal, () => new AbortError("A download waiting for a free slot was aborted by the caller's signal", { cause: signal?.reason }));
+    let received: Received & { attempts: number; resumedFromBytes: number };
     try {
-      return await this.#download(request);
+      received = await this.#receive(request);
     } finally {
-      this.#release();
+      this.#slots.release();
     }
-  }
-
-  async #acquire(signal: AbortSignal | undefined): Promise<void> {
-    if (this.#running < this.concurrency) {
-      this.#running++;
-      return;
+    // The bytes are all here: the network slot goes to the next file while this one is made durable. Not abortable:
+    // a complete file is finished rather than left as a .part.
+    await this.#finishing.acquire(undefined, () => new AbortError('unreachable'));
+    try {
+      await finalizePart(part, dest, received.handle, this.#dirs);
+    } finally {
+      this.#finishing.release();
     }
-    await new Promise<void>((resolve, reject) => {
-      const go = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const i = this.#queue.indexOf(go);
-        if (i >= 0) this.#queue.splice(i, 1);
-        reject(new AbortError('A download waiting for a free slot was aborted by the caller\'s signal', { cause: signal?.reason }));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(go);
-    });
-    // The slot was handed over by #release (still counted in #running): nobody can take it in between.
+    this.#stats.files++;
+    this.#stats.restarts += received.restarts;
+    const { bytes, sha256, contentType, attempts, resumedFromBytes, restarts } = received;
+    return { dest, bytes, sha256, contentType, attempts, resumedFromBytes, restarts };
   }
 
-  #release(): void {
-    const next = this.#queue.shift();
-    if (next) next();
-    else this.#running--;
-  }
-
-  async #download(request: DownloadRequest): Promise<DownloadResult> {
+  /** Attempts (with retries) until every byte of the file is in its .part. */
+  async #receive(request: DownloadRequest): Promise<Received & { attempts: number; resumedFromBytes: number }> {
     const { url, dest, signal } = request;
     const shown = redactUrl(url);
     const part = `${dest}.part`;
@@ -263,8 +276,8 @@ export class Downloader {
     let attempts = 0;
     let failedAttempts = 0;
     let rateLimited = 0;
-    let restarts = 0;
     let resumedFromBytes = -1;
+    const aborted = (cause: unknown) => new AbortError(`Download of ${shown} was aborted by the caller's signal (the partial file ${part} is kept for resuming)`, { cause });
     for (;;) {
       attempts++;
       this.#stats.attempts++;
@@ -272,17 +285,15 @@ export class Downloader {
       if (resumedFromBytes < 0) resumedFromBytes = before;
       try {
         const r = await this.#attempt(url, dest, part, signal, request.onProgress, attempts);
-        restarts += r.restarts;
-        this.#stats.files++;
-        this.#stats.restarts += r.restarts;
-        return { dest, bytes: r.bytes, sha256: r.sha256, contentType: r.contentType, attempts, resumedFromBytes, restarts };
+        return { ...r, attempts, resumedFromBytes };
       } catch (e) {
         if (e instanceof CallerError) throw e.error;
-        if (signal?.aborted) throw new AbortError(`Download of ${shown} was aborted by the caller's signal (the partial file ${part} is kept for resuming)`, { cause: signal.reason });
+        if (signal?.aborted) throw aborted(signal.reason);
         if (!(e instanceof Attempt)) throw e;
-        if (e.outcome.kind === 'status' && e.outcome.status === 429) rateLimited++;
+        const is429 = e.outcome.kind === 'status' && e.outcome.status === 429;
+        if (is429) rateLimited++;
         const progressed = (await sizeOf(part)) > before;
-        if (!progressed && !(e.outcome.kind === 'status' && e.outcome.status === 429)) failedAttempts++;
+        if (!progressed && !is429) failedAttempts++;
         const decision = classify(e.outcome, { idempotent: true, attempt: failedAttempts + rateLimited, rateLimitedAttempts: rateLimited }, {
           limit: this.retry.limit,
           rateLimitLimit: this.retry.rateLimitLimit,
@@ -304,9 +315,27 @@ export class Downloader {
         try {
           await abortableSleep(delay, signal);
         } catch (err) {
-          throw new AbortError(`Download of ${shown} was aborted by the caller's signal (the partial file ${part} is kept for resuming)`, { cause: err });
+          throw aborted(err);
         }
       }
+    }
+  }
+
+  /** GET of the URL, redirects followed by hand on the URL's own origin only. */
+  async #send(url: string, headers: Record<string, string>, signal: AbortSignal, attempts: number, dest: string): Promise<Response> {
+    let target = url;
+    for (let hops = 0; ; hops++) {
+      const res = await sendOnce(target, { method: 'GET', headers, signal, redirect: 'manual', fetch: this.#fetch });
+      const location = REDIRECT_STATUSES.has(res.status) ? res.headers.get('location') : null;
+      if (location === null) return res;
+      await res.body?.cancel().catch(() => undefined);
+      const next = resolveSameOrigin('GET', location, target, url);
+      const refuse = (detail: string) => new DownloadError({ reason: 'redirect', url: redactUrl(url), status: res.status, attempts, dest, detail });
+      if (!next) {
+        throw refuse(`the server redirected to ${redactUrl(new URL(location, target).href)}, another origin than the pre-signed URL's ${new URL(url).origin}: not followed (a download goes only where the platform pointed it)`);
+      }
+      if (hops + 1 > MAX_REDIRECTS) throw refuse(`more than ${MAX_REDIRECTS} redirects (a loop): not followed`);
+      target = next.href;
     }
   }
 
@@ -317,7 +346,7 @@ export class Downloader {
     callerSignal: AbortSignal | undefined,
     onProgress: DownloadRequest['onProgress'],
     attempt: number,
-  ): Promise<{ bytes: number; sha256: string; contentType: string | undefined; restarts: number }> {
+  ): Promise<Received> {
     const fs = fsPromises();
     // One controller per attempt, aborted by the timer or by the caller's signal. Not AbortSignal.any: on Node 20 a
     // derived signal nobody else references can be collected, and its abort then never reaches the body read.
@@ -330,22 +359,31 @@ export class Downloader {
     }, this.timeoutMs);
     const unlink = linkAbort(stop, callerSignal);
     let handle: FileHandle | undefined;
+    let keepHandle = false;
     let restarts = 0;
     const fail = (e: unknown, what: string): never => {
-      if (e instanceof Attempt || e instanceof CallerError) throw e;
+      if (e instanceof Attempt || e instanceof CallerError || e instanceof DownloadError) throw e;
+      if (e instanceof PartWriteError) throw e.error;
       if (callerSignal?.aborted) throw e;
       if (timeout.signal.aborted) throw new Attempt({ kind: 'timeout' }, `no complete answer within timeoutMs (${this.timeoutMs} ms) while ${what}`);
       throw new Attempt({ kind: 'network' }, `network error while ${what}: ${describe(e)}`, undefined, { cause: e });
     };
+    // Hashes of this attempt: dropped unless the attempt completes (the next one re-hashes the .part it keeps).
+    const hashes: StreamHash[] = [];
+    const newHash = () => {
+      const h = openStreamHash();
+      hashes.push(h);
+      return h;
+    };
     try {
       let have = await sizeOf(part);
-      const hash = nodeCrypto().createHash('sha256');
-      if (have > 0) await hashFile(part, hash);
+      const hash = newHash();
+      if (have > 0) await hash.prefix(part, have);
       const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': this.#userAgent };
       if (have > 0) headers.range = `bytes=${have}-`;
       let res: Response;
       try {
-        res = await (this.#fetch ?? globalThis.fetch)(url, { method: 'GET', headers, signal, redirect: 'follow' });
+        res = await this.#send(url, headers, signal, attempt, dest);
       } catch (e) {
         return fail(e, 'connecting');
       }
@@ -355,7 +393,10 @@ export class Downloader {
         // Nothing after `have`: complete if the server's size is exactly what we hold, else start over.
         await res.body?.cancel().catch(() => undefined);
         const size = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1];
-        if (size !== undefined && Number(size) === have) return await this.#finish(part, dest, have, hash, contentType, restarts);
+        if (size !== undefined && Number(size) === have) {
+          keepHandle = true;
+          return { handle: undefined, bytes: have, sha256: await hash.digest(), contentType, restarts };
+        }
         await fs.rm(part, { force: true });
         throw new Attempt({ kind: 'network' }, `the server refused the range bytes=${have}- (416); starting the file over`);
       }
@@ -376,7 +417,7 @@ export class Downloader {
         restarts++;
         have = 0;
       }
-      const fileHash = reset ? nodeCrypto().createHash('sha256') : hash;
+      const fileHash = reset ? newHash() : hash;
       if (range && range[3] !== '*') total = Number(range[3]);
       else if (res.status === 200) {
         const len = res.headers.get('content-length');
@@ -384,93 +425,73 @@ export class Downloader {
       }
       handle = await fs.open(part, have > 0 ? 'a' : 'w');
       if (res.body) {
-        const reader = res.body.getReader();
-        // Chunks are written in runs of up to WRITE_BATCH bytes (one writev), not one awaited write per chunk:
-        // memory stays bounded per download and the disk sees large writes.
-        let pending: Uint8Array[] = [];
-        let pendingBytes = 0;
-        const flush = async () => {
-          if (pendingBytes === 0) return;
-          const chunks = pending;
-          pending = [];
-          pendingBytes = 0;
-          await handle!.writev(chunks);
-        };
-        // One abort listener for the whole body: a read is raced against it (undici can leave a read pending
-        // forever when the fetch is aborted after the last bytes arrived but before the stream closed).
-        let rejectAborted: (e: unknown) => void = () => undefined;
-        const aborted = new Promise<never>((_, reject) => (rejectAborted = reject));
-        aborted.catch(() => undefined);
-        const onAbort = () => rejectAborted(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        if (signal.aborted) onAbort();
-        let ended = false;
+        let got = have;
         try {
-          for (;;) {
-            let chunk: ReadableStreamReadResult<Uint8Array>;
+          have = await receiveBody(res.body, handle, fileHash, have, signal, (bytes, chunk) => {
+            got = bytes;
+            this.#stats.bytes += chunk;
+            if (!onProgress) return;
             try {
-              // An abort (e.g. from onProgress) wins over a read that could complete at once.
-              if (signal.aborted) throw signal.reason;
-              chunk = await Promise.race([reader.read(), aborted]);
+              onProgress({ dest, bytes, totalBytes: total, attempt });
             } catch (e) {
-              return fail(e, `reading the body after ${have} byte(s)`);
+              throw new CallerError(e);
             }
-            if (chunk.done) {
-              ended = true;
-              break;
-            }
-            const bytes = chunk.value;
-            fileHash.update(bytes);
-            pending.push(bytes);
-            pendingBytes += bytes.length;
-            have += bytes.length;
-            this.#stats.bytes += bytes.length;
-            if (pendingBytes >= WRITE_BATCH) await flush();
-            if (onProgress) {
-              try {
-                onProgress({ dest, bytes: have, totalBytes: total, attempt });
-              } catch (e) {
-                throw new CallerError(e);
-              }
-            }
-          }
-          await flush();
-        } finally {
-          signal.removeEventListener('abort', onAbort);
-          // Stopped early (abort, timeout, a callback's exception): keep the bytes received in the .part for the
-          // next attempt, and close the connection. The cancel is not awaited (see above).
-          if (!ended) {
-            await flush().catch(() => undefined);
-            void reader.cancel().catch(() => undefined);
-          }
-          reader.releaseLock();
+          });
+        } catch (e) {
+          return fail(e, `reading the body after ${got} byte(s)`);
         }
       }
-      await handle.sync();
-      await handle.close();
-      handle = undefined;
       if (total !== undefined && have !== total) {
         throw new Attempt({ kind: 'network' }, `size mismatch: the body ended after ${have} of ${total} byte(s)`);
       }
-      return await this.#finish(part, dest, have, fileHash, contentType, restarts);
+      const sha256 = await fileHash.digest();
+      keepHandle = true;
+      return { handle, bytes: have, sha256, contentType, restarts };
     } finally {
       clearTimeout(timer);
       unlink();
-      await handle?.close().catch(() => undefined);
+      if (!keepHandle) {
+        for (const h of hashes) h.drop();
+        await handle?.close().catch(() => undefined);
+      }
     }
   }
+}
 
-  async #finish(
-    part: string,
-    dest: string,
-    bytes: number,
-    hash: import('node:crypto').Hash,
-    contentType: string | undefined,
-    restarts: number,
-  ): Promise<{ bytes: number; sha256: string; contentType: string | undefined; restarts: number }> {
-    await fsPromises().rename(part, dest);
-    await fsyncDir(dirnameOf(dest));
-    return { bytes, sha256: hash.digest('hex'), contentType, restarts };
+/** A counting semaphore whose waiters can give up with their signal. */
+class Slots {
+  #free: number;
+  readonly #queue: Array<() => void> = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async acquire(signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.#queue.indexOf(go);
+        if (i >= 0) this.#queue.splice(i, 1);
+        reject(abortError());
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(go);
+    });
+    // The slot was handed over by release() (never returned to #free): nobody can take it in between.
+  }
+
+  release(): void {
+    const next = this.#queue.shift();
+    if (next) next();
+    else this.#free++;
   }
 }
 
@@ -484,42 +505,6 @@ export function linkAbort(controller: AbortController, signal: AbortSignal | und
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
-}
-
-function dirnameOf(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
-}
-
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await fsPromises().stat(path)).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
-}
-
-/** Feeds a file into a hash, 1 MiB at a time. */
-async function hashFile(path: string, hash: import('node:crypto').Hash): Promise<void> {
-  const handle = await fsPromises().open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1024 * 1024);
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-/** sha256 (hex) and size of a file, read in 1 MiB pieces. */
-export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = nodeCrypto().createHash('sha256');
-  await hashFile(path, hash);
-  return { sha256: hash.digest('hex'), bytes: await sizeOf(path) };
 }
 
 function describe(e: unknown): string {

@@ -33,9 +33,11 @@ interface Call {
 function fakeFetch(plan: (n: number, range: number) => { status?: number; cutAt?: number; stall?: boolean; ignoreRange?: boolean; headers?: Record<string, string> }) {
   const calls: Call[] = [];
   const fn = (async (input: string | URL | Request, init?: RequestInit) => {
+    // The download path sends through http.ts (ky), which hands fetch a Request carrying the headers and the signal.
+    const request = input instanceof Request ? input : undefined;
     const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-    calls.push({ url: String(input), headers });
+    new Headers(request?.headers ?? init?.headers).forEach((v, k) => (headers[k] = v));
+    calls.push({ url: request?.url ?? String(input), headers });
     const range = Number(/^bytes=(\d+)-$/.exec(headers.range ?? '')?.[1] ?? 0);
     const p = plan(calls.length - 1, range);
     if (p.status && p.status !== 200 && p.status !== 206) return new Response(null, { status: p.status, headers: p.headers ?? {} });
@@ -43,7 +45,7 @@ function fakeFetch(plan: (n: number, range: number) => { status?: number; cutAt?
     const body = FILE.subarray(start);
     const cut = p.cutAt ?? body.length;
     let sent = false;
-    const signal = init?.signal ?? undefined;
+    const signal = request?.signal ?? init?.signal ?? undefined;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         if (!sent) {
@@ -91,6 +93,44 @@ describe('Downloader', () => {
     } finally {
       server.close();
       server.closeAllConnections();
+    }
+  });
+
+  it('follows a redirect on the URL\'s own origin, and never one to another origin (nothing is sent there)', async () => {
+    const other: IncomingHttpHeaders[] = [];
+    const elsewhere: Server = createServer((req, res) => {
+      other.push(req.headers);
+      res.writeHead(200, { 'content-length': String(FILE.length) });
+      res.end(FILE);
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+    const elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    const paths: string[] = [];
+    const server: Server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      if (req.url?.startsWith('/moved')) return void res.writeHead(302, { location: '/media/b?sig=y' }).end();
+      if (req.url?.startsWith('/away')) return void res.writeHead(307, { location: `${elsewhereUrl}/media/c?sig=z` }).end();
+      res.writeHead(200, { 'content-length': String(FILE.length) });
+      res.end(FILE);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const ok = await new Downloader().download({ url: `${base}/moved?sig=x`, dest: join(dir, 'a.ogg') });
+      expect(ok).toMatchObject({ bytes: FILE.length, sha256: SHA });
+      expect(paths).toEqual(['/moved?sig=x', '/media/b?sig=y']);
+      const err = await new Downloader({ ...fast }).download({ url: `${base}/away?sig=s3cr3t`, dest: join(dir, 'b.ogg') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DownloadError);
+      expect(err).toMatchObject({ reason: 'redirect', status: 307, attempts: 1 });
+      expect((err as Error).message).toContain('another origin');
+      expect(JSON.stringify(err)).not.toContain('s3cr3t');
+      expect(other).toHaveLength(0);
+      expect(existsSync(join(dir, 'b.ogg'))).toBe(false);
+    } finally {
+      for (const s of [server, elsewhere]) {
+        s.close();
+        s.closeAllConnections();
+      }
     }
   });
 
