@@ -2,7 +2,7 @@
  * Recording download throughput and memory (issue 21): `Downloader` (stream to .part, sha256 while streaming,
  * fsync, rename, Range-resumable, retries; src/transport/download.ts) against a plain streaming `fetch` piped to a
  * file: the same files, the same concurrency, served by the simulated org's recording files origin (node:http on
- * 127.0.0.1, AES-CTR bytes; src/testing/recording-files.ts).
+ * 127.0.0.1, AES-CTR bytes; src/testing/serve/recording-files.ts).
  *
  *   npx tsx bench/legal-hold/download.ts [--total-mb 1024] [--file-mb 10] [--concurrency 4] [--runs 5] [--big-file-mb 256]
  *
