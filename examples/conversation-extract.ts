@@ -1,5 +1,5 @@
 /**
- * Seed 003: a high-volume conversation extract through async analytics jobs, killed halfway and resumed.
+ * Seed 003 (docs/design-intent.md): a high-volume conversation extract through async analytics jobs, killed halfway and resumed.
  *
  * The interval is cut into 6-hour windows, one details job each (three at a time), polled with backoff, read page by
  * page by cursor, deduplicated by conversationId (a conversation crossing a window boundary comes back from both),

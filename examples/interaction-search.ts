@@ -1,5 +1,5 @@
 /**
- * Seed 004: interaction search with a filter tree, and a batch callback to the downstream pipeline.
+ * Seed 004 (docs/design-intent.md): interaction search with a filter tree, and a batch callback to the downstream pipeline.
  *
  * The seed's tree ({ and | or: [...] } of { field, op, value }, at most 4 deep) is validated against the catalog of
  * real dimensions and metrics, compiled to details-query predicates, and what the platform cannot express runs on

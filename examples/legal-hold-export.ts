@@ -1,5 +1,5 @@
 /**
- * Seed 000: a legal hold on every quality record of a period, voice *and* digital, in a form a court accepts, built
+ * Seed 000 (docs/design-intent.md): a legal hold on every quality record of a period, voice *and* digital, in a form a court accepts, built
  * on the LegalHold module (docs/legal-hold.md).
  *
  * 1. A bad selection never reaches the platform: the seed's "webrtc" is not a media type (0 requests).

@@ -1,5 +1,5 @@
 /**
- * Seed 002: interaction media metadata. For a few recent conversations: read the recordings, build the media matrix
+ * Seed 002 (docs/design-intent.md): interaction media metadata. For a few recent conversations: read the recordings, build the media matrix
  * (expected formats, transcription, thumbnails for screen recordings), then write validated annotations atomically
  * to the conversation's custom attributes. PII is blocked before anything is sent; a redacting instance shows the
  * other policy. Two archive callbacks run after each write: one copies the payload to a local archive folder, one

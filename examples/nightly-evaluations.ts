@@ -1,5 +1,5 @@
 /**
- * Seed 001: the nightly ETL of quality evaluations into a data warehouse.
+ * Seed 001 (docs/design-intent.md): the nightly ETL of quality evaluations into a data warehouse.
  *
  * Yesterday's finished evaluations (UTC) become flat scorecard rows in an NDJSON file ready for COPY / bq load;
  * calibrations go to their own file (the seed's qm_calibrations table) so they never skew agent averages; score
@@ -33,8 +33,8 @@ try {
   client.on('warning', (w) => console.error(`[warning] ${w.message}`));
 
   const exporter = new QualityExporter(client, {
-    calibrations: 'separate', // seed 001 edge case 2: load them into qm_calibrations
-    concurrency: 5, // seed 001 edge case 1: asyncio.Semaphore(5)
+    calibrations: 'separate', // docs/design-intent.md seed 001, edge case 2: load them into qm_calibrations
+    concurrency: 5, // docs/design-intent.md seed 001, edge case 1: asyncio.Semaphore(5)
   });
   // append: true + the checkpoint = exactly once: a killed run is cut back to its last checkpoint and continued.
   const sink = createSinkForPath(files.evaluations, { append: true });
@@ -43,7 +43,7 @@ try {
     interval,
     calibrationSink,
     checkpoint: new FileCheckpoint<QualityExportState>(files.checkpoint, { kind: 'quality-export' }),
-    flatten: { keyBy: 'contextId' }, // seed 001 edge case 3: form versions keep their columns
+    flatten: { keyBy: 'contextId' }, // docs/design-intent.md seed 001, edge case 3: form versions keep their columns
   });
   await sink.close();
   await calibrationSink.close();

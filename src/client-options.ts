@@ -31,7 +31,7 @@ export interface GenesysClientOptions {
   rateLimit?: {
     /** Budget per minute for this client. Default 300 (the platform's per-token limit). */
     requestsPerMinute?: number;
-    /** Requests in flight at once. Default 5 (seed 001). */
+    /** Requests in flight at once. Default 5 (docs/design-intent.md seed 001). */
     maxConcurrent?: number;
     /** Requests allowed at once before pacing. Default `requestsPerMinute`. */
     burst?: number;
@@ -39,7 +39,7 @@ export interface GenesysClientOptions {
      * Ceiling while the server has announced no budget (no rate-limit headers at all): at most this many requests in
      * any one second. Once responses carry rate-limit headers the server's budget governs instead. A value you set
      * always holds in that phase.
-     * @default 20 (seed 001: "never exceed 15-20 requests per second")
+     * @default 20 (docs/design-intent.md seed 001: "never exceed 15-20 requests per second")
      */
     maxRequestsPerSecond?: number;
     /** Response header names read for pacing. */
@@ -56,7 +56,7 @@ export interface GenesysClientOptions {
   };
   /** Where tokens are cached. Default: in memory, per client. */
   tokenStore?: TokenStore;
-  /** Refresh a token this long before it expires. Default 300,000 ms (seed 002). */
+  /** Refresh a token this long before it expires. Default 300,000 ms (docs/design-intent.md seed 002). */
   refreshAheadMs?: number;
   /** Custom fetch (proxies, instrumentation). Default: the global fetch, resolved per request. */
   fetch?: typeof fetch;
@@ -120,7 +120,7 @@ export interface ResolvedClientOptions {
   clock: Clock;
 }
 
-/** See `rateLimit.maxRequestsPerSecond` (seed 001). */
+/** See `rateLimit.maxRequestsPerSecond` (docs/design-intent.md seed 001). */
 export const DEFAULT_MAX_REQUESTS_PER_SECOND = 20;
 
 /** See `maxResponseBytes`. */

@@ -1,5 +1,5 @@
 /**
- * Runs one window of an extract to completion as async jobs, with seed 003's recovery rules:
+ * Runs one window of an extract to completion as async jobs, with docs/design-intent.md seed 003's recovery rules:
  * - FAILED: the same interval is resubmitted once after a backoff (the platform's own message for a transient
  *   failure reads "Please try again"), then split in two and the halves re-run, each with the same budget, down to
  *   `maxSplitDepth`; an interval that cannot be split further is resubmitted up to FAILED_RESUBMITS_AT_MIN_SIZE

@@ -1,5 +1,5 @@
 /**
- * Conversation -> one flat row for warehouse loads (seed 003: timestamps as UTC epoch ms, missing keys as null with
+ * Conversation -> one flat row for warehouse loads (docs/design-intent.md seed 003: timestamps as UTC epoch ms, missing keys as null with
  * a warning instead of a crash when the platform or an Architect flow changes what it sends).
  *
  * Convention shared by the default projection and custom ones: a column whose source is *expected* but absent is

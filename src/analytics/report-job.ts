@@ -1,5 +1,5 @@
 /**
- * One async conversation-details job (docs/platform-notes.md section d): its status, the seed-003 polling state machine,
+ * One async conversation-details job (docs/platform-notes.md section d): its status, the docs/design-intent.md seed 003 polling state machine,
  * its results by opaque cursor, and cancellation. Recovery that needs a new job (split, resubmit) lives in
  * job-runner.ts; this file only talks to one job id.
  */
@@ -228,7 +228,7 @@ export class ReportJob {
   }
 
   /**
-   * Polls (seed 003: first after 10 s, doubling to 120 s, plus 0-5 s jitter) until a terminal state. Resolves on
+   * Polls (docs/design-intent.md seed 003: first after 10 s, doubling to 120 s, plus 0-5 s jitter) until a terminal state. Resolves on
    * FULFILLED; FAILED, CANCELLED and EXPIRED reject with JobFailedError. Past `maxWaitMs` from submission the job is
    * cancelled and a JobTimeoutError (a TimeoutError, kind `deadline`) is thrown.
    */

@@ -209,7 +209,7 @@ export interface ConversationQueryFilters {
   orderBy?: 'conversationStart' | 'conversationEnd' | 'segmentStart' | 'segmentEnd';
 }
 
-// ---- Async report jobs (ReportQueries, seed 003) ---------------------------------------------------------------
+// ---- Async report jobs (ReportQueries, docs/design-intent.md seed 003) ---------------------------------------------------------------
 
 /** An ISO-8601 `start/end` (or `start/duration`) interval, checked with the same rules as `parseInterval`. */
 const IsoInterval = lazySchema(() =>
@@ -248,13 +248,13 @@ export const AsyncConversationQuery = lazySchema(() =>
 );
 export type AsyncConversationQuery = z.input<typeof AsyncConversationQuery>;
 
-/** Seed 003: first poll after 10 s, doubling to 120 s, plus 0-5 s of jitter. */
+/** docs/design-intent.md seed 003: first poll after 10 s, doubling to 120 s, plus 0-5 s of jitter. */
 export const DEFAULT_POLL = { initialDelayMs: 10_000, maxDelayMs: 120_000, factor: 2, jitterMs: 5_000 } as const;
 
 export const ReportPollOptions = lazySchema(() =>
   z.strictObject({
     /**
-     * Wait before the first status poll. Default 10,000 ms (seed 003: "we do not poll immediately"); at least
+     * Wait before the first status poll. Default 10,000 ms (docs/design-intent.md seed 003: "do not poll immediately"); at least
      * MIN_POLL_DELAY_MS (1,000 ms, src/internal/waits.ts).
      */
     initialDelayMs: z.number().int().min(MIN_POLL_DELAY_MS, { error: `must be at least ${MIN_POLL_DELAY_MS} ms: shorter polls flood the status endpoint (issue 18)` }).optional(),
@@ -350,7 +350,7 @@ export const ExtractOptionsSchema = lazySchema(() =>
   z.strictObject({
     interval: intervalInput,
     query: ExtractQuery.optional(),
-    /** Window size: an ISO-8601 duration or ms. Default PT6H (seed 003: "6-hour windows instead of 24 hours"). */
+    /** Window size: an ISO-8601 duration or ms. Default PT6H (docs/design-intent.md seed 003: "6-hour windows instead of 24 hours"). */
     chunk: z.union([z.string().min(1), z.number().int().positive()]).optional(),
     /** Windows whose jobs run at once. Default 3. */
     concurrency: z.number().int().min(1).max(50).optional(),

@@ -12,7 +12,7 @@ export interface TokenProviderOptions {
   clientId: string;
   clientSecret: string;
   authBaseUrl: string;
-  /** Refresh this long before expiry (capped at half the token's lifetime). Default 300,000 ms (seed 002). */
+  /** Refresh this long before expiry (capped at half the token's lifetime). Default 300,000 ms (docs/design-intent.md seed 002). */
   refreshAheadMs: number;
   store: TokenStore;
   /** Freshness, expiry and the waits between mints are measured on this clock (the client's). Default the system clock. */

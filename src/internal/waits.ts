@@ -11,7 +11,7 @@ import type { Clock } from './clock';
 
 /**
  * The shortest wait between two status polls any poll option accepts (issue 18): `initialDelayMs: 0` made one
- * day's extract 125 requests instead of 18 and one `wait()` 310 status requests, and seed 003 warns that
+ * day's extract 125 requests instead of 18 and one `wait()` 310 status requests, and docs/design-intent.md seed 003 warns that
  * aggressive polling throttles every analytics operation of the tenant (docs/design-intent.md). With the floor, one
  * waiting job sends at most one status request a second, and the default doubling reaches its cap in a few polls.
  */

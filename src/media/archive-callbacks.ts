@@ -1,5 +1,5 @@
 /**
- * Archive synchronisation callbacks (seed 002 step 3). After a successful write each callback is awaited in
+ * Archive synchronisation callbacks (docs/design-intent.md seed 002 step 3). After a successful write each callback is awaited in
  * registration order (the seed's "deterministic alignment"), each with its own timeout and abort signal. A callback
  * that throws, rejects or times out is recorded and reported as a `warning`; it never stops the next callback and
  * never undoes or fails the write, which has already happened.

@@ -1,5 +1,5 @@
 /**
- * The media matrix of a conversation (seed 002): for each recording, its media kind, the file formats expected for
+ * The media matrix of a conversation (docs/design-intent.md seed 002): for each recording, its media kind, the file formats expected for
  * that kind, and whether it wants a transcription or a thumbnail; plus the thumbnail jobs screen recordings need.
  * Pure functions over recording metadata; importable alone (no zod, no client).
  *
@@ -21,7 +21,7 @@ export interface MediaKindRule {
 }
 
 /**
- * Seed 002's table (voice wav|mp3 + transcription, chat json, email eml|html + transcription, screen mp4|webm +
+ * The table of docs/design-intent.md seed 002 (voice wav|mp3 + transcription, chat json, email eml|html + transcription, screen mp4|webm +
  * thumbnail, anything else "any") widened with the formats the real API serves: `formatId` WEBM/OGG/OPUS for audio,
  * `chatFormatId`/`messageFormatId` ZIP, `emailFormatId` EML (docs/platform-notes.md section f). `message` is not in the seed; it
  * is a text transcript like chat.
@@ -250,9 +250,9 @@ export function expectedFormatsIn(matrix: MediaMatrix, media?: string): string[]
 export type ThumbnailFormat = 'jpeg' | 'png' | 'webp';
 
 export interface ThumbnailJobOptions {
-  /** Default `jpeg` (seed 002). */
+  /** Default `jpeg` (docs/design-intent.md seed 002). */
   format?: ThumbnailFormat;
-  /** Default 320 (seed 002: "320x240"). */
+  /** Default 320 (docs/design-intent.md seed 002: "320x240"). */
   width?: number;
   /** Default 240. */
   height?: number;

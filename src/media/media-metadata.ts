@@ -81,7 +81,7 @@ export interface RecordingAnnotationResult {
 const ID = /^[^/?#\s]{1,200}$/;
 
 /**
- * Interaction media metadata (seed 002 on real endpoints): recordings and their matrix, validated and PII-checked
+ * Interaction media metadata (docs/design-intent.md seed 002 on real endpoints): recordings and their matrix, validated and PII-checked
  * annotations written atomically to the conversation's custom attributes, recording annotations, archive callbacks,
  * telemetry and an audit log. See docs/media.md.
  *

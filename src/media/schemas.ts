@@ -15,7 +15,7 @@ export * from './wire';
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs
 
-/** One annotation as seed 002 defines it, plus the media it describes (for the format check). */
+/** One annotation as docs/design-intent.md seed 002 defines it, plus the media it describes (for the format check). */
 export interface AnnotationInput {
   /** `^[A-Za-z0-9_.-]+$` by default. */
   key: string;
@@ -41,7 +41,7 @@ export interface StoredAnnotation {
   /** The canonical media kind (`voice` is stored as `audio`). */
   mediaType?: MediaKind;
   /**
-   * Who wrote it (provenance): the `source` option, `automated_parser` by default (seed 002), so annotations the
+   * Who wrote it (provenance): the `source` option, `automated_parser` by default (docs/design-intent.md seed 002), so annotations the
    * SDK wrote can be told from manual ones. Absent when `source` is `null`.
    */
   source?: string;
@@ -70,9 +70,9 @@ export type RecordingFormatId = (typeof RECORDING_FORMAT_IDS)[number];
 
 export const DEFAULT_KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
 export const DEFAULT_ATTRIBUTES_ID = 'gc-data-annotations';
-/** Seed 002's `MetadataPayload.source`. */
+/** The annotation `source` of docs/design-intent.md seed 002. */
 export const DEFAULT_ANNOTATION_SOURCE = 'automated_parser';
-/** Seed 002's audit `governanceTag`. */
+/** The audit `governanceTag` of docs/design-intent.md seed 002. */
 export const DEFAULT_GOVERNANCE_TAG = 'media_metadata_parsing_v1';
 /** Ends a truncated value (`longValues: 'truncate'`). */
 export const DEFAULT_TRUNCATION_MARKER = '…[truncated]';
@@ -117,13 +117,13 @@ export interface TranscodingWaitOptions {
 }
 
 export interface MediaMetadataOptions {
-  /** What to do with PII in annotation values: `reject` (default, seed 002) or `redact`. */
+  /** What to do with PII in annotation values: `reject` (default, docs/design-intent.md seed 002) or `redact`. */
   pii?: 'reject' | 'redact';
   /** Detectors to run. Default all (`phone`, `email`, `card`, `ssn`). */
   piiTypes?: PiiType[];
   /** Replacement in redact mode. Default `[REDACTED:<type>]` (the scanner's). */
   piiMask?: string;
-  /** Default 2000 characters (seed 002). */
+  /** Default 2000 characters (docs/design-intent.md seed 002). */
   maxValueLength?: number;
   /**
    * A value longer than `maxValueLength` (after redaction): `reject` (default: a `ValidationError`, nothing sent) or
@@ -135,16 +135,16 @@ export interface MediaMetadataOptions {
   truncationMarker?: string;
   /**
    * Provenance stored with each annotation written (`customAttributes[key].source`). Default `automated_parser`
-   * (seed 002); `null` stores none. `annotate(..., { source })` overrides it per call.
+   * (docs/design-intent.md seed 002); `null` stores none. `annotate(..., { source })` overrides it per call.
    */
   source?: string | null;
-  /** `governanceTag` of every audit entry. Default `media_metadata_parsing_v1` (seed 002). */
+  /** `governanceTag` of every audit entry. Default `media_metadata_parsing_v1` (docs/design-intent.md seed 002). */
   governanceTag?: string;
-  /** Default `^[A-Za-z0-9_.-]+$` (seed 002). */
+  /** Default `^[A-Za-z0-9_.-]+$` (docs/design-intent.md seed 002). */
   keyPattern?: RegExp;
   /** Default 128 (ours; the seed sets none). */
   maxKeyLength?: number;
-  /** Default `system` (seed 002). */
+  /** Default `system` (docs/design-intent.md seed 002). */
   defaultCategory?: string;
   /** When set, the only categories accepted. Default: any non-empty category of at most 100 characters. */
   categories?: string[];
@@ -312,7 +312,7 @@ export function checkAnnotateOptions(input: AnnotateOptions | undefined): void {
 }
 
 /**
- * One annotation's shape and static limits. Lengths are counted in characters (code points), as seed 002's
+ * One annotation's shape and static limits. Lengths are counted in characters (code points), as docs/design-intent.md seed 002's
  * Python `len()` does, so an emoji counts once.
  */
 export function annotationSchema(o: ResolvedMediaOptions) {

@@ -1,6 +1,6 @@
 import { ApiError, GcError, ValidationError } from '../errors';
 /**
- * Telemetry of one `MediaMetadata` instance (seed 002 step 4): latency per operation, the validation accuracy rate,
+ * Telemetry of one `MediaMetadata` instance (docs/design-intent.md seed 002 step 4): latency per operation, the validation accuracy rate,
  * and an audit entry per call, exportable as JSON lines. Memory is bounded: a ring of recent latency samples per
  * operation and a capped audit log.
  */
@@ -58,13 +58,13 @@ export interface MediaAuditEntry {
   /** `total` plus each phase that ran (`validate`, `media`, `read`, `write`, `callbacks`). */
   latencyMs: Record<string, number>;
   /**
-   * The instance's validation accuracy rate when the entry was written (seed 002's `accuracyRate`): annotations
+   * The instance's validation accuracy rate when the entry was written (docs/design-intent.md seed 002's `accuracyRate`): annotations
    * accepted / checked over the instance's lifetime, 4 decimals; `null` before any annotation was checked.
    */
   accuracyRate: number | null;
-  /** Annotations checked over the instance's lifetime when the entry was written (seed 002's `totalValidations`). */
+  /** Annotations checked over the instance's lifetime when the entry was written (docs/design-intent.md seed 002's `totalValidations`). */
   totalValidations: number;
-  /** The `governanceTag` option (seed 002: `media_metadata_parsing_v1`). */
+  /** The `governanceTag` option (docs/design-intent.md seed 002: `media_metadata_parsing_v1`). */
   governanceTag: string;
   /** `ININ-Correlation-Id` of every platform response of the call, in order. */
   correlationIds: string[];

@@ -122,9 +122,9 @@ const canonicalStatus = (s: string) => EVALUATION_STATUSES.find((x) => x.toLower
 
 export const QualityExporterOptionsSchema = lazySchema(() =>
   z.strictObject({
-    /** What to do with calibration evaluations. Default `exclude` (seed 001: they skew agent averages). */
+    /** What to do with calibration evaluations. Default `exclude` (docs/design-intent.md seed 001: they skew agent averages). */
     calibrations: z.enum(CALIBRATION_MODES).default('exclude'),
-    /** Evaluation GETs in flight. Default 5 (seed 001); the client's limiter still caps the total. */
+    /** Evaluation GETs in flight. Default 5 (docs/design-intent.md seed 001); the client's limiter still caps the total. */
     concurrency: z.number().int().min(1).max(50).default(5),
     /** `details`: details query + one GET per evaluation; `search`: the quality search endpoint (answers included). */
     strategy: z.enum(['details', 'search']).default('details'),
@@ -153,7 +153,7 @@ export const QualityExporterOptionsSchema = lazySchema(() =>
 export type QualityExporterOptions = z.input<typeof QualityExporterOptionsSchema>;
 export type ResolvedQualityExporterOptions = z.output<typeof QualityExporterOptionsSchema>;
 
-/** Channel groups for `splitByMediaType` (seed 000: voice and digital evaluations exported apart). */
+/** Channel groups for `splitByMediaType` (docs/design-intent.md seed 000: voice and digital evaluations exported apart). */
 export const MEDIA_TYPE_GROUPS = {
   voice: ['voice', 'callback'],
   digital: ['chat', 'email', 'message', 'cobrowse', 'screenshare', 'video'],
@@ -172,7 +172,7 @@ export const ExportRequestSchema = lazySchema(() =>
   z.strictObject({
     /** ISO-8601 `start/end` (half-open) of conversation start times. */
     interval: z.union([z.string(), z.strictObject({ start: z.union([z.string(), z.date(), z.number()]), end: z.union([z.string(), z.date(), z.number()]) })]),
-    /** Segment media types to include (seed 000): voice, callback, chat, email, message, ... Default: all. */
+    /** Segment media types to include (docs/design-intent.md seed 000): voice, callback, chat, email, message, ... Default: all. */
     mediaTypes: z.array(mediaTypeSchema).min(1).optional(),
     /** One pass per channel group (voice, digital), rows tagged with `media_type`. Default false. */
     splitByMediaType: z.boolean().optional(),

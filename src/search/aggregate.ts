@@ -1,5 +1,5 @@
 /**
- * `InteractionSearch.aggregate()` (seed 004's `group_by` / aggregations): one
+ * `InteractionSearch.aggregate()` (docs/design-intent.md seed 004's `group_by` / aggregations): one
  * `POST /api/v2/analytics/conversations/aggregates/query` (the official SDK's ConversationAggregationQuery and
  * ConversationAggregateQueryResponse) for the conversations that started in `interval`, grouped by `groupBy`
  * dimensions, with `metrics` summarised by the platform. The filter tree is the same one `query()` takes, compiled by
@@ -22,7 +22,7 @@ export const AGGREGATES_PATH = '/api/v2/analytics/conversations/aggregates/query
 export interface SearchAggregateOptions {
   /**
    * Conversations that started in `[start, end)`.
-   * @default the 24 hours before now (seed 004)
+   * @default the 24 hours before now (docs/design-intent.md seed 004)
    */
   interval?: IntervalInput;
   /** The same filter tree `query()` takes. Default: no filter. */

@@ -1,5 +1,5 @@
 /**
- * InteractionSearch (seed 004). The platform has no interaction-search endpoint (docs/platform-notes.md section f): a search is the
+ * InteractionSearch (docs/design-intent.md seed 004). The platform has no interaction-search endpoint (docs/platform-notes.md section f): a search is the
  * synchronous details query, paged by `pageNumber`, with the seed's filter tree compiled to real predicates and what
  * the platform cannot express applied to the returned conversations. docs/search.md is the guide.
  *
@@ -85,7 +85,7 @@ export class InteractionSearch {
   }
 
   /**
-   * Counts and metrics grouped by dimensions, computed by the platform (seed 004's `group_by`): one aggregates query
+   * Counts and metrics grouped by dimensions, computed by the platform (docs/design-intent.md seed 004's `group_by`): one aggregates query
    * for the conversations that started in `interval` and match `filter`. See src/search/aggregate.ts.
    *
    * ```ts

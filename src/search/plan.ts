@@ -109,7 +109,7 @@ function plan(
   issues: ValidationIssue[],
   order: 'asc' | 'desc' | undefined,
 ): Common | undefined {
-  // No interval: the last 24 hours, to the second (seed 004); explain() and the notes say so.
+  // No interval: the last 24 hours, to the second (docs/design-intent.md seed 004); explain() and the notes say so.
   const nowS = Math.floor(nowMs / 1000) * 1000;
   const defaulted = raw.interval === undefined;
   const interval = defaulted ? formatInterval(nowS - DEFAULT_SEARCH_WINDOW_MS, nowS) : checkInterval(raw.interval, issues);

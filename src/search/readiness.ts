@@ -1,5 +1,5 @@
 /**
- * InteractionSearch's second job: the search index's readiness (seed 004). `ready()` probes until the index answers
+ * InteractionSearch's second job: the search index's readiness (docs/design-intent.md seed 004). `ready()` probes until the index answers
  * and query() waits out a rebuild (503) mid-search, both continuing the transport's 503 backoff where its own
  * retries stopped, on the client's clock (src/internal/waits.ts).
  */
@@ -80,7 +80,7 @@ export async function probeReady(client: GenesysClient, options: SearchReadyOpti
 }
 
 /**
- * The details query's pages, with a search index that answers 503 while it rebuilds waited out (seed 004): once
+ * The details query's pages, with a search index that answers 503 while it rebuilds waited out (docs/design-intent.md seed 004): once
  * the transport's 503 retries are spent, the same page is asked for again with the transport's 503 backoff
  * (continued, capped at its maxDelayMs, or the Retry-After), resuming at that page, until `indexWaitMs` has passed
  * since the first 503 of the streak (by the client's clock). Any other error, and a 503 past the wait, is thrown

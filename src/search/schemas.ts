@@ -1,5 +1,5 @@
 /**
- * Input schemas of `InteractionSearch` (seed 004). Inputs are checked here, before anything is sent: option
+ * Input schemas of `InteractionSearch` (docs/design-intent.md seed 004). Inputs are checked here, before anything is sent: option
  * shapes by zod, then the interval and the filter by the helpers, and every problem is reported in one
  * `ValidationError` (docs/search.md lists each option and its default).
  */
@@ -19,7 +19,7 @@ import { nonNegInt, positiveInt } from '../internal/schema-fragments';
 export const DEFAULT_MAX_SYNC_RANGE_DAYS = 31;
 /** The seed's readiness probe waits for the index; two minutes covers the 30-60 s rebuilds it describes. */
 export const DEFAULT_READY_TIMEOUT_MS = 120_000;
-/** See `SearchQueryOptions.indexWaitMs` (seed 004). */
+/** See `SearchQueryOptions.indexWaitMs` (docs/design-intent.md seed 004). */
 export const DEFAULT_INDEX_WAIT_MS = 60_000;
 /** The seed: "respond with 200 OK within 5 seconds". */
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5_000;
@@ -35,7 +35,7 @@ export const MIN_CALLBACK_SECRET_LENGTH = 16;
  * not in the datalake yet.
  */
 export interface SearchJobOptions {
-  /** Window per job, ISO-8601 duration or ms. Default `PT6H` (ReportQueries' default, seed 003). */
+  /** Window per job, ISO-8601 duration or ms. Default `PT6H` (ReportQueries' default, docs/design-intent.md seed 003). */
   chunk?: string | number;
   /** Jobs running at once. Default 3. */
   concurrency?: number;
@@ -81,7 +81,7 @@ export interface SearchComplete {
   scanned: number;
   reason: 'exhausted' | 'limit';
   /**
-   * The audit record of the search (seed 004): a sha256 of the filters sent (canonical JSON, interval and paging left
+   * The audit record of the search (docs/design-intent.md seed 004): a sha256 of the filters sent (canonical JSON, interval and paging left
    * out, so the same filter over another day hashes the same), and the time from the `query()` call to this end.
    * The result count is `matched`, the pages `pages`. Also emitted as a `progress` event `search.audit`.
    */
@@ -130,7 +130,7 @@ interface FilterInput {
   filter?: FilterNode | FilterBuilder;
   /**
    * `start/end` ISO-8601 (or `{ start, end }`); conversations that *started* in `[start, end)`.
-   * @default the 24 hours before now (seed 004: "default to the last 24 hours when no window is given")
+   * @default the 24 hours before now (docs/design-intent.md seed 004: "default to the last 24 hours when no window is given")
    */
   interval?: IntervalInput;
   signal?: AbortSignal;
@@ -153,7 +153,7 @@ export interface SearchQueryOptions extends FilterInput {
    * How long a search index that answers 503 while it rebuilds is waited out inside `query()`, once the transport's
    * own 503 retries are spent: the page is asked for again with backoff, resuming at that page, until this much time
    * has passed since the first 503 of the streak (then the ServerError).
-   * @default 60_000 (seed 004: "wait 30-60 seconds for the index")
+   * @default 60_000 (docs/design-intent.md seed 004: "wait 30-60 seconds for the index")
    */
   indexWaitMs?: number;
   /** Past `maxSyncRangeDays`: `error` (default), `split` into synchronous windows, or `job` (analytics jobs). */
@@ -226,7 +226,7 @@ const callbackShape = lazySchema(() =>
   }),
 );
 
-/** See `interval`'s default (seed 004). */
+/** See `interval`'s default (docs/design-intent.md seed 004). */
 export const DEFAULT_SEARCH_WINDOW_MS = 24 * 3_600_000;
 
 const common = () => ({

@@ -1,6 +1,6 @@
 /**
  * `gc-data extract-conversations`: ReportQueries.extract (async analytics jobs, chunked, deduped) -> one flat row
- * per conversation in a CSV/NDJSON file, resumable after Ctrl-C or a crash (seed 003).
+ * per conversation in a CSV/NDJSON file, resumable after Ctrl-C or a crash (docs/design-intent.md seed 003).
  */
 import { MIN_POLL_DELAY_MS } from '../../internal/waits';
 import { EXTRACT_CHECKPOINT_KIND } from '../../analytics/extract-checkpoint';

@@ -1,6 +1,6 @@
 /**
  * `gc-data media fetch` (recordings of conversations and their media matrix, one row per recording) and
- * `gc-data media annotate` (validated, PII-checked annotations written atomically, seed 002).
+ * `gc-data media annotate` (validated, PII-checked annotations written atomically, docs/design-intent.md seed 002).
  */
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `gc-data search`: InteractionSearch.query (details query, seed 004's filter tree compiled to real predicates) ->
+ * `gc-data search`: InteractionSearch.query (details query, docs/design-intent.md seed 004's filter tree compiled to real predicates) ->
  * NDJSON conversations, or flat CSV rows. Optional signed batch callback to your own URL.
  */
 import { projectConversation } from '../../analytics/projection';
