@@ -303,6 +303,11 @@ export class QualityExporter {
         return item && { ...item, startMs: d.startMs };
       },
       this.options.concurrency,
+      // Rows are written in discovery order, so finished GETs wait behind one that is retrying; with the default
+      // window (4 per slot: 20 rows, 0.4 s at 50 requests/s) a 5xx's backoff (a 503's first two retries wait up to 2
+      // and 4 s) stopped the whole export. 64 per slot (320 evaluations, a few MB) covers it (issue 19, faults run:
+      // bench/pacing/faults.ts).
+      64 * this.options.concurrency,
     );
     return stopWhenAborted(dropMissing(fetched), plan.signal);
   }
