@@ -104,7 +104,10 @@ export function classify(
 /**
  * Delay before the next attempt. A server-given Retry-After is honoured exactly, plus up to 10% positive jitter
  * (so workers that were told the same moment do not return in lockstep), and never shortened. Otherwise full
- * jitter over an exponential step: random() * min(max, base * 2^(n-1)), with 503 stepping `factor` times longer.
+ * jitter over an exponential step: random() * min(max, base * 2^(n-1)), with 503 stepping `factor` times longer,
+ * except for an `isolated` failure (the request's first, the platform not in a failure storm): one 503 amid
+ * successes is retried within `base`. Rows are written in order, so one long first wait held up a whole export
+ * (issue 19's faults run); a 503 that repeats (an index not ready) still backs off `factor` times longer.
  */
 export function computeDelay(args: {
   /** The attempt that just failed, from 1. */
@@ -113,12 +116,14 @@ export function computeDelay(args: {
   status: number | undefined;
   options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'serviceUnavailableFactor'>;
   random?: () => number;
+  /** The request's first failure while the platform answers others (not a failure storm): no 503 factor. */
+  isolated?: boolean | undefined;
 }): number {
   const random = args.random ?? Math.random;
   if (args.retryAfterMs !== undefined) {
     return Math.ceil(args.retryAfterMs + args.retryAfterMs * 0.1 * random());
   }
-  const factor = args.status === 503 ? args.options.serviceUnavailableFactor : 1;
+  const factor = args.status === 503 && !(args.isolated && args.attempt === 1) ? args.options.serviceUnavailableFactor : 1;
   const step = Math.min(args.options.maxDelayMs, args.options.baseDelayMs * factor * 2 ** (args.attempt - 1));
   return Math.floor(random() * step);
 }

@@ -256,7 +256,7 @@ export class Transport {
           );
         }
         const status = outcome.kind === 'status' ? outcome.status : undefined;
-        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry, random: () => this.clock.random() });
+        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry, random: () => this.clock.random(), isolated: !this.storm.raging });
         if (decision.rateLimited) {
           const pausedForMs = retryAfterMs ?? delayMs;
           limiter?.pause(pausedForMs);

@@ -10,6 +10,12 @@ describe('retry policy (pure)', () => {
     expect(computeDelay({ attempt: 3, retryAfterMs: undefined, status: 500, options: opts, random: () => 0.5 })).toBe(1000);
     expect(computeDelay({ attempt: 20, retryAfterMs: undefined, status: 500, options: opts, random: () => 0.999999 })).toBe(29_999);
   });
+  it('an isolated 503 (first failure, no storm) is retried within the base step; a repeated one backs off longer', () => {
+    expect(computeDelay({ attempt: 1, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true })).toBe(250);
+    expect(computeDelay({ attempt: 2, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true })).toBe(2000);
+    expect(computeDelay({ attempt: 1, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: false })).toBe(1000);
+  });
+
   it('backs off 503 longer', () => {
     expect(computeDelay({ attempt: 1, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5 })).toBe(1000);
   });
