@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { FilterBuilder, FilterNode } from '../filters/builder';
 import type { IntervalInput } from '../helpers/intervals';
 import { lazySchema } from '../internal/lazy-schema';
+import { MIN_POLL_DELAY_MS } from '../internal/waits';
 import type { DownloaderOptions, DownloadProgress } from '../transport/download';
 import type { HmacKey } from './manifest';
 
@@ -10,16 +11,21 @@ import type { HmacKey } from './manifest';
 export const RECORDING_BATCH_MAX = 100;
 export const PROTECTION_BATCH_MAX = 100;
 
+/**
+ * How a batch download job is polled (through the shared wait layer, on the client's clock: src/internal/waits.ts).
+ * Like every job poll of the SDK, no wait is shorter than MIN_POLL_DELAY_MS (1,000 ms): shorter polls flood the
+ * status endpoint (issue 18).
+ */
 export interface LegalHoldPollOptions {
-  /** First wait before polling a batch download job. Default 2,000 ms. */
+  /** First wait before polling a batch download job; at least 1,000 ms. @default 2_000 */
   initialDelayMs?: number;
-  /** Cap of the growing wait. Default 30,000 ms. */
+  /** Cap of the growing wait; at least 1,000 ms. @default 30_000 */
   maxDelayMs?: number;
-  /** Growth per poll. Default 1.5. */
+  /** Growth per poll. @default 1.5 */
   factor?: number;
-  /** Random extra wait, up to this. Default 500 ms. */
+  /** Random extra wait, up to this. @default 500 */
   jitterMs?: number;
-  /** A batch job not complete this long after submission is a TimeoutError (rerun to resume). Default 30 min. */
+  /** A batch job not complete this long after submission is a TimeoutError (rerun to resume). @default 1_800_000 (30 min) */
   maxWaitMs?: number;
 }
 
@@ -99,8 +105,8 @@ export const LegalHoldOptionsSchema = lazySchema(() =>
       concurrency: z.number().int().min(1).max(32).optional(),
       poll: z
         .strictObject({
-          initialDelayMs: z.number().int().min(0).optional(),
-          maxDelayMs: z.number().int().min(0).optional(),
+          initialDelayMs: z.number().int().min(MIN_POLL_DELAY_MS, { error: `must be at least ${MIN_POLL_DELAY_MS} ms: shorter polls flood the status endpoint (issue 18)` }).optional(),
+          maxDelayMs: z.number().int().min(MIN_POLL_DELAY_MS, { error: `must be at least ${MIN_POLL_DELAY_MS} ms: shorter polls flood the status endpoint (issue 18)` }).optional(),
           factor: z.number().min(1).optional(),
           jitterMs: z.number().int().min(0).optional(),
           maxWaitMs: z.number().int().positive().optional(),

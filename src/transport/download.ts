@@ -22,145 +22,31 @@
  * The URL's query string (the signature) never appears in an error or event: only origin and path.
  */
 import type { FileHandle } from 'node:fs/promises';
-import * as z from 'zod';
-import { lazySchema } from '../internal/lazy-schema';
-import { AbortError, GcError, validationErrorFromZod, ValidationError } from '../errors';
+import { AbortError, ValidationError } from '../errors';
+import { systemClock, type Clock } from '../internal/clock';
 import { fsPromises } from '../internal/node-builtins';
 import { DirSyncer, dirnameOf, finalizePart, PartWriteError, receiveBody, sizeOf } from './download-file';
 import { openStreamHash, type StreamHash } from './hash-lane';
 import { sendOnce } from './http';
 import { classify, computeDelay, parseRetryAfter } from './retry';
-import { abortableSleep } from './sleep';
 import { resolveSameOrigin } from './url-guard';
 
+import {
+  DEFAULT_RETRY,
+  DownloadError,
+  downloadUrlProblem,
+  parseDownloaderOptions,
+  redactUrl,
+  type DownloaderOptions,
+  type DownloadFailure,
+  type DownloadRequest,
+  type DownloadResult,
+  type DownloadRetryOptions,
+} from './download-options';
+
 export { sha256File } from './download-file';
-
-export interface DownloadRetryOptions {
-  /** Retries of attempts that made no progress. Default 5. */
-  limit: number;
-  /** Retries after 429. Default 10. */
-  rateLimitLimit: number;
-  /** First backoff step. Default 500 ms. */
-  baseDelayMs: number;
-  /** Cap of a computed delay. Default 30,000 ms. */
-  maxDelayMs: number;
-  /** A Retry-After above this fails instead of waiting. Default 300,000 ms. */
-  maxRetryAfterMs: number;
-}
-
-export interface DownloaderOptions {
-  /** Files downloaded at once. Default 4. */
-  concurrency?: number;
-  /** Per attempt, headers and body. Default 300,000 ms. */
-  timeoutMs?: number;
-  retry?: Partial<DownloadRetryOptions>;
-  /** Custom fetch (tests, proxies). Default: the global fetch. */
-  fetch?: typeof fetch;
-  /** Added to the User-Agent. */
-  userAgent?: string;
-}
-
-export interface DownloadProgress {
-  /** Where the file goes (without `.part`). */
-  dest: string;
-  /** Bytes of the file received so far (in the `.part`, or in the write buffers of at most 2 MiB). */
-  bytes: number;
-  /** The file's size when the server announced it. */
-  totalBytes: number | undefined;
-  attempt: number;
-}
-
-export interface DownloadRequest {
-  /** An absolute http(s) URL: pre-signed, fetched without credentials. */
-  url: string;
-  /** Final path of the file. `<dest>.part` holds it while it downloads. */
-  dest: string;
-  signal?: AbortSignal;
-  /** Reuse an existing `<dest>.part` (Range request). Default true; false starts the file over. */
-  resume?: boolean;
-  /** Called after every chunk written. An exception stops the download (the `.part` is kept) and is rethrown. */
-  onProgress?: (p: DownloadProgress) => void;
-}
-
-export interface DownloadResult {
-  dest: string;
-  bytes: number;
-  sha256: string;
-  contentType: string | undefined;
-  attempts: number;
-  /** Bytes of an existing `.part` that were kept (0 when the file was fetched from the start). */
-  resumedFromBytes: number;
-  /** Times the file had to start over (the server ignored or refused the Range). */
-  restarts: number;
-}
-
-/** `redirect`: the server redirected to another origin than the URL's own (not followed), or more than 5 times. */
-export type DownloadFailure = 'status' | 'network' | 'timeout' | 'size' | 'retry-after' | 'redirect';
-
-/** A download failed after its retries, or for a reason retries cannot fix (403: an expired or bad signature). */
-export class DownloadError extends GcError {
-  override readonly name: string = 'DownloadError';
-  readonly reason: DownloadFailure;
-  /** Origin and path of the URL; never the query string, which carries the signature. */
-  readonly url: string;
-  readonly status: number | undefined;
-  readonly attempts: number;
-  readonly dest: string;
-  constructor(init: { reason: DownloadFailure; url: string; status?: number | undefined; attempts: number; dest: string; detail: string }, options?: { cause?: unknown }) {
-    super(`Download of ${init.url} to ${init.dest} failed after ${init.attempts} attempt(s): ${init.detail}`, options);
-    this.reason = init.reason;
-    this.url = init.url;
-    this.status = init.status;
-    this.attempts = init.attempts;
-    this.dest = init.dest;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, reason: this.reason, url: this.url, status: this.status, attempts: this.attempts, dest: this.dest };
-  }
-}
-
-const DEFAULT_RETRY: DownloadRetryOptions = { limit: 5, rateLimitLimit: 10, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
-
-// Built on first use, not at import (test/internal/import-builds-no-schemas.test.ts).
-const OptionsSchema = lazySchema(() => z.strictObject({
-  concurrency: z.number().int().min(1).max(64).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  retry: z
-    .strictObject({
-      limit: z.number().int().min(0).optional(),
-      rateLimitLimit: z.number().int().min(0).optional(),
-      baseDelayMs: z.number().int().min(0).optional(),
-      maxDelayMs: z.number().int().min(0).optional(),
-      maxRetryAfterMs: z.number().int().min(0).optional(),
-    })
-    .optional(),
-  fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'fetch must be a function' }).optional(),
-  userAgent: z.string().max(200).optional(),
-}));
-
-/** Origin + path of a URL, without the query (a pre-signed URL's query is a credential). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`.slice(0, 300);
-  } catch {
-    return '(not a URL)';
-  }
-}
-
-/** Checks a download URL: absolute http(s), no user info. Returns the problem, or undefined. */
-export function downloadUrlProblem(url: unknown): string | undefined {
-  if (typeof url !== 'string' || url === '') return 'must be a non-empty string';
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'is not an absolute URL';
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `must be http(s), not ${u.protocol}`;
-  if (u.username || u.password) return 'must not carry user info';
-  return undefined;
-}
+export { DownloadError, downloadUrlProblem, redactUrl } from './download-options';
+export type { DownloaderOptions, DownloadFailure, DownloadProgress, DownloadRequest, DownloadResult, DownloadRetryOptions } from './download-options';
 
 class Attempt extends Error {
   constructor(
@@ -207,6 +93,7 @@ export class Downloader {
   readonly retry: Readonly<DownloadRetryOptions>;
   readonly #fetch: typeof fetch | undefined;
   readonly #userAgent: string;
+  readonly #clock: Clock;
   /** Network slots: a file holds one while its bytes arrive. */
   readonly #slots: Slots;
   /** Durable-step slots (fsync, rename): as many, so at most 2 x concurrency files are open at once. */
@@ -215,15 +102,14 @@ export class Downloader {
   #stats = { files: 0, bytes: 0, attempts: 0, retries: 0, restarts: 0 };
 
   constructor(options: DownloaderOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) throw validationErrorFromZod('Downloader options', parsed.error);
-    const o = parsed.data;
+    const o = parseDownloaderOptions(options);
     this.concurrency = o.concurrency ?? 4;
     this.timeoutMs = o.timeoutMs ?? 300_000;
     const retry = { ...DEFAULT_RETRY };
     for (const [k, v] of Object.entries(o.retry ?? {})) if (v !== undefined) retry[k as keyof DownloadRetryOptions] = v;
     this.retry = Object.freeze(retry);
     this.#fetch = o.fetch;
+    this.#clock = o.clock ?? systemClock;
     this.#userAgent = `gc-data-download node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`;
     this.#slots = new Slots(this.concurrency);
     this.#finishing = new Slots(this.concurrency);
@@ -311,9 +197,9 @@ export class Downloader {
         this.#stats.retries++;
         const delay = progressed
           ? 0
-          : computeDelay({ attempt: Math.max(1, failedAttempts), retryAfterMs: e.retryAfterMs, status, options: { ...this.retry, serviceUnavailableFactor: 1 } });
+          : computeDelay({ attempt: Math.max(1, failedAttempts), retryAfterMs: e.retryAfterMs, status, options: { ...this.retry, serviceUnavailableFactor: 1 }, random: () => this.#clock.random() });
         try {
-          await abortableSleep(delay, signal);
+          await this.#clock.sleep(delay, signal);
         } catch (err) {
           throw aborted(err);
         }
@@ -402,7 +288,7 @@ export class Downloader {
       }
       if (!res.ok) {
         await res.body?.cancel().catch(() => undefined);
-        throw new Attempt({ kind: 'status', status: res.status }, `the server answered ${res.status}`, parseRetryAfter(res.headers));
+        throw new Attempt({ kind: 'status', status: res.status }, `the server answered ${res.status}`, parseRetryAfter(res.headers, this.#clock.now()));
       }
       const range = res.status === 206 ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range')?.trim() ?? '') : null;
       let reset = have > 0 && (res.status !== 206 || !range || Number(range[1]) !== have);

@@ -3,8 +3,8 @@ import type { KyInstance } from 'ky';
 /**
  * The one file that knows the HTTP library. Every byte the SDK sends goes through `sendOnce`: one attempt, no retry,
  * no timeout and no error for a non-2xx of ky's own (transport.ts owns those policies for the API and the login
- * host). The downloader of pre-signed recording URLs (download.ts) streams with the platform's own fetch: it needs the
- * raw body stream and Range resumption, and sends no credential.
+ * host; download.ts for pre-signed recording URLs, which it sends without any credential and whose raw body stream
+ * it reads).
  *
  * ky is loaded on the first request, not at import: it is ESM-only, and a `require()` of an ES module boots Node's
  * ESM loader, which cost ~35 ms of every CommonJS user's start-up (bench/footprint) before a single request.

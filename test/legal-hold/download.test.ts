@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError, ValidationError } from '@org/gc-data';
+import { createFakeClock } from '@org/gc-data/testing';
 import { DownloadError, Downloader } from './sdk';
 
 const FILE = randomBytes(200_000);
@@ -173,11 +174,18 @@ describe('Downloader', () => {
     expect((err as Error).message).toMatch(/expired or its signature was refused/);
   });
 
-  it('retries 503 and 429 as told by Retry-After', async () => {
-    const { fn, calls } = fakeFetch((n) => (n === 0 ? { status: 503, headers: { 'retry-after': '0' } } : n === 1 ? { status: 429, headers: { 'retry-after': '0' } } : {}));
-    const r = await new Downloader({ fetch: fn, ...fast }).download({ url: URL_, dest: join(dir, 'a.ogg') });
+  it('retries 503 and 429 as told by Retry-After, waiting on its clock', async () => {
+    const { fn, calls } = fakeFetch((n) => (n === 0 ? { status: 503, headers: { 'retry-after': '3' } } : n === 1 ? { status: 429, headers: { 'retry-after': '7' } } : {}));
+    const clock = createFakeClock({ autoAdvance: true });
+    const r = await new Downloader({ fetch: fn, clock }).download({ url: URL_, dest: join(dir, 'a.ogg') });
     expect(calls).toHaveLength(3);
     expect(r).toMatchObject({ sha256: SHA, attempts: 3 });
+    // Retry-After honoured exactly, plus up to 10% (retry.ts computeDelay), on the fake clock: no real wait.
+    expect(clock.sleeps).toHaveLength(2);
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(3_000);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(3_300);
+    expect(clock.sleeps[1]).toBeGreaterThanOrEqual(7_000);
+    expect(clock.sleeps[1]).toBeLessThanOrEqual(7_700);
   });
 
   it('bounds each attempt, body included, by timeoutMs', async () => {

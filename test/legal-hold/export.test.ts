@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REDACTED_ERROR, configureLegalHoldSim } from '@org/gc-data/testing';
 import { createTruth } from '../../src/testing/oracle/truth';
 import { LegalHold, verifyHold } from './sdk';
-import { DAY, FAST_POLL, holdEnv, manifestLines, type HoldEnv } from './helpers';
+import { DAY, holdEnv, manifestLines, type HoldEnv } from './helpers';
 
 let env: HoldEnv | undefined;
 afterEach(async () => {
@@ -21,7 +21,7 @@ describe('LegalHold.export', () => {
   it('exports conversations, evaluations, metadata and recordings with a manifest that verifies', async () => {
     env = await holdEnv({ org: { evaluatedShare: 0.8, calibrationShare: 0.3 } });
     const out = join(env.dir, 'hold');
-    const hold = new LegalHold(env.client, { interval: DAY, poll: FAST_POLL });
+    const hold = new LegalHold(env.client, { interval: DAY });
     const summary = await hold.export({ out, key: 'court-key' });
 
     expect(summary.conversations).toBeGreaterThan(5);
@@ -30,6 +30,12 @@ describe('LegalHold.export', () => {
     expect(summary.recordings.missing).toBe(0);
     expect(summary.evaluations).toBeGreaterThan(0);
     expect(summary.signed).toBe(true);
+    // The batch jobs were polled on the client's (fake) clock with the default schedule: 2 s, then x1.5, plus up to
+    // 0.5 s of jitter; the first poll of each job waits 2.0-2.5 s, none less than the 1 s floor.
+    const polls = env.clientClock.sleeps.filter((ms) => ms >= 1_000);
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(polls.every((ms) => ms >= 2_000 && ms <= 30_500)).toBe(true);
+    expect(polls.some((ms) => ms <= 2_500)).toBe(true);
 
     const lines = manifestLines(out);
     const paths = lines.map((l) => (JSON.parse(l) as { path: string }).path);
@@ -66,7 +72,7 @@ describe('LegalHold.export', () => {
   it('never sends the bearer token (or any Authorization header) to the download host', async () => {
     env = await holdEnv();
     const out = join(env.dir, 'hold');
-    const summary = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false }).export({ out });
+    const summary = await new LegalHold(env.client, { interval: DAY, evaluations: false }).export({ out });
     expect(env.files.requests.length).toBeGreaterThanOrEqual(summary.recordings.received);
     expect(summary.recordings.received).toBeGreaterThan(0);
     for (const r of env.files.requests) {
@@ -80,7 +86,7 @@ describe('LegalHold.export', () => {
     const out = join(env.dir, 'hold');
     let redacted = 0;
     configureLegalHoldSim(env.conn.server.org, { redacted: (r) => r.media === 'audio' && redacted++ % 2 === 0 });
-    const summary = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false }).export({ out });
+    const summary = await new LegalHold(env.client, { interval: DAY, evaluations: false }).export({ out });
     expect(summary.recordings.missing).toBeGreaterThan(0);
     expect(summary.recordings.received + summary.recordings.missing).toBe(summary.recordings.expected);
     expect(summary.missingRecordings.every((m) => m.errorMsg === REDACTED_ERROR && m.reason === 'platform-error')).toBe(true);
@@ -93,7 +99,7 @@ describe('LegalHold.export', () => {
     env = await holdEnv();
     const out = join(env.dir, 'hold');
     configureLegalHoldSim(env.conn.server.org, { redaction: 'omit', redacted: (r) => r.media === 'chat' || r.media === 'screen' });
-    const summary = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false }).export({ out });
+    const summary = await new LegalHold(env.client, { interval: DAY, evaluations: false }).export({ out });
     expect(summary.recordings.missing).toBeGreaterThan(0);
     expect(summary.recordings.received + summary.recordings.missing).toBe(summary.recordings.expected);
     for (const m of summary.missingRecordings) {
@@ -105,7 +111,7 @@ describe('LegalHold.export', () => {
   it('verifyHold reports added, missing and altered files and a changed manifest', async () => {
     env = await holdEnv();
     const out = join(env.dir, 'hold');
-    await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false }).export({ out });
+    await new LegalHold(env.client, { interval: DAY, evaluations: false }).export({ out });
     const entries = manifestLines(out).map((l) => JSON.parse(l) as { path: string; source: Record<string, string> });
     const recording = entries.find((e) => e.source.recordingId)!.path;
     const doc = entries.find((e) => e.path.startsWith('conversations/'))!.path;
@@ -138,7 +144,7 @@ describe('LegalHold.export', () => {
   it('a rerun removes the temp and partial files a killed run left, keeps (and reports) foreign files', async () => {
     env = await holdEnv();
     const out = join(env.dir, 'hold');
-    const hold = new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false });
+    const hold = new LegalHold(env.client, { interval: DAY, evaluations: false });
     await hold.export({ out });
     const doc = manifestLines(out).map((l) => (JSON.parse(l) as { path: string }).path).find((p) => p.startsWith('conversations/'))!;
     writeFileSync(join(out, `${doc}.4242.deadbeef.tmp`), 'half a write');

@@ -5,6 +5,8 @@ import type { GenesysClient } from '@org/gc-data';
 import {
   configureLegalHoldSim,
   connectSimulated,
+  createFakeClock,
+  type FakeClock,
   startRecordingFilesServer,
   type LegalHoldSimOptions,
   type RecordingFilesServer,
@@ -20,23 +22,27 @@ export interface Clock {
 export const ANCHOR = Date.parse('2026-12-01T00:00:00Z');
 /** One day of the small org: about 20 conversations, all media types. */
 export const DAY = '2026-11-30T00:00:00Z/2026-12-01T00:00:00Z';
-/** Fast polling for the batch jobs (counted polls, no wall-clock deadlines). */
-export const FAST_POLL = { initialDelayMs: 0, maxDelayMs: 0, jitterMs: 0 };
 
 export interface HoldEnv {
   conn: SimulatedConnection;
   client: GenesysClient;
   files: RecordingFilesServer;
   clock: Clock;
+  /**
+   * The client's clock: fake, advancing by itself to each wait (the batch job polls, the download and transport
+   * backoffs), so the default poll schedule costs no real time and no test races the wall clock.
+   */
+  clientClock: FakeClock;
   dir: string;
   close(): Promise<void>;
 }
 
 export async function holdEnv(options: { org?: SimulatedServerOptions; sim?: LegalHoldSimOptions } = {}): Promise<HoldEnv> {
   const clock: Clock = { now: ANCHOR };
+  const clientClock = createFakeClock({ autoAdvance: true });
   const conn = await connectSimulated({
     server: { seed: 21, anchor: ANCHOR, days: 2, conversationsPerDay: 20, rateLimit: false, transcodingPolls: 0, now: () => clock.now, ...options.org },
-    client: { rateLimit: { requestsPerMinute: 100_000 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    client: { rateLimit: { requestsPerMinute: 100_000 }, retry: { baseDelayMs: 1, maxDelayMs: 5 }, clock: clientClock },
   });
   configureLegalHoldSim(conn.server.org, { recordingBytes: 40_000, batchPolls: 2, ...options.sim });
   const files = await startRecordingFilesServer({ org: conn.server.org });
@@ -46,6 +52,7 @@ export async function holdEnv(options: { org?: SimulatedServerOptions; sim?: Leg
     client: conn.client,
     files,
     clock,
+    clientClock,
     dir,
     close: async () => {
       await files.close();

@@ -42,6 +42,8 @@ describe('LegalHold options', () => {
     [{ interval: '2026-11-01/2026-12-01', batchSize: 101 }, 'batchSize'],
     [{ interval: '2026-11-01/2026-12-01', protectionBatchSize: 0 }, 'protectionBatchSize'],
     [{ interval: '2026-11-01/2026-12-01', poll: { maxWaitMs: -1 } }, 'poll.maxWaitMs'],
+    [{ interval: '2026-11-01/2026-12-01', poll: { initialDelayMs: 0 } }, 'poll.initialDelayMs'],
+    [{ interval: '2026-11-01/2026-12-01', poll: { maxDelayMs: 999 } }, 'poll.maxDelayMs'],
     [{ interval: '2026-11-01/2026-12-01', recordigns: false }, 'recordigns'],
     [{ interval: '2026-11-01/2026-12-01', download: { concurency: 2 } }, 'download.concurency'],
     [{ interval: '2026-11-01/2026-12-01', filters: { field: 'noSuchField', op: 'equals', value: 1 } }, 'filters'],

@@ -9,7 +9,7 @@ import { DELETED_ERROR, configureLegalHoldSim, isRecordingProtected, legalHoldSi
 import { recordingsOf } from '../../src/testing/data/recordings';
 import { createTruth } from '../../src/testing/oracle/truth';
 import { LegalHold } from './sdk';
-import { DAY, FAST_POLL, holdEnv, type HoldEnv } from './helpers';
+import { DAY, holdEnv, type HoldEnv } from './helpers';
 
 let env: HoldEnv | undefined;
 afterEach(async () => {
@@ -69,7 +69,7 @@ describe('LegalHold.protect / release', () => {
 
   it('export({ protect: true }) protects first and reports it in the summary', async () => {
     env = await holdEnv();
-    const summary = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false, recordings: false }).export({ out: join(env.dir, 'h'), protect: true });
+    const summary = await new LegalHold(env.client, { interval: DAY, evaluations: false, recordings: false }).export({ out: join(env.dir, 'h'), protect: true });
     expect(summary.protection).toMatchObject({ confirmed: true, protected: summary.conversations });
   });
 });
@@ -87,12 +87,12 @@ describe('simulated retention job', () => {
       .slice(0, 6);
     expect(recorded.length).toBe(6);
     const a = recorded[0]!;
-    const holdA = new LegalHold(env.client, { conversationIds: [a], poll: FAST_POLL, evaluations: false });
+    const holdA = new LegalHold(env.client, { conversationIds: [a], evaluations: false });
     expect((await holdA.protect()).confirmed).toBe(true);
 
     // 31 days later on the org's clock (org.advance; nothing waits on the wall clock): the retention job has run.
     org.advance(31 * 86_400_000);
-    const summary = await new LegalHold(env.client, { conversationIds: recorded, poll: FAST_POLL, evaluations: false }).export({ out: join(env.dir, 'after') });
+    const summary = await new LegalHold(env.client, { conversationIds: recorded, evaluations: false }).export({ out: join(env.dir, 'after') });
     const deleted = summary.missingRecordings.filter((m) => m.errorMsg === DELETED_ERROR);
     expect(new Set(deleted.map((m) => m.conversationId))).toEqual(new Set(recorded.slice(1)));
     expect(summary.missingRecordings).toEqual(deleted);
@@ -108,7 +108,7 @@ describe('simulated retention job', () => {
     // Releasing the hold exposes A to the next run of the retention job.
     await holdA.release();
     org.advance(1);
-    const again = await new LegalHold(env.client, { conversationIds: [a], poll: FAST_POLL, evaluations: false }).export({ out: join(env.dir, 'released') });
+    const again = await new LegalHold(env.client, { conversationIds: [a], evaluations: false }).export({ out: join(env.dir, 'released') });
     expect(again.recordings.received).toBe(0);
     expect(again.missingRecordings.map((m) => m.errorMsg)).toEqual(aRecordings.map(() => DELETED_ERROR));
   });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { AbortError } from '@org/gc-data';
 import { LegalHold, verifyHold, type LegalHoldOptions } from './sdk';
-import { DAY, FAST_POLL, holdEnv, manifestLines, stable, type HoldEnv } from './helpers';
+import { DAY, holdEnv, manifestLines, stable, type HoldEnv } from './helpers';
 
 let env: HoldEnv | undefined;
 afterEach(async () => {
@@ -35,7 +35,7 @@ function abortAfterBytes(limit: number): { controller: AbortController; onDownlo
 
 it('resumes a hold killed at several points to a manifest identical to an uninterrupted run', async () => {
   env = await holdEnv({ sim: { recordingBytes: 150_000 }, org: { evaluatedShare: 0.8 } });
-  const options: LegalHoldOptions = { interval: DAY, poll: FAST_POLL, download: { concurrency: 3 } };
+  const options: LegalHoldOptions = { interval: DAY, download: { concurrency: 3 } };
   const reference = await new LegalHold(env.client, options).export({ out: join(env.dir, 'a') });
   const totalBytes = reference.recordings.bytes;
   expect(reference.recordings.received).toBeGreaterThan(10);

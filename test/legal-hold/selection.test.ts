@@ -8,7 +8,7 @@ import { FilterBuilder } from '@org/gc-data/filters';
 import { legalHoldSim } from '@org/gc-data/testing';
 import { createTruth } from '../../src/testing/oracle/truth';
 import { DownloadError, LegalHold } from './sdk';
-import { DAY, FAST_POLL, holdEnv, manifestLines, type HoldEnv } from './helpers';
+import { DAY, holdEnv, manifestLines, type HoldEnv } from './helpers';
 
 let env: HoldEnv | undefined;
 afterEach(async () => {
@@ -23,7 +23,7 @@ describe('selection', () => {
     const all = truth.conversations({ interval: DAY }).map((id) => id.toLowerCase());
     const picked = all.filter((_, i) => i % 3 === 0);
     const unknown = '00000000-0000-4000-8000-000000000000';
-    const summary = await new LegalHold(env.client, { conversationIds: [...picked.map((id) => id.toUpperCase()), unknown], poll: FAST_POLL, recordings: false }).export({ out: join(env.dir, 'h') });
+    const summary = await new LegalHold(env.client, { conversationIds: [...picked.map((id) => id.toUpperCase()), unknown], recordings: false }).export({ out: join(env.dir, 'h') });
     expect(summary.conversations).toBe(picked.length);
     expect(summary.unknownConversations).toEqual([unknown]);
     const wanted = new Set(picked);
@@ -54,7 +54,7 @@ describe('refused download URLs', () => {
     env.files.setFaults({ failStatus: { status: 403, times: 2 } });
     const warnings: string[] = [];
     env.client.on('warning', (w) => warnings.push(w.code));
-    const summary = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false, download: { concurrency: 1 } }).export({ out: join(env.dir, 'h') });
+    const summary = await new LegalHold(env.client, { interval: DAY, evaluations: false, download: { concurrency: 1 } }).export({ out: join(env.dir, 'h') });
     expect(summary.recordings.received).toBe(summary.recordings.expected);
     expect(warnings.filter((w) => w === 'legal-hold-url-refresh')).toHaveLength(2);
     expect(legalHoldSim(env.conn.server.org).counts.batchSubmits).toBe(2);
@@ -63,7 +63,7 @@ describe('refused download URLs', () => {
   it('fail the export with a DownloadError after maxUrlRefreshes', async () => {
     env = await holdEnv();
     env.files.setFaults({ failStatus: { status: 403, times: 1_000 } });
-    const err = await new LegalHold(env.client, { interval: DAY, poll: FAST_POLL, evaluations: false, maxUrlRefreshes: 1 }).export({ out: join(env.dir, 'h') }).catch((e: unknown) => e);
+    const err = await new LegalHold(env.client, { interval: DAY, evaluations: false, maxUrlRefreshes: 1 }).export({ out: join(env.dir, 'h') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err).toMatchObject({ status: 403 });
     expect(String((err as Error).message)).not.toMatch(/X-Sim-Signature/);
