@@ -1,5 +1,9 @@
-/** Dimension documents (users, queues, evaluation forms from the platform's list endpoints) -> typed rows. */
-import { Checker, quote, type Cell, type DateInput } from './rows';
+/**
+ * Dimension documents (users, queues, evaluation forms from the platform's list endpoints) -> typed rows. Each
+ * table is described once (which column comes from which field, read how); one function builds the rows of all.
+ */
+import type { Checker, DateInput } from './checker';
+import type { Cell } from './copy-format';
 
 interface Ref {
   id?: string | null;
@@ -41,9 +45,58 @@ export interface WarehouseEvaluationForm {
   }> | null;
 }
 
-export const USER_COLUMNS = ['user_id', 'name', 'email', 'username', 'title', 'department', 'state', 'division_id', 'manager_id', 'raw'] as const;
-export const QUEUE_COLUMNS = ['queue_id', 'name', 'description', 'division_id', 'raw'] as const;
-export const FORM_COLUMNS = ['form_id', 'context_id', 'name', 'published', 'modified_date', 'raw'] as const;
+type Read = 'str' | 'ref' | 'uuid' | 'bool' | 'date';
+
+/** A dimension table: its key column (from `id`), typed columns read from fields, and `raw` (the whole document). */
+export interface DimensionTable {
+  table: 'users' | 'queues' | 'evaluation_forms';
+  key: string;
+  what: string;
+  fields: ReadonlyArray<readonly [column: string, field: string, read: Read]>;
+}
+
+export const USERS: DimensionTable = {
+  table: 'users',
+  key: 'user_id',
+  what: 'a user (User)',
+  fields: [
+    ['name', 'name', 'str'],
+    ['email', 'email', 'str'],
+    ['username', 'username', 'str'],
+    ['title', 'title', 'str'],
+    ['department', 'department', 'str'],
+    ['state', 'state', 'str'],
+    ['division_id', 'division', 'ref'],
+    ['manager_id', 'manager', 'ref'],
+  ],
+};
+
+export const QUEUES: DimensionTable = {
+  table: 'queues',
+  key: 'queue_id',
+  what: 'a queue (Queue)',
+  fields: [
+    ['name', 'name', 'str'],
+    ['description', 'description', 'str'],
+    ['division_id', 'division', 'ref'],
+  ],
+};
+
+export const FORMS: DimensionTable = {
+  table: 'evaluation_forms',
+  key: 'form_id',
+  what: 'an evaluation form (EvaluationForm)',
+  fields: [
+    ['context_id', 'contextId', 'uuid'],
+    ['name', 'name', 'str'],
+    ['published', 'published', 'bool'],
+    ['modified_date', 'modifiedDate', 'date'],
+  ],
+};
+
+/** The COPY columns of a dimension table, in the order `dimensionRows` writes them. */
+export const dimensionColumns = (t: DimensionTable): string[] => [t.key, ...t.fields.map((f) => f[0]), 'raw'];
+
 export const FORM_QUESTION_COLUMNS = [
   'form_id',
   'question_group_id',
@@ -56,79 +109,65 @@ export const FORM_QUESTION_COLUMNS = [
   'position',
 ] as const;
 
-function isObject(v: unknown, c: Checker, path: string, what: string): boolean {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return true;
-  c.add(path, `must be ${what}, got ${quote(v)}`);
-  return false;
-}
-
-/** Rows keyed by id; a later document with the same id replaces an earlier one (one batch, one row per key). */
-function byId<T>(rows: Map<string, T>, id: string | null, row: T): void {
-  if (id !== null) rows.set(id, row);
-}
-
-export function userRows(users: readonly WarehouseUser[], c: Checker, path: string): Cell[][] {
+/**
+ * Rows of one dimension table, one per id: a later document with the same id replaces an earlier one (ON CONFLICT
+ * cannot touch a row twice in one statement). `each` sees every accepted document with its id and path.
+ */
+export function dimensionRows<T>(
+  t: DimensionTable,
+  docs: readonly T[],
+  c: Checker,
+  path: string,
+  each?: (doc: T, id: string | null, p: string) => void,
+): Map<string, Cell[]> {
   const out = new Map<string, Cell[]>();
-  users.forEach((u, i) => {
+  docs.forEach((doc, i) => {
     const p = `${path}[${i}]`;
-    if (!isObject(u, c, p, 'a user (User)')) return;
-    const id = c.uuid(u.id, p, '.id', true);
-    byId(out, id, [
-      id,
-      c.str(u.name, p, '.name'),
-      c.str(u.email, p, '.email'),
-      c.str(u.username, p, '.username'),
-      c.str(u.title, p, '.title'),
-      c.str(u.department, p, '.department'),
-      c.str(u.state, p, '.state'),
-      c.refId(u.division, p, '.division'),
-      c.refId(u.manager, p, '.manager'),
-      { json: u },
-    ]);
+    if (!c.object(doc, p, t.what)) return;
+    const d = doc as Record<string, unknown>;
+    const id = c.uuid(d.id, p, '.id', true);
+    const row: Cell[] = [id];
+    for (const [, field, read] of t.fields) {
+      const v = d[field];
+      const suffix = `.${field}`;
+      row.push(read === 'str' ? c.str(v, p, suffix) : read === 'ref' ? c.refId(v, p, suffix) : read === 'uuid' ? c.uuid(v, p, suffix) : read === 'bool' ? c.bool(v, p, suffix) : c.date(v, p, suffix));
+    }
+    row.push({ json: doc });
+    each?.(doc, id, p);
+    if (id !== null) out.set(id, row);
   });
-  return [...out.values()];
+  return out;
 }
 
-export function queueRows(queues: readonly WarehouseQueue[], c: Checker, path: string): Cell[][] {
-  const out = new Map<string, Cell[]>();
-  queues.forEach((q, i) => {
-    const p = `${path}[${i}]`;
-    if (!isObject(q, c, p, 'a queue (Queue)')) return;
-    const id = c.uuid(q.id, p, '.id', true);
-    byId(out, id, [id, c.str(q.name, p, '.name'), c.str(q.description, p, '.description'), c.refId(q.division, p, '.division'), { json: q }]);
+/** The question rows of a form version (question texts for analysts), in form order. */
+export function formQuestionRows(f: WarehouseEvaluationForm, formId: string | null, c: Checker, p: string): Cell[][] {
+  const questions: Cell[][] = [];
+  const seen = new Set<string>();
+  let position = 0;
+  (f.questionGroups ?? []).forEach((g, gi) => {
+    const gp = `${p}.questionGroups[${gi}]`;
+    if (!g || typeof g !== 'object') return;
+    const groupId = c.uuid(g.id, gp, '.id');
+    const groupContext = c.uuid(g.contextId, gp, '.contextId');
+    const groupName = c.str(g.name, gp, '.name');
+    (g.questions ?? []).forEach((q, qi) => {
+      const qp = `${gp}.questions[${qi}]`;
+      if (!q || typeof q !== 'object') return;
+      const qid = c.uuid(q.id, qp, '.id', true);
+      if (qid === null || seen.has(qid)) return;
+      seen.add(qid);
+      questions.push([formId, groupId, groupContext, groupName, qid, c.uuid(q.contextId, qp, '.contextId'), c.str(q.text, qp, '.text'), c.str(q.type, qp, '.type'), position++]);
+    });
   });
-  return [...out.values()];
+  return questions;
 }
 
+/** Forms and their question rows (a later version document with the same id replaces the earlier one). */
 export function formRows(forms: readonly WarehouseEvaluationForm[], c: Checker, path: string): { forms: Cell[][]; questions: Cell[][] } {
-  const out = new Map<string, { form: Cell[]; questions: Cell[][] }>();
-  forms.forEach((f, i) => {
-    const p = `${path}[${i}]`;
-    if (!isObject(f, c, p, 'an evaluation form (EvaluationForm)')) return;
-    const id = c.uuid(f.id, p, '.id', true);
-    const questions: Cell[][] = [];
-    const seen = new Set<string>();
-    let position = 0;
-    (f.questionGroups ?? []).forEach((g, gi) => {
-      const gp = `${p}.questionGroups[${gi}]`;
-      if (!g || typeof g !== 'object') return;
-      const groupId = c.uuid(g.id, gp, '.id');
-      const groupContext = c.uuid(g.contextId, gp, '.contextId');
-      const groupName = c.str(g.name, gp, '.name');
-      (g.questions ?? []).forEach((q, qi) => {
-        const qp = `${gp}.questions[${qi}]`;
-        if (!q || typeof q !== 'object') return;
-        const qid = c.uuid(q.id, qp, '.id', true);
-        if (qid === null || seen.has(qid)) return;
-        seen.add(qid);
-        questions.push([id, groupId, groupContext, groupName, qid, c.uuid(q.contextId, qp, '.contextId'), c.str(q.text, qp, '.text'), c.str(q.type, qp, '.type'), position++]);
-      });
-    });
-    byId(out, id, {
-      form: [id, c.uuid(f.contextId, p, '.contextId'), c.str(f.name, p, '.name'), c.bool(f.published, p, '.published'), c.date(f.modifiedDate, p, '.modifiedDate'), { json: f }],
-      questions,
-    });
+  const questions = new Map<string, Cell[][]>();
+  const rows = dimensionRows(FORMS, forms, c, path, (f, id, p) => {
+    const q = formQuestionRows(f, id, c, p);
+    if (id !== null) questions.set(id, q);
   });
-  const all = [...out.values()];
-  return { forms: all.map((x) => x.form), questions: all.flatMap((x) => x.questions) };
+  return { forms: [...rows.values()], questions: [...questions.values()].flat() };
 }

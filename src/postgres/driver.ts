@@ -20,8 +20,8 @@ export interface Session {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Several statements, no parameters. */
   exec(sql: string): Promise<void>;
-  /** `COPY <table> (<cols>) FROM STDIN` with text-format lines produced by `chunks`. */
-  copyFrom(table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void>;
+  /** `COPY <table> (<cols>) FROM STDIN` with the data in `chunks` (text format, or binary with header and trailer). */
+  copyFrom(table: string, columns: readonly string[], chunks: Iterable<string | Buffer>, format?: 'text' | 'binary'): Promise<void>;
 }
 
 export interface Driver {
@@ -124,9 +124,9 @@ export async function createPgDriver(opts: { connectionString?: string; pool?: P
           async exec(sql) {
             await q(sql);
           },
-          async copyFrom(table, columns, chunks) {
+          async copyFrom(table, columns, chunks, format = 'text') {
             const from = await (copyFrom ??= loadCopyFrom(target));
-            const stream = client.query(from(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)) as NodeJS.WritableStream;
+            const stream = client.query(from(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN${format === 'binary' ? ' (FORMAT binary)' : ''}`)) as NodeJS.WritableStream;
             await pipeline(Readable.from(chunks, { objectMode: false }), stream as unknown as NodeJS.WritableStream);
           },
         };
@@ -156,10 +156,10 @@ export async function createPgDriver(opts: { connectionString?: string; pool?: P
 
 // ---- PGlite -----------------------------------------------------------------------------------------------------
 
-function copyToBlob(chunks: Iterable<string>): Blob {
-  const parts: string[] = [];
+function copyToBlob(chunks: Iterable<string | Buffer>): Blob {
+  const parts: Array<string | Buffer> = [];
   for (const c of chunks) parts.push(c);
-  return new Blob(parts);
+  return new Blob(parts as BlobPart[]);
 }
 
 export async function createPgliteDriver(opts: { dataDir?: string; instance?: PGliteLike }): Promise<Driver> {
@@ -190,9 +190,11 @@ export async function createPgliteDriver(opts: { dataDir?: string; instance?: PG
     async exec(sql) {
       await q.exec(sql);
     },
-    async copyFrom(table, columns, chunks) {
+    async copyFrom(table, columns, chunks, format = 'text') {
       // PGlite has no STDIN: COPY reads the blob given with the query as the file '/dev/blob'.
-      await q.query(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'`, [], { blob: copyToBlob(chunks) });
+      await q.query(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'${format === 'binary' ? ' (FORMAT binary)' : ''}`, [], {
+        blob: copyToBlob(chunks),
+      });
     },
   });
   return {

@@ -19,7 +19,8 @@ export type {
   PostgresWarehouseOptions,
   SyncStateWrite,
 } from './warehouse';
-export type { DateInput, WarehouseEvaluation } from './rows';
+export type { DateInput } from './checker';
+export type { WarehouseEvaluation } from './evaluation-rows';
 export type { WarehouseEvaluationForm, WarehouseQueue, WarehouseUser } from './dimensions';
 export type { PgClientLike, PgPoolLike, PGliteLike, PGliteTransactionLike } from './driver';
 export { PostgresWarehouseError } from './errors';

@@ -1,0 +1,135 @@
+/**
+ * `warehouse.apply()`: a batch of evaluation changes, checked and encoded (prepareEvaluations: before anything is
+ * sent), then written in one transaction (writeEvaluations): COPY into a staging table, one guarded upsert for the
+ * new/changed rows and one for the tombstones, the question scores of every row written replaced (binary COPY),
+ * calibrations, and the sync state. A kill at any point leaves the batch either wholly applied or not at all, and
+ * applying it again changes nothing (the guard lets an equal change time through, with the same values).
+ */
+import { ValidationError } from '../errors';
+import { Checker, quote } from './checker';
+import { binaryHeader, binaryTrailer, CopyBuffer, segmentSlices } from './copy-format';
+import type { Session } from './driver';
+import { deletionLine, EVALUATION_COLUMNS, evaluationRow, QUESTION_SCORE_COLUMNS, type StagedEvaluation } from './evaluation-rows';
+import { stage, upsertSql } from './stage';
+import { stateRows, writeStateIn, type StateRows } from './state-write';
+import type { ApplyOptions, EvaluationChange } from './types';
+
+interface Entry {
+  at: string;
+  upsert?: StagedEvaluation;
+  deleteLine?: string;
+}
+
+export interface PreparedEvaluations {
+  changes: number;
+  /** The winning change per evaluation id (the latest; at the same time, the later one in the batch). */
+  latest: Map<string, Entry>;
+  /** Question-score tuples of the staged upserts (binary COPY, without header and trailer). */
+  scores: Buffer[];
+  state: StateRows;
+}
+
+const BINARY_HEADER = (() => {
+  const b = new CopyBuffer(32);
+  binaryHeader(b);
+  return b.finish();
+})();
+const BINARY_TRAILER = (() => {
+  const b = new CopyBuffer(8);
+  binaryTrailer(b);
+  return b.finish();
+})();
+
+/** Checks and encodes a batch; a ValidationError names every bad change and field (at most 20), nothing is sent. */
+export function prepareEvaluations(changes: unknown, options: ApplyOptions | undefined): PreparedEvaluations {
+  const where = 'warehouse.apply() input';
+  if (!Array.isArray(changes)) throw new ValidationError(where, [{ path: 'changes', message: `must be an array of changes, got ${quote(changes)}` }]);
+  const c = new Checker();
+  const scores = new CopyBuffer();
+  // ON CONFLICT cannot touch one row twice in a statement, so the batch is reduced to one change per id here.
+  const latest = new Map<string, Entry>();
+  (changes as EvaluationChange[]).forEach((ch, i) => {
+    const p = `changes[${i}]`;
+    if (ch === null || typeof ch !== 'object') return c.add(p, `must be { op: 'upsert', row } or { op: 'delete', evaluationId, at }, got ${quote(ch)}`);
+    let id: string | null = null;
+    let entry: Entry | undefined;
+    if (ch.op === 'upsert') {
+      const staged = evaluationRow(ch.row, ch.changedAt, c, `${p}.row`, scores);
+      if (staged) {
+        id = staged.id;
+        entry = { at: staged.changedAt, upsert: staged };
+      }
+    } else if (ch.op === 'delete') {
+      id = c.uuid(ch.evaluationId, p, '.evaluationId', true);
+      const at = c.date(ch.at, p, '.at', true);
+      if (id !== null && at !== null) entry = { at, deleteLine: deletionLine(id, at) };
+    } else {
+      return c.add(`${p}.op`, `must be 'upsert' or 'delete', got ${quote((ch as { op?: unknown }).op)}`);
+    }
+    if (id === null || entry === undefined) return;
+    const prev = latest.get(id);
+    if (prev === undefined || Date.parse(entry.at) >= Date.parse(prev.at)) latest.set(id, entry);
+  });
+  const state = stateRows(options?.state, c, 'options.state');
+  if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
+  return { changes: changes.length, latest, scores: scores.finish(), state };
+}
+
+/** Writes a prepared batch in the caller's transaction (`s`: the quoted schema). */
+export async function writeEvaluations(q: Session, s: string, p: PreparedEvaluations): Promise<{ upserted: number; deleted: number; questionScores: number }> {
+  const lines = new CopyBuffer();
+  for (const e of p.latest.values()) lines.text(e.upsert?.line ?? (e.deleteLine as string));
+  const staged = await stage(q, s, 'evaluations', EVALUATION_COLUMNS, lines.finish());
+  // Upserts: applied when newer than the row, or as new as it and the row is not a tombstone (a deletion wins a tie;
+  // the same batch applied again rewrites the same values).
+  const up = await q.query<{ evaluation_id: string }>(
+    upsertSql(s, 'evaluations', staged, 'evaluation_id', EVALUATION_COLUMNS, {
+      filter: 'deleted_at IS NULL',
+      guard: 'excluded.changed_at > t.changed_at OR (excluded.changed_at = t.changed_at AND t.deleted_at IS NULL)',
+      returning: true,
+    }),
+  );
+  // Deletions: a tombstone; the other columns keep what was last loaded.
+  const del = await q.query<{ evaluation_id: string }>(`INSERT INTO ${s}.evaluations AS t (evaluation_id, changed_at, deleted_at)
+    SELECT evaluation_id, changed_at, deleted_at FROM ${staged} WHERE deleted_at IS NOT NULL ORDER BY evaluation_id
+  ON CONFLICT (evaluation_id) DO UPDATE SET changed_at = excluded.changed_at, deleted_at = excluded.deleted_at, loaded_at = now()
+    WHERE excluded.changed_at >= t.changed_at
+  RETURNING evaluation_id`);
+  // Question scores of every evaluation written are replaced: removed, then (upserts) COPYed straight in.
+  const upserted = up.rows.map((r) => r.evaluation_id);
+  const touched = upserted.concat(del.rows.map((r) => r.evaluation_id));
+  if (touched.length > 0) await q.query(`DELETE FROM ${s}.evaluation_question_scores WHERE evaluation_id = ANY ($1::uuid[])`, [touched]);
+  let questionScores = 0;
+  let calibrations = false;
+  let stagedUpserts = 0;
+  for (const e of p.latest.values()) if (e.upsert) stagedUpserts++;
+  const segments: Array<StagedEvaluation['scores']> = [];
+  for (const id of upserted) {
+    const e = p.latest.get(id)?.upsert;
+    if (!e) throw new Error(`internal: the server returned evaluation ${id}, which this batch did not stage`);
+    segments.push(e.scores);
+    questionScores += e.scoreCount;
+    if (e.calibration) calibrations = true;
+  }
+  if (questionScores > 0) {
+    // Every staged upsert written and no change of the batch superseded (the usual case): the tuples as encoded.
+    const whole = upserted.length === stagedUpserts && p.latest.size === p.changes;
+    const tuples = whole ? p.scores : segmentSlices(p.scores, segments);
+    await q.copyFrom(`${s}.evaluation_question_scores`, QUESTION_SCORE_COLUMNS, [...BINARY_HEADER, ...tuples, ...BINARY_TRAILER], 'binary');
+  }
+  if (calibrations) {
+    await q.query(
+      `INSERT INTO ${s}.calibrations AS t (calibration_id, conversation_id, form_id, form_context_id, changed_at)
+  SELECT DISTINCT ON (e.calibration_id) e.calibration_id, e.conversation_id, e.form_id, e.form_context_id, e.changed_at
+    FROM ${staged} e
+    WHERE e.calibration_id IS NOT NULL AND e.deleted_at IS NULL AND e.evaluation_id = ANY ($1::uuid[])
+    ORDER BY e.calibration_id, e.changed_at DESC
+  ON CONFLICT (calibration_id) DO UPDATE SET conversation_id = excluded.conversation_id, form_id = excluded.form_id,
+    form_context_id = excluded.form_context_id, changed_at = excluded.changed_at
+    WHERE excluded.changed_at >= t.changed_at`,
+      [upserted],
+    );
+  }
+  await writeStateIn(q, s, p.state);
+  return { upserted: up.rows.length, deleted: del.rows.length, questionScores };
+}

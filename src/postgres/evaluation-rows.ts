@@ -1,0 +1,272 @@
+/**
+ * Evaluation documents -> the `evaluations` row (one COPY text line: it carries the `answers` jsonb) and its
+ * question-score rows (binary COPY, written straight into the batch's CopyBuffer). Everything is checked while it is
+ * built; issues go to the Checker and the batch is refused whole (see apply-evaluations.ts).
+ */
+import { Checker, quote, type DateInput } from './checker';
+import { binaryBool, binaryNumeric, binaryText, binaryUuid, copyLine, CopyBuffer, type Cell, type Segment } from './copy-format';
+
+interface Ref {
+  id?: string | null;
+  name?: string | null;
+}
+
+/**
+ * The evaluation document as `GET /api/v2/quality/conversations/{cid}/evaluations/{eid}` returns it (the
+ * official SDK's `EvaluationResponse`, the SDK's zod-parsed type, or plain JSON all fit). Fields not listed are
+ * ignored, except `answers`, which is kept whole as jsonb.
+ */
+export interface WarehouseEvaluation {
+  id: string;
+  conversation?: Ref | null;
+  calibration?: Ref | null;
+  agent?: Ref | null;
+  evaluator?: Ref | null;
+  queue?: Ref | null;
+  evaluationForm?: {
+    id?: string | null;
+    name?: string | null;
+    contextId?: string | null;
+    questionGroups?: ReadonlyArray<{
+      id?: string | null;
+      contextId?: string | null;
+      questions?: ReadonlyArray<{ id?: string | null; contextId?: string | null }> | null;
+    }> | null;
+  } | null;
+  status?: string | null;
+  answers?: {
+    totalScore?: number | null;
+    totalCriticalScore?: number | null;
+    totalNonCriticalScore?: number | null;
+    anyFailedKillQuestions?: boolean | null;
+    questionGroupScores?: ReadonlyArray<{
+      questionGroupId?: string | null;
+      questionScores?: ReadonlyArray<{
+        questionId?: string | null;
+        answerId?: string | null;
+        score?: number | null;
+        markedNA?: boolean | null;
+        systemMarkedNA?: boolean | null;
+        failedKillQuestion?: boolean | null;
+        comments?: string | null;
+      }> | null;
+    }> | null;
+  } | null;
+  mediaType?: ReadonlyArray<string> | string | null;
+  conversationDate?: DateInput | null;
+  conversationEndDate?: DateInput | null;
+  createdDate?: DateInput | null;
+  assignedDate?: DateInput | null;
+  submittedDate?: DateInput | null;
+  releaseDate?: DateInput | null;
+  changedDate?: DateInput | null;
+  neverRelease?: boolean | null;
+  rescore?: boolean | null;
+}
+
+export const EVALUATION_COLUMNS = [
+  'evaluation_id',
+  'conversation_id',
+  'calibration_id',
+  'agent_id',
+  'evaluator_id',
+  'queue_id',
+  'form_id',
+  'form_context_id',
+  'form_name',
+  'status',
+  'total_score',
+  'total_critical_score',
+  'total_non_critical_score',
+  'any_failed_kill_questions',
+  'media_type',
+  'conversation_date',
+  'conversation_end_date',
+  'created_date',
+  'assigned_date',
+  'submitted_date',
+  'release_date',
+  'changed_date',
+  'never_release',
+  'rescore',
+  'answers',
+  'changed_at',
+  'deleted_at',
+] as const;
+
+/** In the order the binary rows are written (scoreRows below). */
+export const QUESTION_SCORE_COLUMNS = [
+  'evaluation_id',
+  'question_group_id',
+  'question_group_context_id',
+  'question_id',
+  'question_context_id',
+  'answer_id',
+  'score',
+  'marked_na',
+  'system_marked_na',
+  'failed_kill_question',
+  'comments',
+] as const;
+
+function mediaTypeOf(value: unknown, c: Checker, path: string): string | null {
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' && value[0].length > 0) return value[0];
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (Array.isArray(value)) {
+    const parts = value.filter((v): v is string => typeof v === 'string' && v.length > 0);
+    return parts.length > 0 ? parts.join(',') : null;
+  }
+  c.add(`${path}.mediaType`, `must be an array of strings, got ${quote(value)}`);
+  return null;
+}
+
+export interface StagedEvaluation {
+  id: string;
+  changedAt: string;
+  /** The `evaluations` row as one COPY text line. */
+  line: string;
+  /** Its question-score rows in the batch's score buffer (binary COPY tuples). */
+  scores: Segment;
+  scoreCount: number;
+  /** It belongs to a calibration (a `calibrations` row is upserted with it). */
+  calibration: boolean;
+}
+
+/**
+ * One upsert to its `evaluations` row, its question-score rows appended to `scores` (checked; issues go to `c`).
+ * Score rows of a refused evaluation may stay in `scores`: a batch with any issue is refused whole.
+ */
+export function evaluationRow(
+  e: WarehouseEvaluation,
+  changedAtInput: DateInput | undefined,
+  c: Checker,
+  path: string,
+  scores: CopyBuffer,
+): StagedEvaluation | undefined {
+  if (!c.object(e, path, 'the evaluation document (EvaluationResponse)')) return undefined;
+  const before = c.issues.length;
+  const id = c.uuid(e.id, path, '.id', true);
+  const changedAt =
+    changedAtInput !== undefined
+      ? c.date(changedAtInput, path.replace(/\.row$/, '.changedAt'), '', true)
+      : e.changedDate === undefined || e.changedDate === null
+        ? (c.add(`${path}.changedDate`, 'is needed as the change time (or give the change a changedAt)'), null)
+        : c.date(e.changedDate, path, '.changedDate', true);
+  const form = e.evaluationForm ?? undefined;
+  const answers = e.answers ?? undefined;
+  if (answers !== undefined) c.object(answers, `${path}.answers`, 'an object');
+  const a = answers !== undefined && typeof answers === 'object' && !Array.isArray(answers) ? answers : undefined;
+  const calibrationId = c.refId(e.calibration, path, '.calibration');
+  const cells: Cell[] = [
+    id,
+    c.refId(e.conversation, path, '.conversation'),
+    calibrationId,
+    c.refId(e.agent, path, '.agent'),
+    c.refId(e.evaluator, path, '.evaluator'),
+    c.refId(e.queue, path, '.queue'),
+    c.refId(form, path, '.evaluationForm'),
+    c.uuid(form?.contextId, path, '.evaluationForm.contextId'),
+    c.str(form?.name, path, '.evaluationForm.name'),
+    c.str(e.status, path, '.status'),
+    c.num(a?.totalScore, path, '.answers.totalScore'),
+    c.num(a?.totalCriticalScore, path, '.answers.totalCriticalScore'),
+    c.num(a?.totalNonCriticalScore, path, '.answers.totalNonCriticalScore'),
+    c.bool(a?.anyFailedKillQuestions, path, '.answers.anyFailedKillQuestions'),
+    mediaTypeOf(e.mediaType, c, path),
+    c.date(e.conversationDate, path, '.conversationDate'),
+    c.date(e.conversationEndDate, path, '.conversationEndDate'),
+    c.date(e.createdDate, path, '.createdDate'),
+    c.date(e.assignedDate, path, '.assignedDate'),
+    c.date(e.submittedDate, path, '.submittedDate'),
+    c.date(e.releaseDate, path, '.releaseDate'),
+    c.date(e.changedDate, path, '.changedDate'),
+    c.bool(e.neverRelease, path, '.neverRelease'),
+    c.bool(e.rescore, path, '.rescore'),
+    a === undefined ? null : { json: a },
+    changedAt,
+    null,
+  ];
+  const from = scores.mark();
+  const scoreCount = id === null ? 0 : scoreRows(e, id, c, path, scores);
+  const to = scores.mark();
+  if (c.issues.length > before || id === null || changedAt === null) return undefined;
+  return { id, changedAt, line: copyLine(cells), scores: [from, to], scoreCount, calibration: calibrationId !== null };
+}
+
+/** Question-group and question context ids (the same across form versions), from the form inside the evaluation. */
+function formContexts(e: WarehouseEvaluation): { groups: Map<string, string | null>; questions: Map<string, string | null> } | undefined {
+  const formGroups = e.evaluationForm?.questionGroups;
+  if (!Array.isArray(formGroups)) return undefined;
+  const groups = new Map<string, string | null>();
+  const questions = new Map<string, string | null>();
+  for (const g of formGroups) {
+    if (g && typeof g.id === 'string') groups.set(g.id, typeof g.contextId === 'string' ? g.contextId : null);
+    if (g && Array.isArray(g.questions)) {
+      for (const q of g.questions) if (q && typeof q.id === 'string') questions.set(q.id, typeof q.contextId === 'string' ? q.contextId : null);
+    }
+  }
+  return { groups, questions };
+}
+
+/** Appends the evaluation's question-score rows (binary tuples, QUESTION_SCORE_COLUMNS order); returns how many. */
+function scoreRows(e: WarehouseEvaluation, evaluationId: string, c: Checker, path: string, out: CopyBuffer): number {
+  type Groups = NonNullable<NonNullable<WarehouseEvaluation['answers']>['questionGroupScores']>;
+  const groups = (Array.isArray(e.answers?.questionGroupScores) ? e.answers?.questionGroupScores : []) as Groups;
+  const context = formContexts(e);
+  // One path object for the whole evaluation, its indexes moved along: the text is built only for an issue.
+  const where = {
+    gi: 0,
+    qi: -1,
+    path(): string {
+      const g = `${path}.answers.questionGroupScores[${this.gi}]`;
+      return this.qi < 0 ? g : `${g}.questionScores[${this.qi}]`;
+    },
+  };
+  let count = 0;
+  let seen: Set<string> | undefined;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    if (!g || typeof g !== 'object' || !Array.isArray(g.questionScores)) continue;
+    where.gi = gi;
+    where.qi = -1;
+    const groupId = c.uuid(g.questionGroupId, where, '.questionGroupId');
+    const groupCtx = c.uuid(groupId && context ? context.groups.get(groupId) : null, where, '.questionGroupId (context)');
+    const scores = g.questionScores as NonNullable<(typeof g)['questionScores']>;
+    for (let qi = 0; qi < scores.length; qi++) {
+      const q = scores[qi];
+      if (!q || typeof q !== 'object') continue;
+      where.qi = qi;
+      const questionId = c.uuid(q.questionId, where, '.questionId', true);
+      // The first score of a question wins, as in flattenScorecard (a question is listed once by the platform).
+      if (questionId === null) continue;
+      seen ??= new Set();
+      if (seen.has(questionId)) continue;
+      seen.add(questionId);
+      const questionCtx = c.uuid(context ? context.questions.get(questionId) : null, where, '.questionId (context)');
+      out.int16(QUESTION_SCORE_COLUMNS.length);
+      binaryUuid(out, evaluationId);
+      binaryUuid(out, groupId);
+      binaryUuid(out, groupCtx);
+      binaryUuid(out, questionId);
+      binaryUuid(out, questionCtx);
+      binaryUuid(out, c.uuid(q.answerId, where, '.answerId'));
+      binaryNumeric(out, c.num(q.score, where, '.score'));
+      binaryBool(out, c.bool(q.markedNA, where, '.markedNA'));
+      binaryBool(out, c.bool(q.systemMarkedNA, where, '.systemMarkedNA'));
+      binaryBool(out, c.bool(q.failedKillQuestion, where, '.failedKillQuestion'));
+      binaryText(out, c.str(q.comments, where, '.comments'));
+      count++;
+    }
+  }
+  return count;
+}
+
+/** A tombstone row (COPY text line): only the id, the change time and `deleted_at` (the upsert keeps the others). */
+export function deletionLine(id: string, at: string): string {
+  const cells: Cell[] = EVALUATION_COLUMNS.map(() => null);
+  cells[0] = id;
+  cells[EVALUATION_COLUMNS.indexOf('changed_at')] = at;
+  cells[EVALUATION_COLUMNS.indexOf('deleted_at')] = at;
+  return copyLine(cells);
+}
