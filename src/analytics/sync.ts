@@ -10,12 +10,13 @@
  * Conversations are not deleted by a sync: one that is no longer returned (a changed filter, retention) keeps its
  * row; its state is dropped once its day leaves the look-back (`aged`).
  */
+import * as z from 'zod';
 import type { GenesysClient } from '../client';
-import { throwIfCallerAborted } from '../errors';
 import { canonicalJson } from '../helpers/canonical-json';
 import { formatInterval } from '../helpers/intervals';
-import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
-import { batchApplier, resolveSyncOptions, warnOnGap } from '../sync/run';
+import { positiveInt } from '../internal/schema-fragments';
+import { dayKey, DAY_MS, fingerprint } from '../sync/fingerprint';
+import { batchApplier, resolveSyncOptions, SyncBatcher, syncOptionsSchema, syncSummary, warnOnGap } from '../sync/run';
 import type { ConversationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncSummary } from '../sync/types';
 import { readAvailability } from './availability';
 import type { ReportJob } from './report-job';
@@ -31,7 +32,7 @@ export interface ConversationSyncOptions {
   stream?: string;
   /** The run's time (end of the window before the availability bound). Default: the current time. */
   now?: number | string | Date | (() => number);
-  /** Changes per batch. Default 500. */
+  /** Changes per batch (1 to 100000). Default 500. */
   batchSize?: number;
   /** Details filters for the job (conversation/segment/evaluation/...). */
   query?: ConversationQueryFilters;
@@ -50,7 +51,8 @@ export interface ConversationSyncSummary extends SyncSummary {
 }
 
 const WHERE = 'ReportQueries.sync() options';
-const OPTION_KEYS = ['lookback', 'state', 'apply', 'stream', 'now', 'batchSize', 'query', 'pageSize', 'maxWaitMs', 'signal', 'onProgress'];
+// query is checked where every job's filters are: when the job is submitted, before any request.
+const Schema = syncOptionsSchema(() => ({ query: z.record(z.string(), z.unknown()).optional(), pageSize: positiveInt().optional(), maxWaitMs: positiveInt().optional() }));
 export const CONVERSATION_SYNC_STREAM = 'analytics.conversations';
 export const JOBS_WINDOW = 'jobs';
 
@@ -59,52 +61,26 @@ export interface ConversationSyncDeps {
 }
 
 export async function runConversationSync(client: GenesysClient, deps: ConversationSyncDeps, options: ConversationSyncOptions): Promise<ConversationSyncSummary> {
-  const { o, lookbackMs, nowMs, stream, batchSize, state } = resolveSyncOptions(options, WHERE, OPTION_KEYS, CONVERSATION_SYNC_STREAM);
-  const signal = o.signal as AbortSignal | undefined;
+  const { o, lookbackMs, nowMs, stream, batchSize, state, signal } = resolveSyncOptions(Schema, options, WHERE, CONVERSATION_SYNC_STREAM);
   const onProgress = o.onProgress as ((p: SyncProgress) => void) | undefined;
   const applyBatch = batchApplier<ConversationSyncChange>(o, state, state.applyConversations?.bind(state), WHERE);
   const filters = (o.query ?? {}) as ConversationQueryFilters;
-  const started = Date.now();
-  const before = client.stats();
+  const startedMs = Date.now();
+  const requestsBefore = client.stats().requests;
   const startMs = Math.floor((nowMs - lookbackMs) / DAY_MS) * DAY_MS;
   const available = await readAvailability(client, signal);
   // The datalake holds nothing certain after the availability date: the window (and the watermark) stop there.
   const endMs = available === undefined ? nowMs : Math.min(nowMs, available);
   const runAt = new Date(endMs).toISOString();
   const snapshot = await state.load(stream);
-  const known = snapshot.fingerprints;
   warnOnGap(client, snapshot.watermarks, startMs, nowMs, stream);
   const firstDay = dayKey(startMs);
-  const counts = { new: 0, changed: 0, unchanged: 0, discovered: 0, aged: 0, batches: 0 };
-  let changes: ConversationSyncChange[] = [];
-  let fingerprints: Array<{ stream: string; key: string; fingerprint: string | null }> = [];
-  for (const [key, fp] of known) {
-    const w = windowOf(fp);
-    if (w !== '' && w < firstDay) {
-      fingerprints.push({ stream, key, fingerprint: null });
-      counts.aged++;
-    }
-  }
+  const batcher = new SyncBatcher<ConversationSyncChange>({ stream, batchSize, signal }, snapshot.fingerprints, applyBatch, 'ReportQueries.sync()');
+  const known = batcher.known;
+  const counts = { new: 0, changed: 0, unchanged: 0, discovered: 0, aged: batcher.ageOut(firstDay) };
   const windowText = endMs > startMs ? formatInterval(startMs, endMs) : `${new Date(startMs).toISOString()}/${runAt}`;
   const progress = (done: number) =>
-    onProgress?.({ operation: 'analytics.sync', stream, window: windowText, windowsDone: done, windowsTotal: 1, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: 0, unchanged: counts.unchanged, fetched: counts.discovered, batches: counts.batches });
-  const flush = async (final: boolean) => {
-    if (changes.length === 0 && fingerprints.length === 0 && !final) return;
-    throwIfCallerAborted(signal, 'ReportQueries.sync()');
-    const batch: SyncBatch<ConversationSyncChange> = {
-      changes,
-      state: { fingerprints, ...(final ? { watermarks: [{ stream, window: JOBS_WINDOW, watermark: runAt, state: { window: windowText, conversations: counts.discovered } }] } : {}) },
-    };
-    await applyBatch(batch);
-    for (const f of fingerprints) {
-      if (f.fingerprint === null) known.delete(f.key);
-      else known.set(f.key, f.fingerprint);
-    }
-    counts.batches++;
-    changes = [];
-    fingerprints = [];
-    progress(final ? 1 : 0);
-  };
+    onProgress?.({ operation: 'analytics.sync', stream, window: windowText, windowsDone: done, windowsTotal: 1, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: 0, unchanged: counts.unchanged, fetched: counts.discovered, batches: batcher.batches });
 
   let jobId: string | undefined;
   if (endMs > startMs) {
@@ -125,32 +101,17 @@ export async function runConversationSync(client: GenesysClient, deps: Conversat
         counts.unchanged++;
         continue;
       }
-      changes.push({ op: 'upsert', row: conv, changedAt: runAt });
-      fingerprints.push({ stream, key: id, fingerprint: fp });
       if (prev === undefined) counts.new++;
       else counts.changed++;
-      if (changes.length >= batchSize) await flush(false);
+      const before = batcher.batches;
+      await batcher.add({ op: 'upsert', row: conv, changedAt: runAt }, id, fp);
+      if (batcher.batches > before) progress(0);
     }
   }
-  await flush(true);
-  const after = client.stats();
-  const finished = Date.now();
+  await batcher.flush([{ stream, window: JOBS_WINDOW, watermark: runAt, state: { window: windowText, conversations: counts.discovered } }]);
+  progress(1);
   return {
-    stream,
-    window: windowText,
-    new: counts.new,
-    changed: counts.changed,
-    deleted: 0,
-    unchanged: counts.unchanged,
-    ignored: 0,
-    discovered: counts.discovered,
-    fetched: counts.discovered,
-    aged: counts.aged,
-    batches: counts.batches,
-    requests: after.requests - before.requests,
-    startedAt: new Date(started).toISOString(),
-    finishedAt: new Date(finished).toISOString(),
-    durationMs: finished - started,
+    ...syncSummary(client, { stream, window: windowText, startedMs, requestsBefore, batches: batcher.batches }, { ...counts, fetched: counts.discovered }),
     dataAvailabilityDate: available === undefined ? undefined : new Date(available).toISOString(),
     jobId,
   };

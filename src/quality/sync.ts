@@ -21,16 +21,17 @@
  *   `apply(batch)` (or by the store, when it is the destination), then its state is committed. A run killed or aborted
  *   at any point leaves the state of the batches applied so far: the next run finds exactly the rest.
  */
+import * as z from 'zod';
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation, AnalyticsEvaluation } from '../analytics/schemas';
-import { throwIfCallerAborted, ValidationError } from '../errors';
+import { throwIfCallerAborted } from '../errors';
 import { applyResidual } from '../filters/evaluate';
 import { formatInterval } from '../helpers/intervals';
 import { mapConcurrent } from '../internal/map-concurrent';
 import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
-import { batchApplier, resolveSyncOptions, warnOnGap } from '../sync/run';
-import type { EvaluationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncStateWrite, SyncSummary } from '../sync/types';
+import { batchApplier, resolveSyncOptions, SyncBatcher, syncOptionsSchema, syncSummary, warnOnGap } from '../sync/run';
+import type { EvaluationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncSummary } from '../sync/types';
 import { planExport } from './export-request';
 import type { EvaluationResponse, ExportRequest, ResolvedQualityExporterOptions } from './schemas';
 
@@ -48,7 +49,7 @@ export interface QualitySyncOptions {
   stream?: string;
   /** End of the window (the run's time): epoch ms, ISO, Date, or a function. Default: the current time. */
   now?: number | string | Date | (() => number);
-  /** Changes per batch. Default 500. */
+  /** Changes per batch (1 to 100000). Default 500. */
   batchSize?: number;
   /** Fetch each evaluation with its form's question groups (question contextIds for the warehouse). Default true. */
   expandForm?: boolean;
@@ -67,7 +68,8 @@ export type SyncFetch = (
 ) => Promise<{ evaluation: EvaluationResponse } | undefined>;
 
 const WHERE = 'QualityExporter.sync() options';
-const OPTION_KEYS = ['lookback', 'state', 'apply', 'stream', 'now', 'batchSize', 'expandForm', 'mediaTypes', 'filters', 'signal', 'onProgress'];
+// mediaTypes and filters are checked where every export request is: planExport.
+const Schema = syncOptionsSchema(() => ({ expandForm: z.boolean().optional(), mediaTypes: z.unknown().optional(), filters: z.unknown().optional() }));
 export const QUALITY_SYNC_STREAM = 'quality.evaluations';
 
 /** The discovery fields that make an evaluation's fingerprint (docs/platform-notes.md section i). */
@@ -81,10 +83,8 @@ export async function runQualitySync(
   options: QualitySyncOptions,
   fetch: SyncFetch,
 ): Promise<SyncSummary> {
-  const { o, lookbackMs, nowMs, stream, batchSize, state } = resolveSyncOptions(options, WHERE, OPTION_KEYS, QUALITY_SYNC_STREAM);
-  const signal = o.signal as AbortSignal | undefined;
-  const expandForm = o.expandForm === undefined ? true : o.expandForm === true;
-  if (o.expandForm !== undefined && typeof o.expandForm !== 'boolean') throw new ValidationError(WHERE, [{ path: 'expandForm', message: 'must be true or false' }]);
+  const { o, lookbackMs, nowMs, stream, batchSize, state, signal } = resolveSyncOptions(Schema, options, WHERE, QUALITY_SYNC_STREAM);
+  const expandForm = o.expandForm ?? true;
   const onProgress = o.onProgress as ((p: SyncProgress) => void) | undefined;
   const startMs = Math.floor((nowMs - lookbackMs) / DAY_MS) * DAY_MS;
   // Every day's query is planned (and so validated) before the first request.
@@ -97,46 +97,20 @@ export async function runQualitySync(
   }
   const applyBatch = batchApplier<EvaluationSyncChange>(o, state, state.applyEvaluations?.bind(state), WHERE);
 
-  const started = Date.now();
-  const before = client.stats();
+  const startedMs = Date.now();
+  const requestsBefore = client.stats().requests;
   const runAt = new Date(nowMs).toISOString();
   const snapshot = await state.load(stream);
-  const known = snapshot.fingerprints;
   warnOnGap(client, snapshot.watermarks, startMs, nowMs, stream);
-  const firstDay = dayKey(startMs);
-  const counts = { new: 0, changed: 0, deleted: 0, unchanged: 0, ignored: 0, discovered: 0, fetched: 0, aged: 0, batches: 0 };
+  const batcher = new SyncBatcher<EvaluationSyncChange>({ stream, batchSize, signal }, snapshot.fingerprints, applyBatch, 'QualityExporter.sync()');
+  const known = batcher.known;
+  const counts = { new: 0, changed: 0, deleted: 0, unchanged: 0, ignored: 0, discovered: 0, fetched: 0, aged: batcher.ageOut(dayKey(startMs)) };
   let windowsDone = 0;
   const progress = (window: string) =>
-    onProgress?.({ operation: 'quality.sync', stream, window, windowsDone, windowsTotal: days.length, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: counts.deleted, unchanged: counts.unchanged, fetched: counts.fetched, batches: counts.batches });
-
-  let changes: EvaluationSyncChange[] = [];
-  let fingerprints: Array<{ stream: string; key: string; fingerprint: string | null }> = [];
-  // State of keys that aged out of the window goes with the first batch.
-  for (const [key, fp] of known) {
-    const w = windowOf(fp);
-    if (w !== '' && w < firstDay) {
-      fingerprints.push({ stream, key, fingerprint: null });
-      counts.aged++;
-    }
-  }
-  const flush = async (watermark?: SyncStateWrite['watermarks']) => {
-    if (changes.length === 0 && fingerprints.length === 0 && !watermark) return;
-    throwIfCallerAborted(signal, 'QualityExporter.sync()');
-    const batch: SyncBatch<EvaluationSyncChange> = { changes, state: { fingerprints, ...(watermark ? { watermarks: watermark } : {}) } };
-    await applyBatch(batch);
-    for (const f of fingerprints) {
-      if (f.fingerprint === null) known.delete(f.key);
-      else known.set(f.key, f.fingerprint);
-    }
-    counts.batches++;
-    changes = [];
-    fingerprints = [];
-  };
+    onProgress?.({ operation: 'quality.sync', stream, window, windowsDone, windowsTotal: days.length, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: counts.deleted, unchanged: counts.unchanged, fetched: counts.fetched, batches: batcher.batches });
   const remove = async (evaluationId: string, at: string, reason: 'deleted' | 'left-filter' | 'vanished') => {
-    changes.push({ op: 'delete', evaluationId, at, reason });
-    fingerprints.push({ stream, key: evaluationId, fingerprint: null });
     counts.deleted++;
-    if (changes.length >= batchSize) await flush();
+    await batcher.add({ op: 'delete', evaluationId, at, reason }, evaluationId, null);
   };
 
   for (const day of days) {
@@ -202,36 +176,16 @@ export async function runQualitySync(
         continue;
       }
       const changedMs = Date.parse(got.evaluation.changedDate ?? item.ev.eventTime ?? '');
-      changes.push({ op: 'upsert', row: got.evaluation, changedAt: Number.isFinite(changedMs) ? new Date(changedMs).toISOString() : runAt });
-      fingerprints.push({ stream, key: id, fingerprint: item.fp });
       if (item.isNew) counts.new++;
       else counts.changed++;
-      if (changes.length >= batchSize) await flush();
+      await batcher.add({ op: 'upsert', row: got.evaluation, changedAt: Number.isFinite(changedMs) ? new Date(changedMs).toISOString() : runAt }, id, item.fp);
       if ((counts.fetched & 63) === 0) progress(day.key);
     }
-    await flush([{ stream, window: day.key, watermark: runAt, state: { discovered: seen.size } }]);
+    await batcher.flush([{ stream, window: day.key, watermark: runAt, state: { discovered: seen.size } }]);
     windowsDone++;
     progress(day.key);
   }
-  const after = client.stats();
-  const finished = Date.now();
-  return {
-    stream,
-    window: formatInterval(startMs, nowMs),
-    new: counts.new,
-    changed: counts.changed,
-    deleted: counts.deleted,
-    unchanged: counts.unchanged,
-    ignored: counts.ignored,
-    discovered: counts.discovered,
-    fetched: counts.fetched,
-    aged: counts.aged,
-    batches: counts.batches,
-    requests: after.requests - before.requests,
-    startedAt: new Date(started).toISOString(),
-    finishedAt: new Date(finished).toISOString(),
-    durationMs: finished - started,
-  };
+  return syncSummary(client, { stream, window: formatInterval(startMs, nowMs), startedMs, requestsBefore, batches: batcher.batches }, counts);
 }
 
 async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {

@@ -1,51 +1,74 @@
-/** What both syncs share: option checks and the apply-then-commit step. */
-import { ValidationError } from '../errors';
+/**
+ * What both syncs (quality/sync.ts, analytics/sync.ts) share: one options schema and resolver, the batcher that
+ * applies a batch then commits its state, the look-back's aged state, the gap warning, and the summary.
+ */
+import * as z from 'zod';
+import type { GenesysClient } from '../client';
+import { throwIfCallerAborted, ValidationError } from '../errors';
 import { parseDuration } from '../helpers/intervals';
-import { DAY_MS } from './fingerprint';
-import type { SyncBatch, SyncStateStore } from './types';
+import { lazySchema } from '../internal/lazy-schema';
+import { parseOptions } from '../internal/parse-options';
+import { DAY_MS, windowOf } from './fingerprint';
+import type { SyncBatch, SyncStateStore, SyncStateWrite, SyncSummary } from './types';
 
-/** Checks the options shared by both syncs; every problem at once. */
-export function resolveSyncOptions(
-  options: unknown,
-  where: string,
-  keys: readonly string[],
-  defaultStream: string,
-): { o: Record<string, unknown>; lookbackMs: number; nowMs: number; stream: string; batchSize: number; state: SyncStateStore } {
+const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+const isStore = (v: unknown): v is SyncStateStore => typeof v === 'object' && v !== null && isFunction((v as SyncStateStore).load) && isFunction((v as SyncStateStore).commit);
+const validLookback = (v: string) => {
+  try {
+    return parseDuration(v, 'lookback') > 0;
+  } catch {
+    return false;
+  }
+};
+
+/** The options every sync takes (each sync adds its own keys). Defaults: docs on QualitySyncOptions. */
+export const syncOptionsShape = () => ({
+  lookback: z
+    .union([
+      z.string().refine(validLookback, { error: 'must be an ISO-8601 duration of days or less, e.g. P30D' }),
+      z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    ])
+    .optional(),
+  state: z.custom<SyncStateStore>(isStore, {
+    error: 'is required: a SyncStateStore (new FileSyncStateStore(path), postgresSyncState(warehouse), or your own with load() and commit())',
+  }),
+  apply: z.custom<(batch: never) => unknown>(isFunction, { error: 'must be a function (batch) => Promise<void>' }).optional(),
+  stream: z.string().min(1).max(200).optional(),
+  now: z.union([z.number(), z.string(), z.date(), z.custom<() => number>(isFunction)]).optional(),
+  batchSize: z.number().int().min(1).max(100_000).optional(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }).optional(),
+  onProgress: z.custom<(p: never) => void>(isFunction, { error: 'must be a function' }).optional(),
+});
+
+type Shape = ReturnType<typeof syncOptionsShape>;
+
+/** A sync's schema: the shared options plus `extra`, strict (an unknown key is an issue naming it). */
+export const syncOptionsSchema = <E extends z.ZodRawShape>(extra: () => E) => lazySchema(() => z.strictObject({ ...syncOptionsShape(), ...extra() }));
+
+export interface ResolvedSync<O> {
+  o: O;
+  lookbackMs: number;
+  nowMs: number;
+  stream: string;
+  batchSize: number;
+  state: SyncStateStore;
+  signal: AbortSignal | undefined;
+}
+
+/** Checks a sync's options (every problem at once, before any request) and resolves the shared ones. */
+export function resolveSyncOptions<O extends z.infer<z.ZodObject<Shape>>>(schema: z.ZodType<O>, options: unknown, where: string, defaultStream: string): ResolvedSync<O> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValidationError(where, [{ path: '', message: "sync() needs an options object, e.g. { lookback: 'P30D', state: new FileSyncStateStore('.gc-data/sync-state.log') }" }]);
   }
-  const o = options as Record<string, unknown>;
-  const issues: Array<{ path: string; message: string }> = [];
-  for (const k of Object.keys(o)) if (!keys.includes(k)) issues.push({ path: k, message: `unknown option "${k}": options are ${keys.join(', ')}` });
-  let lookbackMs = 30 * DAY_MS;
-  if (o.lookback !== undefined) {
-    try {
-      lookbackMs = typeof o.lookback === 'number' ? o.lookback : parseDuration(o.lookback as string, 'lookback');
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      issues.push(...e.issues.map((i) => ({ path: 'lookback', message: i.message })));
-    }
-    if (!Number.isSafeInteger(lookbackMs) || lookbackMs <= 0) issues.push({ path: 'lookback', message: `must be a positive duration (e.g. P30D), got ${String(o.lookback).slice(0, 100)}` });
-  }
-  const state = o.state as SyncStateStore | undefined;
-  if (state === undefined || state === null || typeof state.load !== 'function' || typeof state.commit !== 'function') {
-    issues.push({ path: 'state', message: 'is required: a SyncStateStore (new FileSyncStateStore(path), postgresSyncState(warehouse), or your own with load() and commit())' });
-  }
-  if (o.apply !== undefined && typeof o.apply !== 'function') issues.push({ path: 'apply', message: 'must be a function (batch) => Promise<void>' });
-  const stream = o.stream ?? defaultStream;
-  if (typeof stream !== 'string' || stream.length === 0 || stream.length > 200) issues.push({ path: 'stream', message: 'must be a non-empty string of at most 200 characters' });
+  const o = parseOptions(schema, options, where);
+  const lookbackMs = o.lookback === undefined ? 30 * DAY_MS : typeof o.lookback === 'number' ? o.lookback : parseDuration(o.lookback, 'lookback');
   let nowMs = Date.now();
   if (o.now !== undefined) {
     const v = typeof o.now === 'function' ? (o.now as () => unknown)() : o.now;
     nowMs = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v instanceof Date ? v.getTime() : NaN;
-    if (!Number.isFinite(nowMs)) issues.push({ path: 'now', message: `must be epoch ms, an ISO date-time, a Date or a function returning one, got ${String(v).slice(0, 100)}` });
+    if (!Number.isFinite(nowMs)) throw new ValidationError(where, [{ path: 'now', message: `must be epoch ms, an ISO date-time, a Date or a function returning one, got ${String(v).slice(0, 100)}` }]);
   }
-  const batchSize = o.batchSize ?? 500;
-  if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000) issues.push({ path: 'batchSize', message: `must be an integer from 1 to 100000, got ${String(batchSize).slice(0, 100)}` });
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') issues.push({ path: 'onProgress', message: 'must be a function' });
-  if (issues.length) throw new ValidationError(where, issues);
-  return { o, lookbackMs, nowMs, stream: stream as string, batchSize: batchSize as number, state: state as SyncStateStore };
+  return { o, lookbackMs, nowMs, stream: o.stream ?? defaultStream, batchSize: o.batchSize ?? 500, state: o.state, signal: o.signal };
 }
 
 /**
@@ -93,4 +116,84 @@ export function batchApplier<C>(
   throw new ValidationError(what, [
     { path: 'apply', message: `is required: give apply(batch) to write the changes somewhere, or a state store that is the destination too (postgresSyncState(warehouse)); this ${state.kind} store only keeps state` },
   ]);
+}
+
+type FingerprintWrite = { stream: string; key: string; fingerprint: string | null };
+
+/**
+ * Collects changes and their fingerprints into batches of `batchSize`; `flush()` applies a batch and commits its
+ * state (one step: see batchApplier), then updates `known`, the fingerprints of the last committed state.
+ */
+export class SyncBatcher<C> {
+  private changes: C[] = [];
+  private fingerprints: FingerprintWrite[] = [];
+  batches = 0;
+
+  constructor(
+    private readonly r: { stream: string; batchSize: number; signal: AbortSignal | undefined },
+    readonly known: Map<string, string>,
+    private readonly applyBatch: (batch: SyncBatch<C>) => Promise<void>,
+    private readonly what: string,
+  ) {}
+
+  /** Drops the state of keys whose day is before `firstDay` (their rows stay): it goes with the first batch. */
+  ageOut(firstDay: string): number {
+    let aged = 0;
+    for (const [key, fp] of this.known) {
+      const w = windowOf(fp);
+      if (w !== '' && w < firstDay) {
+        this.fingerprints.push({ stream: this.r.stream, key, fingerprint: null });
+        aged++;
+      }
+    }
+    return aged;
+  }
+
+  /** A change and its key's new fingerprint (null: the key leaves the state); flushes a full batch. */
+  async add(change: C, key: string, fingerprint: string | null): Promise<void> {
+    this.changes.push(change);
+    this.fingerprints.push({ stream: this.r.stream, key, fingerprint });
+    if (this.changes.length >= this.r.batchSize) await this.flush();
+  }
+
+  /** Applies what is pending (with `watermarks`, even when nothing else is) and commits its state. */
+  async flush(watermarks?: SyncStateWrite['watermarks']): Promise<void> {
+    if (this.changes.length === 0 && this.fingerprints.length === 0 && !watermarks) return;
+    throwIfCallerAborted(this.r.signal, this.what);
+    const batch: SyncBatch<C> = { changes: this.changes, state: { fingerprints: this.fingerprints, ...(watermarks ? { watermarks } : {}) } };
+    await this.applyBatch(batch);
+    for (const f of this.fingerprints) {
+      if (f.fingerprint === null) this.known.delete(f.key);
+      else this.known.set(f.key, f.fingerprint);
+    }
+    this.batches++;
+    this.changes = [];
+    this.fingerprints = [];
+  }
+}
+
+/** The summary both syncs return. */
+export function syncSummary(
+  client: Pick<GenesysClient, 'stats'>,
+  run: { stream: string; window: string; startedMs: number; requestsBefore: number; batches: number },
+  counts: { new: number; changed: number; deleted?: number; unchanged: number; ignored?: number; discovered: number; fetched: number; aged: number },
+): SyncSummary {
+  const finished = Date.now();
+  return {
+    stream: run.stream,
+    window: run.window,
+    new: counts.new,
+    changed: counts.changed,
+    deleted: counts.deleted ?? 0,
+    unchanged: counts.unchanged,
+    ignored: counts.ignored ?? 0,
+    discovered: counts.discovered,
+    fetched: counts.fetched,
+    aged: counts.aged,
+    batches: run.batches,
+    requests: client.stats().requests - run.requestsBefore,
+    startedAt: new Date(run.startedMs).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - run.startedMs,
+  };
 }

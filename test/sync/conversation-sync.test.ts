@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReportQueries } from '@org/gc-data';
+import { ReportQueries, ValidationError } from '@org/gc-data';
 import { FileSyncStateStore, type ConversationSyncChange, type SyncBatch } from '../../src/sync/index';
 import { useSimulatedOrg } from '../support/sim';
 
@@ -109,5 +109,15 @@ describe('ReportQueries.sync', () => {
     sim.org.setDataAvailabilityDate(undefined);
     const later = await reports().sync({ lookback: LOOKBACK, state, apply: dest.apply, now: () => sim.org.now() });
     expect(later.new).toBe(windowTruth(sim.org.now() - 3_600_000).length - windowTruth(pinned).length);
+  });
+
+  it('refuses bad options before any request, naming each (the shared sync options and its own: query, pageSize, maxWaitMs)', async () => {
+    const before = sim.org.stats.snapshot().totalRequests;
+    const err = await reports()
+      .sync({ lookback: 'P1M', state: new FileSyncStateStore(statePath()), apply: () => {}, pageSize: 0, maxWaitMs: 'soon', query: 'all', colour: 1 } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['lookback', 'pageSize', 'maxWaitMs', 'query', 'colour']));
+    expect(sim.org.stats.snapshot().totalRequests).toBe(before);
   });
 });
