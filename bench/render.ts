@@ -32,6 +32,13 @@ const NOTES: Record<string, string> = {
     'some paths loaded then); what remains is mostly compiling ~550 KB of JS. The ESM figures include Node\'s ESM ' +
     'loader start-up, and for the official SDK the scan Node makes of a CommonJS package imported from ESM. ' +
     'Installed size counts every file npm installs with --omit=dev.',
+  'warehouse-load':
+    'Each evaluation writes one `evaluations` row with its ~2.6 KB `answers` jsonb and 12 question-score rows. Bare ' +
+    'COPY (the same rows straight into the tables, nothing checked, staged or guarded) is what the server itself takes ' +
+    'for this data on this machine: no loader through PostgreSQL goes faster, so the 50,000 rows/s target is out of ' +
+    'reach here whatever the loader does. Server time per evaluation (measured with the backend\'s CPU time): parsing ' +
+    'and compressing the jsonb about half of the staging COPY, the question-score rows about as much again (their ' +
+    'two indexes take most of it). Docs/warehouse.md, "Performance", has the breakdown.',
   'report-jobs':
     'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
     'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +
@@ -129,6 +136,30 @@ function summaryTable(r: BenchResult): string | undefined {
       'wall s': (x.wallMs / 1000).toFixed(0),
     });
     return `FileCheckpoint on tmpfs, checkpointEvery 100, strategy search, one run each (loaded machine: wall times are the export's, not the checkpoint's).\n\n${table([...(res.before ? [row('before (every id written)', res.before)] : []), row('after (per-page cursor)', res)])}`;
+  }
+  if (r.benchmark === 'warehouse-load') {
+    const res = r.results as Record<string, any>;
+    const rows = (res.perRound ?? []).map((x: any) => ({
+      round: x.round,
+      'load avg': x.loadAverage,
+      'copy+upsert new rows/s': x.copyInsert.rowsPerSec.toLocaleString('en-US'),
+      'every row updated': x.copyUpdate.rowsPerSec.toLocaleString('en-US'),
+      'next batch handed early': x.copyPipelined.rowsPerSec.toLocaleString('en-US'),
+      'row-by-row': x.rowByRow.rowsPerSec.toLocaleString('en-US'),
+      'bare COPY': x.bareCopy.rowsPerSec.toLocaleString('en-US'),
+      ratio: `${x.ratio}x`,
+      'of bare COPY': x.ratioToBare,
+    }));
+    return `${res.rows.toLocaleString('en-US')} evaluations (row-by-row: ${res.rowByRowRows.toLocaleString('en-US')}), ${res.questionsPerEvaluation} questions each, batches of ${res.batch}; ${res.rounds} rounds, loaders interleaved (order rotating).\n\n${table(rows)}`;
+  }
+  if (r.benchmark === 'warehouse-crash') {
+    const res = r.results as Record<string, any>;
+    const rows = (res.perKill ?? []).map((k: any) => ({ kill: k.kill, 'kill point': k.point, 'run ms': k.ms, 'GETs in run': k.getsServed, 'rows after': k.rowsAfter.toLocaleString('en-US'), check: k.problems.length ? k.problems.join('; ') : 'consistent' }));
+    return `${res.evaluations.toLocaleString('en-US')} evaluations, batches of ${res.batchSize}; ${res.totalGets.toLocaleString('en-US')} evaluation GETs in all (${res.refetched.toLocaleString('en-US')} for batches a kill cut before their commit); ${res.seconds} s.\n\n${table(rows)}`;
+  }
+  if (r.benchmark === 'warehouse-sync') {
+    const res = r.results as Record<string, any>;
+    return table(res.phases ?? []);
   }
   if (r.benchmark === 'multi-worker') {
     const res = r.results as Record<string, any>;

@@ -19,7 +19,12 @@ for (const b of benches) {
     console.warn('skipping bench/multi-worker: set REDIS_URL to a Redis on 127.0.0.1 to run it');
     continue;
   }
+  // The load and crash benches need a PostgreSQL server on this machine (.ci/run shows how to start one).
+  if ((b === 'warehouse/load' || b === 'warehouse/crash') && !process.env.DATABASE_URL) {
+    console.warn(`skipping bench/${b}: set DATABASE_URL to a PostgreSQL server on 127.0.0.1 to run it`);
+    continue;
+  }
   console.log(`\n== bench/${b}`);
-  run(process.execPath, ['--import', 'tsx', `bench/${b}.ts`]);
+  run(process.execPath, ['--import', 'tsx', `bench/${b}.ts`, ...(b.startsWith('warehouse/') ? ['--save'] : [])]);
 }
 run(process.execPath, ['--import', 'tsx', 'bench/render.ts']);
