@@ -6,59 +6,77 @@ import { describe, expect, it } from 'vitest';
 import { containsPii, redactPii, scanPii } from '@org/gc-data/pii';
 
 const MB = 1_000_000;
-const fill = (unit: string): string => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+const fill = (unit: string, size = MB): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+
+/**
+ * Linear, by the clock or by the shape: 1 MB within 2 s, or (when the machine is so loaded that 2 s of wall time
+ * is not 2 s of CPU: one full run at load 17 on 2 cores took 2.8 s here) 1 MB within 10x the time of a quarter of it
+ * (linear is 4x, quadratic 16x). The fastest of a few runs is taken, which drops most of the noise of other work.
+ */
+function expectLinear(run: (text: string) => void, unit: string): void {
+  const fastest = (text: string, times: number) => {
+    let best = Infinity;
+    for (let i = 0; i < times; i++) {
+      const t0 = performance.now();
+      run(text);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  };
+  const big = fastest(fill(unit), 1);
+  if (big < 2000) return;
+  const quarter = fastest(fill(unit, MB / 4), 3);
+  const again = fastest(fill(unit), 2);
+  expect(Math.min(big, again) / Math.max(quarter, 1)).toBeLessThan(10);
+}
 
 const adversarial: Record<string, string> = {
-  'letters without @': fill('a'),
-  'local-part characters without @': fill('a.b-c_d+e%'),
-  'dotted words without @': fill('a.'),
-  'only @': fill('@'),
-  'a@ repeated': fill('a@'),
-  '@ then label dots': fill('@a.'),
-  '64-char local parts before each @': fill(`${'a'.repeat(64)}@`),
-  'long domains after each @': fill(`x@${'b.'.repeat(130)}`),
-  'one long digit run': fill('1'),
-  'digit-dash chain': fill('1-'),
-  'digit-space chain': fill('1 '),
-  'four-digit groups': fill('4111 '),
-  'phone prefix fragments': fill('+1 (415) 555-'),
-  'plus signs and digits': fill('+4'),
-  'open parentheses': fill('(415'),
-  'SSN keyword then digits': fill('ssn 12345678 '),
-  'phone keyword then digits': fill('call 415555013 '),
-  'mixed separators': fill('9.9-9 9('),
+  'letters without @': 'a',
+  'local-part characters without @': 'a.b-c_d+e%',
+  'dotted words without @': 'a.',
+  'only @': '@',
+  'a@ repeated': 'a@',
+  '@ then label dots': '@a.',
+  '64-char local parts before each @': `${'a'.repeat(64)}@`,
+  'long domains after each @': `x@${'b.'.repeat(130)}`,
+  'one long digit run': '1',
+  'digit-dash chain': '1-',
+  'digit-space chain': '1 ',
+  'four-digit groups': '4111 ',
+  'phone prefix fragments': '+1 (415) 555-',
+  'plus signs and digits': '+4',
+  'open parentheses': '(415',
+  'SSN keyword then digits': 'ssn 12345678 ',
+  'phone keyword then digits': 'call 415555013 ',
+  'mixed separators': '9.9-9 9(',
   // normalised before scanning (NFKC, invisible characters removed): the normalisation must stay linear too
-  'full-width digits': fill('１'),
-  'full-width phone fragments': fill('４１５-５５５-'),
-  'zero-width spaces between letters': fill('a\u200B'),
-  'only zero-width spaces': fill('\u200B'),
-  'ligatures that expand': fill('ﬁ'),
-  'CJK text (unchanged by NFKC)': fill('電話番号'),
-  'astral digits': fill('𝟒'),
+  'full-width digits': '１',
+  'full-width phone fragments': '４１５-５５５-',
+  'zero-width spaces between letters': 'a\u200B',
+  'only zero-width spaces': '\u200B',
+  'ligatures that expand': 'ﬁ',
+  'CJK text (unchanged by NFKC)': '電話番号',
+  'astral digits': '𝟒',
 };
 
 describe('scan time stays linear on adversarial input', () => {
-  for (const [name, text] of Object.entries(adversarial)) {
+  for (const [name, unit] of Object.entries(adversarial)) {
     it(`1 MB of ${name}`, () => {
-      const t0 = performance.now();
-      scanPii(text);
-      containsPii(text);
-      redactPii(text);
-      expect(performance.now() - t0).toBeLessThan(2000);
+      expectLinear((text) => {
+        scanPii(text);
+        containsPii(text);
+        redactPii(text);
+      }, unit);
     });
   }
 
   it('1 MB of a full-width finding repeated', () => {
-    const text = fill('４１５-５５５-０１３４ ');
-    const t0 = performance.now();
-    expect(scanPii(text).length).toBe(Math.floor(MB / 13) + (MB % 13 >= 12 ? 1 : 0));
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(scanPii(fill('４１５-５５５-０１３４ ')).length).toBe(Math.floor(MB / 13) + (MB % 13 >= 12 ? 1 : 0));
+    expectLinear((text) => scanPii(text), '４１５-５５５-０１３４ ');
   });
 
   it('1 MB of a real finding repeated (200k+ findings)', () => {
-    const text = fill('415-555-0134 ');
-    const t0 = performance.now();
-    expect(scanPii(text).length).toBe(Math.floor(MB / 13) + (MB % 13 >= 12 ? 1 : 0));
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(scanPii(fill('415-555-0134 ')).length).toBe(Math.floor(MB / 13) + (MB % 13 >= 12 ? 1 : 0));
+    expectLinear((text) => scanPii(text), '415-555-0134 ');
   });
 });
