@@ -1,11 +1,13 @@
-import { describeIssue, describeUnknownKey, expandUnions, type DescribeContext, type ZodLikeIssue } from './internal/describe-issues';
-
 /**
  * The one error hierarchy of @org/gc-data. Every error the SDK throws is a `GcError`; `instanceof` tells
  * what happened, and the fields say where. No error carries a token, a client secret or an Authorization header:
  * messages are built from the platform's error body, the method and the path (never the query string), and
  * `toJSON()` lists only safe fields.
+ *
+ * Over 400 lines on purpose: this is the whole taxonomy of what can go wrong, one short class per failure, and it
+ * is read as one list (docs/errors.md follows it); split across files, a reader would lose the hierarchy.
  */
+import { describeIssue, describeUnknownKey, expandUnions, type DescribeContext, type ZodLikeIssue } from './internal/describe-issues';
 
 /** One problem found while validating input, with the path of the offending field (`interval`, `rateLimit.maxConcurrent`). */
 export interface ValidationIssue {
