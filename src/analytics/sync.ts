@@ -10,6 +10,7 @@
  * Conversations are not deleted by a sync: one that is no longer returned (a changed filter, retention) keeps its
  * row; its state is dropped once its day leaves the look-back (`aged`).
  */
+import { clockOf } from '../internal/clock';
 import * as z from 'zod';
 import type { GenesysClient } from '../client';
 import { canonicalJson } from '../helpers/canonical-json';
@@ -61,11 +62,11 @@ export interface ConversationSyncDeps {
 }
 
 export async function runConversationSync(client: GenesysClient, deps: ConversationSyncDeps, options: ConversationSyncOptions): Promise<ConversationSyncSummary> {
-  const { o, lookbackMs, nowMs, stream, batchSize, state, signal } = resolveSyncOptions(Schema, options, WHERE, CONVERSATION_SYNC_STREAM);
+  const { o, lookbackMs, nowMs, stream, batchSize, state, signal } = resolveSyncOptions(Schema, options, WHERE, CONVERSATION_SYNC_STREAM, clockOf(client));
   const onProgress = o.onProgress as ((p: SyncProgress) => void) | undefined;
   const applyBatch = batchApplier<ConversationSyncChange>(o, state, state.applyConversations?.bind(state), WHERE);
   const filters = (o.query ?? {}) as ConversationQueryFilters;
-  const startedMs = Date.now();
+  const startedMs = clockOf(client).now();
   const requestsBefore = client.stats().requests;
   const startMs = Math.floor((nowMs - lookbackMs) / DAY_MS) * DAY_MS;
   const available = await readAvailability(client, signal);

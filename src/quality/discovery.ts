@@ -5,6 +5,7 @@
  * page, a mark with the page's last conversation start: everything before it has been handed out, which is what
  * lets a checkpoint keep per-page progress (export-checkpoint.ts) instead of every id written.
  */
+import { clockOf } from '../internal/clock';
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
 import type { AnalyticsConversation } from '../analytics/schemas';
@@ -244,6 +245,7 @@ function searchPages(client: GenesysClient, plan: ExportPlan, pass: ExportPass, 
       what: `quality evaluation search (${pass.name})`,
       pageSize,
       retryDelayMs: Math.max(client.options.retry.baseDelayMs, 1),
+      clock: clockOf(client),
       ...(plan.signal ? { signal: plan.signal } : {}),
       onShortPage: (s) =>
         client.emit('warning', {

@@ -1,3 +1,4 @@
+import { clockOf } from '../internal/clock';
 import type { GenesysClient } from '../client';
 import { countedIterable, operationIterable, operationSpan, telemetryOf } from '../telemetry/registry';
 import { EntityMismatchError, NotFoundError, throwIfCallerAborted, ValidationError, validationErrorFromZod } from '../errors';
@@ -181,7 +182,7 @@ export class QualityExporter {
       throw new ValidationError(WHERE, [{ path: 'calibrationSink', message: "calibrationSink needs the exporter option calibrations: 'separate'" }]);
     }
     const plan = planExport(exportRequest, this.options, WHERE);
-    const started = Date.now();
+    const started = clockOf(this.client).now();
     const before = this.client.stats();
     const run = await openRun<QualityExportState>({
       where: 'checkpoint',
@@ -251,7 +252,7 @@ export class QualityExporter {
     await run.finish(state?.finished ? state : snapshot(), { keep: true });
     progress('done');
     const after = this.client.stats();
-    const finished = Date.now();
+    const finished = clockOf(this.client).now();
     return {
       interval: plan.interval,
       strategy: this.options.strategy,

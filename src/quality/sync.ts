@@ -21,6 +21,7 @@
  *   `apply(batch)` (or by the store, when it is the destination), then its state is committed. A run killed or aborted
  *   at any point leaves the state of the batches applied so far: the next run finds exactly the rest.
  */
+import { clockOf } from '../internal/clock';
 import * as z from 'zod';
 import type { GenesysClient } from '../client';
 import { detailsQueryPages } from '../analytics/details-query';
@@ -83,7 +84,7 @@ export async function runQualitySync(
   options: QualitySyncOptions,
   fetch: SyncFetch,
 ): Promise<SyncSummary> {
-  const { o, lookbackMs, nowMs, stream, batchSize, state, signal } = resolveSyncOptions(Schema, options, WHERE, QUALITY_SYNC_STREAM);
+  const { o, lookbackMs, nowMs, stream, batchSize, state, signal } = resolveSyncOptions(Schema, options, WHERE, QUALITY_SYNC_STREAM, clockOf(client));
   const expandForm = o.expandForm ?? true;
   const onProgress = o.onProgress as ((p: SyncProgress) => void) | undefined;
   const startMs = Math.floor((nowMs - lookbackMs) / DAY_MS) * DAY_MS;
@@ -97,7 +98,7 @@ export async function runQualitySync(
   }
   const applyBatch = batchApplier<EvaluationSyncChange>(o, state, state.applyEvaluations?.bind(state), WHERE);
 
-  const startedMs = Date.now();
+  const startedMs = clockOf(client).now();
   const requestsBefore = client.stats().requests;
   const runAt = new Date(nowMs).toISOString();
   const snapshot = await state.load(stream);

@@ -2,6 +2,7 @@
  * What both syncs (quality/sync.ts, analytics/sync.ts) share: one options schema and resolver, the batcher that
  * applies a batch then commits its state, the look-back's aged state, the gap warning, and the summary.
  */
+import { clockOf, systemClock, type Clock } from '../internal/clock';
 import * as z from 'zod';
 import type { GenesysClient } from '../client';
 import { throwIfCallerAborted, ValidationError } from '../errors';
@@ -56,13 +57,13 @@ export interface ResolvedSync<O> {
 }
 
 /** Checks a sync's options (every problem at once, before any request) and resolves the shared ones. */
-export function resolveSyncOptions<O extends z.infer<z.ZodObject<Shape>>>(schema: z.ZodType<O>, options: unknown, where: string, defaultStream: string): ResolvedSync<O> {
+export function resolveSyncOptions<O extends z.infer<z.ZodObject<Shape>>>(schema: z.ZodType<O>, options: unknown, where: string, defaultStream: string, clock: Clock = systemClock): ResolvedSync<O> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValidationError(where, [{ path: '', message: "sync() needs an options object, e.g. { lookback: 'P30D', state: new FileSyncStateStore('.gc-data/sync-state.log') }" }]);
   }
   const o = parseOptions(schema, options, where);
   const lookbackMs = o.lookback === undefined ? 30 * DAY_MS : typeof o.lookback === 'number' ? o.lookback : parseDuration(o.lookback, 'lookback');
-  let nowMs = Date.now();
+  let nowMs = clock.now();
   if (o.now !== undefined) {
     const v = typeof o.now === 'function' ? (o.now as () => unknown)() : o.now;
     nowMs = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v instanceof Date ? v.getTime() : NaN;
@@ -178,7 +179,7 @@ export function syncSummary(
   run: { stream: string; window: string; startedMs: number; requestsBefore: number; batches: number },
   counts: { new: number; changed: number; deleted?: number; unchanged: number; ignored?: number; discovered: number; fetched: number; aged: number },
 ): SyncSummary {
-  const finished = Date.now();
+  const finished = clockOf(client).now();
   return {
     stream: run.stream,
     window: run.window,
