@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { BenchResult } from './lib';
 import { resultsDir } from './lib';
 
-const ORDER = ['quality-export', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii', 'checkpoint-bytes'];
+const ORDER = ['quality-export', 'pacing-matrix-1s', 'pacing-matrix-10s', 'pacing-matrix-fake', 'pacing-faults', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii', 'checkpoint-bytes'];
 const TITLES: Record<string, string> = {
   'quality-export': 'Workloads 1-2: export 500 evaluations, ours vs the official SDK (seed 001 loop)',
   footprint: 'Workload 3: cold import time and installed size',
@@ -15,11 +15,39 @@ const TITLES: Record<string, string> = {
   transport: 'Workload 5a: transport vs raw fetch',
   'multi-worker': 'Shared limits: several workers, one org budget',
   pii: 'Workload 5b: helper throughput (PII scanner)',
+  'pacing-matrix-1s': 'Pacing on every rate-limit model: 1-s windows (50 requests/s), ours vs the official-SDK loop (issue 19)',
+  'pacing-matrix-10s': 'Pacing on every rate-limit model: 10-s windows (50 per 10 s), ours vs the official-SDK loop (issue 19)',
+  'pacing-matrix-fake': 'Pacing on every rate-limit model, on fake time (deterministic; issue 19)',
+  'pacing-faults': 'Pacing under faults: 5% 5xx + 2% dropped connections (issue 19)',
   'checkpoint-bytes': 'Checkpoint bytes written while exporting 100,000 evaluations (issue 17 section 4)',
 };
 
+const PACING_MATRIX_NOTE =
+  'bench/pacing/matrix.ts: the quality export (about 330 requests) against the simulated server on each model x anchor x ' +
+  'reset style, 10 ms latency, default client options beside the seed-style official-SDK loop, alternating per run; ' +
+  'timed at the server from the first API request to the last answer, against the floor of that model (the minimum time ' +
+  'with the limiter full at the start: bench/pacing/floor.ts). Measured on a 2-core machine shared with seven other ' +
+  "engineers' test runs (load average about 15): real-time figures carry that load; the fake-time section below is the " +
+  'same pacing without it. Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
+
 /** What a reader needs to interpret a figure that the numbers alone do not say. */
 const NOTES: Record<string, string> = {
+  'pacing-matrix-1s': PACING_MATRIX_NOTE,
+  'pacing-matrix-10s': PACING_MATRIX_NOTE,
+  'pacing-matrix-fake':
+    'test/pacing/models.test.ts run with PACING_RESULTS=1: 200 client.request() calls per cell, default client options, ' +
+    '10 ms latency, on vitest fake timers (simulated time moves only when nothing else can run), so the figures do not ' +
+    'depend on machine load and repeat exactly. Clock-aligned 1-s windows announcing a delta-seconds reset or none are ' +
+    'phase-blind: the window end is not knowable to better than a second without risking 429s.',
+  'pacing-faults':
+    'bench/pacing/faults.ts: the quality export of 500 evaluations against 50 requests/s (a bucket of 50, full at the start), ' +
+    '10 ms latency, default client options; clean and faulty runs alternating, timed at the server. "Before" is the tree at ' +
+    'commit 140ab85 measured the same way minutes earlier on the same loaded machine. The time went to rows waiting in ' +
+    "order behind one retrying GET (a window of 20 results) and to a lone 503's first backoff (up to 2 s with the 503 " +
+    'factor): fixed in src/quality/exporter.ts (64 results per slot) and src/transport/retry.ts (`isolated`). The ' +
+    'deterministic version is test/pacing/faults.test.ts (fake time, seeded jitter): 1.05-1.21 x over seeds 1-14, ' +
+    '1.10-1.78 x before. The start-up gap (first evaluation GET after the first discovery request) is mostly the ' +
+    "server's own time to answer that first page (cold), the rest the client reading and checking 360 KB of it.",
   'quality-export':
     'How ours gets close to the floor: the limiter holds requests for the announced reset when the budget is spent ' +
     '(right for a per-window limit), until it sees the server grant more than its allowance within one window; then ' +
@@ -160,6 +188,41 @@ function summaryTable(r: BenchResult): string | undefined {
   if (r.benchmark === 'warehouse-sync') {
     const res = r.results as Record<string, any>;
     return table(res.phases ?? []);
+  }
+  if (r.benchmark === 'pacing-matrix-1s' || r.benchmark === 'pacing-matrix-10s') {
+    const res = r.results as Record<string, any>;
+    const range = (s: any) => `${s.ratioMedian} (${s.ratioMin}-${s.ratioMax})`;
+    const rows = (res.cells as any[]).map((c) => {
+      const target = c.reset === 'none' ? 1.25 : 1.1;
+      return {
+        cell: c.cell,
+        'ours x floor, median (min-max)': range(c.ours),
+        'ours 429s, max': c.ours.r429Max,
+        'official loop x floor': range(c.official),
+        'official 429s, median': c.official.r429Median,
+        'rows correct (ours / loop)': `${c.ours.rowsCorrect ? 'yes' : 'no'} / ${c.official.rowsCorrect ? 'yes' : 'no'}`,
+        met: c.ours.ratioMedian <= target && c.ours.r429Max <= 1 ? 'yes' : '**no**',
+      };
+    });
+    return `${res.needed} requests, ${res.requestsPerWindow} per window, ${res.latencyMs} ms latency, ${res.runs} run(s) per side and cell.\n\n${table(rows)}`;
+  }
+  if (r.benchmark === 'pacing-matrix-fake') {
+    const res = r.results as Record<string, any>;
+    return table((res.cells as any[]).map((c) => ({ cell: c.cell, 'x floor': c.ratio, '429s': c.r429, met: c.ratio <= (c.reset === 'none' ? 1.25 : 1.1) && c.r429 <= 1 ? 'yes' : '**no**' })));
+  }
+  if (r.benchmark === 'pacing-faults') {
+    const res = r.results as Record<string, any>;
+    const line = (name: string, s: any) => ({
+      run: name,
+      'x floor, median (min-max)': `${s.ratioMedian} (${s.ratioMin}-${s.ratioMax})`,
+      'wasted requests explain': s.wastedRatioMedian,
+      'first GET after (ms, median)': s.startGapMsMedian,
+      'server answered page 1 (ms, median)': s.firstPageServerMsMedian ?? 'not measured',
+      'rows correct': s.allCorrect ? 'yes' : 'no',
+    });
+    const rows = [line('faults, after', res.faulty), line('clean, after', res.clean)];
+    if (res.before) rows.push(line('faults, before (140ab85)', res.before.faulty), line('clean, before (140ab85)', res.before.clean));
+    return `${res.needed} requests, floor ${(res.floorMs / 1000).toFixed(1)} s, ${res.runs} runs per side.\n\n${table(rows)}`;
   }
   if (r.benchmark === 'multi-worker') {
     const res = r.results as Record<string, any>;
