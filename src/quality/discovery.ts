@@ -94,7 +94,8 @@ export interface DiscoveryContext {
  */
 function passReads(ctx: DiscoveryContext, index: number): Array<{ interval: string; replay: boolean }> {
   const { plan, start } = ctx;
-  const later = index < plan.passes.length - 1;
+  // Ids are only worth learning when a pass is left to export after this one.
+  const later = index < plan.passes.length - 1 && start.pass < plan.passes.length;
   if (index < start.pass) return later ? [{ interval: plan.interval, replay: true }] : [];
   if (index > start.pass || start.fromMs === undefined) return [{ interval: plan.interval, replay: false }];
   const reads = [{ interval: formatInterval(start.fromMs, plan.endMs), replay: false }];

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNdjsonSink, FileCheckpoint, type Checkpoint } from '@org/gc-data/sinks';
 import { QualityExporter, ValidationError, type QualityExportState, type RowSink, type ScorecardRow } from '@org/gc-data';
-import { useSimulatedOrg } from '../support/sim';
+import { EVAL_ROUTE, routeCount, useSimulatedOrg } from '../support/sim';
 
 const sim = useSimulatedOrg();
+/** Each case runs five exports against the simulated org: room for a loaded 2-core machine (not a speed bound). */
+const HEAVY = { timeout: 120_000 };
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
 
 /** `sink`, aborting `controller` once it holds `stopAt` rows in total (with `others`' rows). */
@@ -59,7 +61,7 @@ const cases: Case[] = [
 
 describe('QualityExporter: killed at several points, resumed each time, every row once', () => {
   for (const c of cases) {
-    it(`${c.strategy}${c.splitByMediaType ? ', split by channel' : ''}, ${c.crash ? 'crash (no save on the way out)' : 'abort'}`, async () => {
+    it(`${c.strategy}${c.splitByMediaType ? ', split by channel' : ''}, ${c.crash ? 'crash (no save on the way out)' : 'abort'}`, HEAVY, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gc-kill-'));
       const out = join(dir, 'evaluations.ndjson');
       const file = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });
@@ -102,7 +104,7 @@ describe('QualityExporter: killed at several points, resumed each time, every ro
     });
   }
 
-  it("calibrations: 'separate' keeps both sinks exactly-once across kills", async () => {
+  it("calibrations: 'separate' keeps both sinks exactly-once across kills", HEAVY, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-kill-'));
     const out = join(dir, 'evaluations.ndjson');
     const calOut = join(dir, 'calibrations.ndjson');
@@ -134,6 +136,34 @@ describe('QualityExporter: killed at several points, resumed each time, every ro
     await calibrationSink.close();
     expect(ids(out).sort()).toEqual([...agents].sort());
     expect(ids(calOut).sort()).toEqual([...calibrations].sort());
+  });
+});
+
+describe('QualityExporter: a crash after the last row, before the finished save', () => {
+  it('resumes with only the rows after the last save left: those are cut, fetched and written again, nothing else', HEAVY, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-kill-'));
+    const out = join(dir, 'evaluations.ndjson');
+    const file = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });
+    // Every save but the one marking the export finished reaches the file.
+    const checkpoint: Checkpoint<QualityExportState> = { load: () => file.load(), clear: () => file.clear(), save: (s) => (s.finished ? Promise.resolve() : file.save(s)) };
+    const first = createNdjsonSink(out, { append: true });
+    await new QualityExporter(sim.client()).exportTo(first, { interval, splitByMediaType: true, checkpoint, checkpointEvery: 10 });
+    await first.close();
+    const saved = await file.load();
+    expect(saved?.finished).toBeUndefined();
+    // The last periodic save was inside the last pass (the digital one).
+    expect(saved?.cursor.pass).toBe(1);
+    const getsBefore = routeCount(sim.org, EVAL_ROUTE);
+
+    const second = createNdjsonSink(out, { append: true });
+    const summary = await new QualityExporter(sim.client()).exportTo(second, { interval, splitByMediaType: true, checkpoint: file });
+    await second.close();
+    const expected = sim.org.truth.evaluations({ interval, status: ['FINISHED'], calibrations: 'exclude' }).map((e) => e.evaluationId);
+    expect(summary.rows).toBe(expected.length - saved!.rows);
+    expect(summary.rows).toBeLessThan(10);
+    expect(routeCount(sim.org, EVAL_ROUTE) - getsBefore).toBe(summary.rows);
+    expect(ids(out).sort()).toEqual([...expected].sort());
+    expect((await file.load())?.finished).toBe(true);
   });
 });
 
