@@ -11,8 +11,9 @@
  * - the sides alternate within each round (the order rotates from round to round), and the throughput ratio is taken
  *   per round, between runs seconds apart, then the median over the rounds: a load change between rounds moves both
  *   sides of a ratio, not one side's median;
- * - a third side, `plain+fsync`, is the plain fetch with the same durability as ours (fsync and rename per file):
- *   what a durable download costs on this disk, shown beside the target, not instead of it;
+ * - two reference sides on the 1 GB case: `plain+fsync`, the plain fetch with the same durability as ours (fsync and
+ *   rename per file: what a durable download costs on this disk, shown beside the target, not instead of it), and
+ *   `ours-inline-hash`, ours with the sha256 on the main thread (what the hash worker, hash-lane.ts, brings here);
  * - CPU time per GiB (user + system of the child) is reported too: it barely moves with load, wall time does.
  * Peak RSS: ours with 1 GB of recordings against a tenth of that, and one big file (memory must not grow with a
  * file's size either).
@@ -32,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { median, writeResult } from '../lib';
 
 const FILE = fileURLToPath(import.meta.url);
-const SIDES = ['plain', 'ours', 'plain+fsync'] as const;
+const SIDES = ['plain', 'ours', 'ours-inline-hash', 'plain+fsync'] as const;
 type Side = (typeof SIDES)[number];
 
 interface ChildResult {
@@ -47,11 +48,12 @@ interface ChildResult {
 async function child(side: Side, urlsFile: string, dir: string, concurrency: number): Promise<void> {
   const urls = JSON.parse(readFileSync(urlsFile, 'utf8')) as string[];
   const { Downloader } = await import('../../src/transport/download');
+  if (side === 'ours-inline-hash') (await import('../../src/transport/hash-lane')).useHashWorker(false);
   const downloader = new Downloader({ concurrency });
   // Warm-up outside the timing, the same for both sides: Node's fetch loads undici on first use, and ours also loads
   // ky (http.ts). Start-up costs are bench/footprint's subject; this one measures the steady download rate.
   await (await fetch(new URL('/warm-up', urls[0]!))).arrayBuffer();
-  if (side === 'ours') await (await import('../../src/transport/http')).warmHttp();
+  if (side.startsWith('ours')) await (await import('../../src/transport/http')).warmHttp();
   let next = 0;
   let bytes = 0;
   const cpu0 = process.cpuUsage();
@@ -60,7 +62,7 @@ async function child(side: Side, urlsFile: string, dir: string, concurrency: num
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < urls.length; i = next++) {
         const dest = join(dir, `f${i}.bin`);
-        if (side === 'ours') {
+        if (side === 'ours' || side === 'ours-inline-hash') {
           // (Not `bytes += await ...`: that reads `bytes` before the await and loses the other workers' additions.)
           const got = await downloader.download({ url: urls[i]!, dest });
           bytes += got.bytes;
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   try {
     const cases = [
-      { name: 'tenth', urls: all.slice(1, 1 + Math.max(1, Math.round(totalMiB / 10 / fileMiB))), rounds: runs, sides: SIDES },
+      { name: 'tenth', urls: all.slice(1, 1 + Math.max(1, Math.round(totalMiB / 10 / fileMiB))), rounds: runs, sides: ['plain', 'ours'] as const },
       { name: 'full', urls: all.slice(1, 1 + Math.max(1, Math.round(totalMiB / fileMiB))), rounds: runs, sides: SIDES },
       { name: 'one big file', urls: all.slice(0, 1), rounds: 1, sides: ['plain', 'ours'] as const },
     ];
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
       const samples: Partial<Record<Side, ChildResult[]>> = {};
       const ratios: number[] = [];
       const durableRatios: number[] = [];
+      const inlineRatios: number[] = [];
       for (let round = 0; round < cse.rounds; round++) {
         // Rotate the order: no side always runs first (cold page cache) or last.
         const order = cse.sides.map((_, k) => cse.sides[(k + round) % cse.sides.length]!);
@@ -174,6 +177,7 @@ async function main(): Promise<void> {
         }
         ratios.push(mibps(got.ours!) / mibps(got.plain!));
         if (got['plain+fsync']) durableRatios.push(mibps(got.ours!) / mibps(got['plain+fsync']));
+        if (got['ours-inline-hash']) inlineRatios.push(mibps(got['ours-inline-hash']) / mibps(got.plain!));
         log(`${cse.name} round ${round + 1}/${cse.rounds}: ${order.map((s) => `${s} ${round1(mibps(got[s]!))} MiB/s`).join(', ')}; ratio ${round2(ratios[ratios.length - 1]!)}`);
       }
       const side = (s: Side) => {
@@ -196,8 +200,10 @@ async function main(): Promise<void> {
         ratioMin: round2(sorted[0]!),
         ratioMax: round2(sorted[sorted.length - 1]!),
         ratioVsDurable: durableRatios.length ? round2(median(durableRatios)) : undefined,
+        ratioInlineHash: inlineRatios.length ? round2(median(inlineRatios)) : undefined,
         plain: side('plain'),
         ours: side('ours'),
+        oursInlineHash: side('ours-inline-hash'),
         plainFsync: side('plain+fsync'),
         samples,
       });
@@ -206,7 +212,7 @@ async function main(): Promise<void> {
     await server.close();
     rmSync(work, { recursive: true, force: true });
   }
-  type Row = { case: string; totalMiB: number; ratio: number; ratioMin: number; ratioMax: number; ratioVsDurable?: number; rounds: number; ours: { peakRssMiB: number; MiBps: number }; plain: { MiBps: number }; plainFsync?: { MiBps: number } };
+  type Row = { case: string; totalMiB: number; ratio: number; ratioMin: number; ratioMax: number; ratioVsDurable?: number; ratioInlineHash?: number; rounds: number; ours: { peakRssMiB: number; MiBps: number }; plain: { MiBps: number }; plainFsync?: { MiBps: number } };
   const [small, big, one] = table as unknown as [Row, Row, Row];
   const file = writeResult({
     benchmark: 'legal-hold-download',
@@ -228,7 +234,8 @@ async function main(): Promise<void> {
     ],
     reading:
       `Downloader ${big.ratio} x the plain fetch's throughput on ${big.totalMiB} MiB (per-round ratios ${big.ratioMin}-${big.ratioMax}; ` +
-      `${big.ours.MiBps} vs ${big.plain.MiBps} MiB/s), ${big.ratioVsDurable} x a plain fetch with the same fsync per file; ` +
+      `${big.ours.MiBps} vs ${big.plain.MiBps} MiB/s), ${big.ratioVsDurable} x a plain fetch with the same fsync per file, ` +
+      `${big.ratioInlineHash} x the plain fetch with the sha256 on the main thread instead of the worker; ` +
       `peak RSS ${big.ours.peakRssMiB} MiB (${small.ours.peakRssMiB} MiB for a tenth of the bytes, ${one.ours.peakRssMiB} MiB for one ${one.totalMiB} MiB file).`,
   });
   process.stdout.write(`wrote ${file}\n`);

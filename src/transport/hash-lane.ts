@@ -201,6 +201,14 @@ class HashWorker {
 let shared: HashWorker | undefined;
 let unavailable = false;
 
+/**
+ * For bench/legal-hold/download.ts only (not exported by the package): `false` hashes on the calling thread, to
+ * measure what the worker brings on the machine at hand.
+ */
+export function useHashWorker(on: boolean): void {
+  unavailable = !on;
+}
+
 /** A sha256 of a stream: on the shared hash worker, or inline when no worker can run. */
 export function openStreamHash(): StreamHash {
   if (!unavailable) {
