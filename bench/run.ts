@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const only = process.argv.slice(2);
-const benches = ['transport', 'pii', 'quality', 'pacing/faults', 'report-jobs', 'footprint', 'multi-worker', 'checkpoint-bytes'].filter(
+const benches = ['transport', 'pii', 'quality', 'pacing/faults', 'report-jobs', 'footprint', 'multi-worker', 'checkpoint-bytes', 'legal-hold/download'].filter(
   (b) => (only.length === 0 || only.includes(b)) && existsSync(resolve(root, 'bench', `${b}.ts`)),
 );
 
