@@ -303,6 +303,8 @@ export class Downloader {
         restarts++;
         have = 0;
       }
+      // A restart drops the hash of the bytes it discards at once: an open stream keeps the hash worker referenced.
+      if (reset) hash.drop();
       const fileHash = reset ? newHash() : hash;
       if (range && range[3] !== '*') total = Number(range[3]);
       else if (res.status === 200) {
