@@ -15,11 +15,9 @@
  * for the rest with `Range: bytes=N-` and re-hashes the bytes it keeps; a server that answers 200 instead of 206
  * restarts the file. Each attempt is bounded by `timeoutMs`, which covers the body, not just the headers.
  *
- * Retries (408, 429, 5xx, network errors, timeouts, bodies cut short) reuse the SDK's policy pieces: `classify`,
- * `computeDelay` and `parseRetryAfter` from retry.ts. An attempt that added bytes does not count towards the
- * limit: a flaky connection that makes progress finishes.
- *
- * The URL's query string (the signature) never appears in an error or event: only origin and path.
+ * Retries (408, 429, 5xx, network errors, timeouts, bodies cut short) reuse retry.ts's `classify`, `computeDelay` and
+ * `parseRetryAfter`; an attempt that added bytes does not count towards the limit (a flaky connection that makes
+ * progress finishes). The URL's query string (the signature) never appears in an error or event: origin and path only.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { AbortError, ValidationError } from '../errors';
