@@ -70,7 +70,7 @@ export interface ExtractSummary {
   /**
    * Rows whose conversation started outside the requested interval (jobs return conversations with activity in a
    * window, so a conversation that started earlier and was still running is among them): yielded, counted here, and
-   * announced by one `rows-outside-interval` warning per window that had any (seed 003: "alert when result
+   * announced by one `rows-outside-interval` warning per window that had any (docs/design-intent.md seed 003: "alert when result
    * timestamps fall outside the requested window").
    */
   outsideInterval: number;

@@ -1,5 +1,5 @@
 /**
- * ReportQueries (seed 003 on the real endpoints, `/api/v2/analytics/conversations/details/jobs`): submit async
+ * ReportQueries (docs/design-intent.md seed 003 on the real endpoints, `/api/v2/analytics/conversations/details/jobs`): submit async
  * conversation-detail jobs, wait for them, stream their results, and `extract()` long intervals as chunked, deduped,
  * resumable rows. Guide: docs/analytics.md.
  *
@@ -41,7 +41,7 @@ export interface ExtractOptions<R = ConversationRow> {
   interval: IntervalInput;
   /** Details filters (conversation/segment/evaluation/survey/resolution). No interval, order, paging or limit. */
   query?: ConversationQueryFilters;
-  /** Window size, ISO-8601 duration or ms. Default `PT6H` (seed 003). */
+  /** Window size, ISO-8601 duration or ms. Default `PT6H` (docs/design-intent.md seed 003). */
   chunk?: string | number;
   /** Windows running at once. Default 3. */
   concurrency?: number;

@@ -1,5 +1,5 @@
 /**
- * LegalHold (issue 21, seed 000): preserve and export everything about a set of conversations into one folder with
+ * LegalHold (issue 21, docs/design-intent.md seed 000): preserve and export everything about a set of conversations into one folder with
  * a verifiable manifest. See docs/legal-hold.md.
  *
  * Folder layout (every file below is in manifest.jsonl; `.state/` is the resume state and is not):

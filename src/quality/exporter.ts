@@ -43,7 +43,7 @@ export interface ExportProgress {
 export interface ExportToOptions extends RowsRequest {
   /** Where progress is saved; the same checkpoint makes a killed export finish with every row exactly once. */
   checkpoint?: Checkpoint<QualityExportState>;
-  /** With `calibrations: 'separate'`: calibration rows go here instead of `sink` (seed 001's qm_calibrations). */
+  /** With `calibrations: 'separate'`: calibration rows go here instead of `sink` (docs/design-intent.md seed 001's qm_calibrations). */
   calibrationSink?: RowSink<ScorecardRow>;
   onProgress?: (p: ExportProgress) => void;
   /**
