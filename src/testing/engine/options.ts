@@ -1,8 +1,12 @@
 /**
  * Options of the simulated org, validated with zod so a typo (`ratelimit`) fails loudly instead of silently running
- * with defaults. Every default is written here once; docs/testing.md repeats them.
+ * with defaults. Every default is written here once; docs/testing.md repeats them. Errors go through the SDK's one
+ * validation helper (src/internal/parse-options.ts): a SimulatorOptionsError is a ValidationError whose `issues`
+ * name each bad field at its exact path (`rateLimit.requests`, not `rateLimit`).
  */
 import * as z from 'zod';
+import { ValidationError, type ValidationIssue } from '../errors';
+import { parseOptions } from '../internal/parse-options';
 
 /** Credentials the simulated org accepts unless told otherwise. */
 export const SIM_CLIENT_ID = 'sim-client-id';
@@ -12,7 +16,12 @@ export const SIM_API_BASE_URL = 'https://api.mypurecloud.com';
 export const SIM_AUTH_BASE_URL = 'https://login.mypurecloud.com';
 
 const rate = (v: number) => z.number().min(0).max(1).default(v);
-const timeInput = z.union([z.number(), z.string(), z.date()]);
+/** An instant: epoch ms, an ISO string or a Date, each a real time (checked here so the error names the field). */
+const timeInput = z.union([
+  z.number().refine((v) => Number.isFinite(v) && Math.abs(v) <= 8.64e15, 'must be epoch ms within the Date range'),
+  z.string().max(100).refine((v) => Number.isFinite(Date.parse(v)), 'must be an ISO date-time'),
+  z.date().refine((v) => Number.isFinite(v.getTime()), 'must be a valid Date'),
+]);
 
 const rateLimitSchema = z
   .object({
@@ -232,22 +241,22 @@ export interface ResolvedOptions extends Omit<Parsed, 'now' | 'anchor' | 'dataAv
 }
 export type ResolvedFaults = z.output<typeof faultsSchema>;
 
-export class SimulatorOptionsError extends Error {
-  override readonly name = 'SimulatorOptionsError';
+/** Bad options of the simulated org: a ValidationError (`issues[].path` names each field) with its own name. */
+export class SimulatorOptionsError extends ValidationError {
+  override readonly name: string = 'SimulatorOptionsError';
+  constructor(where: string, issues: ValidationIssue[], hint?: string) {
+    super(where, issues, hint);
+  }
 }
 
-export function toEpochMs(v: number | string | Date): number {
-  const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v.getTime();
-  if (!Number.isFinite(ms)) throw new SimulatorOptionsError(`not a valid time: ${String(v)}`);
-  return ms;
+/** An instant as epoch ms; `path` names the argument in the error (`setDataAvailabilityDate(date)`). */
+export function toEpochMs(v: number | string | Date, path = 'date'): number {
+  const t = parseOptions(z.object({ [path]: timeInput }), { [path]: v }, 'simulated org time', { error: SimulatorOptionsError })[path] as number | string | Date;
+  return typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : t.getTime();
 }
 
 export function resolveOptions(input: SimulatedOrgOptions = {}): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new SimulatorOptionsError(`Invalid simulated org options:\n${z.prettifyError(parsed.error)}`);
-  }
-  const o = parsed.data;
+  const o = parseOptions(optionsSchema, input, 'simulated org options', { error: SimulatorOptionsError });
   // Read Date.now at call time (not a captured reference) so fake timers installed later still drive the org.
   const now = o.now ?? (() => Date.now());
   return {
@@ -260,7 +269,5 @@ export function resolveOptions(input: SimulatedOrgOptions = {}): ResolvedOptions
 }
 
 export function parseFaults(input: FaultOptions): ResolvedFaults {
-  const parsed = faultsSchema.safeParse(input);
-  if (!parsed.success) throw new SimulatorOptionsError(`Invalid faults:\n${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return parseOptions(faultsSchema, input, 'simulated org faults', { error: SimulatorOptionsError });
 }

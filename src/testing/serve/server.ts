@@ -83,7 +83,9 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
   const { port = 0, org: given, ...orgOptions } = options ?? {};
   // A socket path or a port out of range reached node:http as a RangeError, or listened somewhere unexpected.
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new SimulatorOptionsError(`Invalid simulated server options: port must be a whole number from 0 (any free port) to 65535, got ${JSON.stringify(String(port).slice(0, 40))}`);
+    throw new SimulatorOptionsError('simulated server options', [
+      { path: 'port', message: `must be a whole number from 0 (any free port) to 65535, got ${JSON.stringify(String(port).slice(0, 40))}` },
+    ]);
   }
   const org = given ?? new SimulatedOrg({ controlRoutes: true, ...orgOptions });
   let base = 'http://127.0.0.1';
