@@ -5,8 +5,8 @@
  * name each bad field at its exact path (`rateLimit.requests`, not `rateLimit`).
  */
 import * as z from 'zod';
-import { ValidationError, type ValidationIssue } from '../errors';
-import { parseOptions } from '../internal/parse-options';
+import { ValidationError, type ValidationIssue } from '../../errors';
+import { parseOptions } from '../../internal/parse-options';
 
 /** Credentials the simulated org accepts unless told otherwise. */
 export const SIM_CLIENT_ID = 'sim-client-id';
