@@ -108,7 +108,7 @@ export async function authenticate(
   mint: (signal: AbortSignal | undefined) => Promise<{ expiresAt: string | undefined }>,
   options: AuthenticateOptions | undefined,
 ): Promise<AuthenticateResult> {
-  const { checks = [], signal } = parseOptions(Schema, options ?? {}, 'GenesysClient.authenticate() options');
+  const { checks = [], signal } = parseOptions(Schema, options === undefined ? {} : options, 'GenesysClient.authenticate() options');
   // Credential problems throw (AuthenticationError): nothing else can be checked without a token.
   const token = await mint(signal);
   const all = probes(clockOf(client).now());

@@ -8,6 +8,7 @@
  */
 import type { GenesysClient } from '../client';
 import type { AnalyticsConversation } from './schemas';
+import { expected, refuse } from '../internal/parse-options';
 
 /** The default row. Arrays hold distinct values in first-seen order; `attr_<key>` columns come from `attributes`. */
 export interface ConversationRow {
@@ -111,6 +112,11 @@ export interface ProjectionOptions {
  */
 export function projectConversation(c: AnalyticsConversation, options: ProjectionOptions = {}): ConversationRow {
   const conv = c as Record<string, unknown>;
+  // The one field every result page guarantees; without it the row has no key.
+  if (typeof conv !== 'object' || conv === null || Array.isArray(conv) || typeof conv.conversationId !== 'string') {
+    const bad = typeof conv === 'object' && conv !== null && !Array.isArray(conv);
+    throw refuse('projectConversation input', bad ? 'conversation.conversationId' : 'conversation', expected(bad ? 'a conversation id' : 'a conversation object', bad ? conv.conversationId : conv));
+  }
   const start = epochMs(conv.conversationStart);
   const end = epochMs(conv.conversationEnd);
   const mediaTypes: string[] = [];
@@ -118,7 +124,12 @@ export function projectConversation(c: AnalyticsConversation, options: Projectio
   const userIds: string[] = [];
   const wrapUpCodes: string[] = [];
   const metrics: Partial<Record<'tAcdMs' | 'tTalkMs' | 'tHeldMs' | 'tAcwMs' | 'tHandleMs', number>> = {};
+  if (typeof options !== 'object' || options === null) throw refuse('projectConversation options', 'options', expected('an object such as { attributes: ["language"] }', options));
+  for (const k in options) if (k !== 'attributes') throw refuse('projectConversation options', k, `unknown option ${JSON.stringify(k.slice(0, 100))}: the only option is "attributes"`, 'unrecognized_keys');
   const attributes = options.attributes ?? [];
+  if (!Array.isArray(attributes) || attributes.some((a) => typeof a !== 'string' || a === '')) {
+    throw refuse('projectConversation options', 'attributes', expected('an array of attribute keys', attributes));
+  }
   const attrValues: Array<string | undefined> = attributes.map(() => undefined);
   let sessionCount = 0;
   const participants = conv.participants;

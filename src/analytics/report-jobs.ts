@@ -12,6 +12,7 @@
  * for await (const row of reports.extract({ interval, chunk: 'PT6H', checkpoint })) sink.write(row);
  * ```
  */
+import { checkClient, checkId } from '../internal/parse-options';
 import type { GenesysClient } from '../client';
 import { GcError, ValidationError, validationErrorFromZod } from '../errors';
 import { countedIterable, operationIterable } from '../telemetry/registry';
@@ -140,6 +141,7 @@ export class ReportQueries {
   readonly #runtime: ReportRuntime;
 
   constructor(client: GenesysClient, options: ReportQueriesOptions = {}) {
+    checkClient(client, 'ReportQueries options');
     const parsed = ReportQueriesOptions.safeParse(options);
     if (!parsed.success) throw validationErrorFromZod('ReportQueries options', parsed.error, 'See docs/analytics.md for every option and its default.');
     const o = parsed.data;
@@ -183,7 +185,7 @@ export class ReportQueries {
 
   /** A handle on an existing job (e.g. an id saved by another process). maxWait counts from `submittedAt` (default now). */
   job(jobId: string, init: { interval?: string; submittedAt?: number } = {}): ReportJob {
-    if (typeof jobId !== 'string' || jobId.length === 0) throw new ValidationError('ReportQueries.job()', [{ path: 'jobId', message: 'a job id is required' }]);
+    checkId(jobId, 'ReportQueries.job()', 'jobId');
     return new ReportJob(this.#client, this.#runtime, { id: jobId, interval: init.interval, submittedAt: init.submittedAt });
   }
 

@@ -240,6 +240,8 @@ for (const level of FIELD_LEVELS) {
  * dimension; `evaluation.queueId` / `survey.queueId` pick another level.
  */
 export function lookupField(name: string): FilterField | undefined {
+  // An unknown name is `undefined` (a lookup); a name that is not a string is a caller's bug.
+  if (typeof name !== 'string') throw new ValidationError('lookupField input', [{ path: 'name', code: 'invalid_type', message: `expected a field name such as "queueId", got ${kindOf(name)} ${quote(name)}` }]);
   return BY_QUALIFIED.get(name) ?? BY_NAME.get(name);
 }
 

@@ -101,6 +101,11 @@ export function inspectFilterTree(tree: unknown, max: number, nodeLimit = MAX_FI
       const group = groupOf(f.node);
       if (group === undefined || (tooDeep && !measure)) {
         if (group === undefined && (typeof f.node !== 'object' || f.node === null || Array.isArray(f.node))) shape.badNodes.push(pathOf(f));
+        // `{ or: 5 }` is no condition either: a group key whose value is not a list (normalizeFilter made it `{}`).
+        else if (group === undefined) {
+          const n = f.node as Record<string, unknown>;
+          for (const key of ['and', 'or'] as const) if (Object.hasOwn(n, key) && !Array.isArray(n[key])) shape.badNodes.push(at(pathOf(f), key));
+        }
         stack.pop();
         continue;
       }
@@ -197,6 +202,9 @@ export function validateFilterDepth(tree: FilterNode, max = DEFAULT_MAX_FILTER_D
   const fatal = fatalShapeIssues(shape, MAX_DEPTH_WALK_NODES);
   if (fatal.length > 0) throw new ValidationError('filter', fatal);
   if (shape.emptyGroups.length > 0) throw new ValidationError('filter', shape.emptyGroups.map(emptyGroupIssue));
+  // Malformed conditions count as leaves (compileFilter reports them); a tree that is not one at all is refused.
+  const broken = shape.badNodes.filter((p) => p === '' || /(^|\.)(and|or)$/.test(p));
+  if (broken.length > 0) throw new ValidationError('filter', broken.map((path) => ({ path, code: 'invalid_node', message: path === '' ? 'a filter is an object: a group ({ and: [...] } or { or: [...] }) or a condition ({ field, op, value })' : 'a group holds an array of nodes' })));
   if (shape.overPath === undefined) return { ok: true, depth: shape.depth };
   return { ok: false, depth: shape.depth, path: shape.overPath, message: depthMessage(shape.depth, max, shape.overPath) };
 }

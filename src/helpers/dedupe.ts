@@ -150,6 +150,10 @@ function hexWord(key: string, from: number): number {
   return v >>> 0;
 }
 
+function keyError(key: unknown): ValidationError {
+  return new ValidationError('UuidKeySet arguments', [{ path: 'key', code: 'invalid_type', message: `expected a string key, got ${kindOf(key)} ${quote(key)}` }]);
+}
+
 /**
  * A `KeySet` that stores UUID keys as 128 bits in an open-addressing table (about a third of the memory of a
  * `Set<string>`). `a-B-c` and `abc` spellings of the same UUID are the same key. Other keys go to a plain Set.
@@ -181,6 +185,7 @@ export class UuidKeySet implements KeySet {
   }
 
   has(key: string): boolean {
+    if (typeof key !== 'string') throw keyError(key);
     if (!UUID.test(key)) return this.others.has(key);
     const dashed = key.length === 36;
     const a = hexWord(key, 0);
@@ -191,6 +196,8 @@ export class UuidKeySet implements KeySet {
   }
 
   add(key: string): this {
+    // A number would be coerced by the UUID test and kept as a number: `has('1')` would then miss it.
+    if (typeof key !== 'string') throw keyError(key);
     if (!UUID.test(key)) {
       this.others.add(key);
       return this;

@@ -110,7 +110,7 @@ function receivedAt(input: unknown, path: ReadonlyArray<PropertyKey>): { present
 }
 
 /** A short description of a received value: at most ~60 characters of it. */
-function describeValue(v: unknown): string {
+export function describeValue(v: unknown): string {
   if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(v.slice(0, 60))}…` : JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
   if (v === null) return 'null';

@@ -14,6 +14,7 @@
  *   missing-recordings.json         every recording the platform did not hand over, with its errorMsg
  *   manifest.jsonl / manifest.sha256 / manifest.hmac
  */
+import { checkClient } from '../internal/parse-options';
 import type { GenesysClient } from '../client';
 import { ValidationError, throwIfCallerAborted, validationErrorFromZod } from '../errors';
 import { clockOf } from '../internal/clock';
@@ -72,6 +73,7 @@ export class LegalHold {
   readonly #definition: Record<string, unknown>;
 
   constructor(client: GenesysClient, options: LegalHoldOptions) {
+    checkClient(client, WHERE);
     this.#client = client;
     if (typeof options !== 'object' || options === null) {
       throw new ValidationError(WHERE, [{ path: '', message: 'new LegalHold(client, options) needs an options object, e.g. { interval: "2026-11-01/2026-12-01" }' }]);

@@ -8,7 +8,7 @@
  * comes from, are in docs/media.md.
  */
 import { ValidationError, type ValidationIssue } from '../errors';
-import { checkBooleanOption, checkOptionsObject, kindOf, ownValue, quote, throwIfIssues } from '../helpers/input-guard';
+import { checkBooleanOption, checkOptionsObject, isPlainObject, kindOf, ownValue, quote, throwIfIssues } from '../helpers/input-guard';
 
 export type MediaKind = 'audio' | 'screen' | 'chat' | 'message' | 'email' | 'unknown';
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'screen', 'chat', 'message', 'email', 'unknown'];
@@ -54,7 +54,10 @@ const ALIASES: Record<string, MediaKind> = {
 
 /** `voice` -> `audio`, `Messaging` -> `message`; anything unrecognised (or missing) -> `unknown`. */
 export function mediaKindOf(media: string | undefined | null): MediaKind {
-  if (typeof media !== 'string') return 'unknown';
+  if (media === undefined || media === null) return 'unknown';
+  if (typeof media !== 'string') {
+    throw new ValidationError('mediaKindOf input', [{ path: 'media', code: 'invalid_type', message: `expected a media name such as "voice", undefined or null, got ${kindOf(media)} ${quote(media)}` }]);
+  }
   // own keys only: `constructor` is no media kind
   return ownValue(ALIASES, media.trim().toLowerCase()) ?? 'unknown';
 }
@@ -137,8 +140,15 @@ function checkRulesOverride(override: unknown, prefix: string, where: string): v
 
 /** Whether `format` is acceptable for `expected` (`null` accepts everything). */
 export function formatAllowed(format: string, expected: readonly string[] | null): boolean {
+  const normalized = normalizeFormat(format);
   if (expected === null) return true;
-  return expected.includes(normalizeFormat(format));
+  if (!Array.isArray(expected) || expected.some((e) => typeof e !== 'string')) {
+    const i = Array.isArray(expected) ? expected.findIndex((e) => typeof e !== 'string') : -1;
+    throw new ValidationError('formatAllowed input', [
+      { path: i >= 0 ? `expected[${i}]` : 'expected', code: 'invalid_type', message: `expected an array of formats or null (any format), got ${kindOf(i >= 0 ? expected[i] : expected)} ${quote(i >= 0 ? expected[i] : expected)}` },
+    ]);
+  }
+  return expected.includes(normalized);
 }
 
 /** The fields of a platform `Recording` / `RecordingMetadata` the matrix reads. */
@@ -189,9 +199,16 @@ export function buildMediaMatrix(recordings: readonly RecordingLike[], options?:
   if (!Array.isArray(recordings)) {
     throw new ValidationError('buildMediaMatrix input', [{ path: 'recordings', message: 'expected an array of recordings' }]);
   }
+  // A recording is an object; one without an id is left out (documented), a number or null is not a recording.
+  const bad = recordings.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
+  if (bad >= 0) {
+    throw new ValidationError('buildMediaMatrix input', [{ path: `recordings[${bad}]`, code: 'invalid_type', message: `expected a recording object, got ${kindOf(recordings[bad])} ${quote(recordings[bad])}` }]);
+  }
   const optionIssues: ValidationIssue[] = [];
   checkOptionsObject(options, ['rules'], optionIssues);
   throwIfIssues('buildMediaMatrix options', optionIssues);
+  // Checked here with the `rules.` prefix so a bad rule is named where the caller wrote it (`rules.audio.formats`).
+  checkRulesOverride(options?.rules, 'rules', 'buildMediaMatrix options');
   const rules = resolveMediaRules(options?.rules);
   const rows: MediaMatrixRow[] = [];
   const byKind: Partial<Record<MediaKind, MediaKindSummary>> = {};
@@ -230,6 +247,9 @@ export function buildMediaMatrix(recordings: readonly RecordingLike[], options?:
  * Without `media`, the union over every kind present (`null` if any kind accepts anything).
  */
 export function expectedFormatsIn(matrix: MediaMatrix, media?: string): string[] | null | undefined {
+  if (!isPlainObject(matrix) || !isPlainObject(matrix.byKind)) {
+    throw new ValidationError('expectedFormatsIn input', [{ path: 'matrix', code: 'invalid_type', message: `expected a matrix from buildMediaMatrix, got ${kindOf(matrix)} ${quote(matrix)}` }]);
+  }
   if (media !== undefined) {
     const s = matrix.byKind[mediaKindOf(media)];
     return s === undefined ? undefined : s.expectedFormats;
@@ -285,10 +305,16 @@ export const DEFAULT_THUMBNAIL_FILE_STATES: readonly string[] = Object.freeze(['
 
 /** One job per recording whose rule asks for a thumbnail (screen by default) and whose file can be read now. */
 export function planThumbnailJobs(matrix: MediaMatrix, options: ThumbnailJobOptions = {}): ThumbnailPlan {
+  if (!isPlainObject(options)) throwIfIssues('planThumbnailJobs options', [{ path: 'options', code: 'invalid_type', message: `options must be an object such as { format: 'jpeg' }, got ${kindOf(options)} ${quote(options)}` }]);
   const format = options.format ?? 'jpeg';
   const width = options.width ?? 320;
   const height = options.height ?? 240;
   const issues: ValidationIssue[] = [];
+  checkOptionsObject(options, ['format', 'width', 'height', 'fileStates'], issues);
+  const fileStates: unknown = options.fileStates;
+  if (fileStates !== undefined && (!Array.isArray(fileStates) || fileStates.some((s) => typeof s !== 'string'))) {
+    issues.push({ path: 'fileStates', code: 'invalid_type', message: `must be an array of file states such as "AVAILABLE", got ${kindOf(fileStates)} ${quote(fileStates)}` });
+  }
   if (!['jpeg', 'png', 'webp'].includes(format)) issues.push({ path: 'format', message: 'format must be jpeg, png or webp' });
   for (const [name, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 4096) issues.push({ path: name, message: `${name} must be an integer from 1 to 4096` });

@@ -300,8 +300,11 @@ export function flattenScorecard(
 ): RawAnswersScorecardRow;
 export function flattenScorecard(evaluation: EvaluationLike, options?: FlattenScorecardOptions): ScorecardRow | RawAnswersScorecardRow;
 export function flattenScorecard(evaluation: EvaluationLike, options?: FlattenScorecardOptions): ScorecardRow | RawAnswersScorecardRow {
+  // Fields inside an evaluation are read defensively (drift becomes null); the evaluation itself must be an object,
+  // or every column of the row would be null.
+  if (!isPlainObject(evaluation)) throw new ValidationError('flattenScorecard input', [{ path: 'evaluation', code: 'invalid_type', message: `expected an evaluation object, got ${kindOf(evaluation)} ${quote(evaluation)}` }]);
   const r = resolveOptions(options);
-  const e: EvaluationLike = evaluation !== null && typeof evaluation === 'object' ? evaluation : {};
+  const e: EvaluationLike = evaluation;
   const form = e.evaluationForm !== null && typeof e.evaluationForm === 'object' ? e.evaluationForm : undefined;
   const answers = e.answers !== null && typeof e.answers === 'object' ? e.answers : undefined;
   // Built in column order (fixed, pivots, answers_json, extra) so every row of one form has the same shape.

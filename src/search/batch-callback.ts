@@ -15,6 +15,7 @@
  * platform transport: it carries no bearer token, and the platform's rate limiter must not be spent on it.
  */
 import { nodeCrypto } from '../internal/node-builtins';
+import { expected, refuse } from '../internal/parse-options';
 import { formatPath, GcError, throwIfCallerAborted, ValidationError, type ValidationIssue } from '../errors';
 import { parseRetryAfter } from '../transport/retry';
 import { systemClock, type Clock } from '../internal/clock';
@@ -34,7 +35,16 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** `sha256=<hex>` for a body signed at `timestamp` (Unix seconds). Receivers normally call `verifyBatchSignature`. */
 export function signBatch(secret: string, timestamp: string, body: string | Uint8Array): string {
+  const where = 'signBatch arguments';
+  if (typeof secret !== 'string' || secret === '') throw refuse(where, 'secret', expected('a non-empty secret', secret));
+  // verifyBatchSignature accepts only 1-15 digits: a signature over anything else could never verify.
+  if (typeof timestamp !== 'string' || !/^\d{1,15}$/.test(timestamp)) throw refuse(where, 'timestamp', expected('Unix seconds as a string of digits', timestamp), 'invalid_format');
+  checkBody(body, where);
   return `sha256=${hmacHex(secret, timestamp, body)}`;
+}
+
+function checkBody(body: unknown, where: string): void {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) throw refuse(where, 'body', expected('the raw body (a string or bytes)', body));
 }
 
 function hmacHex(secret: string, timestamp: string, body: string | Uint8Array): string {
@@ -60,6 +70,20 @@ export function verifyBatchSignature(
   header: string | null | undefined,
   options: VerifyBatchSignatureOptions = {},
 ): boolean {
+  // The timestamp and header come from the request (a bad one is `false`); the receiver's own arguments are checked.
+  const where = 'verifyBatchSignature arguments';
+  // An empty list verifies nothing (`false`, as an empty secret does); a secret that is not a string is a bug.
+  const keys: unknown = secret;
+  if (typeof keys !== 'string' && !Array.isArray(keys)) throw refuse(where, 'secret', expected('a secret or a list of secrets', keys));
+  if (Array.isArray(keys)) {
+    const i = keys.findIndex((s) => typeof s !== 'string');
+    if (i >= 0) throw refuse(where, `secret[${i}]`, expected('a secret (a string)', keys[i]));
+  }
+  checkBody(body, where);
+  if (typeof options !== 'object' || options === null) throw refuse(where, 'options', expected('an object such as { maxAgeSeconds: 300 }', options));
+  for (const k in options) if (k !== 'maxAgeSeconds' && k !== 'now') throw refuse(where, k, `unknown option ${JSON.stringify(k.slice(0, 100))}: the options are maxAgeSeconds, now`, 'unrecognized_keys');
+  if (options.maxAgeSeconds !== undefined && !(Number.isFinite(options.maxAgeSeconds) && options.maxAgeSeconds >= 0)) throw refuse(where, 'maxAgeSeconds', expected('a number of seconds, 0 or more', options.maxAgeSeconds));
+  if (options.now !== undefined && !Number.isFinite(options.now)) throw refuse(where, 'now', expected('epoch ms', options.now));
   if (typeof timestamp !== 'string' || !/^\d{1,15}$/.test(timestamp)) return false;
   if (typeof header !== 'string') return false;
   const maxAgeMs = (options.maxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS) * 1000;

@@ -9,6 +9,7 @@
  * for await (const conv of search.query({ filter, interval })) handle(conv);
  * ```
  */
+import { checkClient } from '../internal/parse-options';
 import { nodeCrypto } from '../internal/node-builtins';
 import { clockOf } from '../internal/clock';
 import { runAggregate, type AggregateGroup, type SearchAggregateOptions } from './aggregate';
@@ -36,6 +37,7 @@ export class InteractionSearch {
   readonly #client: GenesysClient;
 
   constructor(client: GenesysClient) {
+    checkClient(client, 'InteractionSearch arguments');
     this.#client = client;
   }
 

@@ -14,6 +14,13 @@
 import { dirname } from 'node:path';
 import { fsPromises } from '../internal/node-builtins';
 import { SyncStateError } from './errors';
+import * as z from 'zod';
+import { lazySchema } from '../internal/lazy-schema';
+import { expected, parseOptions, refuse } from '../internal/parse-options';
+import { positiveInt } from '../internal/schema-fragments';
+
+const WHERE = 'FileSyncStateStore arguments';
+const OptionsSchema = lazySchema(() => z.strictObject({ compactAfter: positiveInt().optional() }));
 import type { SyncStateSnapshot, SyncStateStore, SyncStateWrite } from './types';
 
 export interface FileSyncStateStoreOptions {
@@ -42,13 +49,11 @@ export class FileSyncStateStore implements SyncStateStore {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(path: string, options: FileSyncStateStoreOptions = {}) {
-    if (typeof path !== 'string' || path.length === 0) {
-      throw new SyncStateError('FileSyncStateStore needs a file path, e.g. new FileSyncStateStore(".gc-data/sync-state.log")', { path: '' });
+    // Bad arguments are a ValidationError like everywhere else (SyncStateError is for the file itself).
+    if (typeof path !== 'string' || path.length === 0 || path.includes('\u0000')) {
+      throw refuse(WHERE, 'path', `${expected('a file path', path)}, e.g. new FileSyncStateStore(".gc-data/sync-state.log")`);
     }
-    const compactAfter = options.compactAfter ?? 10_000;
-    if (!Number.isSafeInteger(compactAfter) || compactAfter < 1) {
-      throw new SyncStateError(`FileSyncStateStore option compactAfter must be a positive integer, got ${String(compactAfter).slice(0, 100)}`, { path });
-    }
+    const { compactAfter = 10_000 } = parseOptions(OptionsSchema, options, WHERE);
     this.path = path;
     this.#compactAfter = compactAfter;
   }
@@ -67,6 +72,7 @@ export class FileSyncStateStore implements SyncStateStore {
   }
 
   async load(stream: string): Promise<SyncStateSnapshot> {
+    if (typeof stream !== 'string' || stream === '') throw refuse(WHERE, 'stream', expected('a stream name', stream));
     await this.#open();
     return {
       fingerprints: new Map(this.#fingerprints.get(stream) ?? []),

@@ -4,6 +4,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import BottleneckLight from 'bottleneck/light.js';
 import type { RateLimitSnapshot } from '../events';
 import { throwIfAborted } from './sleep';
+import * as z from 'zod';
+import { lazySchema } from '../internal/lazy-schema';
+import { parseOptions } from '../internal/parse-options';
+import { positiveInt } from '../internal/schema-fragments';
+
+const OptionsSchema = lazySchema(() =>
+  z.strictObject({
+    requestsPerMinute: z.number().positive().refine(Number.isFinite, 'must be a finite number'),
+    maxConcurrent: positiveInt(),
+    burst: positiveInt().optional(),
+    serverGoverns: z.boolean().optional(),
+    maxRequestsPerSecond: z.number().positive().refine(Number.isFinite, 'must be a finite number').optional(),
+  }),
+);
 
 /**
  * What the transport needs from a limiter. In-memory (bottleneck) by default; a Redis-backed one shares the
@@ -188,6 +202,7 @@ export class LocalRateLimiter implements RateLimiter {
   private readonly waiters = new Set<() => void>();
 
   constructor(options: LocalRateLimiterOptions, limiter?: BottleneckLimiter) {
+    parseOptions(OptionsSchema, options, 'LocalRateLimiter options');
     const burst = options.burst ?? options.requestsPerMinute;
     this.maxConcurrent = options.maxConcurrent;
     this.serverGoverns = options.serverGoverns ?? false;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSyncStateStore, SyncStateError } from '../../src/sync/index';
+import { ValidationError } from '../../src/errors';
 
 const path = () => join(mkdtempSync(join(tmpdir(), 'gc-sync-store-')), 'nested', 'state.log');
 const fps = (n: number, from = 0, value = 'a') => Array.from({ length: n }, (_, i) => ({ stream: 's', key: `k${from + i}`, fingerprint: `2026-05-01|${value}${from + i}` }));
@@ -74,6 +75,6 @@ describe('FileSyncStateStore', () => {
     expect(err).toBeInstanceOf(SyncStateError);
     expect((err as Error).message).toContain('line 2');
     expect((err as Error).message).toContain(p);
-    expect(() => new FileSyncStateStore('')).toThrow(SyncStateError);
+    expect(() => new FileSyncStateStore('')).toThrow(ValidationError);
   });
 });
