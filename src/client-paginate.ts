@@ -1,7 +1,8 @@
 import { clockOf } from './internal/clock';
 import * as z from 'zod';
 import { lazySchema } from './internal/lazy-schema';
-import { parseOptions } from './internal/parse-options';
+import { expected, parseOptions, refuse } from './internal/parse-options';
+import { checkRequestOptions } from './request-options';
 import { positiveInt } from './internal/schema-fragments';
 import { decode, unexpectedResponse } from './transport/decode';
 import { itemsOf, paginateByCursor, paginateByNextUri, paginateByPageNumber, type Page } from './transport/paginate';
@@ -59,6 +60,11 @@ export interface PaginateRequest {
 
 /** See `GenesysClient.paginate`. */
 export function paginate<T>(client: Requester, request: PaginateRequest, options: PaginateOptions<T>): AsyncGenerator<T> {
+  // The request is checked like client.request()'s options (path, method, query, body, signal), before any page.
+  checkRequestOptions(request as PaginateRequest & { method?: 'GET' | 'POST' }, 'GenesysClient.paginate() request');
+  if (request.body !== undefined && (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))) {
+    throw refuse('GenesysClient.paginate() request', 'body', expected('an object (the paging fields are merged into it)', request.body));
+  }
   const o = parseOptions(Schema, options, 'GenesysClient.paginate() options') as PaginateOptions<T>;
   const itemsKey = o.itemsKey ?? 'entities';
   const method = request.method ?? 'GET';

@@ -124,7 +124,7 @@ export function projectConversation(c: AnalyticsConversation, options: Projectio
   const userIds: string[] = [];
   const wrapUpCodes: string[] = [];
   const metrics: Partial<Record<'tAcdMs' | 'tTalkMs' | 'tHeldMs' | 'tAcwMs' | 'tHandleMs', number>> = {};
-  if (typeof options !== 'object' || options === null) throw refuse('projectConversation options', 'options', expected('an object such as { attributes: ["language"] }', options));
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw refuse('projectConversation options', 'options', expected('an object such as { attributes: ["language"] }', options));
   for (const k in options) if (k !== 'attributes') throw refuse('projectConversation options', k, `unknown option ${JSON.stringify(k.slice(0, 100))}: the only option is "attributes"`, 'unrecognized_keys');
   const attributes = options.attributes ?? [];
   if (!Array.isArray(attributes) || attributes.some((a) => typeof a !== 'string' || a === '')) {

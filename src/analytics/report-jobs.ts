@@ -12,7 +12,10 @@
  * for await (const row of reports.extract({ interval, chunk: 'PT6H', checkpoint })) sink.write(row);
  * ```
  */
-import { checkClient, checkId } from '../internal/parse-options';
+import { checkClient, checkId, parseOptions } from '../internal/parse-options';
+import { lazySchema } from '../internal/lazy-schema';
+import * as z from 'zod';
+
 import type { GenesysClient } from '../client';
 import { GcError, ValidationError, validationErrorFromZod } from '../errors';
 import { countedIterable, operationIterable } from '../telemetry/registry';
@@ -36,6 +39,9 @@ import {
   type ExtractCheckpointState,
   type ReportPollOptions,
 } from './schemas';
+
+/** `{ signal }`, the options of submit() and availability(). */
+const SignalOnly = lazySchema(() => z.strictObject({ signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional() }));
 
 export interface ExtractOptions<R = ConversationRow> {
   /** `start/end` ISO-8601 (or `{ start, end }`), half-open. */
@@ -170,6 +176,7 @@ export class ReportQueries {
   async submit(query: AsyncConversationQuery, options: { signal?: AbortSignal | undefined } = {}): Promise<ReportJob> {
     const parsed = AsyncConversationQuery.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod('ReportQueries.submit() query', parsed.error);
+    parseOptions(SignalOnly, options, 'ReportQueries.submit() options');
     const body = parsed.data;
     const submittedAt = this.#runtime.clock.now();
     const res = await this.#client.request({
@@ -191,6 +198,7 @@ export class ReportQueries {
 
   /** `GET .../jobs/availability`: data before this date is guaranteed to be in the datalake. */
   async availability(options: { signal?: AbortSignal } = {}): Promise<Date | undefined> {
+    parseOptions(SignalOnly, options, 'ReportQueries.availability() options');
     const ms = await readAvailability(this.#client, options.signal);
     return ms === undefined ? undefined : new Date(ms);
   }

@@ -14,7 +14,7 @@
  *   missing-recordings.json         every recording the platform did not hand over, with its errorMsg
  *   manifest.jsonl / manifest.sha256 / manifest.hmac
  */
-import { checkClient } from '../internal/parse-options';
+import { checkClient, parseOptions } from '../internal/parse-options';
 import type { GenesysClient } from '../client';
 import { ValidationError, throwIfCallerAborted, validationErrorFromZod } from '../errors';
 import { clockOf } from '../internal/clock';
@@ -25,7 +25,7 @@ import { HoldStore, recKey, fileSafe, type MissingRecording } from './hold-store
 import { join, listFiles, writeManifest } from './manifest';
 import { setProtection, type ProtectionReport, type ReleaseReport } from './protection';
 import { downloadRecordings, recordingMetadata } from './recordings';
-import { ExportHoldOptionsSchema, LegalHoldOptionsSchema, type ExportHoldOptions, type HoldProgress, type LegalHoldOptions } from './schemas';
+import { ExportHoldOptionsSchema, LegalHoldOptionsSchema, SelectionCallOptionsSchema, type ExportHoldOptions, type HoldProgress, type LegalHoldOptions } from './schemas';
 import { buildPlan, selectConversations, type Plan, type Selected } from './selection';
 
 export type { MissingRecording } from './hold-store';
@@ -106,6 +106,7 @@ export class LegalHold {
 
   /** The selected conversation ids (sorted, lower case). Runs the details query for an interval selection. */
   async conversationIds(options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    parseOptions(SelectionCallOptionsSchema, options, 'LegalHold.conversationIds() options');
     return (await selectConversations(this.#client, this.#plan, this.options.concurrency ?? 4, undefined, options.signal)).ids;
   }
 
@@ -115,12 +116,14 @@ export class LegalHold {
    * PUT reported as failed, or that the POST does not list, are in `notProtected`. Protecting twice is harmless.
    */
   async protect(options: { signal?: AbortSignal; conversationIds?: string[] } = {}): Promise<ProtectionReport> {
+    parseOptions(SelectionCallOptionsSchema, options, 'LegalHold.protect() options');
     const ids = options.conversationIds ?? (await this.conversationIds(options));
     return (await setProtection(this.#client, ids, true, this.options.protectionBatchSize ?? 100, options.signal)) as ProtectionReport;
   }
 
   /** Lifts the protection when the hold ends (`protect=false`), then checks that none is still listed as protected. */
   async release(options: { signal?: AbortSignal; conversationIds?: string[] } = {}): Promise<ReleaseReport> {
+    parseOptions(SelectionCallOptionsSchema, options, 'LegalHold.release() options');
     const ids = options.conversationIds ?? (await this.conversationIds(options));
     return (await setProtection(this.#client, ids, false, this.options.protectionBatchSize ?? 100, options.signal)) as ReleaseReport;
   }
@@ -132,7 +135,7 @@ export class LegalHold {
    * uninterrupted run, apart from the retrieval times and correlation ids of what this run fetched.
    */
   async export(options: ExportHoldOptions): Promise<HoldSummary> {
-    const parsed = ExportHoldOptionsSchema.safeParse(options ?? {});
+    const parsed = ExportHoldOptionsSchema.safeParse(options);
     if (!parsed.success) throw validationErrorFromZod('LegalHold.export() options', parsed.error);
     const o = parsed.data as ExportHoldOptions;
     const clock = clockOf(this.#client);

@@ -125,6 +125,18 @@ export const LegalHoldOptionsSchema = lazySchema(() =>
     }),
 );
 
+/** `protect()` / `release()` / `conversationIds()` options. */
+export const SelectionCallOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    conversationIds: z
+      .array(z.string().regex(ID, 'a conversation id is a GUID-like string: letters, digits, - and _ (1-100 characters)'))
+      .min(1, 'conversationIds is empty: list at least one conversation')
+      .max(1_000_000)
+      .optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
+  }),
+);
+
 export const ExportHoldOptionsSchema = lazySchema(() =>
   z.strictObject({
     out: z.string().min(1, 'out must be the path of the hold folder'),

@@ -230,7 +230,7 @@ const optionsSchema = lazySchema(() =>
 export type ResolvedMediaOptions = z.output<typeof optionsSchema>;
 
 export function resolveMediaOptions(input: MediaMetadataOptions | undefined): ResolvedMediaOptions {
-  const parsed = optionsSchema.safeParse(input ?? {});
+  const parsed = optionsSchema.safeParse(input === undefined ? {} : input);
   if (!parsed.success) throw validationErrorFromZod('MediaMetadata options', parsed.error);
   const o = parsed.data;
   const issues: ValidationIssue[] = [];
@@ -280,7 +280,7 @@ const fetchMediaSchema = lazySchema(() =>
 );
 
 export function parseFetchMediaOptions(input: FetchMediaOptions | undefined): FetchMediaOptions {
-  const parsed = fetchMediaSchema.safeParse(input ?? {});
+  const parsed = fetchMediaSchema.safeParse(input === undefined ? {} : input);
   if (!parsed.success) throw validationErrorFromZod('MediaMetadata.fetchMedia() options', parsed.error);
   return parsed.data;
 }
@@ -307,7 +307,7 @@ const annotateOptionsSchema = lazySchema(() =>
 );
 
 export function checkAnnotateOptions(input: AnnotateOptions | undefined): void {
-  const parsed = annotateOptionsSchema.safeParse(input ?? {});
+  const parsed = annotateOptionsSchema.safeParse(input === undefined ? {} : input);
   if (!parsed.success) throw validationErrorFromZod('MediaMetadata.annotate() options', parsed.error);
 }
 

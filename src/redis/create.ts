@@ -4,6 +4,7 @@ import { describeTarget } from './errors';
 import type { RedisConnectionOptions, SharedLimits } from './options';
 import { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter';
 import { RedisTokenStore } from './redis-token-store';
+import { checkRedisLimitsOptions } from './validate';
 import { GcError } from '../errors';
 
 export interface CreateRedisLimitsOptions extends RedisConnectionOptions, Partial<SharedLimits> {
@@ -29,6 +30,7 @@ export interface RedisLimits {
  * give the same values to every worker of an id (the latest started worker's values apply to all).
  */
 export function createRedisLimits(options: CreateRedisLimitsOptions): RedisLimits {
+  checkRedisLimitsOptions(options);
   if (options.url && options.client) throw new GcError('createRedisLimits: give either url or client, not both');
   let client = options.client;
   if (!client) {

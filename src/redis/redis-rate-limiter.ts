@@ -16,6 +16,7 @@ import { errorText, type RedisUnavailableError, type RedisUnavailableReason } fr
 import { downError, localFallback, readSharedState, readyWithin, unavailableError, type LimiterState, type SharedLimiterState } from './limiter-health';
 import type { RedisConnectionOptions, RedisFallback } from './options';
 import { bottleneckSettings, recognizeRedis7Errors } from './bottleneck-cluster';
+import { checkRedisRateLimiterOptions } from './validate';
 import { defineGateScripts, WAKE_MESSAGE, type ScriptClient } from './server-gate-scripts';
 
 export interface RedisRateLimiterOptions extends LocalRateLimiterOptions, RedisConnectionOptions {
@@ -102,7 +103,7 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #ticket = new AsyncLocalStorage<number>();
 
   constructor(options: RedisRateLimiterOptions) {
-    if (!options.id || typeof options.id !== 'string') throw new TypeError('RedisRateLimiter: id is required (it names the shared budget)');
+    checkRedisRateLimiterOptions(options);
     this.id = options.id;
     this.#fallbackPolicy = options.fallback ?? 'error';
     this.#onWarning = options.onWarning ?? (() => {});

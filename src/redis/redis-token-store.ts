@@ -5,6 +5,7 @@ import type { WarningEvent } from '../events';
 import { DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, openRedis, waitUntilReady, type RedisHandle } from './connection';
 import { errorText, RedisUnavailableError } from './errors';
 import type { RedisConnectionOptions, RedisFallback } from './options';
+import { checkRedisTokenStoreOptions } from './validate';
 
 export interface RedisTokenStoreOptions extends RedisConnectionOptions {
   /** Prepended to every key (the token provider's keys are `gc-data:token:<login origin>:<client id>`). Default none. */
@@ -53,6 +54,7 @@ export class RedisTokenStore implements TokenStore {
   #closed = false;
 
   constructor(options: RedisTokenStoreOptions) {
+    checkRedisTokenStoreOptions(options);
     this.#redis = openRedis(options, 'RedisTokenStore');
     this.#client = this.#redis.client as ScriptClient;
     this.#client.defineCommand('gcDataTokenDelete', { numberOfKeys: 1, lua: DELETE_IF_SAME_LUA });

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { fsPromises, nodeCrypto } from '../internal/node-builtins';
 import { ValidationError } from '../errors';
 import { fsyncDir } from './durable';
+import { checkFileCheckpointOptions } from './options';
 
 /** What exporters take: load the last state, save a new one, clear it when the work is complete. */
 export interface Checkpoint<T> {
@@ -55,9 +56,7 @@ export class FileCheckpoint<T> implements Checkpoint<T> {
     if (typeof path !== 'string' || path.length === 0) {
       throw new ValidationError(WHERE, [{ path: 'path', message: 'the checkpoint path is empty' }]);
     }
-    if (typeof options?.kind !== 'string' || options.kind.length === 0) {
-      throw new ValidationError(WHERE, [{ path: 'kind', message: 'a non-empty kind is required (it names the job)' }]);
-    }
+    checkFileCheckpointOptions(options, WHERE);
     this.path = path;
     this.kind = options.kind;
     this.parse = options.parse;
@@ -154,7 +153,18 @@ export class MemoryCheckpoint<T> implements Checkpoint<T> {
   saves = 0;
 
   constructor(initial?: T) {
-    if (initial !== undefined) this.text = JSON.stringify(initial);
+    if (initial === undefined) return;
+    // A state is an object that survives JSON (what a FileCheckpoint stores): `new MemoryCheckpoint(5)` was kept.
+    let text: string | undefined;
+    try {
+      text = typeof initial === 'object' && initial !== null ? JSON.stringify(initial) : undefined;
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      throw new ValidationError('MemoryCheckpoint arguments', [{ path: 'initial', code: 'invalid_type', message: `expected a state object that JSON can hold, got ${Array.isArray(initial) ? 'an array' : typeof initial}` }]);
+    }
+    this.text = text;
   }
 
   async load(): Promise<T | undefined> {

@@ -30,6 +30,7 @@ const BY_EXTENSION: Record<string, SinkFormat> = { '.ndjson': 'ndjson', '.jsonl'
 
 /** The format `createSinkForPath` would pick, or undefined for an unknown extension. */
 export function sinkFormatForPath(path: string): SinkFormat | undefined {
+  if (typeof path !== 'string') throw new ValidationError('sinkFormatForPath input', [{ path: 'path', code: 'invalid_type', message: `expected an output path (a string), got ${typeof path}` }]);
   if (path === '-') return 'ndjson';
   return BY_EXTENSION[extname(path).toLowerCase()];
 }

@@ -26,11 +26,23 @@ const Csv = lazySchema(() => z.strictObject(csvFields()));
 const ForPath = lazySchema(() => z.strictObject({ ...csvFields(), format: z.enum(['ndjson', 'csv'], { error: 'format must be "ndjson" or "csv"' }).optional() }));
 
 export function checkNdjsonSinkOptions(options: unknown, where: string): void {
-  parseOptions(Ndjson, options ?? {}, where);
+  parseOptions(Ndjson, options === undefined ? {} : options, where);
 }
 export function checkCsvSinkOptions(options: unknown, where: string): void {
-  parseOptions(Csv, options ?? {}, where);
+  parseOptions(Csv, options === undefined ? {} : options, where);
 }
 export function checkSinkForPathOptions(options: unknown, where: string): void {
-  parseOptions(ForPath, options ?? {}, where);
+  parseOptions(ForPath, options === undefined ? {} : options, where);
+}
+
+const Checkpoint = lazySchema(() =>
+  z.strictObject({
+    kind: z.string().min(1, 'a non-empty kind is required (it names the job)').max(200),
+    parse: z.custom<(state: unknown) => unknown>((v) => typeof v === 'function', 'parse must be a function').optional(),
+    now: z.custom<() => Date>((v) => typeof v === 'function', 'now must be a function').optional(),
+  }),
+);
+/** FileCheckpoint options (an unknown key or a `parse` that is not a function was ignored before). */
+export function checkFileCheckpointOptions(options: unknown, where: string): void {
+  parseOptions(Checkpoint, options, where);
 }

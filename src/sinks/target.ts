@@ -25,6 +25,8 @@ export function isPathTarget(target: SinkTarget): target is string {
 export function checkTarget(target: SinkTarget, where: string): void {
   if (typeof target === 'string') {
     if (target.length === 0) throw new ValidationError(where, [{ path: 'target', message: 'the output path is empty' }]);
+    // Node refuses such a path only when the file is opened, after the sink was handed out.
+    if (target.includes('\u0000')) throw new ValidationError(where, [{ path: 'target', message: 'the output path holds a NUL character' }]);
     return;
   }
   if (target === null || typeof target !== 'object' || typeof (target as { write?: unknown }).write !== 'function') {

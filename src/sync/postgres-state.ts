@@ -7,6 +7,7 @@
  * Uses only the warehouse's public interface; this module loads no database driver.
  */
 import type { PostgresWarehouse } from '../postgres/warehouse';
+import { expected, refuse } from '../internal/parse-options';
 import type { ConversationSyncChange, EvaluationSyncChange, SyncBatch, SyncStateStore } from './types';
 
 export type SyncWarehouse = Pick<PostgresWarehouse, 'readFingerprints' | 'readWatermarks' | 'writeState' | 'apply' | 'applyConversations' | 'target'>;
@@ -18,7 +19,14 @@ export interface PostgresSyncStateStore extends SyncStateStore {
   applyConversations(batch: SyncBatch<ConversationSyncChange>): Promise<void>;
 }
 
+const METHODS = ['readFingerprints', 'readWatermarks', 'writeState', 'apply', 'applyConversations'] as const;
+
 export function postgresSyncState(warehouse: SyncWarehouse): PostgresSyncStateStore {
+  // Checked here, not at the first sync: the store would otherwise fail with a TypeError mid-run.
+  const w = warehouse as unknown as Record<string, unknown> | null;
+  if (typeof w !== 'object' || w === null) throw refuse('postgresSyncState arguments', 'warehouse', expected('a warehouse from createPostgresWarehouse()', warehouse));
+  const missing = METHODS.find((m) => typeof w[m] !== 'function');
+  if (missing) throw refuse('postgresSyncState arguments', `warehouse.${missing}`, `expected a warehouse from createPostgresWarehouse(), which has ${missing}()`);
   return {
     kind: 'postgres',
     warehouse,

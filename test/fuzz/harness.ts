@@ -91,6 +91,8 @@ export const bad = {
   /** For a finite number in [min, max]. */
   num: (min: number, max: number): fc.Arbitrary<unknown> =>
     fc.oneof(fc.double({ min: -1e12, max: min - 1e-6, noNaN: true }), fc.double({ min: max + 1e-6, max: 1e12, noNaN: true }), notFinite, nonNumber),
+  /** For a finite number >= min with no upper bound. */
+  atLeast: (min: number): fc.Arbitrary<unknown> => fc.oneof(fc.double({ min: -1e12, max: min - 1e-6, noNaN: true }), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY), nonNumber),
   bool: (): fc.Arbitrary<unknown> => fc.oneof(fc.constantFrom('true', 'yes', 1, 0, null), someObject),
   fn: (): fc.Arbitrary<unknown> => fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.constant(null), someObject, fc.boolean()),
   /** For a non-empty string (any content). */

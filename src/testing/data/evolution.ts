@@ -31,6 +31,7 @@ interface Dataset {
   readonly evaluationIds: IdCodec;
   readonly pools: Pools;
 }
+import { SimulatorOptionsError } from '../engine/options';
 
 const DAY = 86_400_000;
 /** Stream number of the lifecycle draws (beside those in streams.ts). */
@@ -159,14 +160,16 @@ export function evolveConversation(ds: Dataset, c: ConversationCore, elapsed: nu
 /** `P2D`, `PT6H`, `P1DT2H30M`, `PT0.5S` (days and smaller units) or milliseconds -> ms. */
 export function durationToMs(input: number | string): number {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw new RangeError(`advance() needs a duration of 0 ms or more, got ${input}`);
+    if (!Number.isFinite(input) || input < 0) throw new SimulatorOptionsError('SimulatedOrg.advance() arguments', [{ path: 'duration', message: `needs a duration of 0 ms or more, got ${input}` }]);
     return Math.floor(input);
   }
   const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(
     typeof input === 'string' ? input.trim() : '',
   );
   if (!m || /^PT?$/i.test(String(input).trim()) || /T$/i.test(String(input).trim())) {
-    throw new RangeError(`advance() needs an ISO-8601 duration such as 'P2D' or 'PT6H' (weeks, days, hours, minutes, seconds) or ms, got ${JSON.stringify(String(input).slice(0, 100))}`);
+    throw new SimulatorOptionsError('SimulatedOrg.advance() arguments', [
+      { path: 'duration', message: `needs an ISO-8601 duration such as 'P2D' or 'PT6H' (weeks, days, hours, minutes, seconds) or ms, got ${JSON.stringify(String(input).slice(0, 100))}` },
+    ]);
   }
   const n = (v: string | undefined) => (v === undefined ? 0 : Number(v));
   return Math.floor(n(m[1]) * 7 * DAY + n(m[2]) * DAY + n(m[3]) * 3_600_000 + n(m[4]) * 60_000 + n(m[5]) * 1000);

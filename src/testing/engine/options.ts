@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { ValidationError, type ValidationIssue } from '../../errors';
-import { parseOptions } from '../../internal/parse-options';
+import { expected, parseOptions } from '../../internal/parse-options';
 
 /** Credentials the simulated org accepts unless told otherwise. */
 export const SIM_CLIENT_ID = 'sim-client-id';
@@ -271,3 +271,46 @@ export function resolveOptions(input: SimulatedOrgOptions = {}): ResolvedOptions
 export function parseFaults(input: FaultOptions): ResolvedFaults {
   return parseOptions(faultsSchema, input, 'simulated org faults', { error: SimulatorOptionsError });
 }
+
+/**
+ * The `org` argument of the simulator's helpers (legal-hold state, recording files): a SimulatedOrg (the `org` of
+ * createSimulatedOrg / startSimulatedServer), checked by shape so a handle from another copy of the package works.
+ */
+export function checkOrg(org: unknown, where: string): void {
+  const o = org as { now?: unknown; options?: { seed?: unknown } } | null | undefined;
+  if (typeof o !== 'object' || o === null || typeof o.now !== 'function' || typeof o.options !== 'object' || o.options === null || typeof o.options.seed !== 'number') {
+    throw new SimulatorOptionsError(where, [{ path: 'org', message: expected('a SimulatedOrg (the `org` of createSimulatedOrg or startSimulatedServer)', org), code: 'invalid_type' }]);
+  }
+}
+
+const portSchema = () => z.number().int().min(0).max(65_535);
+
+/** `startRecordingFilesServer` options besides `org` (checked by checkOrg). */
+export const recordingFilesOptionsSchema = z.strictObject({
+  org: z.unknown(),
+  range: z.boolean().optional(),
+  faults: z
+    .strictObject({
+      dropAfterBytes: z.strictObject({ bytes: z.number().int().min(0), times: z.number().int().min(0) }).nullable().optional(),
+      failStatus: z.strictObject({ status: z.number().int().min(100).max(599), times: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).optional() }).nullable().optional(),
+    })
+    .optional(),
+  port: portSchema().optional(),
+  unref: z.boolean().optional(),
+});
+
+const fn = () => z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+
+/** `configureLegalHoldSim` options (src/testing/state/legal-hold-sim.ts documents each). */
+export const legalHoldSimOptionsSchema = z.strictObject({
+  recordingBytes: z.union([z.number().int().min(0), fn()]).optional(),
+  redacted: fn().optional(),
+  redaction: z.enum(['errorMsg', 'omit']).optional(),
+  retentionMs: z.number().int().min(0).optional(),
+  batchPolls: z.number().int().min(0).optional(),
+  maxBatchSize: z.number().int().min(1).optional(),
+  maxProtectionBatch: z.number().int().min(1).optional(),
+  urlTtlMs: z.number().int().min(1).optional(),
+  filesBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  protectFails: fn().optional(),
+});

@@ -3,7 +3,8 @@
  * same faults. Every eligible request draws the same four numbers whatever the rates are, so changing one rate does
  * not shift when the other faults happen.
  */
-import { parseFaults, type FaultOptions, type ResolvedFaults } from '../engine/options';
+import { parseFaults, SimulatorOptionsError, type FaultOptions, type ResolvedFaults } from '../engine/options';
+import { expected } from '../../internal/parse-options';
 import { Rng, unit, unit3 } from '../data/rng';
 import { STREAM } from '../data/streams';
 
@@ -55,6 +56,10 @@ export class Faults {
 
   /** Merges a partial update; a new `storm` starts counting from now. */
   set(partial: FaultOptions, now: number): void {
+    // `{ ...null }` is `{}`: without this, setFaults(null) or setFaults('x') was accepted as "no change".
+    if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
+      throw new SimulatorOptionsError('simulated org faults', [{ path: '', message: expected('an object of faults such as { serverErrorRate: 0.1 }', partial), code: 'invalid_type' }]);
+    }
     const next = parseFaults({ ...this.current, ...partial });
     if ('storm' in partial) {
       this.stormSetAt = now;

@@ -3,8 +3,14 @@
  * scripts do when no credentials are set.
  */
 import { GenesysClient } from '../../client';
+import { ValidationError } from '../../errors';
 import type { GenesysClientOptions } from '../../client-options';
-import { SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../engine/options';
+import { SIM_CLIENT_ID, SIM_CLIENT_SECRET, SimulatorOptionsError } from '../engine/options';
+import * as z from 'zod';
+import { parseOptions } from '../../internal/parse-options';
+
+/** Shape only: `server` is checked by startSimulatedServer, `client` by GenesysClient (both before any I/O). */
+const connectSchema = z.strictObject({ server: z.record(z.string(), z.unknown()).optional(), client: z.record(z.string(), z.unknown()).optional() });
 import { startSimulatedServer, type SimulatedServer, type SimulatedServerOptions } from './server';
 
 export interface SimulatedConnection {
@@ -31,14 +37,31 @@ export interface ConnectSimulatedOptions {
  * ```
  */
 export async function connectSimulated(options: ConnectSimulatedOptions = {}): Promise<SimulatedConnection> {
-  const server = await startSimulatedServer(options.server);
-  const client = new GenesysClient({
-    clientId: options.server?.clientId ?? SIM_CLIENT_ID,
-    clientSecret: options.server?.clientSecret ?? SIM_CLIENT_SECRET,
-    ...options.client,
-    baseUrl: server.url,
-    authUrl: server.url,
-  });
+  // Checked before the server starts: a bad client option would otherwise leave a listening server behind.
+  parseOptions(connectSchema, options, 'connectSimulated options', { error: SimulatorOptionsError });
+  let server: SimulatedServer;
+  try {
+    server = await startSimulatedServer(options.server);
+  } catch (e) {
+    // Named where the caller wrote it: `server.port`, not `port`.
+    if (e instanceof SimulatorOptionsError) throw new SimulatorOptionsError('connectSimulated options', e.issues.map((i) => ({ ...i, path: i.path ? `server.${i.path}` : 'server' })));
+    throw e;
+  }
+  let client: GenesysClient;
+  try {
+    client = new GenesysClient({
+      clientId: options.server?.clientId ?? SIM_CLIENT_ID,
+      clientSecret: options.server?.clientSecret ?? SIM_CLIENT_SECRET,
+      ...options.client,
+      baseUrl: server.url,
+      authUrl: server.url,
+    });
+  } catch (e) {
+    // A bad client option: no server is left listening behind the error, which names it as written (`client.retry`).
+    await server.close();
+    if (e instanceof ValidationError) throw new ValidationError('connectSimulated options', e.issues.map((i) => ({ ...i, path: i.path ? `client.${i.path}` : 'client' })));
+    throw e;
+  }
   return {
     client,
     server,

@@ -8,6 +8,8 @@
  * - Faults: `dropAfterBytes` (the connection is destroyed after that many body bytes of a response, `times` responses
  *   in a row), `failStatus` (answer that status `times` times, with `Retry-After` when given).
  */
+import { parseOptions } from '../../internal/parse-options';
+import { checkOrg, recordingFilesOptionsSchema, SimulatorOptionsError } from '../engine/options';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkPresigned, configureLegalHoldSim, legalHoldSim, recordingBytes, recordingSize, CONTENT_TYPE } from '../state/legal-hold-sim';
@@ -57,6 +59,8 @@ export interface RecordingFilesServer {
  * Without one, the org starts its own on the first batch job (see `ensureFilesOrigin`).
  */
 export async function startRecordingFilesServer(options: RecordingFilesServerOptions): Promise<RecordingFilesServer> {
+  parseOptions(recordingFilesOptionsSchema, options, 'startRecordingFilesServer options', { error: SimulatorOptionsError });
+  checkOrg(options.org, 'startRecordingFilesServer options');
   const { org } = options;
   let range = options.range ?? true;
   const faults: Required<RecordingFilesFaults> = { dropAfterBytes: null, failStatus: null, ...options.faults };

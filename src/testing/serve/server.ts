@@ -4,6 +4,7 @@
  * goes away, so slow faults stop early), Responses are written back, RESET destroys the socket.
  */
 import { SimulatorOptionsError } from '../engine/options';
+import { expected } from '../../internal/parse-options';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { STREAMED } from '../faults/body-faults';
@@ -80,7 +81,10 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 export async function startSimulatedServer(options: SimulatedServerOptions = {}): Promise<SimulatedServer> {
-  const { port = 0, org: given, ...orgOptions } = options ?? {};
+  if (typeof options !== 'object' || options === null) {
+    throw new SimulatorOptionsError('simulated server options', [{ path: '', message: expected('an options object such as { port: 0 }', options), code: 'invalid_type' }]);
+  }
+  const { port = 0, org: given, ...orgOptions } = options;
   // A socket path or a port out of range reached node:http as a RangeError, or listened somewhere unexpected.
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new SimulatorOptionsError('simulated server options', [

@@ -19,6 +19,8 @@
  */
 import { createCipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { OrgCore } from '../engine/context';
+import { expected, parseOptions } from '../../internal/parse-options';
+import { checkOrg, legalHoldSimOptionsSchema, SimulatorOptionsError } from '../engine/options';
 import type { ConversationCore } from '../data/dataset';
 import { recordingsOf, type RecordingCore } from '../data/recordings';
 
@@ -93,6 +95,7 @@ const states = new WeakMap<OrgCore, LegalHoldSimState>();
 
 /** The org's legal-hold state, created with defaults on first use. */
 export function legalHoldSim(org: OrgCore): LegalHoldSimState {
+  checkOrg(org, 'legalHoldSim arguments');
   let s = states.get(org);
   if (!s) {
     s = {
@@ -110,6 +113,8 @@ export function legalHoldSim(org: OrgCore): LegalHoldSimState {
 
 /** Changes the legal-hold simulation of `org` (partial; unset fields keep their value). */
 export function configureLegalHoldSim(org: OrgCore, options: LegalHoldSimOptions): LegalHoldSimState {
+  checkOrg(org, 'configureLegalHoldSim arguments');
+  parseOptions(legalHoldSimOptionsSchema, options, 'configureLegalHoldSim options', { error: SimulatorOptionsError });
   const s = legalHoldSim(org);
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (s.options as Record<string, unknown>)[k] = v;
   return s;
@@ -117,6 +122,7 @@ export function configureLegalHoldSim(org: OrgCore, options: LegalHoldSimOptions
 
 /** Forgets protection history, jobs and counters (the options stay). */
 export function resetLegalHoldSim(org: OrgCore): void {
+  checkOrg(org, 'resetLegalHoldSim arguments');
   const s = legalHoldSim(org);
   s.protection.clear();
   s.jobs.clear();
@@ -124,7 +130,11 @@ export function resetLegalHoldSim(org: OrgCore): void {
   s.counts = { protectCalls: 0, releaseCalls: 0, listCalls: 0, batchSubmits: 0, batchPolls: 0 };
 }
 
-export function isProtected(org: OrgCore, conversationId: string, at: number = org.now()): boolean {
+export function isProtected(org: OrgCore, conversationId: string, atMs?: number): boolean {
+  checkOrg(org, 'isRecordingProtected arguments');
+  checkArg(typeof conversationId === 'string', 'isRecordingProtected arguments', 'conversationId', 'a conversation id', conversationId);
+  checkArg(atMs === undefined || Number.isFinite(atMs), 'isRecordingProtected arguments', 'at', 'epoch ms', atMs);
+  const at = atMs ?? org.now();
   const list = legalHoldSim(org).protection.get(conversationId.toLowerCase()) ?? [];
   return list.some(([from, to]) => from <= at && (to === undefined || at < to));
 }
@@ -145,6 +155,8 @@ export function release(org: OrgCore, conversationId: string, now: number = org.
 }
 
 export function retentionDate(org: OrgCore, r: RecordingCore): number {
+  checkOrg(org, 'recordingRetentionDate arguments');
+  checkArg(typeof r === 'object' && r !== null && Number.isFinite(r.end), 'recordingRetentionDate arguments', 'recording', 'a recording of the simulated org (with its end)', r);
   return r.end + legalHoldSim(org).options.retentionMs;
 }
 
@@ -152,7 +164,11 @@ export function retentionDate(org: OrgCore, r: RecordingCore): number {
  * When the retention job deleted the recording: the first instant in [retentionDate, now] at which the conversation
  * was not protected; undefined while it still exists.
  */
-export function deletedAt(org: OrgCore, conversationId: string, r: RecordingCore, now: number = org.now()): number | undefined {
+export function deletedAt(org: OrgCore, conversationId: string, r: RecordingCore, nowMs?: number): number | undefined {
+  checkOrg(org, 'recordingDeletedAt arguments');
+  checkArg(typeof conversationId === 'string', 'recordingDeletedAt arguments', 'conversationId', 'a conversation id', conversationId);
+  checkArg(nowMs === undefined || Number.isFinite(nowMs), 'recordingDeletedAt arguments', 'now', 'epoch ms', nowMs);
+  const now = nowMs ?? org.now();
   const due = retentionDate(org, r);
   if (now < due) return undefined;
   const list = legalHoldSim(org).protection.get(conversationId.toLowerCase()) ?? [];
@@ -246,4 +262,8 @@ export function* recordingBytes(org: OrgCore, recordingId: string, start: number
     skip = 0;
     pos += n;
   }
+}
+
+function checkArg(ok: boolean, where: string, path: string, what: string, value: unknown): void {
+  if (!ok) throw new SimulatorOptionsError(where, [{ path, message: expected(what, value), code: 'invalid_type' }]);
 }

@@ -32,11 +32,12 @@ export function lazyFuzzContext(): { ctx: FuzzContext; start(): Promise<void> } 
     return live;
   };
   const ctx: FuzzContext = {
-    url: () => get().url(),
+    // Before start() (the coverage test only declares targets): placeholders; nothing is sent or written with them.
+    url: () => live?.url() ?? 'http://127.0.0.1:9',
     client: () => get().client(),
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => get().fetch(input, init)) as typeof fetch,
     requests: () => get().requests(),
-    tmp: (name) => get().tmp(name),
+    tmp: (name) => live?.tmp(name) ?? join(tmpdir(), 'gc-fuzz-not-started', name),
     interval: INTERVAL,
     close: async () => live?.close(),
   };

@@ -2,6 +2,7 @@
  * Fuzz targets of the root entry's plumbing: GenesysClient (constructor and its methods), regions, token store,
  * rate limiter, sync state store, verifyHold. See test/fuzz/harness.ts for what a target is.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { FileSyncStateStore, GenesysClient, LocalRateLimiter, MemoryTokenStore, parseRegion, resolveRegion, verifyHold } from '@org/gc-data';
 import { argCases, bad, optionCases, type Target } from '../harness';
@@ -36,7 +37,7 @@ export function rootClientTargets(ctx: FuzzContext): Target[] {
           deadlineMs: bad.int(1),
           'retry.limit': bad.int(0),
           'retry.baseDelayMs': bad.int(0),
-          'retry.serviceUnavailableFactor': bad.num(1, 1e9),
+          'retry.serviceUnavailableFactor': bad.atLeast(1),
           'retry.budget.capacity': bad.int(0),
           'retry.budget.retryCost': bad.int(0),
           'rateLimit.requestsPerMinute': fc.oneof(fc.constantFrom(0, -1, Number.NaN, '300'), fc.constant(null)),
@@ -167,7 +168,12 @@ export function rootClientTargets(ctx: FuzzContext): Target[] {
     {
       entry: E,
       name: 'verifyHold',
-      valid: () => verifyHold(ctx.tmp('no-hold-here')),
+      valid: () => {
+        // A folder with an empty manifest: verified (and found not intact), not refused as input.
+        mkdirSync(ctx.tmp('empty-hold'), { recursive: true });
+        writeFileSync(ctx.tmp('empty-hold/manifest.jsonl'), '');
+        return verifyHold(ctx.tmp('empty-hold'));
+      },
       cases: fc.oneof(
         argCases('folder', fc.oneof(fc.integer(), fc.constant(null), fc.constant({}), fc.constant('')), (v) => () => verifyHold(v as never)),
         optionCases({}, { key: fc.constantFrom(1, null, '', {}, new Uint8Array(0)) }, (o) => () => verifyHold(ctx.tmp('no-hold-here'), o as never)),

@@ -178,7 +178,7 @@ export function rootModuleTargets(ctx: FuzzContext): Target[] {
           fast,
           {
             'poll.initialDelayMs': bad.int(0),
-            'poll.factor': bad.num(1, 1e9),
+            'poll.factor': bad.atLeast(1),
             maxWaitMs: bad.int(1),
             pageSize: bad.int(1),
             maxSplitDepth: bad.int(0, 20),
@@ -191,8 +191,10 @@ export function rootModuleTargets(ctx: FuzzContext): Target[] {
           (o) => () => new ReportQueries(ctx.client(), o as never),
           { nearMisses: ['polling', 'maxWait'] },
         ),
-        optionCases({ interval }, { interval: bad.interval(), filter: fc.constantFrom(1, 'x'), limit: fc.constantFrom(0, 'x') }, (q) => () => reports().submit(q as never)),
-        argCases('options.signal', bad.signal(), (s) => () => reports().submit({ interval } as never, { signal: s as never })),
+        // The query is the platform's AsyncConversationQuery, passed through (a looseObject: fields the platform adds
+        // keep working), so an unknown key is not an SDK error; every field the SDK knows is checked.
+        optionCases({ interval }, { interval: bad.interval(), segmentFilters: fc.constantFrom(1, 'x', [1]), limit: fc.constantFrom(0, 'x'), order: fc.constantFrom('up', 1) }, (q) => () => reports().submit(q as never), { strict: false, argNames: ['query'] }),
+        argCases(['signal', 'options.signal'], bad.signal(), (s) => () => reports().submit({ interval } as never, { signal: s as never })),
         argCases('jobId', fc.constantFrom('', '..', 'a/b', 1, null), (id) => () => reports().job(id as never)),
         argCases('signal', bad.signal(), (s) => () => reports().availability({ signal: s as never })),
       ),
@@ -255,7 +257,7 @@ export function rootModuleTargets(ctx: FuzzContext): Target[] {
             batchSize: bad.int(1, 100),
             protectionBatchSize: bad.int(1, 100),
             concurrency: bad.int(1, 32),
-            'poll.factor': bad.num(1, 1e9),
+            'poll.factor': bad.atLeast(1),
             'poll.maxWaitMs': bad.int(1),
             maxUrlRefreshes: bad.int(0, 10),
             download: fc.constantFrom(1, 'x', null),

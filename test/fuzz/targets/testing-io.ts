@@ -59,7 +59,7 @@ export function testingIoTargets(ctx: FuzzContext): Target[] {
       weight: 2,
       cases: fc.oneof(
         optionCases(small, simFields, (o) => () => new SimulatedOrg(o as never), { nearMisses: near }),
-        argCases('ms', fc.constantFrom(-1, Number.NaN, Number.POSITIVE_INFINITY, '5', null), (ms) => () => org().advance(ms as never)),
+        argCases('duration', fc.constantFrom(-1, Number.NaN, Number.POSITIVE_INFINITY, '5', null, 'P', {}), (ms) => () => org().advance(ms as never)),
         argCases('date', fc.constantFrom('nope', Number.NaN, {}, new Date(Number.NaN)), (d) => () => org().setDataAvailabilityDate(d as never)),
         optionCases({}, { slowRate: bad.num(0, 1), serverErrorStatuses: fc.constantFrom([404], [], 'x'), 'emptyPageAt.page': bad.int(1), only: fc.constantFrom('x', [1]) }, (f) => () => org().setFaults(f as never), { argNames: ['faults'] }),
       ),
@@ -114,13 +114,13 @@ export function testingIoTargets(ctx: FuzzContext): Target[] {
     {
       entry: T,
       name: 'recordingDeletedAt',
-      valid: () => recordingDeletedAt(org(), CID, { conversationId: CID, recordingId: 'r', media: 'audio', endMs: 0 } as never),
+      valid: () => recordingDeletedAt(org(), CID, { conversationId: CID, recordingId: 'r', media: 'audio', end: 0 } as never),
       cases: fc.oneof(argCases('org', nonOrg, (o) => () => recordingDeletedAt(o as never, CID, {} as never)), argCases(['recording', 'r'], fc.constantFrom(null, 1, 'x'), (r) => () => recordingDeletedAt(org(), CID, r as never))),
     },
     {
       entry: T,
       name: 'recordingRetentionDate',
-      valid: () => recordingRetentionDate(org(), { conversationId: CID, recordingId: 'r', media: 'audio', endMs: 0 } as never),
+      valid: () => recordingRetentionDate(org(), { conversationId: CID, recordingId: 'r', media: 'audio', end: 0 } as never),
       cases: fc.oneof(argCases('org', nonOrg, (o) => () => recordingRetentionDate(o as never, {} as never)), argCases(['recording', 'r'], fc.constantFrom(null, 1, 'x'), (r) => () => recordingRetentionDate(org(), r as never))),
     },
     // sinks
@@ -213,7 +213,7 @@ export function testingIoTargets(ctx: FuzzContext): Target[] {
         postgresSyncState(w);
         return w.close();
       },
-      cases: argCases('warehouse', fc.constantFrom(null, undefined, 1, 'x', {}, { loadState: 1 }), (w) => () => postgresSyncState(w as never)),
+      cases: argCases('warehouse', fc.constantFrom(null, undefined, 1, 'x', {}, { readFingerprints: 1 }), (w) => () => postgresSyncState(w as never)),
     },
   ];
 }
