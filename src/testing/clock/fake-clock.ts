@@ -96,6 +96,13 @@ export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError('createFakeClock options', [{ path: '', message: 'the options must be an object' }]);
   }
+  // A typo (`autoadvance`) or `autoAdvance: 'yes'` would silently give a clock that never moves on its own.
+  for (const k of Object.keys(options)) {
+    if (k !== 'now' && k !== 'random' && k !== 'autoAdvance') throw new ValidationError('createFakeClock options', [{ path: k, code: 'unrecognized_keys', message: `unknown option ${JSON.stringify(k.slice(0, 100))}: the options are now, random, autoAdvance` }]);
+  }
+  if (options.autoAdvance !== undefined && typeof options.autoAdvance !== 'boolean') {
+    throw new ValidationError('createFakeClock options', [{ path: 'autoAdvance', code: 'invalid_type', message: 'autoAdvance must be true or false' }]);
+  }
   let now = startOf(options.now);
   const r = options.random;
   if (r !== undefined && typeof r !== 'function' && !(typeof r === 'number' && Number.isFinite(r))) {

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { FileSyncStateStore, InteractionSearch, LegalHold, MediaMetadata, QualityExporter, ReportExtraction, ReportJob, ReportQueries } from '@org/gc-data';
+import { createFakeClock } from '@org/gc-data/testing';
 import { argCases, bad, optionCases, type Target } from '../harness';
 import type { FuzzContext } from './context';
 
@@ -14,7 +15,9 @@ const nonClient = fc.constantFrom(null, undefined, 1, 'client', {}, { request: 1
 const sink = () => ({ rows: 0, async write() {}, async close() {} });
 
 export function rootModuleTargets(ctx: FuzzContext): Target[] {
-  const fast = { poll: { initialDelayMs: 1, maxDelayMs: 5, jitterMs: 0 } };
+  // Polls at the 1 s floor on a fake clock that jumps to each wait's end (no test sleeps in real time).
+  const clock = createFakeClock({ autoAdvance: true });
+  const fast = { poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 }, now: clock.now, sleep: clock.sleep, random: clock.random };
   const reports = () => new ReportQueries(ctx.client(), fast);
   const interval = ctx.interval;
   return [
@@ -177,7 +180,7 @@ export function rootModuleTargets(ctx: FuzzContext): Target[] {
         optionCases(
           fast,
           {
-            'poll.initialDelayMs': bad.int(0),
+            'poll.initialDelayMs': fc.oneof(bad.int(0), fc.integer({ min: 0, max: 999 })),
             'poll.factor': bad.atLeast(1),
             maxWaitMs: bad.int(1),
             pageSize: bad.int(1),

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import {
+  createFakeClock,
   configureLegalHoldSim,
   connectSimulated,
   createSimulatedOrg,
@@ -102,6 +103,12 @@ export function testingIoTargets(ctx: FuzzContext): Target[] {
           (o) => () => configureLegalHoldSim(org(), o as never),
         ),
       ),
+    },
+    {
+      entry: T,
+      name: 'createFakeClock',
+      valid: () => createFakeClock({ now: '2026-01-01T00:00:00Z', random: 7, autoAdvance: true }).now(),
+      cases: optionCases({ now: 0 }, { now: fc.constantFrom('yesterday', Number.NaN, 9e15 + 1, {}, new Date(Number.NaN)), random: fc.constantFrom('x', Number.NaN, {}), autoAdvance: bad.bool() }, (o) => () => createFakeClock(o as never)),
     },
     { entry: T, name: 'legalHoldSim', valid: () => legalHoldSim(org()), cases: argCases('org', nonOrg, (o) => () => legalHoldSim(o as never)) },
     { entry: T, name: 'resetLegalHoldSim', valid: () => resetLegalHoldSim(org()), cases: argCases('org', nonOrg, (o) => () => resetLegalHoldSim(o as never)) },
