@@ -202,8 +202,8 @@ export function validateFilterDepth(tree: FilterNode, max = DEFAULT_MAX_FILTER_D
   const fatal = fatalShapeIssues(shape, MAX_DEPTH_WALK_NODES);
   if (fatal.length > 0) throw new ValidationError('filter', fatal);
   if (shape.emptyGroups.length > 0) throw new ValidationError('filter', shape.emptyGroups.map(emptyGroupIssue));
-  // Malformed conditions count as leaves (compileFilter reports them); a tree that is not one at all is refused.
-  const broken = shape.badNodes.filter((p) => p === '' || /(^|\.)(and|or)$/.test(p));
+  // Malformed nodes inside the tree count as leaves (compileFilter reports them); a root that is no tree is refused.
+  const broken = shape.badNodes.filter((p) => p === '' || p === 'and' || p === 'or');
   if (broken.length > 0) throw new ValidationError('filter', broken.map((path) => ({ path, code: 'invalid_node', message: path === '' ? 'a filter is an object: a group ({ and: [...] } or { or: [...] }) or a condition ({ field, op, value })' : 'a group holds an array of nodes' })));
   if (shape.overPath === undefined) return { ok: true, depth: shape.depth };
   return { ok: false, depth: shape.depth, path: shape.overPath, message: depthMessage(shape.depth, max, shape.overPath) };

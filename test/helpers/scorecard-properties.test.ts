@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIXED_SCORECARD_COLUMNS, flattenScorecard, type EvaluationLike } from '@org/gc-data/rows';
+import { ValidationError } from '@org/gc-data';
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const ref = maybe(fc.oneof(fc.constant(null), fc.record({ id: maybe(fc.oneof(fc.uuid(), fc.constant(''))) })));
@@ -106,9 +107,13 @@ describe('flattenScorecard properties', () => {
     );
   });
 
-  it('survives garbage input', () => {
+  it('survives garbage fields; an evaluation that is not an object is a ValidationError (not a row of nulls)', () => {
     fc.assert(
       fc.property(fc.anything(), (junk) => {
+        if (typeof junk !== 'object' || junk === null || Array.isArray(junk)) {
+          expect(() => flattenScorecard(junk as EvaluationLike)).toThrow(ValidationError);
+          return;
+        }
         const row = flattenScorecard(junk as EvaluationLike);
         expect(Object.keys(row)).toContain('answers_json');
       }),
