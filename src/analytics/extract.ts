@@ -17,7 +17,7 @@ import { openRun } from '../sinks/resumable-run';
 import type { RowSink } from '../sinks/sink';
 import { parseExtractState } from './extract-checkpoint';
 import { planExtract, runTail, type ExtractPlan, type TailPage } from './availability';
-import { detailsQueryCount } from './details-query';
+import { reconcile, WindowIds, type ReconcileRecord } from './reconcile';
 import { endMsOf, runWindow, startMsOf, type ResubmitRecord, type RunnerHooks, type RunnerPage, type SplitRecord } from './job-runner';
 import { DriftTracker } from './projection';
 import { ReportJob, type JobProgress, type ReportRuntime } from './report-job';
@@ -33,16 +33,7 @@ export type ExtractProgress = {
   jobsRunning: number;
 };
 
-export interface ReconcileRecord {
-  interval: string;
-  /** Rows the jobs returned whose conversationStart lies in the window (what the sync query counts). */
-  jobCount: number;
-  /** `totalHits` of the sync details query for the window. */
-  syncCount: number;
-  /** |jobCount - syncCount| / max(syncCount, 1). */
-  delta: number;
-  ok: boolean;
-}
+export type { ReconcileRecord } from './reconcile';
 
 export interface ExtractSummary {
   /** The interval asked for. */
@@ -237,6 +228,8 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
   } satisfies Partial<ExtractSummary>);
 
   const spanners = new Map<string, number | null>(state.spanners);
+  // With reconcile on, the ids each open window returned (reconcile.ts: what a narrower re-run may add to).
+  const windowIds = cfg.reconcileThreshold !== undefined ? new WindowIds(Object.keys(state.active).map(Number)) : undefined;
   const liveJobs = new Set<string>();
   const drift = new DriftTracker(client, { operation: 'analytics.extract' });
   const progress = (p: ExtractProgress | JobProgress) => cfg.onProgress?.(p);
@@ -342,7 +335,28 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
           state.done = addDone(state.done, event.index);
           delete state.active[event.index];
           summary.windowsDone++;
-          if (cfg.reconcileThreshold !== undefined) await reconcile(deps, cfg, summary, windows[event.index] as IntervalWindow, owned, signal);
+          if (windowIds && cfg.reconcileThreshold !== undefined) {
+            const window = windows[event.index] as IntervalWindow;
+            const recovered = await reconcile({
+              client,
+              filters: cfg.filters,
+              threshold: cfg.reconcileThreshold,
+              window,
+              jobCount: owned,
+              signal,
+              seen: windowIds.take(event.index),
+              spanners,
+              rerun: (pending) => runWindow({ client, runtime: deps.runtime, hooks, pageSize: cfg.pageSize, maxWaitMs: cfg.maxWaitMs, poll: cfg.poll, signal }, { pending, owned: 0 }),
+              onRecord: (record) => summary.reconcile.push(record),
+            });
+            // Conversations the first pass missed (they start in this window, so no other window yields them).
+            for (const c of recovered) {
+              if (isSpanner(c, { s: window.startMs, e: window.endMs })) spanners.set(c.conversationId, Number.isNaN(endMsOf(c)) ? null : endMsOf(c));
+              summary.rows++;
+              state.rows++;
+              yield drift.normalize(cfg.project(c), c.conversationId) as Projected<R>;
+            }
+          }
         }
         prune();
         await save();
@@ -352,6 +366,7 @@ export async function* runExtract<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, s
       const { page } = event.value;
       let outside = 0;
       for (const c of page.rows) {
+        if (event.value.kind === 'window') windowIds?.add(event.index, c.conversationId);
         if (isSpanner(c, page.unit)) {
           if (spanners.has(c.conversationId)) {
             summary.duplicates++;
@@ -405,19 +420,4 @@ function isSpanner(c: AnalyticsConversation, unit: { s: number; e: number }): bo
   const end = endMsOf(c);
   // NaN compares false, so a conversation with an unknown start or end counts as a spanner: it is remembered.
   return !(start >= unit.s && end <= unit.e);
-}
-
-async function reconcile<R>(deps: ExtractDeps, cfg: ExtractConfig<R>, summary: ExtractSummary, w: IntervalWindow, jobCount: number, signal: AbortSignal): Promise<void> {
-  const syncCount = await detailsQueryCount(deps.client, { ...cfg.filters, interval: w.interval }, signal);
-  const delta = Math.abs(jobCount - syncCount) / Math.max(syncCount, 1);
-  const threshold = cfg.reconcileThreshold ?? 0.05;
-  const record: ReconcileRecord = { interval: w.interval, jobCount, syncCount, delta, ok: delta <= threshold };
-  summary.reconcile.push(record);
-  if (!record.ok) {
-    deps.client.emit('warning', {
-      code: 'reconcile-delta',
-      message: `window ${w.interval}: the jobs returned ${jobCount} conversation(s) starting in it, the sync query counts ${syncCount} (${(delta * 100).toFixed(1)}% apart, more than ${(threshold * 100).toFixed(1)}%). Re-run the window narrower or check the filters.`,
-      details: { ...record, threshold },
-    });
-  }
 }

@@ -16,6 +16,7 @@ export const STREAM = {
   session: 11,
   wrongBody: 12,
   errorStorm: 13,
+  jobMiss: 14,
 } as const;
 
 /** Id kinds for IdCodec and uuidFor: part of the key, so a conversation id never decodes as an evaluation id. */

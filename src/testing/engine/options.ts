@@ -101,6 +101,15 @@ export const faultsSchema = z
     /** Share of new analytics jobs that end EXPIRED instead of FULFILLED. */
     jobExpiryRate: rate(0),
     /**
+     * Share of conversations (seeded, per conversation) that an async job leaves out of its results when its interval
+     * is longer than `jobMissAboveMs`: a platform whose wide jobs come back incomplete while narrower ones and the
+     * sync details query see everything (seed 003's reconcile: a delta past 5%, recovered by a narrower re-run).
+     * Decided per job at submission. 0 = off.
+     */
+    jobMissShare: rate(0),
+    /** Jobs over intervals up to this long (ms) are complete; 0 = every job misses `jobMissShare`. */
+    jobMissAboveMs: z.number().int().min(0).default(0),
+    /**
      * Page `page` of the page-numbered routes (details query, quality evaluation search) answers `{}`: no items and
      * no totals. `times` limits how often it fires (each answer of that page counts; default: every time).
      */

@@ -16,6 +16,8 @@ import { JOB_FAILED_MESSAGE, type Job } from '../state/jobs';
 import type { SimAsyncQueryStatus, SimJobResultsPage } from '../data/types';
 import { parseQueryBody } from './details-query';
 import { iso } from '../data/time';
+import { unit } from '../data/rng';
+import { STREAM } from '../data/streams';
 
 const BASE = '/api/v2/analytics/conversations/details/jobs';
 
@@ -50,8 +52,10 @@ export function scanJob(org: OrgCore, job: Job, from: number, want: number): { f
   const { hi } = org.queries.candidates(job.selection);
   const found: number[] = [];
   let i = from;
-  for (; i < hi && found.length < want; i++) if (org.queries.test(i, job.selection)) found.push(i);
-  for (; i < hi; i++) if (org.queries.test(i, job.selection)) return { found, nextMatch: i };
+  // The jobMissShare fault: the same conversations are missed by every affected job (keyed by seed and index).
+  const kept = (k: number) => !job.missShare || unit(org.options.seed, STREAM.jobMiss, k) >= job.missShare;
+  for (; i < hi && found.length < want; i++) if (org.queries.test(i, job.selection) && kept(i)) found.push(i);
+  for (; i < hi; i++) if (org.queries.test(i, job.selection) && kept(i)) return { found, nextMatch: i };
   return { found, nextMatch: undefined };
 }
 
@@ -101,6 +105,9 @@ export function jobRoutes(): RouteDef[] {
         if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) throw badRequest('limit must be a positive integer.', 'limit');
         const dataAvailabilityDate = org.dataAvailabilityDate();
         const outcome = org.faults.jobOutcome(org.jobs.nextSeq);
+        const f = org.faults.options;
+        const wide = selection.interval.end - selection.interval.start > f.jobMissAboveMs;
+        const missShare = f.jobMissShare > 0 && wide && org.faults.applies(BASE) ? f.jobMissShare : 0;
         if (outcome === 'FAILED') org.stats.faults.jobFailed++;
         if (outcome === 'EXPIRED') org.stats.faults.jobExpired++;
         const job = org.jobs.submit({
@@ -109,6 +116,7 @@ export function jobRoutes(): RouteDef[] {
           dataAvailabilityDate,
           submittedAt: now,
           outcome,
+          ...(missShare > 0 ? { missShare } : {}),
         });
         return json(202, { jobId: job.id });
       },

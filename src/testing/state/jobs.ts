@@ -21,6 +21,8 @@ export interface Job {
   submittedAt: number;
   outcome: JobOutcome;
   cancelledAt?: number;
+  /** The `jobMissShare` fault as it stood at submission (0 or absent: the results are complete). */
+  missShare?: number;
 }
 
 export interface JobTiming {
