@@ -28,7 +28,7 @@ const PACING_MATRIX_NOTE =
   'reset style, 10 ms latency, default client options beside the seed-style official-SDK loop, alternating per run; ' +
   'timed at the server from the first API request to the last answer, against the floor of that model (the minimum time ' +
   'with the limiter full at the start: bench/pacing/floor.ts). Measured on a 2-core machine shared with seven other ' +
-  "engineers' test runs (load average about 15): real-time figures carry that load; the fake-time section below is the " +
+  "engineers' test runs (load average 15-21): real-time figures carry that load; the fake-time section below is the " +
   'same pacing without it. Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
 
 /** What a reader needs to interpret a figure that the numbers alone do not say. */
