@@ -68,8 +68,8 @@ const NOTES: Record<string, string> = {
     'Each evaluation writes one `evaluations` row with its ~2.6 KB `answers` jsonb and 12 question-score rows; ids are ' +
     'in random order, as the platform\'s are. Bare COPY (the same rows COPYed straight into the tables, encoded before ' +
     'the clock starts, nothing staged or guarded) is what the server itself takes for this data: no loader through ' +
-    'PostgreSQL goes faster on this machine. By CPU time (Node + server, from /proc) ours is close to it; by the wall ' +
-    'clock the machine was shared with seven other engineers\' test runs (load average 14-18 on 2 cores). Where the ' +
+    'PostgreSQL goes faster on this machine (it was shared with seven other engineers\' test runs: load average 14-18 on ' +
+    '2 cores). Where the ' +
     'server time goes (backend CPU time, 20,000 evaluations): staging COPY ~33 µs per evaluation, two thirds of it ' +
     'parsing the jsonb; the guarded upsert ~8 µs; the 12 question-score rows ~38 µs in binary (~60 µs as text), most ' +
     'of it maintaining their two indexes. docs/warehouse.md, "Performance".',
@@ -211,12 +211,14 @@ function summaryTable(r: BenchResult): string | undefined {
       'bare COPY': x.bareCopy.rowsPerSec.toLocaleString('en-US'),
       ratio: `${x.ratio}x`,
       'of bare COPY': x.ratioToBare,
-      'rows/s of CPU: ours / bare / row-by-row': [x.copyInsert, x.bareCopy, x.rowByRow].map((v: any) => v.cpuRowsPerSec?.toLocaleString('en-US') ?? '?').join(' / '),
     }));
     const before = res.before
-      ? `\n\nBefore this change (the previous loader: text COPY for the question scores, every batch built as one string; the same bench, run right after on the same server; medians of ${res.before.rounds} rounds, load average ${res.before.loadAverage}): copy+upsert ${res.before.copyInsert.toLocaleString('en-US')} rows/s (${res.before.copyInsertCpu.toLocaleString('en-US')} of CPU), row-by-row ${res.before.rowByRow.toLocaleString('en-US')} rows/s, ratio ${res.before.ratio}x.`
+      ? `\n\nThe previous loader (text COPY for the question scores, every batch built as one string) in the same bench, run right after on the same server (medians of ${res.before.rounds} rounds, load average ${res.before.loadAverage}): copy+upsert ${res.before.copyInsert.toLocaleString('en-US')} rows/s, row-by-row ${res.before.rowByRow.toLocaleString('en-US')} rows/s, ratio ${res.before.ratio}x.`
       : '';
-    return `${res.rows.toLocaleString('en-US')} evaluations (row-by-row: ${res.rowByRowRows.toLocaleString('en-US')}), ${res.questionsPerEvaluation} questions each, batches of ${res.batch}; ${res.rounds} rounds, loaders interleaved (order rotating).\n\n${table(rows)}${before}`;
+    const ab = res.abPrevious
+      ? ` Alternating in one process (${res.abPrevious.how}): previous ${res.abPrevious.previous.wallRowsPerSec.toLocaleString('en-US')} rows/s, ${res.abPrevious.previous.cpuRowsPerSec.toLocaleString('en-US')} of CPU (Node ${res.abPrevious.previous.nodeUsPerEvaluation} µs + server ${res.abPrevious.previous.serverUsPerEvaluation} µs per evaluation); this one ${res.abPrevious.this.wallRowsPerSec.toLocaleString('en-US')} rows/s, ${res.abPrevious.this.cpuRowsPerSec.toLocaleString('en-US')} of CPU (${res.abPrevious.this.nodeUsPerEvaluation} µs + ${res.abPrevious.this.serverUsPerEvaluation} µs). (The full runs' CPU figures are not shown: they read the server's CPU without its exited children, fixed in load.ts since.)`
+      : '';
+    return `${res.rows.toLocaleString('en-US')} evaluations (row-by-row: ${res.rowByRowRows.toLocaleString('en-US')}), ${res.questionsPerEvaluation} questions each, batches of ${res.batch}; ${res.rounds} rounds, loaders interleaved (order rotating).\n\n${table(rows)}${before}${ab}`;
   }
   if (r.benchmark === 'warehouse-crash') {
     const res = r.results as Record<string, any>;
