@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { EventEmitter } from 'eventemitter3';
-import { AuthenticationError, UnexpectedResponseError, ApiError } from '../errors';
+import { AuthenticationError, ApiError } from '../errors';
+import { decode, parseJson } from '../transport/decode';
 import type { GcEventMap } from '../events';
 import type { AuthSource, RawResponse, SendOptions } from '../transport/transport';
 import { systemClock, type Clock } from '../internal/clock';
@@ -173,27 +174,13 @@ export class TokenProvider implements AuthSource {
       }
       throw e;
     }
-    const parsed = TokenResponse.safeParse(safeJson(res.text));
-    if (!parsed.success) {
-      throw new UnexpectedResponseError({
-        method: 'POST',
-        path: `${this.options.authBaseUrl}${path}`,
-        status: res.status,
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      });
-    }
+    const ctx = { method: 'POST', path: `${this.options.authBaseUrl}${path}`, status: res.status };
+    const token = decode(parseJson(res.text, ctx), TokenResponse, ctx);
     const issuedAt = this.#clock.now();
-    return { accessToken: parsed.data.access_token, issuedAt, expiresAt: issuedAt + parsed.data.expires_in * 1000 };
+    return { accessToken: token.access_token, issuedAt, expiresAt: issuedAt + token.expires_in * 1000 };
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

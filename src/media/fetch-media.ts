@@ -3,7 +3,8 @@
  * which answers 202 while the platform transcodes and 200 once the media is ready (docs/platform-notes.md section f).
  */
 import type { GenesysClient } from '../client';
-import { TimeoutError, UnexpectedResponseError, formatPath } from '../errors';
+import { TimeoutError } from '../errors';
+import { decode } from '../transport/decode';
 import { RecordingList, TranscodingBody, type Recording, type RecordingFormatId } from './schemas';
 import { collecting, conversationPath } from './util';
 import { clockOf } from '../internal/clock';
@@ -76,17 +77,13 @@ export async function fetchRecordings(client: GenesysClient, conversationId: str
         throw e;
       }
       if (res.status !== 202) {
-        const parsed = RecordingList.safeParse(res.data);
-        if (!parsed.success) {
-          throw new UnexpectedResponseError({
-            method: 'GET',
-            path,
-            status: res.status,
-            ...(res.correlationId ? { correlationId: res.correlationId } : {}),
-            issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code })),
-          });
-        }
-        return { done: true, value: { recordings: parsed.data, correlationIds, transcodingPolls: poll - 1 } };
+        const recordings = decode(res.data, RecordingList, {
+          method: 'GET',
+          path,
+          status: res.status,
+          ...(res.correlationId ? { correlationId: res.correlationId } : {}),
+        });
+        return { done: true, value: { recordings, correlationIds, transcodingPolls: poll - 1 } };
       }
       const step = Math.min(plan.maxDelayMs, plan.initialDelayMs * plan.factor ** (poll - 1));
       // The platform's own estimate, when it gives one, beats blind doubling; the cap still applies.
