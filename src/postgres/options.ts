@@ -13,7 +13,7 @@ export const DEFAULT_PGLITE_DIR = '.gc-data/warehouse';
 export type Source = { kind: 'pg'; connectionString?: string; pool?: PgPoolLike } | { kind: 'pglite'; dataDir?: string; instance?: PGliteLike };
 
 export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefined): { source: Source; schema: string; target: string } {
-  const o = (options ?? {}) as Record<string, unknown>;
+  const o = (options === undefined ? {} : options) as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ValidationError(WHERE, [{ path: '', message: 'must be an object' }]);
   const issues: Array<{ path: string; message: string }> = [];
   for (const k of Object.keys(o)) if (!OPTION_KEYS.includes(k)) issues.push({ path: k, message: `unknown option "${k}": options are ${OPTION_KEYS.join(', ')}` });

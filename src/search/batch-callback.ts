@@ -80,7 +80,7 @@ export function verifyBatchSignature(
     if (i >= 0) throw refuse(where, `secret[${i}]`, expected('a secret (a string)', keys[i]));
   }
   checkBody(body, where);
-  if (typeof options !== 'object' || options === null) throw refuse(where, 'options', expected('an object such as { maxAgeSeconds: 300 }', options));
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw refuse(where, 'options', expected('an object such as { maxAgeSeconds: 300 }', options));
   for (const k in options) if (k !== 'maxAgeSeconds' && k !== 'now') throw refuse(where, k, `unknown option ${JSON.stringify(k.slice(0, 100))}: the options are maxAgeSeconds, now`, 'unrecognized_keys');
   if (options.maxAgeSeconds !== undefined && !(Number.isFinite(options.maxAgeSeconds) && options.maxAgeSeconds >= 0)) throw refuse(where, 'maxAgeSeconds', expected('a number of seconds, 0 or more', options.maxAgeSeconds));
   if (options.now !== undefined && !Number.isFinite(options.now)) throw refuse(where, 'now', expected('epoch ms', options.now));

@@ -93,7 +93,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A `Clock` whose time moves only through `advance`/`runNext`/`runAll` (or at once with `autoAdvance`). */
 export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValidationError('createFakeClock options', [{ path: '', message: 'the options must be an object' }]);
   }
   // A typo (`autoadvance`) or `autoAdvance: 'yes'` would silently give a clock that never moves on its own.

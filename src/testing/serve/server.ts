@@ -81,7 +81,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 export async function startSimulatedServer(options: SimulatedServerOptions = {}): Promise<SimulatedServer> {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new SimulatorOptionsError('simulated server options', [{ path: '', message: expected('an options object such as { port: 0 }', options), code: 'invalid_type' }]);
   }
   const { port = 0, org: given, ...orgOptions } = options;
