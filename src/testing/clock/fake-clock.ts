@@ -14,6 +14,7 @@
  */
 import type { Clock } from '../../internal/clock';
 import { ValidationError } from '../../errors';
+import { Rng } from '../data/rng';
 
 export interface FakeClockOptions {
   /**
@@ -67,16 +68,10 @@ interface Timer {
   resolve: () => void;
 }
 
-/** mulberry32: small, fast, good enough for jitter; deterministic per seed. */
+/** mulberry32 (the simulated org's Rng, src/testing/data/rng.ts): good enough for jitter; deterministic per seed. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 function startOf(v: FakeClockOptions['now']): number {
