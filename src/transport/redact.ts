@@ -3,6 +3,8 @@
  * removed from everything an error or event carries: a server that echoes the Authorization header in an error body
  * must not get the token printed in a message, `body`, `details`, `toJSON()` or the CLI's output.
  */
+import type { PlatformErrorBody } from '../errors';
+
 export const REDACTED = '[REDACTED]';
 
 /** How many recent tokens stay known after they were replaced: a late echo of an old one is redacted too. */
@@ -43,5 +45,31 @@ export class Redactor {
       return out as T;
     }
     return value;
+  }
+
+  /**
+   * An error response's body as an error may carry it, secrets removed: parsed JSON when it is an object, else the
+   * text (cut to 1,000 characters when it is not JSON); `undefined` when empty. A server may echo the Authorization
+   * header or the Basic credential back (issue 16).
+   */
+  errorBody(text: string): PlatformErrorBody | string | undefined {
+    return this.redactValue(parseErrorBody(text));
+  }
+
+  /** Response headers as a plain map with every value redacted (errors keep only the safe ones, errors.ts). */
+  headers(headers: Headers): Record<string, string> {
+    const out: Record<string, string> = {};
+    headers.forEach((v, k) => (out[k] = this.redact(v)));
+    return out;
+  }
+}
+
+function parseErrorBody(text: string): PlatformErrorBody | string | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as PlatformErrorBody) : text;
+  } catch {
+    return text.slice(0, 1000);
   }
 }

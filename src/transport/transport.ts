@@ -1,18 +1,11 @@
 import type { EventEmitter } from 'eventemitter3';
 import {
-  AbortError,
-  apiErrorFor,
   AuthenticationError,
-  NetworkError,
   PlatformUnavailableError,
-  RateLimitError,
   RedirectError,
   ResponseTooLargeError,
-  TimeoutError,
-  UnexpectedResponseError,
   UnsafeRequestError,
   ValidationError,
-  type PlatformErrorBody,
 } from '../errors';
 import type { GcEventMap } from '../events';
 import { parseRateLimitHeaders, type RateLimitHeaderNames } from './rate-limit-headers';
@@ -25,7 +18,9 @@ import { sendOnce, warmHttp } from './http';
 import { parseJson } from './decode';
 import type { Redactor } from './redact';
 import type { Telemetry } from '../telemetry/telemetry';
-import { assertSafeHeaders, buildRequestUrl, pathExcerpt, resolveSameOrigin, type QueryParams } from './url-guard';
+import { assertSafeHeaders, buildRequestUrl, type QueryParams } from './url-guard';
+import { AttemptTimedOut, DeadlineReached, failureFor, translateAbort, type FailureContext } from './failure';
+import { REDIRECT_STATUSES, redirectTarget } from './redirect';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 // Query types live with the URL builder that reads them (url-guard.ts), so that file needs nothing from this one.
@@ -69,10 +64,6 @@ export interface TransportConfig {
   maxConcurrent?: number | undefined;
 }
 
-/** Same-origin redirects followed within one attempt; more is a loop. */
-const MAX_REDIRECTS = 5;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
 export interface SendOptions {
   method: HttpMethod;
   /** Path on the transport's origin (`/api/v2/...`), or an absolute URL on that same origin. */
@@ -108,18 +99,11 @@ export interface RawResponse {
 
 let requestCounter = 0;
 
-/** The per-attempt timer fired (headers or body too slow). */
-class AttemptTimedOut extends Error {
-  constructor() {
-    super('attempt timed out');
-  }
-}
-
 /**
  * The one request pipeline: origin check -> limiter -> ky (one attempt; its timer covers headers and body) ->
  * classify -> retry or fail -> events. ky's own retry, timeout and redirect following are off: it never retries
  * POSTs, its timeout ends at the headers, and a followed redirect could carry a POST body to another host. The
- * policy lives in retry.ts.
+ * policy lives in retry.ts, where a redirect may go in redirect.ts, what a failure becomes in failure.ts.
  *
  * A client has two: the API transport (bearer auth, rate-limited) and the login transport for the token call
  * (no auth, no API budget), each bound to its own origin.
@@ -234,9 +218,8 @@ export class Transport {
               this.events.emit('retry', { requestId, method, path: pathOnly, attempt, delayMs: 0, reason: 'unauthorized', status: 401, correlationId });
               continue;
             }
-            const failed401 = this.failure({ kind: 'status', status: 401 }, result, { method, pathOnly, attempt, retryAfterMs, host: '', timeoutMs: 0 })();
             throw new AuthenticationError(
-              { status: 401, body: (failed401 as AuthenticationError).body, correlationId, method, path: pathOnly, attempts: attempt },
+              { status: 401, body: this.config.redactor.errorBody(result.text), correlationId, method, path: pathOnly, attempts: attempt },
               `${method} ${pathOnly} failed with 401: the token minted moments ago to replace a refused one was refused ` +
                 'too, so it is not an expired token; not minting another. Check the OAuth client\'s grants and roles',
             );
@@ -247,7 +230,8 @@ export class Transport {
 
         replayingAfter401 = false;
         const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts, storm: this.storm.raging }, retry);
-        const failed = this.failure(outcome, result, { method, pathOnly, attempt, retryAfterMs, host: new URL(url).host, timeoutMs: options.timeoutMs ?? this.config.timeoutMs });
+        const context: FailureContext = { method, pathOnly, attempt, retryAfterMs, host: new URL(url).host, timeoutMs: options.timeoutMs ?? this.config.timeoutMs };
+        const failed = failureFor(outcome, result, context, this.config.redactor);
         if (!decision.retry) throw failed();
         if (decision.rateLimited && retryAfterMs !== undefined && retryAfterMs > this.config.retry.maxRetryAfterMs) {
           throw failed(
@@ -284,7 +268,7 @@ export class Transport {
         await this.clock.sleep(delayMs, signal);
       }
     } catch (e) {
-      const error = this.translateAbort(e, options.signal, deadlineMs, method, pathOnly);
+      const error = translateAbort(e, options.signal, deadlineMs, method, pathOnly);
       span?.end({ ...last, error, attempts: attempt, ...waits });
       throw error;
     } finally {
@@ -331,7 +315,7 @@ export class Transport {
         response = await sendOnce(url, { method, headers, body: a.body?.text, redirect: 'manual', signal, fetch: this.config.fetch });
         if (!REDIRECT_STATUSES.has(response.status)) break;
         await response.body?.cancel().catch(() => undefined);
-        url = this.redirectTarget(response, url, method, pathOnly, hops);
+        url = redirectTarget(response, { from: url, method, pathOnly, hops, baseUrl: this.config.baseUrl });
       }
       const read = await readBody(response, { limitBytes: this.config.maxResponseBytes, signal, method, path: pathOnly });
       if (options.responseType === 'bytes' && response.status < 400) bytes = read;
@@ -368,89 +352,6 @@ export class Transport {
     });
     return { status: response.status, headers: response.headers, text, ...(bytes ? { bytes } : {}), correlationId, attempts: a.attempt };
   }
-
-  /**
-   * Where a redirect may be followed: only on this transport's origin (checked like every URL, url-guard.ts), only
-   * for GET/HEAD or, for other methods, a 307/308 (which keep method and body), and at most MAX_REDIRECTS times.
-   * Anything else is a `RedirectError` naming the Location.
-   */
-  private redirectTarget(response: Response, from: string, method: string, pathOnly: string, hops: number): string {
-    const location = response.headers.get('location') ?? undefined;
-    const shown = location === undefined ? undefined : showLocation(location, from);
-    const fail = (why: string) =>
-      new RedirectError({ status: response.status, location: shown, method, path: pathOnly }, `${method} ${pathOnly} answered ${response.status} ${why}`);
-    if (location === undefined) throw fail('without a Location header: not followed');
-    const target = resolveSameOrigin(method, location, from, this.config.baseUrl);
-    if (!target) {
-      throw fail(
-        `redirecting to ${shown}, another origin than ${new URL(this.config.baseUrl).origin}: not followed (the token and ` +
-          'the request body never leave the host the client was configured for)',
-      );
-    }
-    const methodKept = response.status === 307 || response.status === 308;
-    if (method !== 'GET' && method !== 'HEAD' && !methodKept) {
-      throw fail(`redirecting to ${shown}: a ${method} is followed only through 307/308 (a ${response.status} would drop its body)`);
-    }
-    if (hops + 1 > MAX_REDIRECTS) throw fail(`redirecting to ${shown} after ${MAX_REDIRECTS} redirects: a redirect loop, not followed`);
-    return target.toString();
-  }
-
-  private failure(
-    outcome: Outcome,
-    result: RawResponse | { error: unknown },
-    ctx: { method: string; pathOnly: string; attempt: number; retryAfterMs: number | undefined; host: string; timeoutMs: number },
-  ): (message?: string, suffix?: string) => Error {
-    if ('error' in result) {
-      const rc = { method: ctx.method, path: ctx.pathOnly, attempts: ctx.attempt, host: ctx.host };
-      if (outcome.kind === 'timeout') {
-        return (_message, suffix) =>
-          withSuffix(
-            new TimeoutError(`${ctx.method} ${ctx.pathOnly}: no complete response within timeoutMs (${ctx.timeoutMs} ms, headers and body) after ${ctx.attempt} attempt(s)`, {
-              kind: 'attempt',
-              timeoutMs: ctx.timeoutMs,
-              method: ctx.method,
-              path: ctx.pathOnly,
-            }),
-            suffix,
-          );
-      }
-      return (_message, suffix) => withSuffix(new NetworkError(rc, result.error), suffix);
-    }
-    // A server may echo the Authorization header or the Basic credential back: no secret survives into the error.
-    const redactor = this.config.redactor;
-    const body = redactor.redactValue(parseErrorBody(result.text));
-    const headers: Record<string, string> = {};
-    result.headers.forEach((v, k) => (headers[k] = redactor.redact(v)));
-    return (message, suffix) => {
-      const init = {
-        status: result.status,
-        body,
-        correlationId: result.correlationId,
-        retryAfterMs: ctx.retryAfterMs,
-        headers,
-        method: ctx.method,
-        path: ctx.pathOnly,
-        attempts: ctx.attempt,
-      };
-      if (message) return new RateLimitError(init, message);
-      return withSuffix(apiErrorFor(init), suffix);
-    };
-  }
-
-  private translateAbort(e: unknown, userSignal: AbortSignal | undefined, deadlineMs: number, method: string, path: string): unknown {
-    if (e instanceof DeadlineReached) {
-      return new TimeoutError(`${method} ${path}: gave up after the overall deadline of ${deadlineMs} ms (deadlineMs)`, {
-        kind: 'deadline',
-        timeoutMs: deadlineMs,
-        method,
-        path,
-      });
-    }
-    if (userSignal?.aborted && e === userSignal.reason) {
-      return new AbortError(`${method} ${path} was aborted by the caller's signal`, { cause: e });
-    }
-    return e;
-  }
 }
 
 /** The request body as sent, serialised once up front so a body JSON cannot hold (a cycle, a BigInt) is refused before any I/O. */
@@ -470,32 +371,6 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** A Location as errors may show it: origin and path, no query string (it may carry a pre-signed credential). */
-function showLocation(location: string, from: string): string {
-  try {
-    const u = new URL(location, from);
-    return `${u.origin}${pathExcerpt(u.pathname)}`;
-  } catch {
-    return pathExcerpt(location);
-  }
-}
-
-class DeadlineReached extends Error {
-  constructor() {
-    super('deadline reached');
-  }
-}
-
-function parseErrorBody(text: string): PlatformErrorBody | string | undefined {
-  if (!text) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as PlatformErrorBody) : text;
-  } catch {
-    return text.slice(0, 1000);
-  }
-}
-
 /** The path of a URL or path, without query or fragment: what events and errors may show. */
 export function safePath(pathOrUrl: string): string {
   const noQuery = pathOrUrl.split(/[?#]/)[0] ?? '';
@@ -505,10 +380,4 @@ export function safePath(pathOrUrl: string): string {
 /** Parses a response body as JSON; an empty body is `undefined`. */
 export function parseJsonBody(res: RawResponse, method: string, path: string): unknown {
   return parseJson(res.text, { method, path, status: res.status, correlationId: res.correlationId });
-}
-
-/** Adds why retrying stopped (e.g. the retry budget) to an error's message; without it "after 1 attempt(s)" reads as if no retry was tried. */
-function withSuffix<E extends Error>(err: E, suffix: string | undefined): E {
-  if (suffix) (err as { message: string }).message += suffix;
-  return err;
 }

@@ -14,7 +14,6 @@ import { ROOT, sourceFiles } from './source-graph';
 const LIMIT = 400;
 
 const SPLITTING: Record<string, string> = {
-  'src/transport/transport.ts': 'issue 17 section 3 / issue 19 (transport pipeline)',
   'src/transport/rate-limiter.ts': 'issue 19 (pacing)',
   'src/analytics/extract.ts': 'issue 17 section 4 (resumable runner)',
 };
