@@ -15,7 +15,6 @@ const LIMIT = 400;
 
 const SPLITTING: Record<string, string> = {
   'src/transport/rate-limiter.ts': 'issue 19 (pacing)',
-  'src/analytics/extract.ts': 'issue 17 section 4 (resumable runner)',
 };
 
 /** The leading comments of a file (everything before the first line of code). */
