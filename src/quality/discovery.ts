@@ -168,6 +168,16 @@ function mediaTypeOf(conv: AnalyticsConversation, wanted: string[] | undefined):
   return firstSeen;
 }
 
+/**
+ * An evaluation's media type as the search strategy reports it: the first of the Quality API's `mediaType` list
+ * within the pass's channels, else the first (a call-and-chat conversation listed CHAT first is exported by the
+ * voice pass as voice, as the details strategy reports it).
+ */
+function searchedMediaType(listed: string[] | undefined, wanted: string[] | undefined): string | undefined {
+  const types = (listed ?? []).filter((m) => m.length > 0).map(normalizeMediaType);
+  return (wanted ? types.find((m) => wanted.includes(m)) : undefined) ?? types[0];
+}
+
 /** A reference with its conversation's start (epoch ms, NaN when unknown): the cursor keeps it beside the id. */
 export interface Discovered {
   ref: EvaluationRef;
@@ -210,7 +220,7 @@ export async function* searchEvaluations(ctx: DiscoveryContext): AsyncGenerator<
                 conversationId: evaluation.conversation?.id ?? '',
                 evaluationId: evaluation.id,
                 calibration,
-                mediaType: evaluation.mediaType?.[0] ? normalizeMediaType(evaluation.mediaType[0]) : undefined,
+                mediaType: searchedMediaType(evaluation.mediaType, pass.mediaTypes),
                 pass: pass.name,
               },
             };

@@ -3,30 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCsvSink, createNdjsonSink, FileCheckpoint } from '@org/gc-data/sinks';
-import { QualityExporter, type QualityExportState, type RowSink, type ScorecardRow } from '../../src/index';
+import { QualityExporter, type QualityExportState } from '@org/gc-data';
 import { useSimulatedOrg } from '../support/sim';
+import { killingAt } from '../support/kill';
 
 const sim = useSimulatedOrg();
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
-
-/**
- * `sink`, killing the export (aborting `controller`) once `stopAt` rows are written. Progress events come every 50
- * rows, so a kill decided there could miss a random `stopAt` near the end and let the export finish.
- */
-function killingAt<S extends RowSink<ScorecardRow>>(sink: S, stopAt: number, controller: AbortController): S {
-  return new Proxy(sink, {
-    get(target, key) {
-      if (key === 'write') {
-        return async (row: ScorecardRow) => {
-          await target.write(row);
-          if (target.rowsWritten >= stopAt) controller.abort(new Error('killed'));
-        };
-      }
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 function csvIds(path: string): string[] {
   return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!);

@@ -2,49 +2,24 @@
  * Exactly-once through the resumable runner (issue 17 section 4): a Quality export stopped at several points in one
  * export (an abort, which saves on the way out, or a crash, which does not), each time resumed from the same
  * checkpoint file, ends with every evaluation once; for both strategies, with and without the channel split (an
- * evaluation in two channel groups belongs to the first), and with a separate calibration sink.
+ * evaluation in two channel groups belongs to the first; conversations that really span two groups are in
+ * resume-multi-channel.test.ts), and with a separate calibration sink.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNdjsonSink, FileCheckpoint, type Checkpoint } from '@org/gc-data/sinks';
-import { QualityExporter, ValidationError, type QualityExportState, type RowSink, type ScorecardRow } from '@org/gc-data';
+import { QualityExporter, ValidationError, type QualityExportState } from '@org/gc-data';
 import { EVAL_ROUTE, routeCount, useSimulatedOrg } from '../support/sim';
+import { crashable, killingAt, ndjsonEvaluationIds } from '../support/kill';
 
 const sim = useSimulatedOrg();
 /** Each case runs five exports against the simulated org: room for a loaded 2-core machine (not a speed bound). */
 const HEAVY = { timeout: 120_000 };
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
 
-/** `sink`, aborting `controller` once it holds `stopAt` rows in total (with `others`' rows). */
-function killingAt<S extends RowSink<ScorecardRow>>(sink: S, stopAt: number, controller: AbortController, others: () => number = () => 0): S {
-  return new Proxy(sink, {
-    get(target, key) {
-      if (key === 'write') {
-        return async (row: ScorecardRow) => {
-          await target.write(row);
-          if (target.rowsWritten + others() >= stopAt) controller.abort(new Error('killed'));
-        };
-      }
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/**
- * A checkpoint that stops saving once `dead()` is true: a crashed process saves nothing on its way out, so the file
- * keeps the last periodic save while the sinks hold rows written after it.
- */
-function crashable<T>(inner: Checkpoint<T>, dead: () => boolean): Checkpoint<T> {
-  return { load: () => inner.load(), clear: () => inner.clear(), save: (s) => (dead() ? Promise.resolve() : inner.save(s)) };
-}
-
-const ids = (path: string): string[] => {
-  const text = readFileSync(path, 'utf8').trim();
-  return text === '' ? [] : text.split('\n').map((l) => (JSON.parse(l) as { evaluation_id: string }).evaluation_id);
-};
+const ids = ndjsonEvaluationIds;
 
 interface Case {
   strategy: 'details' | 'search';

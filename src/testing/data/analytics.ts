@@ -3,7 +3,7 @@
  * participants (customer, acd, agent), their sessions, segments and metrics, and the conversation-level
  * `evaluations[]` (docs/platform-notes.md section c: evaluations sit on the conversation, not on participants).
  */
-import type { ConversationCore, Dataset, EvaluationCore } from './dataset';
+import type { ConversationCore, Dataset, EvaluationCore, MediaType } from './dataset';
 import { uuidFor } from './rng';
 import { ID_KIND } from './streams';
 import type {
@@ -40,7 +40,10 @@ export function analyticsEvaluation(ds: Dataset, c: ConversationCore, e: Evaluat
   };
 }
 
-/** Session p of a conversation: 0 customer, 1 acd, 2 agent (recordings belong to the agent's session). */
+/**
+ * Session p of a conversation: 0 customer, 1 acd, 2 agent (recordings belong to the agent's session); a
+ * multi-channel conversation's second channel adds 3 (customer) and 4 (agent, holding that channel's recording).
+ */
 export function sessionIdOf(ds: Dataset, c: ConversationCore, p: number): string {
   return uuidFor(ds.seed, ID_KIND.sessionId, c.index, p);
 }
@@ -53,6 +56,14 @@ function baseSession(c: ConversationCore, id: string, segments: SimSegment[]): S
   const s: SimSession = { sessionId: id, mediaType: c.mediaType, direction: c.direction, segments };
   if (c.messageType !== undefined) s.messageType = c.messageType;
   return s;
+}
+
+/**
+ * The second channel's session of a participant (customer or agent), connected for the talk phase. It carries no
+ * addresses: the customer's address belongs to the first channel's session.
+ */
+function secondSession(c: ConversationCore, second: MediaType, id: string, from: string, to: string): SimSession {
+  return { sessionId: id, mediaType: second, direction: c.direction, segments: [{ segmentStart: from, segmentEnd: to, segmentType: 'interact', disconnectType: 'peer', conference: false }] };
 }
 
 /** Participants in platform order: customer, acd (queue), agent; `attributes` adds the customer's (job results). */
@@ -106,15 +117,22 @@ export function participants(ds: Dataset, c: ConversationCore, attributes = fals
     { emitDate: tEnd, name: 'tHandle', value: talk + c.phases.acw },
   ];
 
+  const customerSessions = [customer];
+  const agentSessions = [agentSession];
+  if (c.secondMediaType !== undefined) {
+    customerSessions.push(secondSession(c, c.secondMediaType, sessionIdOf(ds, c, 3), tAlertEnd, tTalkEnd));
+    agentSessions.push(secondSession(c, c.secondMediaType, sessionIdOf(ds, c, 4), tAlertEnd, tTalkEnd));
+  }
+
   return [
     {
       participantId: participantId(ds, c, 0),
       purpose: c.direction === 'inbound' ? 'customer' : 'external',
-      sessions: [customer],
+      sessions: customerSessions,
       ...(attributes ? { attributes: { customerTier: c.customerTier, language: 'en-US' } } : {}),
     },
     { participantId: participantId(ds, c, 1), participantName: queue?.name ?? 'Queue', purpose: 'acd', sessions: [acdSession] },
-    { participantId: participantId(ds, c, 2), participantName: agent?.name ?? 'Agent', purpose: 'agent', userId: agent?.id ?? '', sessions: [agentSession] },
+    { participantId: participantId(ds, c, 2), participantName: agent?.name ?? 'Agent', purpose: 'agent', userId: agent?.id ?? '', sessions: agentSessions },
   ];
 }
 

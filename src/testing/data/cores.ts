@@ -71,5 +71,15 @@ export interface ConversationCore {
   customerTier: 'gold' | 'silver' | 'bronze';
   mos?: number;
   messageType?: string;
+  /**
+   * The second channel of a multi-channel conversation (option `multiChannelShare`): its own customer and agent
+   * sessions during the talk phase and its own recording. Never equal to `mediaType`.
+   */
+  secondMediaType?: MediaType;
   evaluations: EvaluationCore[];
+}
+
+/** Every media type of a conversation, its first channel first. */
+export function mediaTypesOf(c: ConversationCore): MediaType[] {
+  return c.secondMediaType === undefined ? [c.mediaType] : [c.mediaType, c.secondMediaType];
 }

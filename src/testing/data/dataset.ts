@@ -14,7 +14,7 @@ import { scoreEvaluation } from './scoring';
 import { ID_KIND, STREAM } from './streams';
 import type { SimScoringSet } from './types';
 
-export { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS } from './cores';
+export { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS, mediaTypesOf } from './cores';
 export type { ConversationCore, EvaluationCore, EvaluationStatus, MediaType, Phases } from './cores';
 
 const RECORDING_SLOTS = 4;
@@ -49,6 +49,8 @@ export class Dataset {
   readonly seed: number;
   private readonly step: number;
   private readonly mediaWeights: Weights<MediaType>;
+  /** Per first channel: the weights of the other media types, for a multi-channel conversation's second one. */
+  private readonly secondWeights: Map<MediaType, Weights<MediaType>>;
   /** How far past the anchor the org's time stands (`org.advance()`); 0: the dataset as generated. */
   elapsedMs = 0;
 
@@ -59,6 +61,9 @@ export class Dataset {
     this.start = o.anchor - Math.round(o.days * 86_400_000);
     this.step = this.size > 0 ? (this.end - this.start) / this.size : 0;
     this.mediaWeights = weights<MediaType>(o.mediaMix);
+    this.secondWeights = new Map(
+      this.mediaWeights.entries.map(([first]) => [first, weights<MediaType>({ ...o.mediaMix, [first]: 0 })] as const),
+    );
     this.pools = buildPools(o.seed, o);
     this.forms = buildForms(o.seed, o.forms, o.formVersions, this.start, this.end);
     this.conversationIds = new IdCodec(o.seed, ID_KIND.conversation);
@@ -125,6 +130,7 @@ export class Dataset {
     const mos = mediaType === 'voice' ? Math.round((3.4 + rng.next() * 1.1) * 100) / 100 : undefined;
     const messageType = mediaType === 'message' ? rng.pick(MESSAGE_TYPES) : undefined;
     const evalCount = rng.chance(o.evaluatedShare) ? 1 + rng.int(o.evaluationsPerConversation) : 0;
+    const secondMediaType = this.secondChannel(i, mediaType);
 
     const core: ConversationCore = {
       index: i,
@@ -143,10 +149,24 @@ export class Dataset {
       customerTier,
       ...(mos !== undefined ? { mos } : {}),
       ...(messageType !== undefined ? { messageType } : {}),
+      ...(secondMediaType !== undefined ? { secondMediaType } : {}),
       evaluations: [],
     };
     for (let slot = 0; slot < evalCount; slot++) core.evaluations.push(this.evaluationCore(core, slot));
     return this.elapsedMs > 0 ? evolveConversation(this, core, this.elapsedMs, EVALUATION_SLOTS) : core;
+  }
+
+  /** The second channel of conversation i, if it has one: its own stream, so the share moves no other value. */
+  private secondChannel(i: number, first: MediaType): MediaType | undefined {
+    const share = this.o.multiChannelShare;
+    if (share <= 0) return undefined;
+    const w = this.secondWeights.get(first);
+    if (!w || w.total <= 0) return undefined;
+    const rng = Rng.of(this.seed, STREAM.multiChannel, i);
+    if (!rng.chance(share)) return undefined;
+    const second = rng.weighted(w);
+    // weighted() falls back to the last entry on rounding; that entry may be the first channel (weight 0).
+    return second === first ? undefined : second;
   }
 
   private evaluationCore(c: ConversationCore, slot: number): EvaluationCore {

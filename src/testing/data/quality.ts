@@ -4,7 +4,7 @@
  * an `isCalibration` flag (docs/platform-notes.md section e).
  */
 import type { ConversationCore, Dataset, EvaluationCore, MediaType } from './dataset';
-import { QUALITY_STATUS } from './dataset';
+import { QUALITY_STATUS, mediaTypesOf } from './dataset';
 import type { Person } from './pools';
 import type { SimEmbeddedForm, SimEvaluationResponse, SimEvaluationSearchItem, SimUser } from './types';
 import { iso } from './time';
@@ -39,7 +39,7 @@ function common(ds: Dataset, c: ConversationCore, e: EvaluationCore) {
     changedDate: iso(e.changed),
     ...(e.submitted !== undefined ? { submittedDate: iso(e.submitted) } : {}),
     queue: { id: queue?.id ?? '', name: queue?.name ?? '', selfUri: `/api/v2/routing/queues/${queue?.id ?? ''}` },
-    mediaType: [QUALITY_MEDIA_TYPE[c.mediaType]],
+    mediaType: mediaTypesOf(c).map((m) => QUALITY_MEDIA_TYPE[m]),
     divisionIds: [ds.pools.division.id],
     rescore: e.rescored !== undefined,
     conversationDate: iso(c.start),

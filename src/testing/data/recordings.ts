@@ -6,7 +6,7 @@
  * reserved `.invalid` domain: metadata is simulated, media bytes are not.
  */
 import { sessionIdOf } from './analytics';
-import type { ConversationCore, Dataset } from './dataset';
+import type { ConversationCore, Dataset, MediaType } from './dataset';
 import { Rng } from './rng';
 import { STREAM } from './streams';
 import type { SimAnnotation, SimChatMessage, SimEmailMessage, SimMessagingMessage, SimRecording, SimRecordingMetadata } from './types';
@@ -26,14 +26,22 @@ export interface RecordingCore {
   sessionId: string;
 }
 
+const recordingMedia = (m: MediaType): RecordingCore['media'] => (m === 'voice' ? 'audio' : m);
+
+/** Slot 0: the first channel's recording (when recorded), 1: its screen recording, 2: the second channel's. */
 export function recordingsOf(ds: Dataset, c: ConversationCore): RecordingCore[] {
-  if (!c.recorded) return [];
   const start = c.start + c.phases.acd + c.phases.alert;
   const end = start + c.phases.talk;
-  const sessionId = sessionIdOf(ds, c, 2);
-  const first: RecordingCore['media'] = c.mediaType === 'voice' ? 'audio' : c.mediaType;
-  const out: RecordingCore[] = [{ slot: 0, id: ds.recordingId(c.index, 0), media: first, start, end, sessionId }];
-  if (c.screenRecorded) out.push({ slot: 1, id: ds.recordingId(c.index, 1), media: 'screen', start, end, sessionId });
+  const out: RecordingCore[] = [];
+  if (c.recorded) {
+    const sessionId = sessionIdOf(ds, c, 2);
+    out.push({ slot: 0, id: ds.recordingId(c.index, 0), media: recordingMedia(c.mediaType), start, end, sessionId });
+    if (c.screenRecorded) out.push({ slot: 1, id: ds.recordingId(c.index, 1), media: 'screen', start, end, sessionId });
+  }
+  // The second channel's own agent session holds its recording (a transcript for digital media).
+  if (c.secondMediaType !== undefined) {
+    out.push({ slot: 2, id: ds.recordingId(c.index, 2), media: recordingMedia(c.secondMediaType), start, end, sessionId: sessionIdOf(ds, c, 4) });
+  }
   return out;
 }
 

@@ -17,6 +17,7 @@ export const STREAM = {
   wrongBody: 12,
   errorStorm: 13,
   jobMiss: 14,
+  multiChannel: 15,
 } as const;
 
 /** Id kinds for IdCodec and uuidFor: part of the key, so a conversation id never decodes as an evaluation id. */

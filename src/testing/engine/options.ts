@@ -205,6 +205,15 @@ export const optionsSchema = z
     evaluators: z.number().int().min(1).max(1000).default(8),
     queues: z.number().int().min(1).max(1000).default(6),
     mediaMix: mediaMixSchema.default({ voice: 0.6, chat: 0.15, message: 0.15, email: 0.1 }),
+    /**
+     * Share of conversations that span two media types: a second channel (drawn by `mediaMix` among the others, e.g.
+     * a call whose agent also answers by email) with its own customer and agent sessions during the talk phase, its
+     * own recording, and both types in the Quality API's `mediaType`. A QualityExporter with `splitByMediaType`
+     * then meets a voice-and-digital conversation's evaluations in both channel groups. Drawn from a stream of its
+     * own, so every other value of the org is the same whatever the share.
+     * @default 0
+     */
+    multiChannelShare: rate(0),
     /** Share of voice conversations that were recorded (chat, message and email always have a transcript). */
     recordingShare: rate(0.9),
     /** Share of recorded voice conversations that also have a screen recording. */

@@ -7,7 +7,7 @@
  * Field names outside the platform's list are a 400; platform fields the simulator does not model are a 400 that
  * says so, never a silent mismatch.
  */
-import { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS, type ConversationCore, type Dataset, type EvaluationCore } from '../data/dataset';
+import { EVALUATION_SLOTS, MAX_CONVERSATION_MS, MAX_EVALUATION_LAG_MS, QUALITY_STATUS, mediaTypesOf, type ConversationCore, type Dataset, type EvaluationCore } from '../data/dataset';
 import { badRequest, isRecord } from '../engine/http';
 import { parseDateTime } from './interval';
 import { QUALITY_MEDIA_TYPE } from '../data/quality';
@@ -46,7 +46,7 @@ function fieldOf(ds: Dataset, { c, e }: EvalDoc, field: string): Value {
     case 'divisionId': return ds.pools.division.id;
     case 'agentId': return ds.pools.agents[c.agentIndex]?.id;
     case 'evaluatorId': return ds.pools.evaluators[e.evaluatorIndex]?.id;
-    case 'mediaType': return QUALITY_MEDIA_TYPE[c.mediaType];
+    case 'mediaType': return mediaTypesOf(c).map((m) => QUALITY_MEDIA_TYPE[m]);
     case 'released': return e.released !== undefined;
     case 'conversationDate': return c.start;
     case 'createdDate': return e.created;

@@ -4,7 +4,7 @@
  */
 import { analyticsConversation } from '../data/analytics';
 import type { OrgCore } from '../engine/context';
-import { QUALITY_STATUS, type EvaluationStatus, type MediaType } from '../data/dataset';
+import { QUALITY_STATUS, mediaTypesOf, type EvaluationStatus, type MediaType } from '../data/dataset';
 import { compileFilters } from './filters';
 import { parseInterval, type Interval } from './interval';
 import { matchAt, matchCount, type Selection } from './query';
@@ -19,7 +19,10 @@ export interface TruthEvaluation {
   conversationStart: string;
   calibration: boolean;
   calibrationId: string | undefined;
+  /** The conversation's first channel. */
   mediaType: MediaType;
+  /** Every channel of the conversation, the first first: two for a multi-channel one (option `multiChannelShare`). */
+  mediaTypes: MediaType[];
   /** Analytics spelling, e.g. `Finished`. */
   status: EvaluationStatus;
   /** Quality API spelling, e.g. `FINISHED`. */
@@ -44,7 +47,7 @@ export interface DetailsFilters {
 export interface Truth {
   /**
    * Evaluations on conversations that started in the interval (the details-query rule), optionally narrowed by
-   * status (either spelling), calibration handling and media type. Ordered by conversationStart, then slot. At the
+   * status (either spelling), calibration handling and media type (any of the conversation's channels). Ordered by conversationStart, then slot. At the
    * org's current time (after `advance()`: late evaluations included, deleted ones left out, statuses as they are now).
    */
   evaluations(q: { interval: IntervalInput; status?: string[]; calibrations?: 'include' | 'exclude' | 'only'; mediaTypes?: MediaType[] }): TruthEvaluation[];
@@ -81,6 +84,7 @@ export function createTruth(org: OrgCore): Truth {
       calibration: e.calibrationId !== undefined,
       calibrationId: e.calibrationId,
       mediaType: c.mediaType,
+      mediaTypes: mediaTypesOf(c),
       status: e.status,
       qualityStatus: QUALITY_STATUS[e.status],
       formId: ds.formOf(e).id,
@@ -107,7 +111,7 @@ export function createTruth(org: OrgCore): Truth {
       const out: TruthEvaluation[] = [];
       for (let i = lo; i < hi; i++) {
         const c = ds.core(i);
-        if (mediaTypes && !mediaTypes.includes(c.mediaType)) continue;
+        if (mediaTypes && !mediaTypesOf(c).some((m) => mediaTypes.includes(m))) continue;
         for (const e of c.evaluations) {
           const cal = e.calibrationId !== undefined;
           if ((calibrations === 'exclude' && cal) || (calibrations === 'only' && !cal)) continue;
