@@ -154,6 +154,11 @@ export interface RetryOperationOptions {
   clock: Clock;
   /** Delay before retry `n` (step 0 before the first retry) when the error names no Retry-After. */
   backoff: Backoff;
+  /**
+   * Which step of `backoff` the wait after `err` uses, when it is not `attempt - 1` (e.g. the downloader counts only
+   * attempts that made no progress, src/transport/download.ts). Default: `attempt - 1`.
+   */
+  backoffStep?: ((err: unknown, attempt: number) => number) | undefined;
   /** Retries after the first attempt (so at most `retries + 1` attempts). */
   retries: number;
   /** Whether an error may be cured by trying again. */
@@ -198,7 +203,7 @@ function retryDelay(options: RetryOperationOptions, attempt: number, err: unknow
     const capped = Math.min(after, options.maxRetryAfterMs ?? Infinity);
     return Math.min(options.maxRetryAfterMs ?? Infinity, computeDelay({ attempt, retryAfterMs: capped, status: undefined, options: NO_STEP, random }));
   }
-  return backoffDelay(options.backoff, attempt - 1, random);
+  return backoffDelay(options.backoff, options.backoffStep?.(err, attempt) ?? attempt - 1, random);
 }
 
 /** computeDelay's Retry-After branch reads no step options; these satisfy its type. */

@@ -1,13 +1,18 @@
 /**
  * The hold folder, its resume state and the manifest entries recorded so far (see legal-hold.ts for the layout).
- * Entries are appended to `.state/entries.jsonl` (fsynced) as each file is finalised, so a killed export knows
- * exactly what it holds; every file is written atomically (temp file, fsync, rename).
+ * Entries are appended to `.state/entries.jsonl` as each file is finalised, so a killed export knows exactly what it
+ * holds. The durability rule (docs/legal-hold.md, "Durability"): a file's entry is appended only once the file is
+ * durable under its final name, and both steps go in groups: files through DurableGroups
+ * (src/transport/download-durable.ts: temp file written, group fsync, rename, folder fsync), entries through
+ * AppendLog (append-log.ts: one write and fsync per group of lines).
  */
 import type { Clock } from '../internal/clock';
 import { canonicalJson } from '../helpers/canonical-json';
 import { ValidationError } from '../errors';
 import { fsPromises, nodeCrypto } from '../internal/node-builtins';
 import { writeAtomic } from '../sinks/checkpoint';
+import { DurableGroups } from '../transport/download-durable';
+import { AppendLog } from './append-log';
 import { byPath, join, manifestLine, STATE_DIR, type ManifestEntry } from './manifest';
 
 export interface MissingRecording {
@@ -21,17 +26,20 @@ export interface MissingRecording {
   resultCount: number | undefined;
 }
 
-/**
- * The folder, its resume state and the manifest entries recorded so far. Entries are appended to
- * `.state/entries.jsonl` (fsynced) as each file is finalised, so a killed export knows exactly what it holds.
- */
+/** The folder, its resume state and the manifest entries recorded so far (durable ones only). */
 export class HoldStore {
   readonly #entries = new Map<string, ManifestEntry>();
+  readonly #durable = new DurableGroups();
+  readonly #entryLog: AppendLog;
+  readonly #missingLog: AppendLog;
   resumed = false;
   private constructor(
     readonly folder: string,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.#entryLog = new AppendLog(join(folder, STATE_DIR, 'entries.jsonl'));
+    this.#missingLog = new AppendLog(join(folder, STATE_DIR, 'missing.jsonl'));
+  }
 
   static async open(folder: string, definition: Record<string, unknown>, clock: Clock): Promise<HoldStore> {
     const fs = fsPromises();
@@ -110,32 +118,21 @@ export class HoldStore {
     await this.writeBytes(path, Buffer.from(text, 'utf8'), source, correlationId);
   }
 
+  /** Writes `path` (temp file, then group fsync and rename), then records its entry. */
   async writeBytes(path: string, bytes: Buffer, source: Record<string, string>, correlationId: string | null): Promise<void> {
-    await writeAtomicBytes(join(this.folder, path), bytes);
+    await writeDurably(join(this.folder, path), bytes, this.#durable);
     const sha256 = nodeCrypto().createHash('sha256').update(bytes).digest('hex');
     await this.record({ path, size: bytes.length, sha256, source, retrievedAt: this.retrievedAt(), correlationId });
   }
 
+  /** Records a file that is already durable under its final name (the caller's promise: see the header). */
   async record(entry: ManifestEntry): Promise<void> {
-    const fs = fsPromises();
-    const handle = await fs.open(join(this.folder, STATE_DIR, 'entries.jsonl'), 'a');
-    try {
-      await handle.write(`${manifestLine(entry)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await this.#entryLog.append(manifestLine(entry));
     this.#entries.set(entry.path, entry);
   }
 
   async addMissing(m: MissingRecording): Promise<void> {
-    const handle = await fsPromises().open(join(this.folder, STATE_DIR, 'missing.jsonl'), 'a');
-    try {
-      await handle.write(`${JSON.stringify(m)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await this.#missingLog.append(JSON.stringify(m));
   }
 
   async missing(): Promise<MissingRecording[]> {
@@ -176,7 +173,8 @@ export class HoldStore {
   }
 }
 
-async function writeAtomicBytes(path: string, bytes: Buffer): Promise<void> {
+/** A temp file beside `path` (the export removes those a killed run left), made durable as `path` in a group. */
+async function writeDurably(path: string, bytes: Buffer, durable: DurableGroups): Promise<void> {
   const fs = fsPromises();
   const dir = path.slice(0, path.lastIndexOf('/')) || '.';
   await fs.mkdir(dir, { recursive: true });
@@ -184,11 +182,12 @@ async function writeAtomicBytes(path: string, bytes: Buffer): Promise<void> {
   const handle = await fs.open(temp, 'w');
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
+  } catch (e) {
     await handle.close();
+    throw e;
   }
-  await fs.rename(temp, path);
+  // The group closes the handle after its fsync.
+  await durable.commit(temp, path, handle);
 }
 
 export const recKey = (r: { conversationId: string; recordingId: string }): string => `${r.conversationId.toLowerCase()}/${r.recordingId.toLowerCase()}`;

@@ -8,15 +8,13 @@
  * - The sha256 runs on a worker thread (hash-lane.ts), fed each run after it is written: the main thread only reads
  *   the network and issues writes. Memory stays bounded per download whatever the file's size: 2 x WRITE_BATCH
  *   plus at most MAX_BACKLOG bytes waiting for the hash.
- * - Durability (fsync of the file, rename, fsync of the folder) is a separate step, `finalizePart`, that the
- *   downloader runs after it has handed the network slot to the next file: an fsync waits for the disk, not the
- *   network. Folder fsyncs of files finishing at the same time in the same folder are shared (`DirSyncer`): each
- *   caller still waits for an fsync that started after its own rename.
+ * - Durability (fsync of the file, rename, fsync of the folder) is a separate step that the downloader runs after
+ *   it has handed the network slot to the next file, in groups (download-durable.ts): an fsync waits for the disk,
+ *   not the network.
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Hash } from 'node:crypto';
 import { fsPromises, nodeCrypto } from '../internal/node-builtins';
-import { fsyncDir } from '../sinks/durable';
 import { runBuffer, type StreamHash } from './hash-lane';
 
 /** Bytes gathered before one write to the .part file. */
@@ -114,64 +112,6 @@ export async function receiveBody(
     }
     reader.releaseLock();
   }
-}
-
-/**
- * fsyncs of a folder, shared between callers: a caller joins the next round, which starts after the round in
- * progress (if any) ends, so the fsync it waits for always began after its own rename.
- */
-export class DirSyncer {
-  readonly #waiting = new Map<string, Array<() => void>>();
-
-  sync(dir: string): Promise<void> {
-    return new Promise((resolve) => {
-      const queue = this.#waiting.get(dir);
-      if (queue) {
-        queue.push(resolve);
-        return;
-      }
-      const fresh = [resolve];
-      this.#waiting.set(dir, fresh);
-      void this.#run(dir, fresh);
-    });
-  }
-
-  async #run(dir: string, first: Array<() => void>): Promise<void> {
-    let round = first;
-    for (;;) {
-      // Later callers queue into a new array while this round's fsync runs.
-      const next: Array<() => void> = [];
-      this.#waiting.set(dir, next);
-      await fsyncDir(dir);
-      for (const resolve of round) resolve();
-      if (next.length === 0) {
-        this.#waiting.delete(dir);
-        return;
-      }
-      round = next;
-    }
-  }
-}
-
-/**
- * Makes `part` durable and gives it its final name: fsync (of the open `handle`, or of the file opened here when a
- * previous run left it complete), rename to `dest`, fsync of the folder.
- */
-export async function finalizePart(part: string, dest: string, handle: FileHandle | undefined, dirs: DirSyncer): Promise<void> {
-  const fs = fsPromises();
-  const h = handle ?? (await fs.open(part, 'r+'));
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-  await fs.rename(part, dest);
-  await dirs.sync(dirnameOf(dest));
-}
-
-export function dirnameOf(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
 }
 
 export async function sizeOf(path: string): Promise<number> {

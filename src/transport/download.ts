@@ -9,24 +9,28 @@
  *   else is a `DownloadError` with reason `redirect`, and nothing is sent there;
  * - its own concurrency (separate from the API's rate limiter: the object store is not the API) and retries.
  *
- * Per file: the body is streamed to `<dest>.part` with its sha256 computed on the way, then fsynced and renamed to
- * `<dest>` only when every byte the server announced has arrived (download-file.ts: the write path and why it is
- * shaped for throughput). A failed or interrupted attempt leaves the `.part`; the next attempt (or a later run) asks
+ * Per file: the body is streamed to `<dest>.part` with its sha256 computed on the way (download-file.ts: the write
+ * path and why it is shaped for throughput); once every byte the server announced has arrived, the network slot goes
+ * to the next file and the `.part` joins the next group fsync, then is renamed to `<dest>` (download-durable.ts).
+ * `download()` resolves only when the file is durable under its final name. A failed or interrupted attempt leaves the `.part`; the next attempt (or a later run) asks
  * for the rest with `Range: bytes=N-` and re-hashes the bytes it keeps; a server that answers 200 instead of 206
  * restarts the file. Each attempt is bounded by `timeoutMs`, which covers the body, not just the headers.
  *
- * Retries (408, 429, 5xx, network errors, timeouts, bodies cut short) reuse retry.ts's `classify`, `computeDelay` and
- * `parseRetryAfter`; an attempt that added bytes does not count towards the limit (a flaky connection that makes
- * progress finishes). The URL's query string (the signature) never appears in an error or event: origin and path only.
+ * Retries (408, 429, 5xx, network errors, timeouts, bodies cut short) run on the one wait layer (`retryOperation`,
+ * src/internal/waits.ts, on the downloader's clock) with retry.ts's `classify` and `parseRetryAfter`; an attempt
+ * that added bytes does not count towards the limit and is retried at once (a flaky connection that makes progress
+ * finishes). The URL's query string (the signature) never appears in an error or event: origin and path only.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { AbortError, ValidationError } from '../errors';
 import { systemClock, type Clock } from '../internal/clock';
 import { fsPromises } from '../internal/node-builtins';
-import { DirSyncer, dirnameOf, finalizePart, PartWriteError, receiveBody, sizeOf } from './download-file';
+import { retryOperation } from '../internal/waits';
+import { DurableGroups, dirnameOf, Slots } from './download-durable';
+import { PartWriteError, receiveBody, sizeOf } from './download-file';
 import { openStreamHash, type StreamHash } from './hash-lane';
 import { sendOnce } from './http';
-import { classify, computeDelay, parseRetryAfter } from './retry';
+import { classify, parseRetryAfter } from './retry';
 import { resolveSameOrigin } from './url-guard';
 
 import {
@@ -54,6 +58,13 @@ class Attempt extends Error {
     options?: { cause?: unknown },
   ) {
     super(detail, options);
+  }
+}
+
+/** An attempt failure the retry layer may retry: `afterMs` is the wait it asks for (0 after progress). */
+class Retry extends Error {
+  constructor(readonly afterMs: number | undefined) {
+    super('retry');
   }
 }
 
@@ -94,9 +105,13 @@ export class Downloader {
   readonly #clock: Clock;
   /** Network slots: a file holds one while its bytes arrive. */
   readonly #slots: Slots;
-  /** Durable-step slots (fsync, rename): as many, so at most 2 x concurrency files are open at once. */
-  readonly #finishing: Slots;
-  readonly #dirs = new DirSyncer();
+  /**
+   * Files started and not yet durable, at most 4 x concurrency: room for one group being fsynced and the next
+   * gathering while the network runs; a disk slower than the network then holds the network back instead of the
+   * unsynced files (each an open handle) piling up.
+   */
+  readonly #unsynced: Slots;
+  readonly #durable = new DurableGroups();
   #stats = { files: 0, bytes: 0, attempts: 0, retries: 0, restarts: 0 };
 
   constructor(options: DownloaderOptions = {}) {
@@ -110,12 +125,12 @@ export class Downloader {
     this.#clock = o.clock ?? systemClock;
     this.#userAgent = `gc-data-download node/${process.versions.node}${o.userAgent ? ` ${o.userAgent}` : ''}`;
     this.#slots = new Slots(this.concurrency);
-    this.#finishing = new Slots(this.concurrency);
+    this.#unsynced = new Slots(4 * this.concurrency);
   }
 
-  /** Files, bytes, attempts, retries and restarts so far. */
-  stats(): { files: number; bytes: number; attempts: number; retries: number; restarts: number } {
-    return { ...this.#stats };
+  /** Files, bytes, attempts, retries and restarts so far, and the group fsyncs that made the files durable. */
+  stats(): { files: number; bytes: number; attempts: number; retries: number; restarts: number; syncGroups: number } {
+    return { ...this.#stats, syncGroups: this.#durable.groups };
   }
 
   /** Downloads one URL to `dest` (waits for a free slot first). */
@@ -128,21 +143,26 @@ export class Downloader {
     if (issues.length) throw new ValidationError('Downloader.download() request', issues);
     const { dest, signal } = request;
     const part = `${dest}.part`;
-    await this.#slots.acquire(signal, () => new AbortError("A download waiting for a free slot was aborted by the caller's signal", { cause: signal?.reason }));
-    let received: Received & { attempts: number; resumedFromBytes: number };
+    const waiting = () => new AbortError("A download waiting for a free slot was aborted by the caller's signal", { cause: signal?.reason });
+    await this.#unsynced.acquire(signal, waiting);
     try {
-      received = await this.#receive(request);
+      let received: Received & { attempts: number; resumedFromBytes: number };
+      await this.#slots.acquire(signal, waiting);
+      try {
+        received = await this.#receive(request);
+      } finally {
+        this.#slots.release();
+      }
+      // The bytes are all here: the network slot goes to the next file while this one waits for its group fsync. Not
+      // abortable: a complete file is finished rather than left as a .part.
+      await this.#durable.commit(part, dest, received.handle);
+      return this.#done(dest, received);
     } finally {
-      this.#slots.release();
+      this.#unsynced.release();
     }
-    // The bytes are all here: the network slot goes to the next file while this one is made durable. Not abortable:
-    // a complete file is finished rather than left as a .part.
-    await this.#finishing.acquire(undefined, () => new AbortError('unreachable'));
-    try {
-      await finalizePart(part, dest, received.handle, this.#dirs);
-    } finally {
-      this.#finishing.release();
-    }
+  }
+
+  #done(dest: string, received: Received & { attempts: number; resumedFromBytes: number }): DownloadResult {
     this.#stats.files++;
     this.#stats.restarts += received.restarts;
     const { bytes, sha256, contentType, attempts, resumedFromBytes, restarts } = received;
@@ -162,47 +182,59 @@ export class Downloader {
     let rateLimited = 0;
     let resumedFromBytes = -1;
     const aborted = (cause: unknown) => new AbortError(`Download of ${shown} was aborted by the caller's signal (the partial file ${part} is kept for resuming)`, { cause });
-    for (;;) {
-      attempts++;
-      this.#stats.attempts++;
-      const before = await sizeOf(part);
-      if (resumedFromBytes < 0) resumedFromBytes = before;
-      try {
-        const r = await this.#attempt(url, dest, part, signal, request.onProgress, attempts);
-        return { ...r, attempts, resumedFromBytes };
-      } catch (e) {
-        if (e instanceof CallerError) throw e.error;
-        if (signal?.aborted) throw aborted(signal.reason);
-        if (!(e instanceof Attempt)) throw e;
-        const is429 = e.outcome.kind === 'status' && e.outcome.status === 429;
-        if (is429) rateLimited++;
-        const progressed = (await sizeOf(part)) > before;
-        if (!progressed && !is429) failedAttempts++;
-        const decision = classify(e.outcome, { idempotent: true, attempt: failedAttempts + rateLimited, rateLimitedAttempts: rateLimited }, {
-          limit: this.retry.limit,
-          rateLimitLimit: this.retry.rateLimitLimit,
-          budget: false,
-        });
-        const reason: DownloadFailure = e.outcome.kind === 'status' ? 'status' : e.outcome.kind === 'timeout' ? 'timeout' : e.detail.startsWith('size') ? 'size' : 'network';
-        const status = e.outcome.kind === 'status' ? e.outcome.status : undefined;
-        if (!decision.retry) {
-          const hint = status === 403 ? ' (the pre-signed URL expired or its signature was refused: request a fresh URL)' : '';
-          throw new DownloadError({ reason, url: shown, status, attempts, dest, detail: `${e.detail}${hint}` }, { cause: e.cause });
-        }
-        if (e.retryAfterMs !== undefined && e.retryAfterMs > this.retry.maxRetryAfterMs) {
-          throw new DownloadError({ reason: 'retry-after', url: shown, status, attempts, dest, detail: `the server asked to wait ${e.retryAfterMs} ms, more than retry.maxRetryAfterMs (${this.retry.maxRetryAfterMs} ms)` });
-        }
-        this.#stats.retries++;
-        const delay = progressed
-          ? 0
-          : computeDelay({ attempt: Math.max(1, failedAttempts), retryAfterMs: e.retryAfterMs, status, options: { ...this.retry, serviceUnavailableFactor: 1 }, random: () => this.#clock.random() });
-        try {
-          await this.#clock.sleep(delay, signal);
-        } catch (err) {
-          throw aborted(err);
-        }
+    // Decides after a failed attempt: a Retry (with the wait the server asked for, 0 after progress) or the error
+    // that ends the download.
+    const judge = async (e: unknown, before: number): Promise<unknown> => {
+      if (e instanceof CallerError) return e.error;
+      if (signal?.aborted) return aborted(signal.reason);
+      if (!(e instanceof Attempt)) return e;
+      const is429 = e.outcome.kind === 'status' && e.outcome.status === 429;
+      if (is429) rateLimited++;
+      const progressed = (await sizeOf(part)) > before;
+      if (!progressed && !is429) failedAttempts++;
+      const decision = classify(e.outcome, { idempotent: true, attempt: failedAttempts + rateLimited, rateLimitedAttempts: rateLimited }, {
+        limit: this.retry.limit,
+        rateLimitLimit: this.retry.rateLimitLimit,
+        budget: false,
+      });
+      const reason: DownloadFailure = e.outcome.kind === 'status' ? 'status' : e.outcome.kind === 'timeout' ? 'timeout' : e.detail.startsWith('size') ? 'size' : 'network';
+      const status = e.outcome.kind === 'status' ? e.outcome.status : undefined;
+      if (!decision.retry) {
+        const hint = status === 403 ? ' (the pre-signed URL expired or its signature was refused: request a fresh URL)' : '';
+        return new DownloadError({ reason, url: shown, status, attempts, dest, detail: `${e.detail}${hint}` }, { cause: e.cause });
       }
-    }
+      if (e.retryAfterMs !== undefined && e.retryAfterMs > this.retry.maxRetryAfterMs) {
+        return new DownloadError({ reason: 'retry-after', url: shown, status, attempts, dest, detail: `the server asked to wait ${e.retryAfterMs} ms, more than retry.maxRetryAfterMs (${this.retry.maxRetryAfterMs} ms)` });
+      }
+      return new Retry(progressed ? 0 : e.retryAfterMs);
+    };
+    const received = await retryOperation(
+      async (attempt) => {
+        attempts = attempt;
+        this.#stats.attempts++;
+        const before = await sizeOf(part);
+        if (resumedFromBytes < 0) resumedFromBytes = before;
+        try {
+          return await this.#attempt(url, dest, part, signal, request.onProgress, attempt);
+        } catch (e) {
+          throw await judge(e, before);
+        }
+      },
+      {
+        clock: this.#clock,
+        // Full jitter over base * 2^n, capped (retry.ts computeDelay's step), n counting attempts without progress.
+        backoff: { initialDelayMs: this.retry.baseDelayMs, factor: 2, maxDelayMs: this.retry.maxDelayMs, jitter: { kind: 'full' } },
+        backoffStep: () => Math.max(1, failedAttempts) - 1,
+        // The limits are classify()'s (retry.limit, retry.rateLimitLimit), applied in judge().
+        retries: Infinity,
+        retryable: (e) => e instanceof Retry,
+        retryAfterMs: (e) => (e as Retry).afterMs,
+        signal,
+        what: `Download of ${shown} (the partial file ${part} is kept for resuming)`,
+        onRetry: () => this.#stats.retries++,
+      },
+    );
+    return { ...received, attempts, resumedFromBytes };
   }
 
   /** GET of the URL, redirects followed by hand on the URL's own origin only. */
@@ -341,43 +373,6 @@ export class Downloader {
         await handle?.close().catch(() => undefined);
       }
     }
-  }
-}
-
-/** A counting semaphore whose waiters can give up with their signal. */
-class Slots {
-  #free: number;
-  readonly #queue: Array<() => void> = [];
-  constructor(size: number) {
-    this.#free = size;
-  }
-
-  async acquire(signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const go = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const i = this.#queue.indexOf(go);
-        if (i >= 0) this.#queue.splice(i, 1);
-        reject(abortError());
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(go);
-    });
-    // The slot was handed over by release() (never returned to #free): nobody can take it in between.
-  }
-
-  release(): void {
-    const next = this.#queue.shift();
-    if (next) next();
-    else this.#free++;
   }
 }
 

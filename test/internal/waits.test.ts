@@ -108,6 +108,23 @@ describe('retryOperation', () => {
     await expect(r).resolves.toBe(67_000);
   });
 
+  it('takes the backoff step from backoffStep when given (the downloader counts attempts without progress)', async () => {
+    const clock = createFakeClock({ now: 0 });
+    const seen: number[] = [];
+    const r = retryOperation(
+      async (attempt) => {
+        seen.push(clock.now());
+        if (attempt < 4) throw new Error('transient');
+        return attempt;
+      },
+      // Steps 0, 0, 2: 1000, 1000, 4000 ms (without the hook: 1000, 2000, 4000).
+      { clock, backoff: POLL, retries: 5, retryable: transient, backoffStep: (_e, attempt) => (attempt === 3 ? 2 : 0), what: 'Op' },
+    );
+    await clock.runAll();
+    await expect(r).resolves.toBe(4);
+    expect(seen).toEqual([0, 1000, 2000, 6000]);
+  });
+
   it('does not start a retry that would end past the deadline', async () => {
     const clock = createFakeClock({ now: 0 });
     let n = 0;
