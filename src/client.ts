@@ -117,7 +117,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
     this.apiBaseUrl = o.apiBaseUrl;
     this.authBaseUrl = o.authBaseUrl;
     const shared = redis
-      ? lazyRedisLimits(redis, { requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst }, (w) => this.emit('warning', w))
+      ? lazyRedisLimits(redis, { requestsPerMinute: o.requestsPerMinute, maxConcurrent: o.maxConcurrent, burst: o.burst }, (w) => this.emit('warning', w), clock)
       : undefined;
     this.#limiter =
       limiter ?? shared?.limiter ?? new LocalRateLimiter({
@@ -126,6 +126,7 @@ export class GenesysClient extends EventEmitter<GcEventMap> {
         burst: o.burst,
         serverGoverns: o.serverGoverns,
         maxRequestsPerSecond: o.maxRequestsPerSecond,
+        clock,
       });
     const store = tokenStore ?? (shared && redis?.shareToken !== false ? shared.tokenStore : new MemoryTokenStore());
     const redactor = new Redactor();

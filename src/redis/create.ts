@@ -6,6 +6,7 @@ import { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-lim
 import { RedisTokenStore } from './redis-token-store';
 import { checkRedisLimitsOptions } from './validate';
 import { GcError } from '../errors';
+import type { Clock } from '../internal/clock';
 
 export interface CreateRedisLimitsOptions extends RedisConnectionOptions, Partial<SharedLimits> {
   /** Names the shared budget (see `RedisRateLimiter`). */
@@ -15,6 +16,11 @@ export interface CreateRedisLimitsOptions extends RedisConnectionOptions, Partia
   jobExpirationMs?: RedisRateLimiterOptions['jobExpirationMs'];
   /** Prefix of the token store's keys. */
   tokenKeyPrefix?: string;
+  /**
+   * The clock of the limiter's waits and the token store's TTLs (GenesysClient passes its own). Every worker of an id
+   * must keep the same time. @default the system clock (src/internal/clock.ts)
+   */
+  clock?: Clock | undefined;
 }
 
 export interface RedisLimits {
@@ -53,12 +59,14 @@ export function createRedisLimits(options: CreateRedisLimitsOptions): RedisLimit
     requestsPerMinute,
     maxConcurrent: options.maxConcurrent ?? 5,
     burst: options.burst ?? Math.max(1, Math.floor(requestsPerMinute)),
+    clock: options.clock,
   });
   const tokenStore = new RedisTokenStore({
     client,
     fallback: options.fallback,
     connectTimeoutMs: options.connectTimeoutMs,
     onWarning: options.onWarning,
+    clock: options.clock,
     ...(options.tokenKeyPrefix !== undefined ? { keyPrefix: options.tokenKeyPrefix } : {}),
   });
   return { limiter, tokenStore, close: () => limiter.disconnect() };

@@ -7,6 +7,7 @@ import type { StoredToken, TokenStore } from '../auth/token-store';
 import type { RateLimitSnapshot, WarningEvent } from '../events';
 import type { RateLimiter, RateLimiterStats, ScheduleOptions } from '../transport/rate-limiter';
 import type { RedisLimits } from './create';
+import { systemClock, type Clock } from '../internal/clock';
 import { describeTarget, errorText, RedisUnavailableError } from './errors';
 import type { RedisRateLimitOption, SharedLimits } from './options';
 
@@ -15,7 +16,8 @@ export interface LazyRedisLimits {
   tokenStore: TokenStore;
 }
 
-export function lazyRedisLimits(option: RedisRateLimitOption, limits: SharedLimits, onWarning: (w: WarningEvent) => void): LazyRedisLimits {
+/** `clock` is the client's: the limiter's waits and a pause noted before Redis is loaded run on it. */
+export function lazyRedisLimits(option: RedisRateLimitOption, limits: SharedLimits, onWarning: (w: WarningEvent) => void, clock: Clock = systemClock): LazyRedisLimits {
   let loading: Promise<RedisLimits> | undefined;
   let loaded: RedisLimits | undefined;
   let earlyPause: { until: number; after: number | undefined } | undefined;
@@ -32,8 +34,9 @@ export function lazyRedisLimits(option: RedisRateLimitOption, limits: SharedLimi
           maxConcurrent: limits.maxConcurrent,
           burst: limits.burst,
           onWarning,
+          clock,
         });
-        if (earlyPause && earlyPause.until > Date.now()) loaded.limiter.pause(earlyPause.until - Date.now(), earlyPause.after);
+        if (earlyPause && earlyPause.until > clock.now()) loaded.limiter.pause(earlyPause.until - clock.now(), earlyPause.after);
         return loaded;
       },
       (e: unknown) => {
@@ -55,7 +58,7 @@ export function lazyRedisLimits(option: RedisRateLimitOption, limits: SharedLimi
     },
     pause(ms: number, availableAfter?: number) {
       if (loaded) loaded.limiter.pause(ms, availableAfter);
-      else earlyPause = { until: Date.now() + ms, after: availableAfter };
+      else earlyPause = { until: clock.now() + ms, after: availableAfter };
     },
     get running() {
       return loaded?.limiter.running ?? 0;

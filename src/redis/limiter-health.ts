@@ -3,8 +3,8 @@
  * unreachable at start or lost mid-run (the typed errors of the `error` policy, the local limiter of the `local`
  * policy, and their warnings). redis-rate-limiter.ts decides when; this file says what.
  */
-import Bottleneck from 'bottleneck';
 import type { WarningEvent } from '../events';
+import type { Clock } from '../internal/clock';
 import { LocalRateLimiter } from '../transport/rate-limiter';
 import { errorText, RedisUnavailableError, type RedisUnavailableReason } from './errors';
 import type { ScriptClient } from './server-gate-scripts';
@@ -88,20 +88,20 @@ export function localFallback(
   peers: number,
   pausedForMs: number,
   failure: { where: string; reason: RedisUnavailableReason; why: string },
+  clock: Clock,
 ): { limiter: LocalRateLimiter; warning: WarningEvent } {
   const share = Math.max(1, peers);
   const rpm = limits.requestsPerMinute / share;
   const burst = Math.max(1, Math.floor(limits.burst / share));
   // Start empty: every other worker is falling back at the same moment, and a full local bucket each would be
-  // exactly the burst the shared limiter exists to prevent.
-  const bucket = new Bottleneck({
+  // exactly the burst the shared limiter exists to prevent. On the shared limiter's clock, like every wait.
+  const limiter = new LocalRateLimiter({
+    requestsPerMinute: rpm,
     maxConcurrent: Math.max(1, Math.floor(limits.maxConcurrent / share)),
-    reservoir: 0,
-    reservoirIncreaseInterval: 250,
-    reservoirIncreaseAmount: (rpm * 250) / 60_000,
-    reservoirIncreaseMaximum: burst,
+    burst,
+    initialBudget: 0,
+    clock,
   });
-  const limiter = new LocalRateLimiter({ requestsPerMinute: rpm, maxConcurrent: limits.maxConcurrent, burst }, bucket);
   if (pausedForMs > 0) limiter.pause(pausedForMs);
   const { where, reason, why } = failure;
   return {

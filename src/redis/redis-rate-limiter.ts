@@ -10,7 +10,8 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import type { RateLimitSnapshot, WarningEvent } from '../events';
 import type { LocalRateLimiter, LocalRateLimiterOptions, RateLimiter, RateLimiterStats, ScheduleOptions } from '../transport/rate-limiter';
-import { abortableSleep, throwIfAborted } from '../transport/sleep';
+import { throwIfAborted } from '../transport/sleep';
+import { systemClock, type Clock } from '../internal/clock';
 import { closedByLimiter, DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, openRedis, type RedisHandle } from './connection';
 import { errorText, type RedisUnavailableError, type RedisUnavailableReason } from './errors';
 import { downError, localFallback, readSharedState, readyWithin, unavailableError, type LimiterState, type SharedLimiterState } from './limiter-health';
@@ -19,7 +20,8 @@ import { bottleneckSettings, recognizeRedis7Errors } from './bottleneck-cluster'
 import { checkRedisRateLimiterOptions } from './validate';
 import { defineGateScripts, WAKE_MESSAGE, type ScriptClient } from './server-gate-scripts';
 
-export interface RedisRateLimiterOptions extends LocalRateLimiterOptions, RedisConnectionOptions {
+// `initialBudget` is the local limiter's: the shared budget starts full (bottleneck's reservoir), as it did.
+export interface RedisRateLimiterOptions extends Omit<LocalRateLimiterOptions, 'initialBudget'>, RedisConnectionOptions {
   /** Every limiter with this id, in any process, shares one concurrency cap, one budget and one pause. */
   id: string;
   /** Receives `redis-*` warnings (fallback, lost connection, settings changed). The client wires it to `warning` events. */
@@ -101,10 +103,17 @@ export class RedisRateLimiter implements RateLimiter {
   #peersTimer: ReturnType<typeof setInterval> | undefined;
   /** The gate ticket of the request whose response is being observed (observe() gets no request id). */
   readonly #ticket = new AsyncLocalStorage<number>();
+  /**
+   * Every wait and every `now` the Lua gate gets. Workers of one id in different processes share the gate's times,
+   * so in production they must all keep the same time: the system clock (the default). A fake clock is for one
+   * process's tests.
+   */
+  readonly #clock: Clock;
 
   constructor(options: RedisRateLimiterOptions) {
     checkRedisRateLimiterOptions(options);
     this.id = options.id;
+    this.#clock = options.clock ?? systemClock;
     this.#fallbackPolicy = options.fallback ?? 'error';
     this.#onWarning = options.onWarning ?? (() => {});
     const burst = options.burst ?? options.requestsPerMinute;
@@ -190,7 +199,7 @@ export class RedisRateLimiter implements RateLimiter {
     // unit of budget) would cost a pause per window for budget the server usually refills meanwhile.
     if (this.#state === 'ready') {
       this.#client
-        .gcDataObserve(this.#keys.gate, this.#keys.inFlight, Date.now(), snapshot.remaining, this.#ticket.getStore() ?? 0, STATE_TTL_MS, this.#channel)
+        .gcDataObserve(this.#keys.gate, this.#keys.inFlight, this.#clock.now(), snapshot.remaining, this.#ticket.getStore() ?? 0, STATE_TTL_MS, this.#channel)
         .then((available) => (this.#serverAvailable = available))
         .catch((e: unknown) => this.#onRedisError(e));
     }
@@ -198,7 +207,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   pause(ms: number, availableAfter?: number): void {
-    const until = Math.ceil(Date.now() + ms);
+    const until = Math.ceil(this.#clock.now() + ms);
     this.#notePause(until);
     this.#serverAvailable = 0;
     if (this.#state === 'fallback' && this.#fallback) {
@@ -222,7 +231,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** Reads the shared state from Redis (for dashboards, tests and benchmarks). */
   async inspect(): Promise<SharedLimiterState> {
-    return readSharedState(this.#client, this.#keys, { state: this.#state, peers: this.#peers, pausedUntil: this.#pausedUntil }, Date.now());
+    return readSharedState(this.#client, this.#keys, { state: this.#state, peers: this.#peers, pausedUntil: this.#pausedUntil }, this.#clock.now());
   }
 
   async disconnect(): Promise<void> {
@@ -273,9 +282,10 @@ export class RedisRateLimiter implements RateLimiter {
   async #afterSettings(): Promise<void> {
     const pending = this.#pendingPause;
     this.#pendingPause = undefined;
-    if (pending && pending.until > Date.now()) this.#sharePause(pending.until, pending.after);
+    if (pending && pending.until > this.#clock.now()) this.#sharePause(pending.until, pending.after);
     await this.#refreshPeers();
     if (!this.#peersTimer) {
+      // Real time on purpose: it counts bottleneck's real-time heartbeats, and no request waits on it.
       this.#peersTimer = setInterval(() => void this.#refreshPeers(), PEERS_REFRESH_MS);
       this.#peersTimer.unref();
     }
@@ -284,6 +294,7 @@ export class RedisRateLimiter implements RateLimiter {
   async #refreshPeers(): Promise<void> {
     if (this.#state !== 'ready') return;
     try {
+      // Bottleneck's heartbeats are scored with Redis' own time (its scripts read TIME), not ours: the wall clock.
       const n = await this.#client.zcount(this.#keys.clients, Date.now() - CLIENT_TIMEOUT_MS, '+inf');
       this.#peers = Math.max(1, n);
     } catch (e) {
@@ -359,7 +370,7 @@ export class RedisRateLimiter implements RateLimiter {
       let verdict: number;
       let ticket: number | undefined;
       try {
-        [verdict, ticket] = await this.#client.gcDataGate(this.#keys.gate, this.#keys.inFlight, Date.now(), this.#jobExpirationMs, GATE_POLL_MS, STATE_TTL_MS);
+        [verdict, ticket] = await this.#client.gcDataGate(this.#keys.gate, this.#keys.inFlight, this.#clock.now(), this.#jobExpirationMs, GATE_POLL_MS, STATE_TTL_MS);
       } catch (e) {
         this.#onRedisError(e);
         await this.#waitLocalPause(signal);
@@ -367,8 +378,8 @@ export class RedisRateLimiter implements RateLimiter {
       }
       if (verdict === 0) return ticket;
       if (verdict > 0) {
-        this.#notePause(Date.now() + verdict);
-        await abortableSleep(verdict, signal);
+        this.#notePause(this.#clock.now() + verdict);
+        await this.#clock.sleep(verdict, signal);
       } else {
         await this.#sleepUnlessWoken(-verdict, signal);
       }
@@ -377,19 +388,22 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** Sleeps `ms`, or less when another worker's response says the server budget grew. */
   async #sleepUnlessWoken(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    let wake: (() => void) | undefined;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    this.#wakers.add(wake!);
+    // The wake aborts the sleep (a fake clock keeps no stray timer); the caller's signal still rejects it.
+    const woken = new AbortController();
+    const wake = () => woken.abort();
+    this.#wakers.add(wake);
     try {
-      await Promise.race([abortableSleep(ms, signal), woken]);
+      await this.#clock.sleep(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal).catch((e: unknown) => {
+        if (signal?.aborted || !woken.signal.aborted) throw e;
+      });
     } finally {
-      this.#wakers.delete(wake!);
+      this.#wakers.delete(wake);
     }
   }
 
   async #waitLocalPause(signal: AbortSignal | undefined): Promise<void> {
-    for (let wait = this.#pausedUntil - Date.now(); wait > 0; wait = this.#pausedUntil - Date.now()) {
-      await abortableSleep(wait, signal);
+    for (let wait = this.#pausedUntil - this.#clock.now(); wait > 0; wait = this.#pausedUntil - this.#clock.now()) {
+      await this.#clock.sleep(wait, signal);
     }
   }
 
@@ -399,7 +413,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   #sharePause(until: number, availableAfter: number | undefined): void {
     this.#client
-      .gcDataPause(this.#keys.gate, this.#keys.inFlight, Date.now(), until, availableAfter ?? '', STATE_TTL_MS, this.#ticket.getStore() === undefined ? 0 : 1)
+      .gcDataPause(this.#keys.gate, this.#keys.inFlight, this.#clock.now(), until, availableAfter ?? '', STATE_TTL_MS, this.#ticket.getStore() === undefined ? 0 : 1)
       .then((inForce) => this.#notePause(Number(inForce)))
       .catch((e: unknown) => this.#onRedisError(e));
   }
@@ -419,7 +433,7 @@ export class RedisRateLimiter implements RateLimiter {
     const where = `Redis at ${target} (shared limiter "${this.id}")`;
     const failure = { where, reason, why: errorText(cause) };
     if (this.#fallbackPolicy === 'local') {
-      const { limiter, warning } = localFallback(this.id, this.#limits, this.#peers, this.#pausedUntil - Date.now(), failure);
+      const { limiter, warning } = localFallback(this.id, this.#limits, this.#peers, this.#pausedUntil - this.#clock.now(), failure, this.#clock);
       this.#fallback = limiter;
       this.#state = 'fallback';
       this.#onWarning(warning);

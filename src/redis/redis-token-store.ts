@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MemoryTokenStore, type StoredToken, type TokenStore } from '../auth/token-store';
 import type { WarningEvent } from '../events';
+import { systemClock, type Clock } from '../internal/clock';
 import { DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, openRedis, waitUntilReady, type RedisHandle } from './connection';
 import { errorText, RedisUnavailableError } from './errors';
 import type { RedisConnectionOptions, RedisFallback } from './options';
@@ -12,6 +13,11 @@ export interface RedisTokenStoreOptions extends RedisConnectionOptions {
   keyPrefix?: string;
   /** Receives `redis-*` warnings (fallback to memory, Redis unavailable). */
   onWarning?: ((warning: WarningEvent) => void) | undefined;
+  /**
+   * The clock a token's remaining lifetime (its key's TTL) is measured on: the token provider's, which is the
+   * client's. @default the system clock (src/internal/clock.ts)
+   */
+  clock?: Clock | undefined;
 }
 
 /** Deletes KEYS[1] only if it still holds the token ARGV[1] (another worker may have replaced it already). */
@@ -52,9 +58,11 @@ export class RedisTokenStore implements TokenStore {
   readonly #startup: Promise<unknown>;
   #memory: MemoryTokenStore | undefined;
   #closed = false;
+  readonly #clock: Clock;
 
   constructor(options: RedisTokenStoreOptions) {
     checkRedisTokenStoreOptions(options);
+    this.#clock = options.clock ?? systemClock;
     this.#redis = openRedis(options, 'RedisTokenStore');
     this.#client = this.#redis.client as ScriptClient;
     this.#client.defineCommand('gcDataTokenDelete', { numberOfKeys: 1, lua: DELETE_IF_SAME_LUA });
@@ -82,7 +90,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
-    const ttlMs = Math.floor(token.expiresAt - Date.now());
+    const ttlMs = Math.floor(token.expiresAt - this.#clock.now());
     if (ttlMs <= 0) return;
     const value = JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt, issuedAt: token.issuedAt });
     await this.#use(

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { lazySchema } from '../internal/lazy-schema';
 import { parseOptions } from '../internal/parse-options';
 import { positiveInt } from '../internal/schema-fragments';
+import { isClock, type Clock } from '../internal/clock';
 
 const fn = (what: string) => z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', `${what} must be a function`);
 const connection = () => ({
@@ -20,6 +21,7 @@ const connection = () => ({
   connectTimeoutMs: positiveInt().optional(),
   fallback: z.enum(['error', 'local']).optional(),
 });
+const clock = () => z.custom<Clock>(isClock, 'must be a Clock (now, sleep, random)');
 const rate = () => z.number().positive().refine(Number.isFinite, 'must be a finite number');
 const oneTarget = (o: { url?: unknown; client?: unknown }) => (o.url === undefined) !== (o.client === undefined);
 const oneTargetIssue = { error: 'give exactly one of url (redis://host:port) or client (an ioredis client)', path: ['url'] };
@@ -34,6 +36,7 @@ const Limiter = lazySchema(() =>
       burst: positiveInt().optional(),
       serverGoverns: z.boolean().optional(),
       maxRequestsPerSecond: rate().optional(),
+      clock: clock().optional(),
       onWarning: fn('onWarning').optional(),
       heartbeatMs: positiveInt().optional(),
       jobExpirationMs: positiveInt().optional(),
@@ -42,7 +45,9 @@ const Limiter = lazySchema(() =>
 );
 
 const TokenStore = lazySchema(() =>
-  z.strictObject({ ...connection(), keyPrefix: z.string().max(200).optional(), onWarning: fn('onWarning').optional() }).refine(oneTarget, oneTargetIssue),
+  z
+    .strictObject({ ...connection(), keyPrefix: z.string().max(200).optional(), onWarning: fn('onWarning').optional(), clock: clock().optional() })
+    .refine(oneTarget, oneTargetIssue),
 );
 
 const Limits = lazySchema(() =>
@@ -57,6 +62,7 @@ const Limits = lazySchema(() =>
       heartbeatMs: positiveInt().optional(),
       jobExpirationMs: positiveInt().optional(),
       tokenKeyPrefix: z.string().max(200).optional(),
+      clock: clock().optional(),
     })
     .refine(oneTarget, oneTargetIssue),
 );

@@ -332,7 +332,7 @@ export class Transport {
     const correlationId = response.headers.get('inin-correlation-id') ?? undefined;
     let rateLimit = undefined;
     if (this.limiter) {
-      rateLimit = parseRateLimitHeaders(response.headers, this.config.headerNames);
+      rateLimit = parseRateLimitHeaders(response.headers, this.config.headerNames, this.clock.now());
       if (rateLimit && response.status !== 429) {
         const { exhausted, pausedForMs } = this.limiter.observe(rateLimit, this.limiter.running - 1);
         if (exhausted) {

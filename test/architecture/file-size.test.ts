@@ -13,9 +13,7 @@ import { ROOT, sourceFiles } from './source-graph';
 
 const LIMIT = 400;
 
-const SPLITTING: Record<string, string> = {
-  'src/transport/rate-limiter.ts': 'issue 19 (pacing)',
-};
+const SPLITTING: Record<string, string> = {};
 
 /** The leading comments of a file (everything before the first line of code). */
 function header(text: string): string {

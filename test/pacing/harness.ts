@@ -104,8 +104,10 @@ export async function runPaced(o: RunOptions): Promise<PacingRun> {
       const before = Date.now();
       vi.advanceTimersToNextTimer();
       if (Date.now() - before > 120_000) {
+        // Private state, for the message only (src/transport/server-pacer.ts).
         const l = limiter as unknown as Record<string, unknown>;
-        throw new Error(`stuck at ${before - t0} ms: ${JSON.stringify({ newest: l.newest, seq: l.seq, inFlight: l.inFlight, probeSeq: l.probeSeq, pausedUntil: l.pausedUntil, exhaustedAt: l.exhaustedAt, bucket: l.bucketPerMs, windowMs: l.windowMs, waiters: (l.waiters as Set<unknown>).size, stats: limiter.stats() })}`);
+        const p = l.pacer as Record<string, unknown>;
+        throw new Error(`stuck at ${before - t0} ms: ${JSON.stringify({ newest: p.newest, seq: p.seq, inFlight: l.inFlight, probeSeq: p.probeSeq, pausedUntil: p.pausedUntil, exhaustedAt: p.exhaustedAt, bucket: p.bucketPerMs, windowMs: p.windowMs, waiters: (l.waiters as Set<unknown>).size, stats: limiter.stats() })}`);
       }
     }
     await all;

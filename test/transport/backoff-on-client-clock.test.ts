@@ -28,7 +28,7 @@ describe("transport waits on the client's clock", () => {
     client.on('retry', (e) => retries.push(e));
     const started = clock.now();
     await expect(client.request({ path: '/api/v2/ping' })).resolves.toEqual({ ok: true });
-    // Retry-After: 30 s plus 5% (half of 10%, at random 0.5). (A 429 also pauses the rate limiter, which keeps real time: src/transport/rate-limiter.ts.)
+    // Retry-After: 30 s plus 5% (half of 10%, at random 0.5).
     // (The backoff step itself is the retry policy's, src/transport/retry.ts; here only where it is slept.)
     const announced = retries.map((r) => r.delayMs);
     expect(announced).toHaveLength(2);
