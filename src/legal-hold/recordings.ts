@@ -8,6 +8,7 @@ import { apiPath } from '../internal/api-path';
 import { mapConcurrent } from '../internal/map-concurrent';
 import { fsPromises } from '../internal/node-builtins';
 import { decode, parseJson } from '../transport/decode';
+import { linkAbort, type DownloadError } from '../transport/download';
 import { runBatch, type BatchContext, type RecordingRef } from './batch-job';
 import { fileSafe, recKey, type HoldStore } from './hold-store';
 import { join } from './manifest';
@@ -53,32 +54,71 @@ export async function recordingMetadata(client: GenesysClient, store: HoldStore,
  * asked for again in a later job (a fresh URL), up to `maxUrlRefreshes` times.
  */
 export async function downloadRecordings(ctx: BatchContext, pending: RecordingRef[]): Promise<void> {
-  const { client, options, signal } = ctx;
+  const { client, options } = ctx;
   const batchSize = options.batchSize ?? 100;
   const refreshes = new Map<string, number>();
   const maxRefreshes = options.maxUrlRefreshes ?? 2;
   let queue = pending;
   while (queue.length > 0) {
+    const batches: RecordingRef[][] = [];
+    for (let i = 0; i < queue.length; i += batchSize) batches.push(queue.slice(i, i + batchSize));
     const retry: RecordingRef[] = [];
-    for (let i = 0; i < queue.length; i += batchSize) {
-      throwIfCallerAborted(signal, 'LegalHold.export()');
-      const batch = queue.slice(i, i + batchSize);
-      const failed = await runBatch(ctx, batch);
-      for (const f of failed) {
-        const key = recKey(f.ref);
-        const n = (refreshes.get(key) ?? 0) + 1;
-        refreshes.set(key, n);
-        if (n > maxRefreshes) throw f.error;
-        client.emit('warning', {
-          code: 'legal-hold-url-refresh',
-          message: `recording ${f.ref.recordingId} of conversation ${f.ref.conversationId}: its download URL was refused (${f.error.status}); requesting a fresh one (${n} of ${maxRefreshes})`,
-          details: { ...f.ref, status: f.error.status },
-        });
-        retry.push(f.ref);
-      }
+    for (const f of await runTwoInFlight(ctx, batches)) {
+      const key = recKey(f.ref);
+      const n = (refreshes.get(key) ?? 0) + 1;
+      refreshes.set(key, n);
+      if (n > maxRefreshes) throw f.error;
+      client.emit('warning', {
+        code: 'legal-hold-url-refresh',
+        message: `recording ${f.ref.recordingId} of conversation ${f.ref.conversationId}: its download URL was refused (${f.error.status}); requesting a fresh one (${n} of ${maxRefreshes})`,
+        details: { ...f.ref, status: f.error.status },
+      });
+      retry.push(f.ref);
     }
     queue = retry;
   }
+}
+
+/** Batch jobs in flight at once: one whose files download while the next is submitted and polled. */
+export const BATCH_JOBS_IN_FLIGHT = 2;
+
+/**
+ * Runs `batches` with BATCH_JOBS_IN_FLIGHT jobs at a time, so the downloader never waits on a job's submission and
+ * polls: while one job's files download, the next job is submitted and polled, and its results join the
+ * downloader's queue as they appear. Bounded: at most 2 x batchSize recordings are asked for and not yet on disk
+ * (pre-signed URLs expire; docs/platform-notes.md, "Recording batch download"). The first failure stops the other
+ * job (its partial files stay for the next run) and is what this throws; refused URLs are returned.
+ */
+async function runTwoInFlight(ctx: BatchContext, batches: RecordingRef[][]): Promise<Array<{ ref: RecordingRef; error: DownloadError }>> {
+  const stop = new AbortController();
+  const unlink = linkAbort(stop, ctx.signal);
+  const inner: BatchContext = { ...ctx, signal: stop.signal };
+  const refused: Array<{ ref: RecordingRef; error: DownloadError }> = [];
+  let next = 0;
+  let failed = false;
+  let firstError: unknown;
+  const lane = async () => {
+    while (!failed && next < batches.length) {
+      const batch = batches[next++]!;
+      try {
+        throwIfCallerAborted(ctx.signal, 'LegalHold.export()');
+        refused.push(...(await runBatch(inner, batch)));
+      } catch (e) {
+        if (!failed) {
+          failed = true;
+          firstError = e;
+          stop.abort(e);
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: BATCH_JOBS_IN_FLIGHT }, lane));
+  } finally {
+    unlink();
+  }
+  if (failed) throw firstError;
+  return refused;
 }
 
 function parseMetadata(bytes: Buffer, path: string, status: number, correlationId: string | undefined): Array<{ id: string }> {
