@@ -3,7 +3,7 @@
  * docs/performance.md, so every benchmark writes the same envelope.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,12 @@ export interface BenchResult {
   date: string;
   node: string;
   machine: { cpus: number; model: string; totalMemGiB: number };
+  /**
+   * What else the machine was doing: the 1/5/15-minute load averages when the result was written, and the
+   * `BENCH_CONDITIONS` text given by whoever ran it (e.g. how the benchmark was isolated from other work). Wall-clock
+   * figures mean little without it.
+   */
+  conditions?: { loadAverage: number[]; note?: string };
   /** Free-form tables: rows of named measurements. */
   results: Record<string, unknown>;
   targets: BenchTarget[];
@@ -34,8 +40,10 @@ export function machineInfo(): BenchResult['machine'] {
 
 export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
-export function writeResult(r: Omit<BenchResult, 'date' | 'node' | 'machine'>): string {
-  const full: BenchResult = { ...r, date: new Date().toISOString(), node: process.version, machine: machineInfo() };
+export function writeResult(r: Omit<BenchResult, 'date' | 'node' | 'machine' | 'conditions'>): string {
+  const note = process.env.BENCH_CONDITIONS;
+  const conditions = { loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), ...(note ? { note } : {}) };
+  const full: BenchResult = { ...r, date: new Date().toISOString(), node: process.version, machine: machineInfo(), conditions };
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${r.benchmark}.json`);
   writeFileSync(file, JSON.stringify(full, null, 2) + '\n');

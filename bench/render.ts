@@ -93,6 +93,13 @@ const NOTES: Record<string, string> = {
     '09:34 the same day, at lower load: not comparable with this run, and no matched before/after was measured.',
 };
 
+/** What else ran on the machine: wall-clock figures depend on it (bench/lib.ts `conditions`). */
+function conditions(r: BenchResult): string {
+  if (!r.conditions) return '';
+  const load = ` Load average when written: ${r.conditions.loadAverage.join(', ')} (1, 5, 15 min).`;
+  return `${load}${r.conditions.note ? ` Conditions: ${r.conditions.note}` : ''}`;
+}
+
 function table(rows: Array<Record<string, unknown>>): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]!);
@@ -102,7 +109,7 @@ function table(rows: Array<Record<string, unknown>>): string {
 
 function section(r: BenchResult): string {
   const out = [`## ${TITLES[r.benchmark] ?? r.benchmark}`, ''];
-  out.push(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} x ${r.machine.model} (${r.machine.totalMemGiB} GiB), Node ${r.node}.`, '');
+  out.push(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} x ${r.machine.model} (${r.machine.totalMemGiB} GiB), Node ${r.node}.${conditions(r)}`, '');
   out.push(`**Reading:** ${r.reading}`, '');
   if (NOTES[r.benchmark]) out.push(NOTES[r.benchmark]!, '');
   out.push(table(r.targets.map((t) => ({ target: t.name, wanted: t.target, measured: t.value, met: t.met ? 'yes' : '**no**' }))), '');
