@@ -132,9 +132,22 @@ export class ReportExtraction<R> implements AsyncIterable<Projected<R>> {
   }
 }
 
-/** The client's clock, with the ReportQueries options `now`, `sleep` and `random` over it where given. */
-function runtimeClock(clock: Clock, o: { now?: (() => number) | undefined; sleep?: Clock['sleep'] | undefined; random?: (() => number) | undefined }): Clock {
-  if (!o.now && !o.sleep && !o.random) return clock;
+/**
+ * The client's clock governs every wait (issue 17 section 1). The deprecated ReportQueries options `now`, `sleep` and
+ * `random` still go over it where given (0.x), and say so once with a `deprecated-option` warning.
+ */
+function runtimeClock(
+  client: GenesysClient,
+  o: { now?: (() => number) | undefined; sleep?: Clock['sleep'] | undefined; random?: (() => number) | undefined },
+): Clock {
+  const clock = clockOf(client);
+  const given = (['now', 'sleep', 'random'] as const).filter((k) => o[k] !== undefined);
+  if (given.length === 0) return clock;
+  client.emit('warning', {
+    code: 'deprecated-option',
+    message: `ReportQueries options ${given.join(', ')} are deprecated: give the client a clock instead (new GenesysClient({ clock })); they are removed in 1.0`,
+    details: { where: 'ReportQueries options', options: given, replacement: 'GenesysClientOptions.clock' },
+  });
   return {
     now: o.now ?? (() => clock.now()),
     sleep: o.sleep ?? ((ms, signal) => clock.sleep(ms, signal)),
@@ -160,7 +173,7 @@ export class ReportQueries {
       maxResubmits: o.maxResubmits ?? DEFAULT_RUNTIME.maxResubmits,
       resultRetries: o.resultRetries ?? DEFAULT_RUNTIME.resultRetries,
       resultRetryDelayMs: o.resultRetryDelayMs ?? DEFAULT_RUNTIME.resultRetryDelayMs,
-      clock: runtimeClock(clockOf(client), o),
+      clock: runtimeClock(client, o),
     };
   }
 

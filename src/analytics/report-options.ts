@@ -107,11 +107,25 @@ export const ReportQueriesOptions = lazySchema(() =>
     resultRetries: z.number().int().min(0).optional(),
     /** First wait before such a re-fetch (doubles each time). Default 2,000 ms. */
     resultRetryDelayMs: z.number().int().min(0).optional(),
-    /** Jitter source in [0, 1). Default: the client's clock (`clock.random`). */
+    /**
+     * Jitter source in [0, 1).
+     * @deprecated Give the client a `clock` instead (`new GenesysClient({ clock })`, src/client-options.ts; in tests
+     * `createFakeClock()` from `@org/gc-data/testing`): one clock for every wait of the SDK (issue 17). Still honoured
+     * over the client's clock in 0.x, with a `deprecated-option` warning; removed in 1.0.
+     * @default the client's clock (`clock.random`)
+     */
     random: fn<() => number>('random').optional(),
-    /** Every wait of the module goes through this. Default: the client's clock (`clock.sleep`). */
+    /**
+     * Every wait of the module goes through this.
+     * @deprecated Give the client a `clock` instead (see `random`); still honoured in 0.x, removed in 1.0.
+     * @default the client's clock (`clock.sleep`)
+     */
     sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('sleep').optional(),
-    /** Clock for maxWait (epoch ms). Default: the client's clock (`clock.now`). */
+    /**
+     * Clock for maxWait (epoch ms).
+     * @deprecated Give the client a `clock` instead (see `random`); still honoured in 0.x, removed in 1.0.
+     * @default the client's clock (`clock.now`)
+     */
     now: fn<() => number>('now').optional(),
   }),
 );

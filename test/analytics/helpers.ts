@@ -1,11 +1,15 @@
-/** Shared setup of the analytics tests: the simulated org fixture (test/support/sim.ts) with analytics defaults, fast or fake-time ReportQueries. */
+/**
+ * Shared setup of the analytics tests: the simulated org fixture (test/support/sim.ts) with analytics defaults, and
+ * clients on a fake clock (the client's `clock` option, issue 17 section 1), the one clock every wait of the SDK
+ * runs on; the simulated org follows the clock of `fakeTime()` so its job states move with the SDK's waits.
+ */
 import { http, HttpResponse } from 'msw';
 import type { SetupServer as SetupServerApi } from 'msw/node';
 import { afterEach, vi } from 'vitest';
 import type { GenesysClient, GenesysClientOptions } from '../../src/index';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import type { ReportQueriesOptions } from '../../src/analytics/schemas';
-import { RESET, createFakeClock, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
+import { RESET, createFakeClock, type FakeClock, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
 import { useSimulatedOrg as useSharedSimulatedOrg, type SimFixture } from '../support/sim';
 
 export { collect } from '../support/sim';
@@ -16,6 +20,9 @@ export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
 const fixtures = new WeakMap<SimulatedOrgHandle, SimFixture>();
+
+/** The clock of the running test's `fakeTime()`, which the org reads as its time; none: the org reads `Date.now()`. */
+let orgClock: FakeClock | undefined;
 
 /**
  * A small org (a few hundred conversations a day, anchored at the clock) whose jobs finish at once unless told
@@ -30,13 +37,17 @@ export function useSimulatedOrg(options: SimulatedOrgOptions = {}): { sim: Simul
       conversationsPerDay: 200,
       rateLimit: false,
       tokenRateLimit: false,
+      now: () => (orgClock ? orgClock.now() : Date.now()),
       ...options,
       jobs: { queuedMs: 0, pendingMs: 0, ...options.jobs },
     },
     { client: { rateLimit: { requestsPerMinute: 1_000_000, maxConcurrent: 5 }, retry: { maxDelayMs: 5 } } },
   );
   // Registered after the fixture's hooks, so it runs before them: the org is reset on the real clock.
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    orgClock = undefined;
+    vi.useRealTimers();
+  });
   fixtures.set(fixture.org, fixture);
   return { sim: fixture.org, server: fixture.server };
 }
@@ -49,36 +60,36 @@ export function simClient(sim: SimulatedOrgHandle, overrides: Partial<GenesysCli
 }
 
 /**
- * For tests where time does not matter: polls every second (the minimum, MIN_POLL_DELAY_MS), no jitter, on a fake
- * clock that jumps to each wait's end at once (createFakeClock autoAdvance), so no test sleeps in real time.
+ * A client whose waits end at once: a fake clock that jumps to each wait's end (createFakeClock autoAdvance), so
+ * `now()` still moves by the time slept (deadlines and elapsed times stay consistent) and no test sleeps in real time.
  */
-export function fastReports(client: GenesysClient, options: ReportQueriesOptions = {}): ReportQueries {
-  const clock = createFakeClock({ autoAdvance: true });
-  return new ReportQueries(client, {
-    poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 },
-    resultRetryDelayMs: 1,
-    now: clock.now,
-    sleep: clock.sleep,
-    random: clock.random,
-    ...options,
-  });
+export function fastClient(sim: SimulatedOrgHandle, overrides: Partial<GenesysClientOptions> = {}): GenesysClient {
+  return simClient(sim, { clock: createFakeClock({ autoAdvance: true }), ...overrides });
 }
 
 /**
- * Fake time: Date is faked (the simulated org and the SDK read it), and ReportQueries' waits advance it instead
- * of sleeping, recording each requested delay. The transport's own timers stay real, so requests run normally.
+ * ReportQueries for tests where time does not matter: polls every second (the minimum, MIN_POLL_DELAY_MS), no
+ * jitter, on the client's fake clock (`fastClient()` or `fakeTime()`): a client on real time would make each poll
+ * wait a real second, so it is refused.
  */
-export function fakeTime(start = Date.now()): { delays: number[]; sleep: (ms: number, signal?: AbortSignal) => Promise<void> } {
-  vi.useFakeTimers({ toFake: ['Date'], now: start });
-  const delays: number[] = [];
-  return {
-    delays,
-    sleep: async (ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
-      delays.push(ms);
-      vi.advanceTimersByTime(ms);
-    },
-  };
+export function fastReports(client: GenesysClient, options: ReportQueriesOptions = {}): ReportQueries {
+  if (typeof (client.clock as Partial<FakeClock>).advance !== 'function') {
+    throw new Error('fastReports: give it a client on a fake clock (fastClient(sim) or simClient(sim, { clock: fakeTime() }))');
+  }
+  return new ReportQueries(client, { poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 }, resultRetryDelayMs: 1, ...options });
+}
+
+/**
+ * Fake time shared by the SDK and the org: a fake clock to give the client (`simClient(sim, { clock })`), which the
+ * simulated org also reads as its time for the rest of the test (job states, availability, token expiry). Each wait
+ * ends at once with time jumping to it (`autoAdvance`, earliest first) unless `autoAdvance: false`, when the test
+ * moves time itself (`advance`, `runNext`). `clock.sleeps` is every wait asked of the client's clock, in order.
+ * Jitter draws are 0 unless `random` is given.
+ */
+export function fakeTime(options: { random?: () => number; autoAdvance?: boolean } = {}): FakeClock {
+  const clock = createFakeClock({ autoAdvance: options.autoAdvance ?? true, random: options.random ?? (() => 0) });
+  orgClock = clock;
+  return clock;
 }
 
 /** `[start, end)` ISO interval of whole UTC days ending `daysBack` days before the org's last full day. */

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '@org/gc-data';
 import { EXTRACT_CHECKPOINT_KIND, ExtractCheckpointState } from '@org/gc-data/schemas';
 import { FileCheckpoint, MemoryCheckpoint, NdjsonSink, type Checkpoint } from '@org/gc-data/sinks';
-import { collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg();
 
@@ -60,7 +60,7 @@ describe('reports.exportTo(sink, ...)', () => {
           ? { load: () => file.load(), clear: () => file.clear(), save: (s) => (controller.signal.aborted ? Promise.resolve() : file.save(s)) }
           : file;
         const sink = new NdjsonSink<Row>(out, { append: true });
-        const client = simClient(sim);
+        const client = fastClient(sim);
         const err = await fastReports(client)
           .exportTo(killingAt(sink, stopAt, kept, controller), { ...options(interval), checkpoint, signal: controller.signal })
           .catch((e: unknown) => e);
@@ -69,7 +69,7 @@ describe('reports.exportTo(sink, ...)', () => {
         expect((await lines(out)).length).toBeGreaterThanOrEqual((await file.load())?.rows ?? 0);
       }
       const sink = new NdjsonSink<Row>(out, { append: true });
-      const summary = await fastReports(simClient(sim)).exportTo(sink, { ...options(interval), checkpoint: file });
+      const summary = await fastReports(fastClient(sim)).exportTo(sink, { ...options(interval), checkpoint: file });
       await sink.close();
       const ids = await lines(out);
       expect(ids).toHaveLength(new Set(ids).size);
@@ -85,13 +85,13 @@ describe('reports.exportTo(sink, ...)', () => {
     const interval = dayInterval(sim, 1, 1);
     const out = join(dir, 'rows.ndjson');
     const sink = new NdjsonSink<Row>(out);
-    const summary = await fastReports(simClient(sim)).exportTo(sink, options(interval));
+    const summary = await fastReports(fastClient(sim)).exportTo(sink, options(interval));
     expect(summary.rows).toBe(sim.truth.conversations({ interval, activity: true }).length);
     expect((await lines(out)).length).toBe(summary.rows);
     await sink.close();
 
     const before = sim.stats.totalRequests;
-    const err = await fastReports(simClient(sim)).exportTo(null as never, options(interval)).catch((e: unknown) => e);
+    const err = await fastReports(fastClient(sim)).exportTo(null as never, options(interval)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues[0]?.path).toBe('sink');
     expect(sim.stats.totalRequests).toBe(before);
@@ -100,7 +100,7 @@ describe('reports.exportTo(sink, ...)', () => {
   it('an extract checkpoint saved in version 1 (before the runner: `key`, not `fingerprint`) resumes', async () => {
     const interval = dayInterval(sim, 1, 2);
     const first = new MemoryCheckpoint<ExtractCheckpointState>();
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const a: string[] = [];
     for await (const row of fastReports(client).extract({ ...options(interval), checkpoint: first })) if (a.push(row.conversationId) === 90) break;
     const saved = (await first.load())!;
@@ -117,7 +117,7 @@ describe('reports.exportTo(sink, ...)', () => {
   it('the fingerprint ignores key order: a query written in another order resumes, another query is refused', async () => {
     const interval = dayInterval(sim, 1, 2);
     const checkpoint = new MemoryCheckpoint<ExtractCheckpointState>();
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const query = { segmentFilters: [{ type: 'or' as const, predicates: [{ type: 'dimension' as const, dimension: 'mediaType', operator: 'matches' as const, value: 'voice' }] }] };
     const reordered = { segmentFilters: [{ predicates: [{ value: 'voice', operator: 'matches' as const, dimension: 'mediaType', type: 'dimension' as const }], type: 'or' as const }] };
     let n = 0;

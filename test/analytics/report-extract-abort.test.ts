@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCheckpoint } from '../../src/sinks/checkpoint';
 import type { ExtractCheckpointState } from '../../src/analytics/schemas';
-import { collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg({ conversationsPerDay: 400 });
 
@@ -11,7 +11,7 @@ describe('extract: an abort stops it at once and loses nothing', () => {
     const truth = sim.truth.conversations({ interval, activity: true });
     const checkpoint = new MemoryCheckpoint<ExtractCheckpointState>();
     const controller = new AbortController();
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const first: string[] = [];
     const err = await (async () => {
       for await (const row of fastReports(client).extract({ interval, chunk: 'PT6H', concurrency: 2, pageSize: 50, checkpoint, signal: controller.signal })) {

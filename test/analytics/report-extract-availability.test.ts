@@ -3,7 +3,7 @@ import { DataAvailabilityError } from '../../src/analytics/availability';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import { formatInterval } from '@org/gc-data/intervals';
 import type { WarningEvent } from '../../src/index';
-import { DETAILS, HOUR, JOBS, collect, fakeTime, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { DETAILS, HOUR, JOBS, collect, fakeTime, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg();
 
@@ -19,7 +19,7 @@ describe('data availability (the seed\'s partial): clip, fill, wait, error', () 
   it('clip: exports up to the availability date and says which range is complete', async () => {
     const { start, avail, interval } = setup();
     sim.setDataAvailabilityDate(avail);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const extraction = fastReports(client).extract({ interval, project: (c) => c.conversationId });
@@ -43,7 +43,7 @@ describe('data availability (the seed\'s partial): clip, fill, wait, error', () 
   it('clip: an interval entirely after the availability date yields nothing and complete is null', async () => {
     const { end, interval } = setup();
     sim.setDataAvailabilityDate(end - 30 * HOUR);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const extraction = fastReports(client).extract({ interval });
     expect(await collect(extraction)).toEqual([]);
     expect(extraction.summary.complete).toBeNull();
@@ -54,7 +54,7 @@ describe('data availability (the seed\'s partial): clip, fill, wait, error', () 
   it('fill: jobs up to the availability date, the tail through the sync details query; every conversation once', async () => {
     const { start, end, avail, interval } = setup();
     sim.setDataAvailabilityDate(avail);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const extraction = fastReports(client).extract({ interval, availability: 'fill', project: (c) => c.conversationId });
     const ids = await collect(extraction);
     // Everything with activity in the interval, whether or not it had reached the datalake.
@@ -69,27 +69,27 @@ describe('data availability (the seed\'s partial): clip, fill, wait, error', () 
   });
 
   it('wait: polls the availability date until it passes the end, then exports everything', async () => {
-    const time = fakeTime();
-    const end = Math.floor((Date.now() - 30 * 60_000) / 1000) * 1000;
+    const clock = fakeTime();
+    const end = Math.floor((clock.now() - 30 * 60_000) / 1000) * 1000;
     const interval = formatInterval(end - 6 * HOUR, end);
     // Unpinned, the org's availability trails its clock by an hour.
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const client = fastClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const extraction = reports.extract({ interval, availability: 'wait', project: (c) => c.conversationId });
     const ids = await collect(extraction);
     expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
     expect(extraction.summary.complete).toBe(interval);
     expect(sim.stats.count(`GET ${JOBS}/availability`)).toBeGreaterThan(1);
-    expect(Date.now() - HOUR).toBeGreaterThanOrEqual(end);
+    expect(sim.org.now() - HOUR).toBeGreaterThanOrEqual(end);
     // 30 min had to pass on the org's clock before the availability date reached the end.
-    expect(time.delays.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(30 * 60_000);
     await client.close();
   });
 
   it('error: refuses with DataAvailabilityError after one availability request, submitting nothing', async () => {
     const { avail, interval } = setup();
     sim.setDataAvailabilityDate(avail);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const err = await collect(fastReports(client).extract({ interval, availability: 'error' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataAvailabilityError);
     expect(sim.stats.count(`GET ${JOBS}/availability`)).toBe(1);
@@ -101,7 +101,7 @@ describe('data availability (the seed\'s partial): clip, fill, wait, error', () 
   it('reports.availability() reads the date', async () => {
     const { avail } = setup();
     sim.setDataAvailabilityDate(avail);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     expect((await new ReportQueries(client).availability())?.getTime()).toBe(avail);
     await client.close();
   });

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXTRACT_CHECKPOINT_KIND } from '../../src/analytics/extract-checkpoint';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import { ExtractCheckpointState } from '../../src/analytics/schemas';
 import { ValidationError } from '../../src/index';
 import { FileCheckpoint, MemoryCheckpoint } from '../../src/sinks/checkpoint';
 import { NdjsonSink } from '../../src/sinks/ndjson';
-import { JOBS, collect, dayInterval, fakeTime, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { JOBS, collect, dayInterval, fakeTime, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const TTL = 3_600_000;
 const { sim, server } = useSimulatedOrg({ jobs: { ttlMs: TTL } });
@@ -44,7 +44,7 @@ describe('a new process resumes from the checkpoint', () => {
     const truth = new Set(sim.truth.conversations({ interval, activity: true }));
     const checkpoint = new MemoryCheckpoint<ExtractCheckpointState>();
 
-    const clientA = simClient(sim);
+    const clientA = fastClient(sim);
     const a = await firstRun(interval, checkpoint, 130, fastReports(clientA));
     await clientA.close();
     const saved = (await checkpoint.load())!;
@@ -57,7 +57,7 @@ describe('a new process resumes from the checkpoint', () => {
 
     // "Process B": a new client and a new ReportQueries; only the checkpoint is shared.
     const log = logResults();
-    const clientB = simClient(sim);
+    const clientB = fastClient(sim);
     const extraction = fastReports(clientB).extract({ ...options(interval), checkpoint });
     const b = await collect(extraction);
     await clientB.close();
@@ -86,18 +86,19 @@ describe('a new process resumes from the checkpoint', () => {
   });
 
   it('resubmits a window whose job expired meanwhile and skips the rows already emitted', async () => {
-    const time = fakeTime();
+    const clock = fakeTime();
     const interval = dayInterval(sim, 1, 2);
     const truth = new Set(sim.truth.conversations({ interval, activity: true }));
     const checkpoint = new MemoryCheckpoint<ExtractCheckpointState>();
-    const clientA = simClient(sim);
-    const a = await firstRun(interval, checkpoint, 130, new ReportQueries(clientA, { sleep: time.sleep, random: () => 0 }));
+    const clientA = fastClient(sim, { clock });
+    const a = await firstRun(interval, checkpoint, 130, new ReportQueries(clientA));
     await clientA.close();
     const saved = (await checkpoint.load())!;
 
-    vi.advanceTimersByTime(TTL + 1);
-    const clientB = simClient(sim);
-    const extraction = new ReportQueries(clientB, { sleep: time.sleep, random: () => 0 }).extract({ ...options(interval), checkpoint });
+    // The jobs A left behind expire on the org's clock (the same fake clock).
+    await clock.advance(TTL + 1);
+    const clientB = fastClient(sim, { clock });
+    const extraction = new ReportQueries(clientB).extract({ ...options(interval), checkpoint });
     const b = await collect(extraction);
     await clientB.close();
 
@@ -119,7 +120,7 @@ describe('a new process resumes from the checkpoint', () => {
         const saved = await checkpoint.load();
         const sink = new NdjsonSink<{ conversationId: string }>(file, { append: true });
         if (saved) await sink.rewindTo(saved.rows);
-        const client = simClient(sim);
+        const client = fastClient(sim);
         let n = 0;
         for await (const row of fastReports(client).extract({ ...options(interval), project: (c) => ({ conversationId: c.conversationId }), checkpoint, beforeCheckpoint: () => sink.flush() })) {
           await sink.write(row);
@@ -144,7 +145,7 @@ describe('a new process resumes from the checkpoint', () => {
       const path = join(dir, 'extract.json');
       const checkpoint = new FileCheckpoint<ExtractCheckpointState>(path, { kind: EXTRACT_CHECKPOINT_KIND, parse: (s) => ExtractCheckpointState.parse(s) });
       const interval = dayInterval(sim, 1, 2);
-      const client = simClient(sim);
+      const client = fastClient(sim);
       const a: string[] = [];
       for await (const id of fastReports(client).extract({ ...options(interval), checkpoint })) if (a.push(id) === 50) break;
       const other = fastReports(client).extract({ ...options(dayInterval(sim, 2, 2)), checkpoint });

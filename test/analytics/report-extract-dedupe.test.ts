@@ -3,7 +3,7 @@ import { splitInterval } from '@org/gc-data/intervals';
 import { MemoryCheckpoint } from '../../src/sinks/checkpoint';
 import type { ExtractCheckpointState } from '../../src/analytics/schemas';
 import type { WarningEvent } from '@org/gc-data';
-import { collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg({ conversationsPerDay: 400 });
 
@@ -16,7 +16,7 @@ describe('extract: half-open windows, deduped by conversationId across chunk bou
     const boundaryCrossers = perWindow.reduce((n, ids) => n + ids.length, 0) - truth.length;
     expect(boundaryCrossers).toBeGreaterThan(5);
 
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const extraction = fastReports(client).extract({ interval, chunk: 'PT6H', concurrency: 3, pageSize: 30 });
     const rows = await collect(extraction);
     const ids = rows.map((r) => r.conversationId);
@@ -35,7 +35,7 @@ describe('extract: half-open windows, deduped by conversationId across chunk bou
       saves.push(state.spanners.length);
       await save(state);
     };
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const rows = await collect(fastReports(client).extract({ interval, chunk: 'PT6H', concurrency: 2, pageSize: 50, checkpoint }));
     expect(rows.length).toBe(sim.truth.conversations({ interval, activity: true }).length);
     // ~1,200 rows; the dedupe set never holds more than a few windows' boundary crossers.
@@ -46,7 +46,7 @@ describe('extract: half-open windows, deduped by conversationId across chunk bou
 
 describe('rows outside the requested interval (seed 003)', () => {
   it('are counted in summary.outsideInterval and announced by rows-outside-interval warnings', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const interval = dayInterval(sim, 1);

@@ -1,14 +1,14 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { JobFailedError, type WarningEvent } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, jobInfo, overrideJobStatus, simClient, useSimulatedOrg } from './helpers';
+import { JOBS, collect, dayInterval, fastReports, jobInfo, overrideJobStatus, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
 describe('EXPIRED -> resubmit', () => {
   it('a job that ends EXPIRED before its results are read is resubmitted', async () => {
     overrideJobStatus(server, sim, (job) => (job.seq === 0 ? { state: 'EXPIRED' } : undefined));
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const interval = dayInterval(sim, 1);
@@ -37,7 +37,7 @@ describe('EXPIRED -> resubmit', () => {
         return undefined;
       }),
     );
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const interval = dayInterval(sim, 1);
     const extraction = fastReports(client).extract({ interval, chunk: 'P1D', pageSize: 30, project: (c) => c.conversationId });
     const ids = await collect(extraction);
@@ -51,7 +51,7 @@ describe('EXPIRED -> resubmit', () => {
 
   it('stops after maxResubmits with JobFailedError EXPIRED', async () => {
     overrideJobStatus(server, sim, () => ({ state: 'EXPIRED' }));
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const err = await collect(fastReports(client, { maxResubmits: 1 }).extract({ interval: dayInterval(sim, 1), chunk: 'P1D' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailedError);
     expect((err as JobFailedError).state).toBe('EXPIRED');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatInterval, halveInterval } from '@org/gc-data/intervals';
 import { JobFailedError, type WarningEvent } from '../../src/index';
-import { HOUR, JOBS, collect, dayInterval, fastReports, overrideJobStatus, simClient, useSimulatedOrg } from './helpers';
+import { HOUR, JOBS, collect, dayInterval, fastReports, overrideJobStatus, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 const FAILED = { state: 'FAILED', errorMessage: 'The job failed to complete. Resubmit the query, or split its interval.' };
@@ -10,7 +10,7 @@ describe('FAILED -> resubmit once, then split the interval and re-run the halves
   it('re-runs a failed window (after one resubmission of the same interval) as two halves and still yields every conversation once', async () => {
     // Jobs longer than 12 h fail (the seed: too much data for one job); the 12 h halves succeed.
     overrideJobStatus(server, sim, (job) => (job.end - job.start > 12 * HOUR ? FAILED : undefined));
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const interval = dayInterval(sim, 1);
@@ -35,7 +35,7 @@ describe('FAILED -> resubmit once, then split the interval and re-run the halves
 
   it('splits recursively, depth-first, while halves keep failing', async () => {
     overrideJobStatus(server, sim, (job) => (job.end - job.start > 5 * HOUR ? FAILED : undefined));
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const interval = dayInterval(sim, 2);
     const extraction = fastReports(client).extract({ interval, chunk: 'P1D', project: (c) => c.conversationId });
     const ids = await collect(extraction);
@@ -49,7 +49,7 @@ describe('FAILED -> resubmit once, then split the interval and re-run the halves
 
   it('gives up with JobFailedError at maxSplitDepth, naming the interval', async () => {
     overrideJobStatus(server, sim, () => FAILED);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const interval = dayInterval(sim, 1);
     const err = await collect(fastReports(client, { maxSplitDepth: 2 }).extract({ interval, chunk: 'P1D' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailedError);
@@ -68,7 +68,7 @@ describe('FAILED -> resubmit once, then split the interval and re-run the halves
 describe('transient FAILED jobs', () => {
   it('30% of jobs FAILED at random plus 10% 5xx: every conversation exactly once', async () => {
     sim.setFaults({ jobFailureRate: 0.3, serverErrorRate: 0.1 });
-    const client = simClient(sim, { retry: { limit: 8, budget: false } });
+    const client = fastClient(sim, { retry: { limit: 8, budget: false } });
     const interval = dayInterval(sim, 2);
     // One window at a time (concurrency 1), so jobs are submitted one after another and each gets the same seeded
     // outcome every run. With maxSplitDepth 0 nothing can be split: the old rule (split on FAILED) ended the extract

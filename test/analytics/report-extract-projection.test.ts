@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CONVERSATION_ROW_COLUMNS, projectConversation, type ConversationRow } from '../../src/analytics/projection';
 import type { AnalyticsConversation } from '../../src/analytics/schemas';
-import { collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg({ evaluatedShare: 0.5 });
 
@@ -41,7 +41,7 @@ describe('default projection: one flat row per conversation, timestamps as UTC e
   });
 
   it('extract yields default rows with epoch-ms times inside the interval\'s activity', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const interval = dayInterval(sim, 1);
     const [from, to] = interval.split('/').map((s) => Date.parse(s)) as [number, number];
     const rows = await collect(fastReports(client).extract({ interval, attributes: ['customerTier'] }));
@@ -56,7 +56,7 @@ describe('default projection: one flat row per conversation, timestamps as UTC e
   });
 
   it('takes a custom projection and infers its row type', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const rows = await collect(
       fastReports(client).extract({ interval: dayInterval(sim, 1), project: (c) => ({ id: c.conversationId, n: c.participants?.length ?? 0 }) }),
     );

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WarningEvent } from '../../src/index';
-import { collect, dayInterval, fastReports, HOUR, JOBS, routeCount, simClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, HOUR, JOBS, routeCount, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim } = useSimulatedOrg();
 
@@ -16,7 +16,7 @@ describe('reconcile past the threshold: the window is re-run narrower', () => {
     sim.setFaults({ jobMissShare: 0.1, jobMissAboveMs: 6 * HOUR });
     const interval = dayInterval(sim, 1, 2);
     const started = sim.truth.conversations({ interval });
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const extraction = fastReports(client).extract({ interval, chunk: 'PT12H', concurrency: 2, reconcile: true, project: (c) => c.conversationId });
@@ -51,7 +51,7 @@ describe('reconcile past the threshold: the window is re-run narrower', () => {
     // Every job misses the same conversations, however narrow: the re-run finds nothing new.
     sim.setFaults({ jobMissShare: 0.1, jobMissAboveMs: 0 });
     const interval = dayInterval(sim, 1, 1);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const extraction = fastReports(client).extract({ interval, chunk: 'PT12H', reconcile: true });
@@ -70,7 +70,7 @@ describe('reconcile past the threshold: the window is re-run narrower', () => {
 
   it('does not re-run a window that agrees with the sync query', async () => {
     const interval = dayInterval(sim, 1, 1);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const extraction = fastReports(client).extract({ interval, chunk: 'PT12H', reconcile: true });
     await collect(extraction);
     expect(extraction.summary.reconcile.every((r) => r.ok && r.rerun === undefined)).toBe(true);

@@ -1,13 +1,13 @@
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { WarningEvent } from '../../src/index';
-import { DETAILS, collect, dayInterval, fastReports, simClient, useSimulatedOrg, viaOrg } from './helpers';
+import { DETAILS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, viaOrg } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
 describe('reconcile: job count vs the sync query\'s totalHits, warning past 5%', () => {
   it('agrees with the sync query on a consistent org: one count per window, no warning', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const extraction = fastReports(client).extract({ interval: dayInterval(sim, 2), chunk: 'PT12H', reconcile: true });
@@ -31,7 +31,7 @@ describe('reconcile: job count vs the sync query\'s totalHits, warning past 5%',
         }),
       ),
     );
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const extraction = fastReports(client).extract({ interval: dayInterval(sim, 2), chunk: 'PT12H', reconcile: true });

@@ -1,7 +1,7 @@
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { WarningEvent } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, simClient, useSimulatedOrg, viaOrg } from './helpers';
+import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, viaOrg } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
@@ -24,7 +24,7 @@ function drift(): void {
 describe('schema drift: missing fields become null, one warning per new missing field', () => {
   it('default projection: nulls, and exactly one schema-drift warning per missing column', async () => {
     drift();
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const extraction = fastReports(client).extract({ interval: dayInterval(sim, 1), attributes: ['customerTier', 'casePriority'], pageSize: 25 });
@@ -43,7 +43,7 @@ describe('schema drift: missing fields become null, one warning per new missing 
   });
 
   it('custom projection: a field returned as undefined is the same signal', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const rows = await collect(

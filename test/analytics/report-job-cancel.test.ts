@@ -7,9 +7,9 @@ const { sim } = useSimulatedOrg({ jobs: { queuedMs: 30_000, pendingMs: 60_000 } 
 
 describe('cancel', () => {
   it('cancel() sends one DELETE; the job is CANCELLED and wait() and results() say so', async () => {
-    const time = fakeTime();
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const clock = fakeTime();
+    const client = simClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
     expect((await job.status()).state).toBe('QUEUED');
     await job.cancel();
@@ -24,28 +24,30 @@ describe('cancel', () => {
   });
 
   it('an aborted signal stops wait() at once with AbortError, and no further status request is made', async () => {
-    const time = fakeTime();
-    const client = simClient(sim);
+    // Time moves only when the test says: the first poll happens, then the caller aborts during the second wait.
+    const clock = fakeTime({ autoAdvance: false });
+    const client = simClient(sim, { clock });
     const controller = new AbortController();
-    const reports = new ReportQueries(client, {
-      random: () => 0,
-      sleep: async (ms, signal) => {
-        await time.sleep(ms, signal);
-        if (time.delays.length === 2) controller.abort(new Error('user pressed ctrl-c'));
-      },
-    });
+    const reports = new ReportQueries(client);
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
-    const err = await job.wait({ signal: controller.signal }).catch((e: unknown) => e);
+    const waiting = job.wait({ signal: controller.signal }).catch((e: unknown) => e);
+    await clock.untilSleeping();
+    await clock.runNext();
+    await clock.untilSleeping();
+    expect(clock.sleeps).toEqual([10_000, 20_000]);
+    controller.abort(new Error('user pressed ctrl-c'));
+    const err = await waiting;
     expect(err).toBeInstanceOf(AbortError);
+    expect(clock.pending).toBe(0);
     const polls = sim.stats.count(`GET ${JOBS}/{jobId}`);
     expect(polls).toBe(1);
     await client.close();
   });
 
   it('an extract stopped early (no checkpoint) cancels the jobs it still had running', async () => {
-    const time = fakeTime();
-    const client = simClient(sim);
-    const quick = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const clock = fakeTime();
+    const client = simClient(sim, { clock });
+    const quick = new ReportQueries(client);
     let rows = 0;
     for await (const _ of quick.extract({ interval: dayInterval(sim, 2, 2), chunk: 'PT6H', concurrency: 3, pageSize: 10 })) {
       if (++rows === 5) break;

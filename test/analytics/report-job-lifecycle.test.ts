@@ -8,9 +8,9 @@ const { sim } = useSimulatedOrg({ jobs: { queuedMs: 15_000, pendingMs: 40_000 } 
 
 describe('ReportJob lifecycle: submit -> wait -> results', () => {
   it('goes QUEUED -> PENDING -> FULFILLED and streams exactly the job\'s conversations, typed', async () => {
-    const time = fakeTime();
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const clock = fakeTime();
+    const client = simClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const interval = dayInterval(sim, 1);
     const job = await reports.submit({ interval });
     expect(job.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -21,7 +21,7 @@ describe('ReportJob lifecycle: submit -> wait -> results', () => {
     expect(status.state).toBe('FULFILLED');
     expect(job.state).toBe('FULFILLED');
     // 10 s: QUEUED (15 s), 30 s: PENDING (until 55 s), 70 s: FULFILLED.
-    expect(time.delays).toEqual([10_000, 20_000, 40_000]);
+    expect(clock.sleeps).toEqual([10_000, 20_000, 40_000]);
     expect(seen.map((p) => p.state)).toEqual(['QUEUED', 'PENDING', 'FULFILLED']);
     expect(seen.map((p) => p.elapsedMs)).toEqual([10_000, 30_000, 70_000]);
     expect(seen[0]).toMatchObject({ operation: 'analytics.job', jobId: job.id, interval, polls: 1, nextPollMs: 20_000 });
@@ -46,9 +46,9 @@ describe('ReportJob lifecycle: submit -> wait -> results', () => {
   });
 
   it('pages() gives each page with the cursor that fetched it and the next one', async () => {
-    const time = fakeTime();
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const clock = fakeTime();
+    const client = simClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const job = await reports.submit({ interval: dayInterval(sim, 2) });
     await job.wait();
     const pages = await collect(job.pages({ pageSize: 100 }));
@@ -61,10 +61,10 @@ describe('ReportJob lifecycle: submit -> wait -> results', () => {
   });
 
   it('rejects with JobFailedError when the job ends EXPIRED or FAILED', async () => {
-    const time = fakeTime();
+    const clock = fakeTime();
     sim.setFaults({ jobFailureRate: 1 });
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const client = simClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
     const err = await job.wait().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailedError);

@@ -26,29 +26,29 @@ async function drive<T>(promise: Promise<T>): Promise<T> {
 
 describe('polling schedule (seed 003: 10 s doubling to 120 s, plus 0-5 s jitter)', () => {
   it('waits exactly 10, 20, 40, 80, 120, 120, ... s with no jitter drawn', async () => {
-    const time = fakeTime();
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => 0 });
+    const clock = fakeTime();
+    const client = simClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     // QUEUED 60 s + PENDING 600 s = done at 660 s: polls at 10, 30, 70, 150, 270, 390, 510, 630, 750.
-    expect(time.delays).toEqual([10_000, 20_000, 40_000, 80_000, 120_000, 120_000, 120_000, 120_000, 120_000]);
+    expect(clock.sleeps).toEqual([10_000, 20_000, 40_000, 80_000, 120_000, 120_000, 120_000, 120_000, 120_000]);
     expect(sim.stats.count(`GET ${JOBS}/{jobId}`)).toBe(9);
     await client.close();
   });
 
   it('adds random() * 5 s to every wait, never outside [base, base + 5 s)', async () => {
-    const time = fakeTime();
     const draws = [0, 0.5, 0.999999, 0.25, 0.75, 0.1, 0.9, 0.3, 0.6, 0.4, 0.2];
     let k = 0;
-    const client = simClient(sim);
-    const reports = new ReportQueries(client, { sleep: time.sleep, random: () => draws[k++ % draws.length]! });
+    const clock = fakeTime({ random: () => draws[k++ % draws.length]! });
+    const client = simClient(sim, { clock });
+    const reports = new ReportQueries(client);
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     const bases = [10_000, 20_000, 40_000, 80_000, 120_000, 120_000, 120_000, 120_000];
-    expect(time.delays.slice(0, 4)).toEqual([10_000, 22_500, 44_999, 81_250]);
-    expect(time.delays.length).toBeGreaterThanOrEqual(8);
-    time.delays.forEach((d, i) => {
+    expect(clock.sleeps.slice(0, 4)).toEqual([10_000, 22_500, 44_999, 81_250]);
+    expect(clock.sleeps.length).toBeGreaterThanOrEqual(8);
+    clock.sleeps.forEach((d, i) => {
       const base = bases[Math.min(i, bases.length - 1)]!;
       expect(d).toBeGreaterThanOrEqual(base);
       expect(d).toBeLessThan(base + 5_000);
@@ -67,28 +67,27 @@ describe('polling schedule (seed 003: 10 s doubling to 120 s, plus 0-5 s jitter)
   });
 
   it('uses every polling option as given (tiny values, factor 3)', async () => {
-    const time = fakeTime();
+    const clock = fakeTime({ random: () => 0.5 });
     sim.reset();
-    const client = simClient(sim);
+    const client = simClient(sim, { clock });
     const reports = new ReportQueries(client, {
-      sleep: time.sleep,
-      random: () => 0.5,
       poll: { initialDelayMs: 1_000, maxDelayMs: 200_000, factor: 3, jitterMs: 10 },
     });
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
     const progress: JobProgress[] = [];
     await job.wait({ onProgress: (p) => progress.push(p) });
     // 1 s, 3 s, 9 s, 27 s, 81 s, 200 s (capped), 200 s, 200 s: done at 660 s; +5 ms jitter each.
-    expect(time.delays).toEqual([1_005, 3_005, 9_005, 27_005, 81_005, 200_005, 200_005, 200_005]);
+    expect(clock.sleeps).toEqual([1_005, 3_005, 9_005, 27_005, 81_005, 200_005, 200_005, 200_005]);
     expect(progress.at(-1)).toMatchObject({ state: 'FULFILLED', polls: 8 });
     expect(progress.at(-1)).not.toHaveProperty('nextPollMs');
     await client.close();
   });
 
-  it('with vitest fake timers and the default sleep: no status request before the first delay, one right after', async () => {
+  it('with vitest fake timers and the system clock: no status request before the first delay, one right after', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const client = simClient(sim);
-    const reports = new ReportQueries(client, { random: () => 0.5 });
+    const reports = new ReportQueries(client);
     const job = await drive(reports.submit({ interval: dayInterval(sim, 1) }));
     const statusGets = () => sim.stats.count(`GET ${JOBS}/{jobId}`);
     let settled = false;

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { UnexpectedResponseError } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
@@ -11,7 +11,7 @@ function resultsBody(body: string) {
 }
 
 async function fulfilledJob() {
-  const client = simClient(sim);
+  const client = fastClient(sim);
   const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
   await job.wait();
   return job;

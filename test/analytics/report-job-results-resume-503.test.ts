@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { WarningEvent } from '../../src/index';
 import { ServerError } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, simClient, useSimulatedOrg } from './helpers';
+import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
@@ -32,7 +32,7 @@ function flakyResults(page: number, failures: number) {
 describe('results: a 429/503 mid-way resumes from the same cursor, never from the start', () => {
   it('a 503 the transport retries: the same cursor is asked again, no duplicate, no gap', async () => {
     const log = flakyResults(3, 1);
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     const ids = (await collect(job.results({ pageSize: 40 }))).map((c) => c.conversationId);
@@ -47,7 +47,7 @@ describe('results: a 429/503 mid-way resumes from the same cursor, never from th
   it('a 503 that outlasts the transport retries: the iterator fetches the same cursor again itself', async () => {
     const log = flakyResults(3, 3);
     // Two attempts per request in the transport: the first request fails twice, the iterator's re-fetch fails once then succeeds.
-    const client = simClient(sim, { retry: { limit: 1 } });
+    const client = fastClient(sim, { retry: { limit: 1 } });
     const warnings: WarningEvent[] = [];
     client.on('warning', (w) => warnings.push(w));
     const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
@@ -66,7 +66,7 @@ describe('results: a 429/503 mid-way resumes from the same cursor, never from th
   });
 
   it('results({ cursor }) resumes where a previous reader stopped (resumeCursor)', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const reports = fastReports(client);
     const job = await reports.submit({ interval: dayInterval(sim, 2) });
     await job.wait();
@@ -87,7 +87,7 @@ describe('results: a 429/503 mid-way resumes from the same cursor, never from th
 
   it('gives up after resultRetries re-fetches with the ServerError', async () => {
     flakyResults(2, 1_000);
-    const client = simClient(sim, { retry: { limit: 0 } });
+    const client = fastClient(sim, { retry: { limit: 0 } });
     const job = await fastReports(client, { resultRetries: 2 }).submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     const err = await collect(job.results({ pageSize: 40 })).catch((e: unknown) => e);

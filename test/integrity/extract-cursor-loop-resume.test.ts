@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { IncompleteDataError } from '@org/gc-data';
 import { MemoryCheckpoint } from '@org/gc-data/sinks';
 import { type ExtractCheckpointState } from '@org/gc-data/schemas';
-import { dayInterval, fastReports, simClient, useSimulatedOrg } from '../analytics/helpers';
+import { dayInterval, fastReports, fastClient, useSimulatedOrg } from '../analytics/helpers';
 
 const { sim } = useSimulatedOrg();
 const RESULTS = 'GET /api/v2/analytics/conversations/details/jobs/{jobId}/results';
@@ -25,7 +25,7 @@ describe('extract() against job results whose cursor loops', () => {
     const stop = new AbortController();
     const watch = setInterval(() => sim.stats.count(RESULTS) > 100 && stop.abort(new Error('looping')), 5);
     const err = await (async () => {
-      for await (const id of fastReports(simClient(sim)).extract({ ...options, signal: stop.signal })) first.push(id);
+      for await (const id of fastReports(fastClient(sim)).extract({ ...options, signal: stop.signal })) first.push(id);
     })()
       .catch((e: unknown) => e)
       .finally(() => clearInterval(watch));
@@ -35,7 +35,7 @@ describe('extract() against job results whose cursor loops', () => {
 
     sim.setFaults({ cursorLoop: null });
     const second: string[] = [];
-    for await (const id of fastReports(simClient(sim)).extract(options)) second.push(id);
+    for await (const id of fastReports(fastClient(sim)).extract(options)) second.push(id);
     const all = [...first, ...second];
     expect(new Set(all)).toEqual(truth);
     expect(all.length - truth.size).toBeLessThanOrEqual(30); // at most the page being read is read again

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IncompleteDataError, type AnalyticsConversation, type ReportJob } from '@org/gc-data';
-import { dayInterval, fastReports, simClient, useSimulatedOrg } from '../analytics/helpers';
+import { dayInterval, fastReports, fastClient, useSimulatedOrg } from '../analytics/helpers';
 
 const { sim } = useSimulatedOrg();
 const RESULTS = 'GET /api/v2/analytics/conversations/details/jobs/{jobId}/results';
@@ -29,7 +29,7 @@ async function readCapped(job: ReportJob, signal: AbortController, cap: number, 
 
 describe('job results against a platform whose cursor loops', () => {
   it("cursorLoop 'new': three empty pages with a new cursor are followed, the fourth is an IncompleteDataError", async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     sim.setFaults({ cursorLoop: { fromPage: 2 } });
@@ -41,7 +41,7 @@ describe('job results against a platform whose cursor loops', () => {
   });
 
   it("cursorLoop 'same': the first repeated cursor is an IncompleteDataError", async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     sim.setFaults({ cursorLoop: { fromPage: 3, cursor: 'same' } });
@@ -52,7 +52,7 @@ describe('job results against a platform whose cursor loops', () => {
   });
 
   it('a resume from resumeCursor after the fault is cleared returns every conversation exactly once', async () => {
-    const client = simClient(sim);
+    const client = fastClient(sim);
     const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     const truth = sim.truth.jobConversations(job.id);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportQueries, ValidationError } from '@org/gc-data';
 import { FileSyncStateStore, type ConversationSyncChange, type SyncBatch } from '../../src/sync/index';
+import { createFakeClock } from '@org/gc-data/testing';
 import { useSimulatedOrg } from '../support/sim';
 
 const ANCHOR_MS = Date.parse('2026-06-01T00:00:00Z');
@@ -15,7 +16,8 @@ const sim = useSimulatedOrg({ seed: 3, days: 10, conversationsPerDay: 30, now: (
 const LOOKBACK = 'P14D';
 
 const statePath = () => join(mkdtempSync(join(tmpdir(), 'gc-sync-conv-')), 'state.log');
-const reports = () => new ReportQueries(sim.client(), { sleep: () => Promise.resolve() });
+// The org's time stands still at ANCHOR_MS; the client's waits end at once on a fake clock.
+const reports = () => new ReportQueries(sim.client({ clock: createFakeClock({ autoAdvance: true }) }));
 
 class Destination {
   readonly rows = new Map<string, ConversationSyncChange['row']>();

@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { QualityExporter, ReportQueries } from '@org/gc-data';
 import type { PostgresWarehouse } from '@org/gc-data/postgres';
 import { postgresSyncState } from '../../src/sync/index';
+import { createFakeClock } from '@org/gc-data/testing';
 import { useSimulatedOrg } from '../support/sim';
 import { describeBackends } from '../postgres/helpers';
 
@@ -71,7 +72,7 @@ describeBackends('exporter.sync into the warehouse', (db) => {
   it('reports.sync into the conversations table: every conversation up to the availability date, then only the changed ones', async () => {
     const w = db.warehouse();
     const state = postgresSyncState(w);
-    const reports = new ReportQueries(sim.client(), { sleep: () => Promise.resolve() });
+    const reports = new ReportQueries(sim.client({ clock: createFakeClock({ autoAdvance: true }) }));
     const first = await reports.sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
     const start = Math.floor((sim.org.now() - 20 * 86_400_000) / 86_400_000) * 86_400_000;
     const available = sim.org.now() - 3_600_000;

@@ -6,11 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GenesysClient } from '@org/gc-data';
-import { startSimulatedServer, type SimulatedServer } from '@org/gc-data/testing';
+import { createFakeClock, startSimulatedServer, type SimulatedServer } from '@org/gc-data/testing';
 
 export interface FuzzContext {
   url(): string;
   client(): GenesysClient;
+  /** A client of the same org on a fake clock whose waits end at once (createFakeClock autoAdvance): for modules that poll. */
+  fakeTimeClient(): GenesysClient;
   /** The counting fetch given to every client the targets build. */
   fetch: typeof fetch;
   /** Requests seen so far: by the server, plus any that left through the counting fetch for another host. */
@@ -35,6 +37,7 @@ export function lazyFuzzContext(): { ctx: FuzzContext; start(): Promise<void> } 
     // Before start() (the coverage test only declares targets): placeholders; nothing is sent or written with them.
     url: () => live?.url() ?? 'http://127.0.0.1:9',
     client: () => get().client(),
+    fakeTimeClient: () => get().fakeTimeClient(),
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => get().fetch(input, init)) as typeof fetch,
     requests: () => get().requests(),
     tmp: (name) => live?.tmp(name) ?? join(tmpdir(), 'gc-fuzz-not-started', name),
@@ -77,16 +80,27 @@ export async function startFuzzContext(): Promise<FuzzContext> {
     fetch: counting,
     rateLimit: { maxRequestsPerSecond: 1_000 },
   });
+  const fakeTimeClient = new GenesysClient({
+    clientId: 'sim-client-id',
+    clientSecret: 'sim-client-secret',
+    baseUrl: server.url,
+    authUrl: server.url,
+    fetch: counting,
+    rateLimit: { maxRequestsPerSecond: 1_000 },
+    clock: createFakeClock({ autoAdvance: true }),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'gc-fuzz-'));
   return {
     url: () => server.url,
     client: () => client,
+    fakeTimeClient: () => fakeTimeClient,
     fetch: counting,
     requests: () => server.org.stats.totalRequests + elsewhere,
     tmp: (name) => join(dir, name),
     interval: INTERVAL,
     close: async () => {
       await client.close();
+      await fakeTimeClient.close();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     },

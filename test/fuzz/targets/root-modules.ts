@@ -4,7 +4,6 @@
  */
 import fc from 'fast-check';
 import { FileSyncStateStore, InteractionSearch, LegalHold, MediaMetadata, QualityExporter, ReportExtraction, ReportJob, ReportQueries } from '@org/gc-data';
-import { createFakeClock } from '@org/gc-data/testing';
 import { argCases, bad, optionCases, type Target } from '../harness';
 import type { FuzzContext } from './context';
 
@@ -15,10 +14,9 @@ const nonClient = fc.constantFrom(null, undefined, 1, 'client', {}, { request: 1
 const sink = () => ({ rows: 0, async write() {}, async close() {} });
 
 export function rootModuleTargets(ctx: FuzzContext): Target[] {
-  // Polls at the 1 s floor on a fake clock that jumps to each wait's end (no test sleeps in real time).
-  const clock = createFakeClock({ autoAdvance: true });
-  const fast = { poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 }, now: clock.now, sleep: clock.sleep, random: clock.random };
-  const reports = () => new ReportQueries(ctx.client(), fast);
+  // Polls at the 1 s floor on the client's fake clock, which jumps to each wait's end (no test sleeps in real time).
+  const fast = { poll: { initialDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 } };
+  const reports = () => new ReportQueries(ctx.fakeTimeClient(), fast);
   const interval = ctx.interval;
   return [
     {
