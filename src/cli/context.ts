@@ -5,6 +5,7 @@
 import { ClientObserver } from '../client-observer';
 import { telemetryOf } from '../telemetry/registry';
 import type { GenesysClient } from '../client';
+import type { Clock } from '../internal/clock';
 import { durationMs, int, str, type OptionSpec, type Values } from './args';
 import { connect, type Connection } from './credentials';
 import { EXIT, UsageError } from './errors';
@@ -48,6 +49,8 @@ export interface CommandContext {
 export type ContextInit = Pick<CommandContext, 'command' | 'args' | 'values' | 'positionals' | 'out' | 'env' | 'signal' | 'stoppedBy'> & {
   /** How the user invoked us: `gc-data`, or `npx tsx src/cli/index.ts` when running from source. */
   invokedAs: string;
+  /** The connection's clock (run.ts `RunOptions.clock`); undefined: the system clock. */
+  clock?: Clock | undefined;
 };
 
 export class Context implements CommandContext {
@@ -60,6 +63,7 @@ export class Context implements CommandContext {
   readonly signal: AbortSignal;
   readonly stoppedBy: () => 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
   readonly #invokedAs: string;
+  readonly #clock: Clock | undefined;
   #connection: Promise<Connection> | undefined;
 
   constructor(init: ContextInit) {
@@ -72,6 +76,7 @@ export class Context implements CommandContext {
     this.signal = init.signal;
     this.stoppedBy = init.stoppedBy;
     this.#invokedAs = init.invokedAs;
+    this.#clock = init.clock;
   }
 
   connect(): Promise<Connection> {
@@ -82,6 +87,7 @@ export class Context implements CommandContext {
       env: this.env,
       out: this.out,
       requestsPerMinute: int(this.values, 'requests-per-minute', { min: 1, max: 100_000 }),
+      ...(this.#clock ? { clock: this.#clock } : {}),
     }).then((c) => {
       this.watch(c.client);
       return c;

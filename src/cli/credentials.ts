@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { GenesysClient } from '../client';
 import type { GenesysClientOptions } from '../client-options';
+import type { Clock } from '../internal/clock';
 import { resolveRegion } from '../regions';
 import { editDistance } from '../filters/catalog';
 import { UsageError } from './errors';
@@ -343,6 +344,8 @@ export interface ConnectOptions {
   /** Default 300 (the platform's per-token limit); the simulated org allows more. */
   requestsPerMinute: number | undefined;
   userAgent?: string;
+  /** The client's clock. @default the system clock */
+  clock?: Clock;
 }
 
 /** Connects to the org the environment names, or starts the simulated one. */
@@ -359,6 +362,7 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
     ...target,
     rateLimit: { requestsPerMinute: o.requestsPerMinute ?? 300 },
     userAgent: o.userAgent ?? 'gc-data-cli',
+    ...(o.clock ? { clock: o.clock } : {}),
   });
   const region = target.region ? resolveRegion(target.region) : undefined;
   const where = region ? `region ${region.key} (${new URL(client.apiBaseUrl).host})` : client.apiBaseUrl;
@@ -376,7 +380,11 @@ async function connectSimulated(o: ConnectOptions): Promise<Connection> {
       jobs: { queuedMs: 200, pendingMs: 300, ttlMs: 86_400_000, defaultPageSize: 100, maxPageSize: 1000 },
       controlRoutes: false,
     },
-    client: { rateLimit: { requestsPerMinute: o.requestsPerMinute ?? CLI_SIM_REQUESTS_PER_MINUTE }, userAgent: o.userAgent ?? 'gc-data-cli' },
+    client: {
+      rateLimit: { requestsPerMinute: o.requestsPerMinute ?? CLI_SIM_REQUESTS_PER_MINUTE },
+      userAgent: o.userAgent ?? 'gc-data-cli',
+      ...(o.clock ? { clock: o.clock } : {}),
+    },
   });
   o.out.notice(
     `no credentials set (${ENV.clientId} / ${ENV.clientSecret}, or --credentials-file): using the built-in simulated org ` +

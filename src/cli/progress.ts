@@ -4,10 +4,12 @@
  * Fed by the module's progress callback (`set`), `client.stats()` (requests, 429s) and the client's `rateLimit`
  * events: a rate-limit hold shows as it happens ("waiting 42 s for the rate limit") instead of a frozen line, and
  * the ETA comes from the rate observed since this run started (holds included), never from rows a resumed run
- * restored at once.
+ * restored at once. Time is the client's clock (src/internal/clock.ts), so a run on a fake clock shows exact elapsed
+ * times and ETAs; only the redraw cadence (a display refresh, not a wait of the run) uses real timers.
  */
 import { SingleBar } from 'cli-progress';
 import type { GenesysClient } from '../client';
+import { clockOf, type Clock } from '../internal/clock';
 import type { Output } from './output';
 import { count, seconds } from './output';
 import { UsageError } from './errors';
@@ -54,6 +56,7 @@ export class Progress {
   readonly #o: ProgressOptions;
   #state: ProgressState = { value: 0 };
   #started = 0;
+  #running = false;
   #samples: Array<[number, number]> = [];
   #bar: SingleBar | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -64,8 +67,11 @@ export class Progress {
   #holdWhy = '';
   #unwatch: (() => void) | undefined;
 
+  readonly #clock: Clock;
+
   constructor(options: ProgressOptions) {
     this.#o = options;
+    this.#clock = clockOf(options.client);
   }
 
   /** False with --quiet / --progress off. */
@@ -74,8 +80,9 @@ export class Progress {
   }
 
   start(): void {
-    if (this.#o.mode === 'off' || this.#started) return;
-    this.#started = Date.now();
+    if (this.#o.mode === 'off' || this.#running) return;
+    this.#running = true;
+    this.#started = this.#clock.now();
     this.#samples = [[this.#started, 0]];
     if (this.#o.mode === 'bar') {
       const stream = this.#o.out.streams.stderr;
@@ -106,7 +113,7 @@ export class Progress {
 
   /** A rate-limit hold began: shown on the line until it ends; in lines mode a long one gets its own line at once. */
   hold(pausedForMs: number, why: string): void {
-    const until = Date.now() + pausedForMs;
+    const until = this.#clock.now() + pausedForMs;
     if (until <= this.#holdUntil) return;
     this.#holdUntil = until;
     this.#holdWhy = why;
@@ -116,7 +123,7 @@ export class Progress {
 
   set(state: ProgressState): void {
     this.#state = state;
-    const now = Date.now();
+    const now = this.#clock.now();
     if (this.#first) {
       // A resumed run reports the rows it restored in its first update: the rate starts from there, not from 0.
       this.#first = false;
@@ -146,7 +153,7 @@ export class Progress {
    * Remaining time from the rate observed over the last two minutes of this run (wall time, so holds count), plus
    * what is left of a hold in progress; undefined until there is a rate and a total.
    */
-  eta(now = Date.now()): number | undefined {
+  eta(now = this.#clock.now()): number | undefined {
     const { value, total } = this.#state;
     if (total === undefined || total <= value) return total !== undefined && total <= value ? 0 : undefined;
     const first = this.#samples[0];
@@ -161,15 +168,16 @@ export class Progress {
     const t = total === undefined ? '?' : `${estimated ? '~' : ''}${count(total)}`;
     const ratio = total !== undefined && total > 0 ? Math.min(1, value / total) : undefined;
     const pct = ratio === undefined ? '' : ` (${Math.floor(ratio * 100)}%)`;
-    const eta = this.eta();
+    const now = this.#clock.now();
+    const eta = this.eta(now);
     const parts = [
       `${count(value)}/${t} ${this.#o.unit}${withBar ? '' : pct}`,
       ...(rows !== undefined && this.#o.unit !== 'rows' ? [`${count(rows)} rows`] : []),
       `${count(stats.requests)} ${withBar ? 'req' : 'requests'}`,
       `${count(stats.rateLimited)} 429s waited${withBar ? '' : ' out'}`,
-      ...(Date.now() < this.#holdUntil ? [`waiting ${seconds(this.#holdUntil - Date.now())} for the rate limit (${this.#holdWhy})`] : []),
+      ...(now < this.#holdUntil ? [`waiting ${seconds(this.#holdUntil - now)} for the rate limit (${this.#holdWhy})`] : []),
       `ETA ${eta === undefined ? '?' : seconds(eta)}`,
-      ...(withBar ? [] : [`elapsed ${seconds(Date.now() - this.#started)}`]),
+      ...(withBar ? [] : [`elapsed ${seconds(now - this.#started)}`]),
     ];
     const text = parts.join(' | ');
     if (!withBar) return `${this.#o.label} ${text}`;

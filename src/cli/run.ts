@@ -14,6 +14,7 @@ import { sync } from './commands/sync';
 import { Context, type Command } from './context';
 import { describeError, errorJson, EXIT, exitCodeFor, UsageError } from './errors';
 import { Output, type Streams } from './output';
+import type { Clock } from '../internal/clock';
 
 export const COMMANDS: Command[] = [exportEvaluations, extractConversations, search, mediaFetch, mediaAnnotate, simulate, legalHold, sync];
 
@@ -26,6 +27,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Shown in help and resume lines. Default `gc-data`. */
   invokedAs?: string;
+  /**
+   * The client's clock (GenesysClient's `clock` option, src/internal/clock.ts): every wait of the run, every
+   * `durationMs` of a summary and the progress line's elapsed time and ETA read it, so an embedding caller or a
+   * test with a fake clock (`createFakeClock()`) gets exact durations.
+   * @default the system clock
+   */
+  clock?: Clock;
 }
 
 function usage(invokedAs: string): string {
@@ -140,6 +148,7 @@ export async function runCli(o: RunOptions): Promise<number> {
     signal,
     stoppedBy: () => stoppedBy ?? (o.signal?.aborted ? 'SIGINT' : undefined),
     invokedAs,
+    clock: o.clock,
   });
   try {
     return await command.run(ctx);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '@org/gc-data';
 import { createSimulatedOrg, startSimulatedServer, type SimulatedOrgHandle, type SimulatedOrgOptions, type SimulatedServer } from '../../src/testing/index';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -140,7 +141,7 @@ export function jsonSummary<T = Record<string, unknown>>(text: string): T {
  * Runs the CLI in this process (`runCli` of src/cli/run.ts) with the given environment only (nothing inherited):
  * fast, for runs that must stop before any request. Rows must go to a file (`--out -` would be this process's stdout).
  */
-export async function runInProcess(args: string[], options: { env?: Record<string, string>; org?: Org } = {}): Promise<RunResult> {
+export async function runInProcess(args: string[], options: { env?: Record<string, string>; org?: Org; clock?: Clock } = {}): Promise<RunResult> {
   const { Writable } = await import('node:stream');
   const { runCli: run } = await import('../../src/cli/run');
   let stdout = '';
@@ -166,6 +167,7 @@ export async function runInProcess(args: string[], options: { env?: Record<strin
     argv: args,
     env,
     streams: { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   transcript.push(stdout, stderr);
   return { code, signal: null, stdout, stderr };

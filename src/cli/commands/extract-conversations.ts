@@ -126,7 +126,7 @@ async function run(ctx: CommandContext): Promise<number> {
     await closeAll([sink], out);
     throw e;
   }
-  const started = Date.now();
+  const started = client.clock.now();
   try {
     if (plan.resume) {
       // The checkpoint counts the rows of every finished page; rows after them are cut and come again.
@@ -155,7 +155,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const requests = after.requests - before.requests;
   const rateLimited = after.rateLimited - before.rateLimited;
   const total = (s.resumedFrom?.rows ?? 0) + s.rows;
-  const elapsedMs = Date.now() - started;
+  const elapsedMs = client.clock.now() - started;
   out.summary(
     `Extracted ${count(s.rows)} conversation(s) to ${plan.toStdout ? 'stdout' : plan.path}`,
     { ok: true, command: 'extract-conversations', org: conn.target, out: plan.path, ...s, totalRows: total, requests, rateLimited, durationMs: elapsedMs },

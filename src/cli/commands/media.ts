@@ -83,7 +83,7 @@ async function runFetch(ctx: CommandContext): Promise<number> {
   // poll: wait it out briefly (real orgs keep the SDK's 1 s doubling to 15 s, following the platform's hint).
   const media = new MediaMetadata(client, conn.simulated ? { transcoding: { initialDelayMs: 100, maxDelayMs: 500 } } : {});
   const before = client.stats();
-  const started = Date.now();
+  const started = client.clock.now();
   const ids = await idsFrom(ctx, client);
   const sink = openSink<Record<string, unknown>>(plan, out);
   const progress = ctx.progress(client, 'conversations', 'media fetch');
@@ -133,7 +133,7 @@ async function runFetch(ctx: CommandContext): Promise<number> {
     byKind: Object.fromEntries(kinds),
     requests: after.requests - before.requests,
     rateLimited: after.rateLimited - before.rateLimited,
-    durationMs: Date.now() - started,
+    durationMs: client.clock.now() - started,
   };
   out.summary(`Fetched ${count(recordings)} recording(s) of ${count(ids.length)} conversation(s) to ${plan.toStdout ? 'stdout' : plan.path}`, data, [
     ['org', conn.target],

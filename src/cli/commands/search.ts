@@ -95,7 +95,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const sink = openSink<Record<string, unknown>>(plan, out);
   const progress = ctx.progress(client, 'conversations', 'search');
   const before = client.stats();
-  const started = Date.now();
+  const started = client.clock.now();
   const onProgress = (e: { operation: string; [k: string]: unknown }) => {
     if (e.operation !== 'search.query') return;
     const scanned = Number(e.scanned ?? 0);
@@ -131,7 +131,7 @@ async function run(ctx: CommandContext): Promise<number> {
     reason: done?.reason,
     requests: after.requests - before.requests,
     rateLimited: after.rateLimited - before.rateLimited,
-    durationMs: Date.now() - started,
+    durationMs: client.clock.now() - started,
   };
   out.summary(`Found ${count(data.matched)} conversation(s); written to ${plan.toStdout ? 'stdout' : plan.path}`, data, [
     ['interval', interval],

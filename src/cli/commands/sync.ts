@@ -114,7 +114,7 @@ async function run(ctx: CommandContext): Promise<number> {
     const progress = ctx.progress(client, kind === 'evaluations' ? 'days' : 'jobs', `sync ${kind}`);
     const onProgress = (p: SyncProgress) => progress.set({ value: p.windowsDone, total: p.windowsTotal, rows: p.new + p.changed + p.deleted });
     const state = postgresSyncState(warehouse);
-    const started = Date.now();
+    const started = client.clock.now();
     let summary: SyncSummary & { dataAvailabilityDate?: string | undefined };
     progress.start();
     try {
@@ -130,7 +130,7 @@ async function run(ctx: CommandContext): Promise<number> {
       throw e;
     }
     progress.stop();
-    const durationMs = Date.now() - started;
+    const durationMs = client.clock.now() - started;
     out.summary(
       `Synced ${kind} into ${warehouse.target} (schema ${warehouse.schema})`,
       { ok: true, command: `sync ${kind}`, org: conn.target, warehouse: warehouse.target, schema: warehouse.schema, ...summary, durationMs },
