@@ -9,7 +9,7 @@ import { resultsDir } from './lib';
 
 const ORDER = ['quality-export', 'pacing-matrix-1s', 'pacing-matrix-10s', 'pacing-matrix-fake', 'pacing-faults', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii', 'checkpoint-bytes', 'legal-hold-download', 'warehouse-sync', 'warehouse-load', 'warehouse-crash'];
 const TITLES: Record<string, string> = {
-  'quality-export': 'Workloads 1-2: export 500 evaluations, ours vs the official SDK (seed 001 loop)',
+  'quality-export': 'Workloads 1-2: export 500 evaluations, ours vs a loop over the official SDK (one GET per evaluation, five at a time)',
   footprint: 'Workload 3: cold import time and installed size',
   'report-jobs': 'Workload 4: conversations through async job results (memory and rows/s)',
   transport: 'Workload 5a: transport vs raw fetch',

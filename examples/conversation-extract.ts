@@ -79,7 +79,7 @@ try {
   const ids = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { conversationId: string }).conversationId);
   const unique = new Set(ids).size;
   const seconds = (Date.now() - started) / 1000;
-  report(`Conversation extract (seed 003) from the ${target}`, [
+  report(`Conversation extract from the ${target}`, [
     ['interval', s.requested],
     ['complete', s.complete ?? 'nothing yet'],
     ...(s.clipped ? ([['not yet available', `${s.clipped} (after the data availability date: rerun later)`]] as Array<[string, string]>) : []),

@@ -79,7 +79,7 @@ try {
   await sink.close();
 
   const complete = [...received.values()].find((n) => n.type === 'complete');
-  report(`Interaction search (seed 004) on the ${target}`, [
+  report(`Interaction search on the ${target}`, [
     ['interval', plan.interval],
     ['filter', `depth ${depth.depth} (max ${DEFAULT_MAX_FILTER_DEPTH}${depth.ok ? '' : `: ${depth.message}`}); server filters: ${Object.keys(plan.query).filter((k) => k.endsWith('Filters')).join(', ')}`],
     ['client-side', plan.residual ? `${plan.residual.paths.join(', ')} (the platform cannot express them)` : 'nothing'],

@@ -53,7 +53,7 @@ try {
   const released = await hold.release({ conversationIds: await hold.conversationIds() });
 
   const p = summary.protection;
-  report(`Legal hold (seed 000) from the ${target}`, [
+  report(`Legal hold export from the ${target}`, [
     ['interval', interval],
     ['folder', folder],
     ['conversations', summary.conversations],

@@ -85,7 +85,7 @@ try {
   await writeFile(auditPath, media.exportAudit());
   lines.push(['audit', `${media.auditLog().length} entries -> ${auditPath}`]);
   lines.push(['archive', archiveDir]);
-  report(`Media metadata and annotations (seed 002) on the ${target}`, lines);
+  report(`Media metadata and annotations on the ${target}`, lines);
 } finally {
   await close();
 }

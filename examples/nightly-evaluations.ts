@@ -58,7 +58,7 @@ try {
   }
   const scoreColumns = new Set(rows.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('score_'))));
 
-  report(`Nightly quality export (seed 001) from the ${target}`, [
+  report(`Nightly quality export from the ${target}`, [
     ['interval', summary.interval],
     ['evaluations', `${summary.rows} new row(s) -> ${files.evaluations} (${rows.length} in the file)`],
     ['calibrations', `${summary.calibrationRows} row(s) -> ${files.calibrations}`],

@@ -152,7 +152,7 @@ function plan(
     if (list && list.length > 0) query[key] = list as ConversationQueryFilters[typeof key];
   }
   if (order) query.order = order;
-  const notes = defaulted ? [`no interval given: the 24 hours before now, ${interval} (seed 004)`, ...compiled.notes] : compiled.notes;
+  const notes = defaulted ? [`no interval given: the 24 hours before now, ${interval} (the default window; pass interval to choose another)`, ...compiled.notes] : compiled.notes;
   return { interval, source, windows, query, residual: compiled.residual, notes };
 }
 

@@ -63,8 +63,9 @@ What to export
   --calibrations-out FILE with --calibrations separate: where calibration rows go. Default: <out>.calibrations.<ext>
   --status LIST           evaluation statuses, comma-separated. Default: Finished (others: ${STATUSES.slice(1).join(', ')})
   --media-types LIST      segment media types, e.g. voice,callback or chat,email,message. Default: all
-  --split-by-media-type   one pass per channel group (voice, digital); rows carry media_type (seed 000;
-                          the SDK's splitByMediaType; --split-by-channel is its old name)
+  --split-by-media-type   one pass per channel group (voice, digital), e.g. to export calls apart from chats and
+                          emails; rows carry media_type; an evaluation of a conversation in both groups is written
+                          once, by the voice pass (the SDK's splitByMediaType; --split-by-channel is its old name)
   --filter JSON|@FILE     extra filter tree ({ and|or: [...] } of { field, op, value }), see docs/filters.md
   --key-by id|contextId   score_<group> columns keyed by the form version's ids (default) or contextId (stable across versions)
   --per-question          add q_<question> columns

@@ -29,7 +29,7 @@ const options = {
 
 const help = `Usage: gc-data search [flags]
 
-Finds conversations that started in --interval and match --filter (seed 004's tree: { and|or: [...] } of
+Finds conversations that started in --interval and match --filter (a filter tree: { and|or: [...] } of
 { field, op, value }, ops equals, notEquals, greaterThan, lessThan, contains, exists, in; see docs/filters.md).
 What the platform cannot express is applied to the results client-side, never dropped.
 
