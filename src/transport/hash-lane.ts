@@ -167,6 +167,11 @@ class HashWorker {
     };
   }
 
+  /** Ends the thread as a crash would: the 'exit' handler fails every open stream and forgets this worker. */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
   #onMessage(m: Message): void {
     const s = this.#streams.get(m.id);
     if (!s) return;
@@ -207,6 +212,19 @@ let unavailable = false;
  */
 export function useHashWorker(on: boolean): void {
   unavailable = !on;
+}
+
+/**
+ * For test/legal-hold/hash-lane.test.ts only (not exported by the package): kills the shared worker mid-stream, as a
+ * crash of the thread would. Resolves once its streams have failed; the next `openStreamHash` starts a new worker.
+ */
+export async function crashHashWorker(): Promise<boolean> {
+  const worker = shared;
+  if (!worker) return false;
+  await worker.terminate();
+  // The 'exit' event may follow terminate()'s promise by a turn of the event loop.
+  while (shared === worker) await new Promise((resolve) => setImmediate(resolve));
+  return true;
 }
 
 /** A sha256 of a stream: on the shared hash worker, or inline when no worker can run. */

@@ -13,15 +13,14 @@ import {
   type SimulatedConnection,
   type SimulatedServerOptions,
 } from '@org/gc-data/testing';
+import { ANCHOR, CLIENT_OPTIONS, SERVER_OPTIONS, SIM_OPTIONS } from './env-options';
 
 /** The org's clock: tests move it to make time pass (retention), nothing waits on the wall clock. */
 export interface Clock {
   now: number;
 }
 
-export const ANCHOR = Date.parse('2026-12-01T00:00:00Z');
-/** One day of the small org: about 20 conversations, all media types. */
-export const DAY = '2026-11-30T00:00:00Z/2026-12-01T00:00:00Z';
+export { ANCHOR, DAY } from './env-options';
 
 export interface HoldEnv {
   conn: SimulatedConnection;
@@ -41,10 +40,10 @@ export async function holdEnv(options: { org?: SimulatedServerOptions; sim?: Leg
   const clock: Clock = { now: ANCHOR };
   const clientClock = createFakeClock({ autoAdvance: true });
   const conn = await connectSimulated({
-    server: { seed: 21, anchor: ANCHOR, days: 2, conversationsPerDay: 20, rateLimit: false, transcodingPolls: 0, now: () => clock.now, ...options.org },
-    client: { rateLimit: { requestsPerMinute: 100_000 }, retry: { baseDelayMs: 1, maxDelayMs: 5 }, clock: clientClock },
+    server: { ...SERVER_OPTIONS, now: () => clock.now, ...options.org },
+    client: { ...CLIENT_OPTIONS, clock: clientClock },
   });
-  configureLegalHoldSim(conn.server.org, { recordingBytes: 40_000, batchPolls: 2, ...options.sim });
+  configureLegalHoldSim(conn.server.org, { ...SIM_OPTIONS, ...options.sim });
   const files = await startRecordingFilesServer({ org: conn.server.org });
   const dir = mkdtempSync(join(tmpdir(), 'gc-legal-hold-'));
   return {
