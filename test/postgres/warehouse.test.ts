@@ -23,10 +23,11 @@ async function count(w: PostgresWarehouse, table: string): Promise<number> {
 }
 
 describeBackends('warehouse migrations', (db) => {
-  it('migrate() creates every table once and is idempotent (schema_version records version 1 once)', async () => {
+  it('migrate() creates every table once and is idempotent (schema_version records each version once)', async () => {
     const w = db.warehouse();
-    expect(await w.migrate()).toEqual({ from: 0, to: WAREHOUSE_SCHEMA_VERSION, applied: [1] });
-    expect(await w.migrate()).toEqual({ from: 1, to: 1, applied: [] });
+    expect(WAREHOUSE_SCHEMA_VERSION).toBe(2);
+    expect(await w.migrate()).toEqual({ from: 0, to: 2, applied: [1, 2] });
+    expect(await w.migrate()).toEqual({ from: 2, to: 2, applied: [] });
     const tables = await w.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
       [w.schema],
@@ -45,7 +46,30 @@ describeBackends('warehouse migrations', (db) => {
       'sync_watermarks',
       'users',
     ]);
-    expect(await count(w, 'schema_version')).toBe(1);
+    expect(await count(w, 'schema_version')).toBe(2);
+    const indexes = await w.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'evaluation_question_scores'`, [w.schema]);
+    expect(indexes.map((i) => i.indexname)).toEqual(['evaluation_question_scores_pkey']);
+  });
+
+  it('an existing warehouse at version 1 upgrades to version 2: its rows stay, the question index goes', async () => {
+    const w = db.warehouse();
+    await w.migrate();
+    // Back to what version 1 left: its index, and no record of version 2.
+    await db.admin(`DELETE FROM "${w.schema}".schema_version WHERE version = 2;
+CREATE INDEX evaluation_question_scores_question_idx ON "${w.schema}".evaluation_question_scores (question_context_id);`);
+    await w.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1) }) }]);
+    const w2 = (await import('@org/gc-data/postgres')).createPostgresWarehouse(db.options(w.schema));
+    try {
+      expect(await w2.migrate()).toEqual({ from: 1, to: 2, applied: [2] });
+      expect(await w2.migrate()).toEqual({ from: 2, to: 2, applied: [] });
+      const indexes = await w2.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'evaluation_question_scores'`, [w.schema]);
+      expect(indexes.map((i) => i.indexname)).toEqual(['evaluation_question_scores_pkey']);
+      expect(await count(w2, 'evaluations')).toBe(1);
+      expect(await count(w2, 'evaluation_question_scores')).toBe((await scoreRows(w2, 1)).length);
+      expect((await scoreRows(w2, 1)).length).toBeGreaterThan(0);
+    } finally {
+      await w2.close();
+    }
   });
 
   it('several warehouses migrating the same schema at once: one applies it, the others find it applied', async () => {
@@ -54,9 +78,9 @@ describeBackends('warehouse migrations', (db) => {
     const many = [0, 1, 2, 3].map(() => createPostgresWarehouse(db.options(schema)));
     try {
       const results = await Promise.all(many.map((w) => w.migrate()));
-      expect(results.filter((r) => r.applied.length === 1)).toHaveLength(1);
+      expect(results.filter((r) => r.applied.length === WAREHOUSE_SCHEMA_VERSION)).toHaveLength(1);
       expect(results.filter((r) => r.applied.length === 0)).toHaveLength(3);
-      expect(await count(many[0] as PostgresWarehouse, 'schema_version')).toBe(1);
+      expect(await count(many[0] as PostgresWarehouse, 'schema_version')).toBe(WAREHOUSE_SCHEMA_VERSION);
     } finally {
       for (const w of many) await w.close();
     }
@@ -71,7 +95,7 @@ describeBackends('warehouse migrations', (db) => {
       const e = await w2.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1) }) }]).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(PostgresWarehouseError);
       expect((e as PostgresWarehouseError).reason).toBe('schema-too-new');
-      expect((e as Error).message).toMatch(/version 99, newer than this @org\/gc-data knows \(1\): upgrade/);
+      expect((e as Error).message).toMatch(/version 99, newer than this @org\/gc-data knows \(2\): upgrade/);
       expect(await count(w, 'evaluations')).toBe(0);
     } finally {
       await w2.close();
@@ -336,7 +360,7 @@ describeBackends('warehouse.apply(): one transaction per batch', (db) => {
       'changes[0].row.answers.questionGroupScores[0].questionScores[2].score',
     ]);
     // Refused before the database was touched: not even the schema was created.
-    expect(await w.migrate()).toMatchObject({ from: 0, applied: [1] });
+    expect(await w.migrate()).toMatchObject({ from: 0, applied: [1, 2] });
     expect(await count(w, 'evaluations')).toBe(0);
   });
 });
