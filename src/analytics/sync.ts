@@ -84,32 +84,35 @@ export async function runConversationSync(client: GenesysClient, deps: Conversat
     onProgress?.({ operation: 'analytics.sync', stream, window: windowText, windowsDone: done, windowsTotal: 1, discovered: counts.discovered, new: counts.new, changed: counts.changed, deleted: 0, unchanged: counts.unchanged, fetched: counts.discovered, batches: batcher.batches });
 
   let jobId: string | undefined;
-  if (endMs > startMs) {
-    const job = await deps.submit(windowText, filters, signal);
-    jobId = job.id;
-    await job.wait({ ...(signal ? { signal } : {}), ...(o.maxWaitMs !== undefined ? { maxWaitMs: o.maxWaitMs as number } : {}) });
-    const seen = new Set<string>();
-    for await (const conv of job.results({ ...(signal ? { signal } : {}), ...(o.pageSize !== undefined ? { pageSize: o.pageSize as number } : {}) }) as AsyncGenerator<AnalyticsConversation>) {
-      const id = conv.conversationId.toLowerCase();
-      if (seen.has(id)) continue;
-      seen.add(id);
-      counts.discovered++;
-      const startedAt = Date.parse(conv.conversationStart ?? '');
-      // Activity in the window: a conversation that started the day before belongs to that day's state.
-      const fp = fingerprint(Number.isFinite(startedAt) ? dayKey(Math.max(startedAt, startMs)) : firstDay, [canonicalJson(conv)]);
-      const prev = known.get(id);
-      if (prev === fp) {
-        counts.unchanged++;
-        continue;
+  // Results are read on while the batch before is written (SyncBatcher).
+  await batcher.run(async () => {
+    if (endMs > startMs) {
+      const job = await deps.submit(windowText, filters, signal);
+      jobId = job.id;
+      await job.wait({ ...(signal ? { signal } : {}), ...(o.maxWaitMs !== undefined ? { maxWaitMs: o.maxWaitMs as number } : {}) });
+      const seen = new Set<string>();
+      for await (const conv of job.results({ ...(signal ? { signal } : {}), ...(o.pageSize !== undefined ? { pageSize: o.pageSize as number } : {}) }) as AsyncGenerator<AnalyticsConversation>) {
+        const id = conv.conversationId.toLowerCase();
+        if (seen.has(id)) continue;
+        seen.add(id);
+        counts.discovered++;
+        const startedAt = Date.parse(conv.conversationStart ?? '');
+        // Activity in the window: a conversation that started the day before belongs to that day's state.
+        const fp = fingerprint(Number.isFinite(startedAt) ? dayKey(Math.max(startedAt, startMs)) : firstDay, [canonicalJson(conv)]);
+        const prev = known.get(id);
+        if (prev === fp) {
+          counts.unchanged++;
+          continue;
+        }
+        if (prev === undefined) counts.new++;
+        else counts.changed++;
+        const before = batcher.batches;
+        await batcher.add({ op: 'upsert', row: conv, changedAt: runAt }, id, fp);
+        if (batcher.batches > before) progress(0);
       }
-      if (prev === undefined) counts.new++;
-      else counts.changed++;
-      const before = batcher.batches;
-      await batcher.add({ op: 'upsert', row: conv, changedAt: runAt }, id, fp);
-      if (batcher.batches > before) progress(0);
     }
-  }
-  await batcher.flush([{ stream, window: JOBS_WINDOW, watermark: runAt, state: { window: windowText, conversations: counts.discovered } }]);
+    await batcher.flush([{ stream, window: JOBS_WINDOW, watermark: runAt, state: { window: windowText, conversations: counts.discovered } }]);
+  });
   progress(1);
   return {
     ...syncSummary(client, { stream, window: windowText, startedMs, requestsBefore, batches: batcher.batches }, { ...counts, fetched: counts.discovered }),

@@ -40,39 +40,53 @@ const BINARY_TRAILER = (() => {
   return b.finish();
 })();
 
-/** Checks and encodes a batch; a ValidationError names every bad change and field (at most 20), nothing is sent. */
-export function prepareEvaluations(changes: unknown, options: ApplyOptions | undefined): PreparedEvaluations {
+/** How many changes are encoded between two yields to the event loop (about 5 ms of work). */
+const SLICE = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Checks and encodes a batch; a ValidationError names every bad change and field (at most 20), nothing is sent.
+ * It yields to the event loop every SLICE changes: while a caller that hands over the next batch early has it
+ * encoded, the previous batch's COPY keeps streaming to the server (encoding in one piece held the event loop, and
+ * the server waited for it).
+ */
+export async function prepareEvaluations(changes: unknown, options: ApplyOptions | undefined): Promise<PreparedEvaluations> {
   const where = 'warehouse.apply() input';
   if (!Array.isArray(changes)) throw new ValidationError(where, [{ path: 'changes', message: `must be an array of changes, got ${quote(changes)}` }]);
+  const list = (changes as EvaluationChange[]).slice();
   const c = new Checker();
   const scores = new CopyBuffer();
   // ON CONFLICT cannot touch one row twice in a statement, so the batch is reduced to one change per id here.
   const latest = new Map<string, Entry>();
-  (changes as EvaluationChange[]).forEach((ch, i) => {
-    const p = `changes[${i}]`;
-    if (ch === null || typeof ch !== 'object') return c.add(p, `must be { op: 'upsert', row } or { op: 'delete', evaluationId, at }, got ${quote(ch)}`);
-    let id: string | null = null;
-    let entry: Entry | undefined;
-    if (ch.op === 'upsert') {
-      const staged = evaluationRow(ch.row, ch.changedAt, c, `${p}.row`, scores);
-      if (staged) {
-        id = staged.id;
-        entry = { at: staged.changedAt, upsert: staged };
-      }
-    } else if (ch.op === 'delete') {
-      id = c.uuid(ch.evaluationId, p, '.evaluationId', true);
-      const at = c.date(ch.at, p, '.at', true);
-      if (id !== null && at !== null) entry = { at, deleteLine: deletionLine(id, at) };
-    } else {
-      return c.add(`${p}.op`, `must be 'upsert' or 'delete', got ${quote((ch as { op?: unknown }).op)}`);
-    }
-    if (id === null || entry === undefined) return;
-    const prev = latest.get(id);
-    if (prev === undefined || Date.parse(entry.at) >= Date.parse(prev.at)) latest.set(id, entry);
-  });
+  for (let i = 0; i < list.length; i++) {
+    if (i % SLICE === SLICE - 1) await nextTurn();
+    const entry = prepareOne(list[i], `changes[${i}]`, c, scores);
+    if (entry === undefined) continue;
+    const prev = latest.get(entry.id);
+    if (prev === undefined || Date.parse(entry.at) >= Date.parse(prev.at)) latest.set(entry.id, entry);
+  }
   const state = stateRows(options?.state, c, 'options.state');
   if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
-  return { changes: changes.length, latest, scores: scores.finish(), state };
+  return { changes: list.length, latest, scores: scores.finish(), state };
+}
+
+/** One change, checked and encoded (its score tuples appended to `scores`); undefined when it has an issue. */
+function prepareOne(ch: EvaluationChange | undefined, p: string, c: Checker, scores: CopyBuffer): (Entry & { id: string }) | undefined {
+  if (ch === null || typeof ch !== 'object') {
+    c.add(p, `must be { op: 'upsert', row } or { op: 'delete', evaluationId, at }, got ${quote(ch)}`);
+    return undefined;
+  }
+  if (ch.op === 'upsert') {
+    const staged = evaluationRow(ch.row, ch.changedAt, c, `${p}.row`, scores);
+    return staged ? { id: staged.id, at: staged.changedAt, upsert: staged } : undefined;
+  }
+  if (ch.op === 'delete') {
+    const id = c.uuid(ch.evaluationId, p, '.evaluationId', true);
+    const at = c.date(ch.at, p, '.at', true);
+    return id !== null && at !== null ? { id, at, deleteLine: deletionLine(id, at) } : undefined;
+  }
+  c.add(`${p}.op`, `must be 'upsert' or 'delete', got ${quote((ch as { op?: unknown }).op)}`);
+  return undefined;
 }
 
 /** Writes a prepared batch in the caller's transaction (`s`: the quoted schema). */

@@ -1,18 +1,19 @@
 /** `createPostgresWarehouse` options: checked (every problem at once, named), and where they point, without secrets. */
 import { ValidationError } from '../errors';
+import { isClock, systemClock, type Clock } from '../internal/clock';
 import { quote } from './checker';
 import type { PgPoolLike, PGliteLike } from './driver';
 import { describeConnection } from './errors';
 import type { PostgresWarehouseOptions } from './types';
 
 const WHERE = 'createPostgresWarehouse options';
-const OPTION_KEYS = ['connectionString', 'pool', 'pglite', 'schema'];
+const OPTION_KEYS = ['connectionString', 'pool', 'pglite', 'schema', 'clock'];
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export const DEFAULT_PGLITE_DIR = '.gc-data/warehouse';
 
 export type Source = { kind: 'pg'; connectionString?: string; pool?: PgPoolLike } | { kind: 'pglite'; dataDir?: string; instance?: PGliteLike };
 
-export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefined): { source: Source; schema: string; target: string } {
+export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefined): { source: Source; schema: string; target: string; clock: Clock } {
   const o = (options === undefined ? {} : options) as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ValidationError(WHERE, [{ path: '', message: 'must be an object' }]);
   const issues: Array<{ path: string; message: string }> = [];
@@ -31,6 +32,7 @@ export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefi
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     issues.push({ path: 'schema', message: `must be lowercase letters, digits and _ (at most 63, not starting with a digit), got ${quote(schema)}` });
   }
+  if (o.clock !== undefined && !isClock(o.clock)) issues.push({ path: 'clock', message: `must be a Clock with now(), sleep() and random() (e.g. client.clock), got ${quote(o.clock)}` });
   if (issues.length) throw new ValidationError(WHERE, issues);
   let source: Source;
   let target: string;
@@ -48,5 +50,5 @@ export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefi
     source = { kind: 'pglite', dataDir };
     target = `pglite:${dataDir}`;
   }
-  return { source, schema: schema as string, target };
+  return { source, schema: schema as string, target, clock: (o.clock as Clock | undefined) ?? systemClock };
 }

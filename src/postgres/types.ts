@@ -1,5 +1,6 @@
 /** Public types of `@org/gc-data/postgres` (the implementation is warehouse.ts and the files it names). */
 import type { AnalyticsConversation } from '../analytics/schemas';
+import type { Clock } from '../internal/clock';
 import type { DateInput } from './checker';
 import type { WarehouseEvaluationForm, WarehouseQueue, WarehouseUser } from './dimensions';
 import type { PgPoolLike, PGliteLike } from './driver';
@@ -101,6 +102,11 @@ export interface PostgresWarehouseOptions {
    * @default 'public'
    */
   schema?: string;
+  /**
+   * Where `durationMs` of a summary is read from: pass `client.clock` to share the client's (a test's fake clock).
+   * @default the system clock
+   */
+  clock?: Clock;
 }
 
 export interface PostgresWarehouse {
@@ -112,8 +118,9 @@ export interface PostgresWarehouse {
   migrate(): Promise<MigrateResult>;
   /**
    * One batch of evaluation changes (and its sync state) in one transaction. Migrates first if needed. Batches of
-   * one warehouse are written in the order apply() was called; each is checked and encoded at once, so a batch
-   * handed over while the previous one is being written is ready when that one commits.
+   * one warehouse are written in the order apply() was called; each is checked and encoded while the batches before
+   * it are written, so one handed over early is ready when the previous one commits. The changes are read until the
+   * returned promise settles: do not modify them before. A ValidationError rejects it before anything is sent.
    */
   apply(changes: readonly EvaluationChange[], options?: ApplyOptions): Promise<ApplySummary>;
   /** One batch of conversation changes (and its sync state) in one transaction. */

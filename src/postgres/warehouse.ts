@@ -43,7 +43,7 @@ function dbError(what: string, target: string, e: unknown, rolledBack: boolean):
  * ```
  */
 export function createPostgresWarehouse(options?: PostgresWarehouseOptions): PostgresWarehouse {
-  const { source, schema, target } = parseWarehouseOptions(options);
+  const { source, schema, target, clock } = parseWarehouseOptions(options);
   const s = `"${schema}"`;
   let driver: Promise<Driver> | undefined;
   let closed = false;
@@ -111,23 +111,19 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
     }));
 
   const apply: PostgresWarehouse['apply'] = (changes, options = {}) => {
-    const started = Date.now();
-    let prepared;
-    try {
-      prepared = prepareEvaluations(changes, options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const p = prepared;
+    const started = clock.now();
+    // Encoded now, while the batches handed over before are written; written after them, in call order.
+    const prepared = prepareEvaluations(changes, options);
     return inOrder(async (): Promise<ApplySummary> => {
+      const p = await prepared;
       await ensureMigrated();
       const r = await transaction('warehouse.apply()', (q) => writeEvaluations(q, s, p));
-      return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: Date.now() - started };
+      return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: clock.now() - started };
     });
   };
 
   const applyConversations: PostgresWarehouse['applyConversations'] = async (changes, options = {}) => {
-    const started = Date.now();
+    const started = clock.now();
     const where = 'warehouse.applyConversations() input';
     if (!Array.isArray(changes)) throw new ValidationError(where, [{ path: 'changes', message: `must be an array of changes, got ${quote(changes)}` }]);
     const c = new Checker();
@@ -153,7 +149,7 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
         await writeStateIn(q, s, state);
         return r.rowCount;
       });
-      return { changes: changes.length, upserted, deleted: 0, skippedOlder: changes.length - upserted, questionScores: 0, durationMs: Date.now() - started };
+      return { changes: changes.length, upserted, deleted: 0, skippedOlder: changes.length - upserted, questionScores: 0, durationMs: clock.now() - started };
     });
   };
 

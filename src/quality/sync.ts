@@ -114,78 +114,81 @@ export async function runQualitySync(
     await batcher.add({ op: 'delete', evaluationId, at, reason }, evaluationId, null);
   };
 
-  for (const day of days) {
-    throwIfCallerAborted(signal, 'QualityExporter.sync()');
-    const seen = new Set<string>();
-    const toFetch: Array<{ conversationId: string; ev: AnalyticsEvaluation; fp: string; calibration: boolean; isNew: boolean }> = [];
-    const leaving: Array<{ id: string; at: string; reason: 'deleted' | 'left-filter' }> = [];
-    for (const pass of day.plan.passes) {
-      for await (const page of detailsQueryPages(client, pass.query, { pageSize: exporterOptions.pageSize, signal })) {
-        for (const conv of page.items as AnalyticsConversation[]) {
-          // A conversation the residual filter drops is not discovered: a synced evaluation of it vanishes.
-          if (pass.residual && !applyResidual(pass.residual, conv)) continue;
-          for (const ev of conv.evaluations ?? []) {
-            const id = ev.evaluationId.toLowerCase();
-            if (seen.has(id)) continue;
-            seen.add(id);
-            counts.discovered++;
-            const prev = known.get(id);
-            const calibration = Boolean(ev.calibrationId);
-            const inFilter =
-              !ev.deleted &&
-              ev.evaluationStatus !== undefined &&
-              day.plan.statuses.has(ev.evaluationStatus.toUpperCase()) &&
-              !(calibration && exporterOptions.calibrations === 'exclude');
-            if (!inFilter) {
-              if (prev !== undefined) leaving.push({ id, at: ev.eventTime ?? runAt, reason: ev.deleted ? 'deleted' : 'left-filter' });
-              else counts.ignored++;
-              continue;
+  // Fetching goes on while the batch before is written (SyncBatcher).
+  await batcher.run(async () => {
+    for (const day of days) {
+      throwIfCallerAborted(signal, 'QualityExporter.sync()');
+      const seen = new Set<string>();
+      const toFetch: Array<{ conversationId: string; ev: AnalyticsEvaluation; fp: string; calibration: boolean; isNew: boolean }> = [];
+      const leaving: Array<{ id: string; at: string; reason: 'deleted' | 'left-filter' }> = [];
+      for (const pass of day.plan.passes) {
+        for await (const page of detailsQueryPages(client, pass.query, { pageSize: exporterOptions.pageSize, signal })) {
+          for (const conv of page.items as AnalyticsConversation[]) {
+            // A conversation the residual filter drops is not discovered: a synced evaluation of it vanishes.
+            if (pass.residual && !applyResidual(pass.residual, conv)) continue;
+            for (const ev of conv.evaluations ?? []) {
+              const id = ev.evaluationId.toLowerCase();
+              if (seen.has(id)) continue;
+              seen.add(id);
+              counts.discovered++;
+              const prev = known.get(id);
+              const calibration = Boolean(ev.calibrationId);
+              const inFilter =
+                !ev.deleted &&
+                ev.evaluationStatus !== undefined &&
+                day.plan.statuses.has(ev.evaluationStatus.toUpperCase()) &&
+                !(calibration && exporterOptions.calibrations === 'exclude');
+              if (!inFilter) {
+                if (prev !== undefined) leaving.push({ id, at: ev.eventTime ?? runAt, reason: ev.deleted ? 'deleted' : 'left-filter' });
+                else counts.ignored++;
+                continue;
+              }
+              const fp = evaluationFingerprint(day.key, ev);
+              if (prev === fp) {
+                counts.unchanged++;
+                continue;
+              }
+              toFetch.push({ conversationId: conv.conversationId, ev, fp, calibration, isNew: prev === undefined });
             }
-            const fp = evaluationFingerprint(day.key, ev);
-            if (prev === fp) {
-              counts.unchanged++;
-              continue;
-            }
-            toFetch.push({ conversationId: conv.conversationId, ev, fp, calibration, isNew: prev === undefined });
           }
         }
       }
-    }
-    for (const l of leaving) await remove(l.id, l.at, l.reason);
-    // Synced evaluations of this day that discovery no longer shows.
-    for (const [key, fp] of known) {
-      if (windowOf(fp) === day.key && !seen.has(key)) await remove(key, runAt, 'vanished');
-    }
-    const fetched = mapConcurrent(
-      fromArray(toFetch),
-      async (item) => {
-        const got = await fetch(
-          { conversationId: item.conversationId, evaluationId: item.ev.evaluationId, calibration: item.calibration, mediaType: undefined, pass: 'all' },
-          signal,
-          expandForm,
-        );
-        return { item, got };
-      },
-      exporterOptions.concurrency,
-    );
-    for await (const { item, got } of fetched) {
-      counts.fetched++;
-      const id = item.ev.evaluationId.toLowerCase();
-      if (got === undefined) {
-        // 404: deleted between discovery and the GET.
-        if (!item.isNew) await remove(id, runAt, 'deleted');
-        continue;
+      for (const l of leaving) await remove(l.id, l.at, l.reason);
+      // Synced evaluations of this day that discovery no longer shows.
+      for (const [key, fp] of known) {
+        if (windowOf(fp) === day.key && !seen.has(key)) await remove(key, runAt, 'vanished');
       }
-      const changedMs = Date.parse(got.evaluation.changedDate ?? item.ev.eventTime ?? '');
-      if (item.isNew) counts.new++;
-      else counts.changed++;
-      await batcher.add({ op: 'upsert', row: got.evaluation, changedAt: Number.isFinite(changedMs) ? new Date(changedMs).toISOString() : runAt }, id, item.fp);
-      if ((counts.fetched & 63) === 0) progress(day.key);
+      const fetched = mapConcurrent(
+        fromArray(toFetch),
+        async (item) => {
+          const got = await fetch(
+            { conversationId: item.conversationId, evaluationId: item.ev.evaluationId, calibration: item.calibration, mediaType: undefined, pass: 'all' },
+            signal,
+            expandForm,
+          );
+          return { item, got };
+        },
+        exporterOptions.concurrency,
+      );
+      for await (const { item, got } of fetched) {
+        counts.fetched++;
+        const id = item.ev.evaluationId.toLowerCase();
+        if (got === undefined) {
+          // 404: deleted between discovery and the GET.
+          if (!item.isNew) await remove(id, runAt, 'deleted');
+          continue;
+        }
+        const changedMs = Date.parse(got.evaluation.changedDate ?? item.ev.eventTime ?? '');
+        if (item.isNew) counts.new++;
+        else counts.changed++;
+        await batcher.add({ op: 'upsert', row: got.evaluation, changedAt: Number.isFinite(changedMs) ? new Date(changedMs).toISOString() : runAt }, id, item.fp);
+        if ((counts.fetched & 63) === 0) progress(day.key);
+      }
+      await batcher.flush([{ stream, window: day.key, watermark: runAt, state: { discovered: seen.size } }]);
+      windowsDone++;
+      progress(day.key);
     }
-    await batcher.flush([{ stream, window: day.key, watermark: runAt, state: { discovered: seen.size } }]);
-    windowsDone++;
-    progress(day.key);
-  }
+  });
   return syncSummary(client, { stream, window: formatInterval(startMs, nowMs), startedMs, requestsBefore, batches: batcher.batches }, counts);
 }
 

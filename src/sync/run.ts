@@ -122,12 +122,18 @@ export function batchApplier<C>(
 type FingerprintWrite = { stream: string; key: string; fingerprint: string | null };
 
 /**
- * Collects changes and their fingerprints into batches of `batchSize`; `flush()` applies a batch and commits its
- * state (one step: see batchApplier), then updates `known`, the fingerprints of the last committed state.
+ * Collects changes and their fingerprints into batches of `batchSize`. `flush()` hands a batch over to be applied
+ * (and its state committed: one step, see batchApplier) and returns without waiting for it, so the sync fetches the
+ * next batch while this one is written; it first waits for the batch before, so batches are applied one at a time,
+ * in order, and that batch's error is thrown there. `known` holds the fingerprints as of the batches handed over.
+ * The sync's loop runs inside `run()`, which waits for the last batch.
  */
 export class SyncBatcher<C> {
   private changes: C[] = [];
   private fingerprints: FingerprintWrite[] = [];
+  private inFlight: Promise<void> | undefined;
+  private failed: { error: unknown } | undefined;
+  /** Batches applied (their state committed). */
   batches = 0;
 
   constructor(
@@ -152,24 +158,52 @@ export class SyncBatcher<C> {
 
   /** A change and its key's new fingerprint (null: the key leaves the state); flushes a full batch. */
   async add(change: C, key: string, fingerprint: string | null): Promise<void> {
+    // A batch that failed in the background ends the run now, not after the next batchSize fetches.
+    if (this.failed) throw this.failed.error;
     this.changes.push(change);
     this.fingerprints.push({ stream: this.r.stream, key, fingerprint });
     if (this.changes.length >= this.r.batchSize) await this.flush();
   }
 
-  /** Applies what is pending (with `watermarks`, even when nothing else is) and commits its state. */
+  /** Hands over what is pending (with `watermarks`, even when nothing else is) once the batch before is applied. */
   async flush(watermarks?: SyncStateWrite['watermarks']): Promise<void> {
     if (this.changes.length === 0 && this.fingerprints.length === 0 && !watermarks) return;
     throwIfCallerAborted(this.r.signal, this.what);
+    await this.inFlight;
+    throwIfCallerAborted(this.r.signal, this.what);
     const batch: SyncBatch<C> = { changes: this.changes, state: { fingerprints: this.fingerprints, ...(watermarks ? { watermarks } : {}) } };
-    await this.applyBatch(batch);
     for (const f of this.fingerprints) {
       if (f.fingerprint === null) this.known.delete(f.key);
       else this.known.set(f.key, f.fingerprint);
     }
-    this.batches++;
     this.changes = [];
     this.fingerprints = [];
+    const run = this.applyBatch(batch).then(
+      () => {
+        this.batches++;
+      },
+      (error: unknown) => {
+        this.failed = { error };
+        throw error;
+      },
+    );
+    // Awaited by the next flush() or drain(); until then a failure is held in `failed`, not reported as unhandled.
+    run.catch(() => {});
+    this.inFlight = run;
+  }
+
+  /**
+   * Runs the sync's loop, then waits for the last batch (its error, if any, is thrown). A loop that fails (an
+   * error, an abort) first lets the batch being written finish, so nothing is still writing when the sync rejects.
+   */
+  async run(loop: () => Promise<void>): Promise<void> {
+    try {
+      await loop();
+      await this.inFlight;
+    } catch (e) {
+      await this.inFlight?.catch(() => {});
+      throw e;
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@org/gc-data';
-import { createPostgresWarehouse, DEFAULT_PGLITE_DIR, PostgresWarehouseError } from '@org/gc-data/postgres';
+import { createPostgresWarehouse, DEFAULT_PGLITE_DIR, PostgresWarehouseError, WAREHOUSE_SCHEMA_VERSION } from '@org/gc-data/postgres';
 import pg from 'pg';
 import { DATABASE_URL, describePostgres, evaluation, T } from './helpers';
 
@@ -20,6 +20,31 @@ describe('createPostgresWarehouse options', () => {
     expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['shcema', 'pglite', 'connectionString', 'schema']);
     expect((e as Error).message).toMatch(/give one of connectionString, pool or pglite, not connectionString and pglite/);
   });
+
+  it('durationMs is read from the given clock (e.g. client.clock); a clock without now/sleep/random is refused naming clock', async () => {
+    let t = 1_000_000;
+    // Every reading is one second after the last: the summary shows exactly the readings the warehouse took.
+    const clock = { now: () => (t += 1000), sleep: async () => {}, random: () => 0.5 };
+    const w = createPostgresWarehouse({ pglite: 'memory://', clock });
+    try {
+      const s = await w.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1) }) }]);
+      expect(s.durationMs).toBe(1000);
+      const c = await w.applyConversations([]);
+      expect(c.durationMs).toBe(1000);
+    } finally {
+      await w.close();
+    }
+    const e = (() => {
+      try {
+        createPostgresWarehouse({ pglite: 'memory://', clock: { now: () => 1 } } as never);
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['clock']);
+    // Starting PGlite takes seconds, more on a loaded machine.
+  }, 120_000);
 
   it('with no connection option the embedded PGlite is used, in .gc-data/warehouse by default', () => {
     const w = createPostgresWarehouse();
@@ -85,7 +110,7 @@ describe('createPostgresWarehouse options', () => {
       await w1.apply([{ op: 'upsert', row: evaluation(1, { changedDate: T(1), totalScore: 42 }) }]);
       await w1.close();
       const w2 = createPostgresWarehouse({ pglite: dir, schema: 'quality' });
-      expect(await w2.migrate()).toMatchObject({ from: 1, applied: [] });
+      expect(await w2.migrate()).toMatchObject({ from: WAREHOUSE_SCHEMA_VERSION, applied: [] });
       expect(await w2.query(`SELECT total_score::text AS s FROM quality.evaluations`)).toEqual([{ s: '42' }]);
       await w2.close();
     } finally {

@@ -210,7 +210,7 @@ export function testingIoTargets(ctx: FuzzContext): Target[] {
         await w.migrate();
         return w.close();
       },
-      cases: optionCases({ pglite: 'memory://' }, { connectionString: fc.constantFrom('', 1, 'http://x'), pglite: fc.constantFrom(1, null, {}), schema: fc.constantFrom('', 'a b', 'drop table x;', 1, 'x'.repeat(64)), pool: fc.constantFrom(1, 'x', {}) }, (o) => () => createPostgresWarehouse(o as never)),
+      cases: optionCases({ pglite: 'memory://' }, { connectionString: fc.constantFrom('', 1, 'http://x'), pglite: fc.constantFrom(1, null, {}), schema: fc.constantFrom('', 'a b', 'drop table x;', 1, 'x'.repeat(64)), pool: fc.constantFrom(1, 'x', {}), clock: fc.constantFrom(1, 'x', {}, { now: () => 1 }) }, (o) => () => createPostgresWarehouse(o as never)),
     },
     {
       entry: '@org/gc-data/postgres',
