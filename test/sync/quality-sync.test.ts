@@ -152,6 +152,57 @@ describe('QualityExporter.sync', () => {
     expect(gap[0]?.message).toContain('P11D');
   });
 
+  it('fetching goes on while a batch is written; batches are applied one at a time, in order; a failing batch ends the run with nothing left writing', async () => {
+    const exporter = new QualityExporter(sim.client());
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held: number | undefined;
+    const dest = new Destination();
+    let writing = 0;
+    let most = 0;
+    let applies = 0;
+    // One batch per day (batchSize above a day's evaluations). The first day with changes is held: every GET of that
+    // day went out before its batch was handed over, so a GET while it is held is the next day's, fetched meanwhile.
+    const apply = async (batch: SyncBatch<EvaluationSyncChange>) => {
+      applies++;
+      writing++;
+      most = Math.max(most, writing);
+      if (held === undefined && batch.changes.length > 0) {
+        held = gets();
+        await gate;
+      }
+      dest.apply(batch);
+      writing--;
+    };
+    const run = exporter.sync({ lookback: LOOKBACK, state: new FileSyncStateStore(statePath()), apply, now: () => sim.org.now(), batchSize: 1000 });
+    // Waits on the org's request count, not on time.
+    while (held === undefined || gets() <= held) await new Promise((r) => setImmediate(r));
+    release();
+    const summary = await run;
+    expect(most).toBe(1);
+    expect(new Map(dest.rows)).toEqual(truthNow(windowStart()));
+    expect(summary.batches).toBe(applies);
+
+    // A batch that fails while the next one is fetched: the run rejects with its error, after no apply is running.
+    let calls = 0;
+    let running = 0;
+    const failing = async (batch: SyncBatch<EvaluationSyncChange>) => {
+      calls++;
+      running++;
+      await new Promise((r) => setImmediate(r));
+      running--;
+      if (calls === 2) throw new Error('destination refused batch 2');
+      void batch;
+    };
+    sim.org.advance('P3D');
+    const e = await exporter
+      .sync({ lookback: LOOKBACK, state: new FileSyncStateStore(statePath()), apply: failing, now: () => sim.org.now(), batchSize: 5 })
+      .catch((x: unknown) => x);
+    expect((e as Error).message).toBe('destination refused batch 2');
+    expect(calls).toBe(2);
+    expect(running).toBe(0);
+  });
+
   for (const point of ['in apply (batch 3)', 'after window 6 (progress)', 'during the GETs (request 40)'] as const) {
     it(`aborted ${point} and rerun: every change applied exactly once`, async () => {
       const exporter = new QualityExporter(sim.client());
