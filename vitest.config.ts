@@ -18,8 +18,12 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // A guard against hangs, not a speed bound: nothing in a test waits on the wall clock (fake clocks), but a test
+    // that spawns the CLI or a PostgreSQL client does real CPU work, and on a 2-core machine busy with other suites
+    // that took 20-120 s (two suites side by side beside other work, load 20 on 2 cores: 38 tests failed a 20 s
+    // limit, every one a timeout).
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     // Tests talk only to msw or 127.0.0.1; unhandled requests are bugs.
     restoreMocks: true,
   },
