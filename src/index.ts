@@ -44,9 +44,10 @@ export { BatchCallbackError } from './search/batch-callback';
 export { MediaMetadata } from './media/media-metadata';
 export { LegalHold, verifyHold } from './legal-hold/index';
 export { DownloadError } from './transport/download';
-export { FileSyncStateStore, SyncStateError } from './sync/index';
+export { FileSyncStateStore } from './sync/file-store';
+export { SyncStateError } from './sync/errors';
+export type { FileSyncStateStoreOptions } from './sync/file-store';
 export type {
-  FileSyncStateStoreOptions,
   ConversationSyncChange,
   ConversationUpsertChange,
   EvaluationDeleteChange,
@@ -58,7 +59,7 @@ export type {
   SyncStateStore,
   SyncStateWrite,
   SyncSummary,
-} from './sync/index';
+} from './sync/types';
 export type { QualitySyncOptions } from './quality/sync';
 export type { ConversationSyncOptions, ConversationSyncSummary } from './analytics/sync';
 export type {

@@ -6,8 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReportQueries, ValidationError } from '@org/gc-data';
-import { FileSyncStateStore, type ConversationSyncChange, type SyncBatch } from '../../src/sync/index';
+import { FileSyncStateStore, ReportQueries, ValidationError, type ConversationSyncChange, type SyncBatch } from '@org/gc-data';
 import { createFakeClock } from '@org/gc-data/testing';
 import { useSimulatedOrg } from '../support/sim';
 

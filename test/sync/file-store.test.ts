@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSyncStateStore, SyncStateError } from '../../src/sync/index';
+import { FileSyncStateStore, SyncStateError } from '@org/gc-data';
 import { ValidationError } from '../../src/errors';
 
 const path = () => join(mkdtempSync(join(tmpdir(), 'gc-sync-store-')), 'nested', 'state.log');

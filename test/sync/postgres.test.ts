@@ -7,7 +7,7 @@
 import { expect, it } from 'vitest';
 import { QualityExporter, ReportQueries } from '@org/gc-data';
 import type { PostgresWarehouse } from '@org/gc-data/postgres';
-import { postgresSyncState } from '../../src/sync/index';
+import { postgresSyncState } from '@org/gc-data/postgres';
 import { createFakeClock } from '@org/gc-data/testing';
 import { useSimulatedOrg } from '../support/sim';
 import { describeBackends } from '../postgres/helpers';

@@ -7,8 +7,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { QualityExporter, ValidationError } from '@org/gc-data';
-import { FileSyncStateStore, type EvaluationSyncChange, type SyncBatch } from '../../src/sync/index';
+import { FileSyncStateStore, QualityExporter, ValidationError, type EvaluationSyncChange, type SyncBatch } from '@org/gc-data';
 import { useSimulatedOrg } from '../support/sim';
 
 const ANCHOR_MS = Date.parse('2026-06-01T00:00:00Z');
