@@ -16,8 +16,8 @@ import { createSinkForPath, sinkFormatForPath, type RowSink, type SinkFormat } f
 import { bool, str, type Values } from './args';
 import type { CommandContext } from './context';
 import { ENV } from './credentials';
-import { UsageError } from './errors';
-import type { Output } from './output';
+import { isAbort, UsageError } from './errors';
+import { count, type Output } from './output';
 
 export interface OutputPlan {
   /** `-` for stdout. */
@@ -197,6 +197,42 @@ export function checkpointError(error: unknown, plan: Pick<OutputPlan, 'checkpoi
     `the checkpoint ${path} cannot be used for this run: ${why}`,
     `to finish the run that wrote it, rerun that command with the same arguments (its "resume with" line); to start this run over, delete ${path} or pass --overwrite`,
   );
+}
+
+/**
+ * The state a resumed run continues from (undefined when it starts over). Read before anything is sent, so a
+ * checkpoint this run cannot read is refused first (checkpointError; one of another run is refused by the module).
+ */
+export async function loadSaved<T>(checkpoint: { load(): Promise<T | undefined> } | undefined, plan: Pick<OutputPlan, 'checkpointPath' | 'resume'>): Promise<T | undefined> {
+  try {
+    return plan.resume ? await checkpoint?.load() : undefined;
+  } catch (e) {
+    throw checkpointError(e, plan);
+  }
+}
+
+/**
+ * How a resumable command ends when its run stops with `error` (its sinks already closed): interrupted (Ctrl-C,
+ * SIGTERM, stdout's reader gone), the exit code after saying what was written and how to resume, with `pinned`
+ * flags (e.g. the resolved interval) fixed in the resume line; any other error is thrown, as a UsageError when the
+ * checkpoint is at fault, after a note of where the progress is.
+ */
+export function endStoppedRun(
+  ctx: Pick<CommandContext, 'signal' | 'interrupted' | 'out' | 'commandLine'>,
+  plan: Pick<OutputPlan, 'checkpointPath' | 'toStdout' | 'path'>,
+  error: unknown,
+  rowsWritten: number,
+  pinned: Record<string, string>,
+): number {
+  if (isAbort(error, ctx.signal)) {
+    return ctx.interrupted(
+      `${count(rowsWritten)} row(s) written to ${plan.toStdout ? 'stdout' : plan.path} this run` + interruptedNote(plan.checkpointPath),
+      plan.checkpointPath ? ctx.commandLine(pinned) : undefined,
+    );
+  }
+  const thrown = checkpointError(error, plan);
+  if (thrown === error) failedNote(ctx, plan, pinned);
+  throw thrown;
 }
 
 /** After a failure (not an interrupt): where the progress is, so the next run resumes instead of starting over. */

@@ -14,7 +14,7 @@ import type { RowSink } from '../../sinks/sink';
 import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
-import { checkOutPath, checkOutputs, checkpointError, closeAll, failedNote, interruptedNote, openSink, planOutput, prepareFiles } from '../files';
+import { checkOutPath, checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, planOutput, prepareFiles } from '../files';
 import { count, seconds } from '../output';
 import type { Progress } from '../progress';
 
@@ -161,13 +161,7 @@ async function run(ctx: CommandContext): Promise<number> {
   }
   checkOutputs(ctx, plan, calibrationsOut ? [[str(values, 'calibrations-out') ? '--calibrations-out' : `--calibrations-out (default ${calibrationsOut})`, calibrationsOut]] : []);
   const checkpoint = plan.checkpointPath ? new FileCheckpoint<QualityExportState>(plan.checkpointPath, { kind: QUALITY_CHECKPOINT_KIND }) : undefined;
-  // A checkpoint this run cannot read is refused before anything is sent (one of another export: by the exporter).
-  let saved: QualityExportState | undefined;
-  try {
-    saved = plan.resume ? await checkpoint?.load() : undefined;
-  } catch (e) {
-    throw checkpointError(e, plan);
-  }
+  const saved = await loadSaved(checkpoint, plan);
 
   const conn = await ctx.connect();
   const { client } = conn;
@@ -209,17 +203,7 @@ async function run(ctx: CommandContext): Promise<number> {
   } catch (e) {
     progress.stop();
     await closeAll([sink, calibrationSink], out);
-    if (isAbort(e, ctx.signal)) {
-      const written = sink.rowsWritten + (calibrationSink?.rowsWritten ?? 0);
-      return ctx.interrupted(
-        `${count(written)} row(s) written to ${plan.toStdout ? 'stdout' : plan.path} this run` +
-          interruptedNote(plan.checkpointPath),
-        plan.checkpointPath ? ctx.commandLine({ interval }) : undefined,
-      );
-    }
-    const error = checkpointError(e, plan);
-    if (error === e) failedNote(ctx, plan, { interval });
-    throw error;
+    return endStoppedRun(ctx, plan, e, sink.rowsWritten + (calibrationSink?.rowsWritten ?? 0), { interval });
   }
   progress.stop();
   const closed = await closeAll([sink, calibrationSink], out);

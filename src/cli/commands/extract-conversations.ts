@@ -10,8 +10,8 @@ import { AVAILABILITY_POLICIES, ExtractCheckpointState, type ConversationQueryFi
 import { FileCheckpoint } from '../../sinks/checkpoint';
 import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, durationMs, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
 import type { Command, CommandContext } from '../context';
-import { isAbort, UsageError } from '../errors';
-import { checkOutputs, checkpointError, closeAll, failedNote, interruptedNote, openSink, planOutput, prepareFiles } from '../files';
+import { UsageError } from '../errors';
+import { checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, planOutput, prepareFiles } from '../files';
 import { count, seconds } from '../output';
 
 const options = {
@@ -84,13 +84,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const file = plan.checkpointPath
     ? new FileCheckpoint<ExtractCheckpointState>(plan.checkpointPath, { kind: EXTRACT_CHECKPOINT_KIND, parse: (s) => ExtractCheckpointState.parse(s) })
     : undefined;
-  // A checkpoint this run cannot read is refused before anything is sent (one of another extract: by the extract).
-  let saved: ExtractCheckpointState | undefined;
-  try {
-    saved = plan.resume ? await file?.load() : undefined;
-  } catch (e) {
-    throw checkpointError(e, plan);
-  }
+  const saved = await loadSaved(file, plan);
 
   const conn = await ctx.connect();
   const { client } = conn;
@@ -138,15 +132,7 @@ async function run(ctx: CommandContext): Promise<number> {
   } catch (e) {
     progress.stop();
     await closeAll([sink], out);
-    if (isAbort(e, ctx.signal)) {
-      return ctx.interrupted(
-        `${count(sink.rowsWritten)} row(s) written to ${plan.toStdout ? 'stdout' : plan.path} this run` + interruptedNote(plan.checkpointPath),
-        plan.checkpointPath ? ctx.commandLine({ interval }) : undefined,
-      );
-    }
-    const error = checkpointError(e, plan);
-    if (error === e) failedNote(ctx, plan, { interval });
-    throw error;
+    return endStoppedRun(ctx, plan, e, sink.rowsWritten, { interval });
   }
   progress.stop();
   if (!(await closeAll([sink], out))) return 1;
