@@ -22,7 +22,7 @@ import { applyResidual } from '../filters/evaluate';
 import { parseInterval } from '../helpers/intervals';
 import { countedIterable, operationIterable, operationSpan } from '../telemetry/registry';
 import { announce, throwIfSearchAborted } from './notifications';
-import { planCount, planQuery, type Common, type QueryPlan, type SearchPlan } from './plan';
+import { planCount, planQuery, type QueryPlan, type SearchPlan } from './plan';
 import { pagesWaitingOutRebuilds, probeReady } from './readiness';
 import type { SearchBatch, SearchConversation, SearchCountOptions, SearchQueryOptions, SearchReadyOptions, SearchReadyResult } from './schemas';
 
@@ -69,7 +69,7 @@ export class InteractionSearch {
     return operationSpan(this.#client, 'search.count', {}, () => this.#count(plan));
   }
 
-  async #count(plan: Common & { signal: AbortSignal | undefined }): Promise<number> {
+  async #count(plan: SearchPlan & { signal: AbortSignal | undefined }): Promise<number> {
     if (plan.residual) {
       this.#client.emit('warning', {
         code: 'search-count-upper-bound',

@@ -89,15 +89,6 @@ function compileInput(raw: Record<string, unknown>, issues: ValidationIssue[]): 
   }
 }
 
-export interface Common {
-  interval: string;
-  source: 'sync' | 'job';
-  windows: string[];
-  query: ConversationQueryFilters;
-  residual: ResidualFilter | undefined;
-  notes: string[];
-}
-
 /**
  * The checks shared by query() and count(): every problem is collected (option shapes, interval, filter, range)
  * so one error lists them all.
@@ -108,7 +99,7 @@ function plan(
   parsed: { success: true; data: { maxSyncRangeDays: number; largeRange: string } } | { success: false },
   issues: ValidationIssue[],
   order: 'asc' | 'desc' | undefined,
-): Common | undefined {
+): SearchPlan | undefined {
   // No interval: the last 24 hours, to the second (docs/design-intent.md seed 004); explain() and the notes say so.
   const nowS = Math.floor(nowMs / 1000) * 1000;
   const defaulted = raw.interval === undefined;
@@ -197,7 +188,7 @@ export function planQuery(options: SearchQueryOptions, nowMs: number): QueryPlan
 }
 
 /** Validates and plans a count() call. */
-export function planCount(options: SearchCountOptions, nowMs: number): Common & { signal: AbortSignal | undefined } {
+export function planCount(options: SearchCountOptions, nowMs: number): SearchPlan & { signal: AbortSignal | undefined } {
   const where = 'InteractionSearch.count() input';
   const raw = asRecord(options, where);
   const parsed = SearchCountSchema.safeParse(raw);
