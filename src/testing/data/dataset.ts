@@ -178,17 +178,15 @@ export class Dataset {
     const submitted = submittedAlready ? created + Math.floor(rng.next() * room(created, 86_400_000)) : undefined;
     const released = status === 'Finished' && submitted !== undefined && rng.chance(0.8) ? submitted + Math.floor(rng.next() * room(submitted, 86_400_000)) : undefined;
     const calibration = rng.chance(this.o.calibrationShare);
-    const formIndex = (c.queueIndex + rng.int(2)) % this.forms.length;
-    const family = this.forms[formIndex];
-    if (!family) throw new Error('form index out of range');
+    const { formIndex, family } = this.pickForm(c, rng);
     const firstCalibration = calibration && !c.evaluations.some((e) => e.calibrationId !== undefined);
     return {
       conversationIndex: c.index,
       slot,
-      id: this.evaluationIds.encode(c.index * EVALUATION_SLOTS + slot),
+      id: this.evaluationId(c.index, slot),
       formIndex,
       formVersion: versionAt(family, created),
-      evaluatorIndex: (c.agentIndex + slot + rng.int(this.pools.evaluators.length)) % this.pools.evaluators.length,
+      evaluatorIndex: this.pickEvaluator(c, slot, rng),
       status,
       ...(calibration ? { calibrationId: uuidFor(this.seed, ID_KIND.calibration, c.index) } : {}),
       isScoringIndex: firstCalibration,
@@ -198,6 +196,24 @@ export class Dataset {
       changed: Math.max(created, submitted ?? 0, released ?? 0),
       agentHasRead: released !== undefined && rng.chance(0.6),
     };
+  }
+
+  /** The id of evaluation `slot` of conversation `index` (generated or late: evolution.ts). */
+  evaluationId(index: number, slot: number): string {
+    return this.evaluationIds.encode(index * EVALUATION_SLOTS + slot);
+  }
+
+  /** An evaluation's form: its queue's or the next one (one draw from `rng`), shared with late evaluations. */
+  pickForm(c: ConversationCore, rng: Rng): { formIndex: number; family: FormFamily } {
+    const formIndex = (c.queueIndex + rng.int(2)) % this.forms.length;
+    const family = this.forms[formIndex];
+    if (!family) throw new Error('form index out of range');
+    return { formIndex, family };
+  }
+
+  /** An evaluation's evaluator (one draw from `rng`): spread by agent and slot, shared with late evaluations. */
+  pickEvaluator(c: ConversationCore, slot: number, rng: Rng): number {
+    return (c.agentIndex + slot + rng.int(this.pools.evaluators.length)) % this.pools.evaluators.length;
   }
 
   /** The (conversation index, slot) an evaluation id stands for, if it exists. */

@@ -20,16 +20,16 @@ import { versionAt } from './forms';
 import { Rng } from './rng';
 import type { ConversationCore, EvaluationCore, EvaluationStatus } from './cores';
 import type { FormFamily } from './forms';
-import type { IdCodec } from './ids';
-import type { Pools } from './pools';
 
 /** What evolution reads of the dataset (dataset.ts's `Dataset`, which calls evolution, so it is not imported here). */
 interface Dataset {
   readonly seed: number;
   readonly end: number;
   readonly forms: readonly FormFamily[];
-  readonly evaluationIds: IdCodec;
-  readonly pools: Pools;
+  /** The picks a late evaluation shares with a generated one (dataset.ts). */
+  evaluationId(index: number, slot: number): string;
+  pickForm(c: ConversationCore, rng: Rng): { formIndex: number; family: FormFamily };
+  pickEvaluator(c: ConversationCore, slot: number, rng: Rng): number;
 }
 import { SimulatorOptionsError } from '../engine/options';
 
@@ -118,16 +118,14 @@ function lateEvaluation(ds: Dataset, c: ConversationCore, slots: number, now: nu
   const status: EvaluationStatus = roll < 0.6 ? 'Finished' : roll < 0.85 ? 'InProgress' : 'Pending';
   const submitted = status === 'Finished' ? created + Math.floor(rng.next() * DAY) : undefined;
   const released = submitted !== undefined && rng.chance(0.8) ? submitted + Math.floor(rng.next() * DAY) : undefined;
-  const formIndex = (c.queueIndex + rng.int(2)) % ds.forms.length;
-  const family = ds.forms[formIndex];
-  if (!family) throw new Error('form index out of range');
+  const { formIndex, family } = ds.pickForm(c, rng);
   const e: EvaluationCore = {
     conversationIndex: c.index,
     slot,
-    id: ds.evaluationIds.encode(c.index * slots + slot),
+    id: ds.evaluationId(c.index, slot),
     formIndex,
     formVersion: versionAt(family, created),
-    evaluatorIndex: (c.agentIndex + slot + rng.int(ds.pools.evaluators.length)) % ds.pools.evaluators.length,
+    evaluatorIndex: ds.pickEvaluator(c, slot, rng),
     status,
     isScoringIndex: false,
     created,

@@ -68,16 +68,8 @@ export interface SimEmailMessage {
   time: string;
 }
 
-/** Models.Recording */
-export interface SimRecording {
-  id: string;
-  conversationId: string;
-  startTime: string;
-  endTime: string;
-  media: string;
-  annotations: SimAnnotation[];
-  fileState: string;
-  sessionId: string;
+/** Models.Recording: the metadata's fields plus the media (or transcript) and transcoding figures. */
+export interface SimRecording extends SimRecordingMetadata {
   mediaUris?: Record<string, SimMediaResult>;
   transcript?: SimChatMessage[];
   messagingTranscript?: SimMessagingMessage[];
@@ -87,7 +79,6 @@ export interface SimRecording {
   outputDurationMs?: number;
   outputSizeInBytes?: number;
   creationTime: string;
-  selfUri: string;
 }
 
 /** JSON value stored in custom attributes. */

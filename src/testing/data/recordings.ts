@@ -100,18 +100,7 @@ function emailTranscript(c: ConversationCore, r: RecordingCore): SimEmailMessage
 export function recording(c: ConversationCore, r: RecordingCore, annotations: SimAnnotation[], formatId: FormatId, ready: boolean, seed: number): SimRecording {
   const rng = Rng.of(seed, STREAM.recording, c.index, r.slot);
   const durationMs = r.end - r.start;
-  const base: SimRecording = {
-    id: r.id,
-    conversationId: c.id,
-    startTime: iso(r.start),
-    endTime: iso(r.end),
-    media: r.media,
-    annotations,
-    fileState: 'AVAILABLE',
-    sessionId: r.sessionId,
-    creationTime: iso(r.end + 5_000),
-    selfUri: `/api/v2/conversations/${c.id}/recordings/${r.id}`,
-  };
+  const base: SimRecording = { ...recordingMetadata(c, r, annotations), creationTime: iso(r.end + 5_000) };
   const transcodeMs = 500 + Math.floor(durationMs / 200);
   if (!ready) return { ...base, estimatedTranscodeTimeMs: transcodeMs };
   if (r.media === 'chat') return { ...base, transcript: chatTranscript(c, r, rng) };
