@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GenesysClient, UnexpectedResponseError } from '@org/gc-data';
+import { UnexpectedResponseError } from '@org/gc-data';
+import { stubClient } from '../support/stub-fetch';
 
 /** A client whose token endpoint answers 200 with `body`. */
-function clientWithTokenBody(body: string) {
-  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const req = new Request(input, init);
-    if (req.url.endsWith('/oauth/token')) return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
-    return Response.json({ ok: true });
-  }) as typeof fetch;
-  return new GenesysClient({
-    clientId: 'id',
-    clientSecret: 'secret-abcdef',
-    baseUrl: 'https://api.example.test',
-    authUrl: 'https://login.example.test',
-    fetch: fetchImpl,
-    retry: { limit: 0 },
-  });
-}
+const clientWithTokenBody = (body: string) =>
+  stubClient({ token: () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }) }).client;
 
 describe('a 200 from the token endpoint that is not a token', () => {
   it.each([

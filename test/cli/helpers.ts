@@ -55,6 +55,11 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** The environment that points the CLI at `org` with the test credentials. */
+function orgEnv(org: Org): Record<string, string> {
+  return { GENESYS_CLIENT_ID: TEST_CLIENT_ID, GENESYS_CLIENT_SECRET: TEST_SECRET, GENESYS_BASE_URL: org.url, GENESYS_AUTH_URL: org.url };
+}
+
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GENESYS_') && !k.startsWith('GC_DATA_')) env[k] = v;
@@ -63,15 +68,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...cleanEnv(), NO_COLOR: '1', ...options.env };
-  if (options.org) {
-    Object.assign(env, {
-      GENESYS_CLIENT_ID: TEST_CLIENT_ID,
-      GENESYS_CLIENT_SECRET: TEST_SECRET,
-      GENESYS_BASE_URL: options.org.url,
-      GENESYS_AUTH_URL: options.org.url,
-      ...options.env,
-    });
-  }
+  if (options.org) Object.assign(env, orgEnv(options.org), options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -154,15 +151,7 @@ export async function runInProcess(args: string[], options: { env?: Record<strin
       },
     });
   const env: NodeJS.ProcessEnv = { ...options.env };
-  if (options.org) {
-    Object.assign(env, {
-      GENESYS_CLIENT_ID: TEST_CLIENT_ID,
-      GENESYS_CLIENT_SECRET: TEST_SECRET,
-      GENESYS_BASE_URL: options.org.url,
-      GENESYS_AUTH_URL: options.org.url,
-      ...options.env,
-    });
-  }
+  if (options.org) Object.assign(env, orgEnv(options.org), options.env);
   const code = await run({
     argv: args,
     env,

@@ -1,26 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GenesysClient, ValidationError } from '@org/gc-data';
+import { ValidationError } from '@org/gc-data';
+import { stubClient } from '../support/stub-fetch';
 
-function recordingClient() {
-  const sent: string[] = [];
-  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const req = new Request(input, init);
-    sent.push(req.url);
-    if (req.url.endsWith('/oauth/token')) return Response.json({ access_token: 'tok-abcdef', expires_in: 86_400 });
-    return Response.json({ ok: true });
-  }) as typeof fetch;
-  const client = new GenesysClient({
-    clientId: 'id',
-    clientSecret: 'secret-abcdef',
-    baseUrl: 'https://api.example.test',
-    authUrl: 'https://login.example.test',
-    fetch: fetchImpl,
-    retry: { limit: 0 },
-    rateLimit: { requestsPerMinute: 10_000_000, burst: 1_000_000 },
-  });
-  return { client, sent };
-}
+const recordingClient = () => stubClient({ client: { rateLimit: { requestsPerMinute: 10_000_000, burst: 1_000_000 } } });
 
 /** One bad field each, with the path the error must name. */
 const bad: Array<[string, Record<string, unknown>]> = [
