@@ -2,6 +2,8 @@
  * Option types of the Redis pieces. This file has no runtime imports so `client-options.ts` can name these types
  * without the main entry loading ioredis (or needing its types installed).
  */
+import type { WarningEvent } from '../events';
+import type { LocalRateLimiterOptions } from '../transport/rate-limiter';
 
 /**
  * What to do when Redis is unreachable at start or lost mid-run.
@@ -49,4 +51,22 @@ export interface SharedLimits {
   requestsPerMinute: number;
   maxConcurrent: number;
   burst?: number | undefined;
+}
+
+// `initialBudget` is the local limiter's: the shared budget starts full (bottleneck's reservoir), as it did.
+export interface RedisRateLimiterOptions extends Omit<LocalRateLimiterOptions, 'initialBudget'>, RedisConnectionOptions {
+  /** Every limiter with this id, in any process, shares one concurrency cap, one budget and one pause. */
+  id: string;
+  /** Receives `redis-*` warnings (fallback, lost connection, settings changed). The client wires it to `warning` events. */
+  onWarning?: ((warning: WarningEvent) => void) | undefined;
+  /**
+   * How often each limiter asks Redis for refilled budget while jobs wait. Default 250 ms. (Bottleneck's own
+   * default is 5,000 ms, which is where its "5000 ms intervals when clustering" advice comes from.)
+   */
+  heartbeatMs?: number | undefined;
+  /**
+   * A job holding a shared slot longer than this releases the slot (the request itself goes on). This is what
+   * frees the slots of a worker that crashed mid-request. Default 60,000 ms.
+   */
+  jobExpirationMs?: number | undefined;
 }

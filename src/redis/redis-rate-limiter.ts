@@ -1,43 +1,26 @@
 /**
- * `RedisRateLimiter`: the client's budget and concurrency cap and the server's budget, shared through Redis by
- * every worker. Over 400 lines on purpose: it is one state machine (the two gates, the pause, the pending jobs and
- * the connection state live in private fields that every method reads), and cutting it further would expose that
- * state to other files. What happens when Redis goes away (errors, the local fallback) and inspect() are in
- * limiter-health.ts; the Lua gate in server-gate-scripts.ts; bottleneck's cluster settings in bottleneck-cluster.ts.
+ * `RedisRateLimiter`: the client's budget and concurrency cap and the server's budget, shared through Redis by every
+ * worker. This file keeps the connection's state machine (connecting, ready, down, fallback, closed) and the pending
+ * jobs; the shared server gate (budget, pause, its waits on the clock) is shared-gate.ts with its Lua half in
+ * server-gate-scripts.ts; what happens when Redis goes away (errors, the local fallback) and inspect() are in
+ * limiter-health.ts; bottleneck's cluster settings in bottleneck-cluster.ts.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import type { RateLimitSnapshot, WarningEvent } from '../events';
-import type { LocalRateLimiter, LocalRateLimiterOptions, RateLimiter, RateLimiterStats, ScheduleOptions } from '../transport/rate-limiter';
+import type { LocalRateLimiter, RateLimiter, RateLimiterStats, ScheduleOptions } from '../transport/rate-limiter';
 import { throwIfAborted } from '../transport/sleep';
 import { systemClock, type Clock } from '../internal/clock';
 import { closedByLimiter, DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, openRedis, type RedisHandle } from './connection';
 import { errorText, type RedisUnavailableError, type RedisUnavailableReason } from './errors';
 import { downError, localFallback, readSharedState, readyWithin, unavailableError, type LimiterState, type SharedLimiterState } from './limiter-health';
-import type { RedisConnectionOptions, RedisFallback } from './options';
-import { bottleneckSettings, recognizeRedis7Errors } from './bottleneck-cluster';
+import type { RedisFallback, RedisRateLimiterOptions } from './options';
+import { alignSettings, bottleneckSettings, recognizeRedis7Errors } from './bottleneck-cluster';
 import { checkRedisRateLimiterOptions } from './validate';
 import { defineGateScripts, WAKE_MESSAGE, type ScriptClient } from './server-gate-scripts';
+import { SharedGate } from './shared-gate';
 
-// `initialBudget` is the local limiter's: the shared budget starts full (bottleneck's reservoir), as it did.
-export interface RedisRateLimiterOptions extends Omit<LocalRateLimiterOptions, 'initialBudget'>, RedisConnectionOptions {
-  /** Every limiter with this id, in any process, shares one concurrency cap, one budget and one pause. */
-  id: string;
-  /** Receives `redis-*` warnings (fallback, lost connection, settings changed). The client wires it to `warning` events. */
-  onWarning?: ((warning: WarningEvent) => void) | undefined;
-  /**
-   * How often each limiter asks Redis for refilled budget while jobs wait. Default 250 ms. (Bottleneck's own
-   * default is 5,000 ms, which is where its "5000 ms intervals when clustering" advice comes from.)
-   */
-  heartbeatMs?: number | undefined;
-  /**
-   * A job holding a shared slot longer than this releases the slot (the request itself goes on). This is what
-   * frees the slots of a worker that crashed mid-request. Default 60,000 ms.
-   */
-  jobExpirationMs?: number | undefined;
-}
-
+export type { RedisRateLimiterOptions } from './options';
 // The limiter's states and what inspect() returns are in limiter-health.ts, with what happens when Redis goes away.
 export type { LimiterState, SharedLimiterState } from './limiter-health';
 
@@ -61,8 +44,6 @@ const DEFAULT_HEARTBEAT_MS = 250;
 const DEFAULT_JOB_EXPIRATION_MS = 60_000;
 /** Pause used when the server says the budget is spent without saying when it resets (as the local limiter). */
 const DEFAULT_EXHAUSTED_PAUSE_MS = 1000;
-/** How often a request waiting on a spent (not paused) server budget asks again, unless woken earlier. */
-const GATE_POLL_MS = 50;
 /**
  * The foundation's two gates, shared through Redis by every limiter with the same `id`, in any process:
  * - the client's own budget and concurrency cap: a bottleneck reservoir refilled at `requestsPerMinute`, clustered
@@ -85,24 +66,20 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #onWarning: (w: WarningEvent) => void;
   readonly #limits: { requestsPerMinute: number; maxConcurrent: number; burst: number };
   readonly #keys: { settings: string; gate: string; inFlight: string; clients: string };
-  readonly #channel: string;
-  readonly #wakers = new Set<() => void>();
   readonly #jobExpirationMs: number;
   readonly #pending = new Set<PendingJob>();
   readonly #startup: Promise<void>;
+  /** The shared server budget and pause (shared-gate.ts). */
+  readonly #gate: SharedGate;
   #state: LimiterState = 'connecting';
   #downError: RedisUnavailableError | undefined;
   #fallback: LocalRateLimiter | undefined;
   /** Requests of this process past both gates and not yet answered. */
   #inFlight = 0;
-  #pausedUntil = 0;
   /** A pause noted before Redis was reached, shared once it is. */
   #pendingPause: { until: number; after: number | undefined } | undefined;
-  #serverAvailable: number | undefined;
   #peers = 1;
   #peersTimer: ReturnType<typeof setInterval> | undefined;
-  /** The gate ticket of the request whose response is being observed (observe() gets no request id). */
-  readonly #ticket = new AsyncLocalStorage<number>();
   /**
    * Every wait and every `now` the Lua gate gets. Workers of one id in different processes share the gate's times,
    * so in production they must all keep the same time: the system clock (the default). A fake clock is for one
@@ -126,9 +103,17 @@ export class RedisRateLimiter implements RateLimiter {
       gate: `gc-data:{${this.id}}:server`,
       inFlight: `gc-data:{${this.id}}:in-flight`,
     };
-    this.#channel = `b_${this.id}`;
     this.#redis = openRedis(options, 'RedisRateLimiter');
     this.#client = defineGateScripts(this.#redis.client);
+    this.#gate = new SharedGate({
+      client: this.#client,
+      keys: this.#keys,
+      channel: `b_${this.id}`,
+      clock: this.#clock,
+      jobExpirationMs: this.#jobExpirationMs,
+      stateTtlMs: STATE_TTL_MS,
+      onError: (e) => this.#onRedisError(e),
+    });
     // One connection wrapper per limiter: bottleneck routes pub/sub by channel, so two limiters of the same id on
     // one wrapper would leave one of them deaf to capacity messages (its queued jobs would never drain).
     this.#connection = new Bottleneck.IORedisConnection({ client: this.#client, Redis });
@@ -147,7 +132,7 @@ export class RedisRateLimiter implements RateLimiter {
     } as Bottleneck.ConstructorOptions);
     this.#bottleneck.on('error', (e: unknown) => this.#onRedisError(e));
     this.#bottleneck.on('message', (m: string) => {
-      if (m === WAKE_MESSAGE) for (const wake of [...this.#wakers]) wake();
+      if (m === WAKE_MESSAGE) this.#gate.wake();
     });
     for (const c of [this.#client, this.#subscriber]) {
       c.on('close', () => {
@@ -197,25 +182,20 @@ export class RedisRateLimiter implements RateLimiter {
     // Budget left, but perhaps not for everything already on the wire (every worker's, counted in Redis): spent
     // requests then wait for those answers instead of a whole reset, which across processes (more in flight per
     // unit of budget) would cost a pause per window for budget the server usually refills meanwhile.
-    if (this.#state === 'ready') {
-      this.#client
-        .gcDataObserve(this.#keys.gate, this.#keys.inFlight, this.#clock.now(), snapshot.remaining, this.#ticket.getStore() ?? 0, STATE_TTL_MS, this.#channel)
-        .then((available) => (this.#serverAvailable = available))
-        .catch((e: unknown) => this.#onRedisError(e));
-    }
+    if (this.#state === 'ready') this.#gate.observe(snapshot.remaining);
     return { exhausted: false, pausedForMs: 0 };
   }
 
   pause(ms: number, availableAfter?: number): void {
     const until = Math.ceil(this.#clock.now() + ms);
-    this.#notePause(until);
-    this.#serverAvailable = 0;
+    this.#gate.notePause(until);
+    this.#gate.serverAvailable = 0;
     if (this.#state === 'fallback' && this.#fallback) {
       this.#fallback.pause(ms, availableAfter);
       return;
     }
-    if (this.#state === 'ready') this.#sharePause(until, availableAfter);
-    else this.#pendingPause = { until: this.#pausedUntil, after: availableAfter };
+    if (this.#state === 'ready') this.#gate.share(until, availableAfter);
+    else this.#pendingPause = { until: this.#gate.pausedUntil, after: availableAfter };
   }
 
   stats(): RateLimiterStats {
@@ -224,14 +204,14 @@ export class RedisRateLimiter implements RateLimiter {
     return {
       queued: (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (fallback?.queued ?? 0),
       running: this.running,
-      serverAvailable: fallback ? fallback.serverAvailable : this.#serverAvailable,
-      pausedUntil: Math.max(this.#pausedUntil, fallback?.pausedUntil ?? 0),
+      serverAvailable: fallback ? fallback.serverAvailable : this.#gate.serverAvailable,
+      pausedUntil: Math.max(this.#gate.pausedUntil, fallback?.pausedUntil ?? 0),
     };
   }
 
   /** Reads the shared state from Redis (for dashboards, tests and benchmarks). */
   async inspect(): Promise<SharedLimiterState> {
-    return readSharedState(this.#client, this.#keys, { state: this.#state, peers: this.#peers, pausedUntil: this.#pausedUntil }, this.#clock.now());
+    return readSharedState(this.#client, this.#keys, { state: this.#state, peers: this.#peers, pausedUntil: this.#gate.pausedUntil }, this.#clock.now());
   }
 
   async disconnect(): Promise<void> {
@@ -256,23 +236,8 @@ export class RedisRateLimiter implements RateLimiter {
   /** Aligns the shared settings with ours, shares a pause noted before Redis was reached, starts counting peers. */
   async #afterReady(): Promise<void> {
     try {
-      const wanted = bottleneckSettings(this.#limits);
-      const names = Object.keys(wanted) as Array<keyof typeof wanted>;
-      const stored = await this.#client.hmget(this.#keys.settings, ...names);
-      const differs = names.filter((n, i) => Number(stored[i]) !== wanted[n]);
-      if (differs.length > 0) {
-        // Bottleneck keeps the first limiter's settings for everyone; the newest configuration wins here instead,
-        // so a redeploy with a new budget takes effect without clearing Redis by hand.
-        await this.#bottleneck.updateSettings(wanted);
-        // No settings at all means the state was lost (Redis restarted, keys expired): nothing to warn about.
-        if (stored.some((v) => v !== null)) {
-          this.#onWarning({
-            code: 'redis-settings-changed',
-            message: `Shared limiter "${this.id}" had other limits in Redis (${differs.join(', ')}); this worker's limits now apply to every worker of this id.`,
-            details: { id: this.id, changed: differs },
-          });
-        }
-      }
+      const warning = await alignSettings(this.#client, this.#bottleneck, this.#keys.settings, this.#limits, this.id);
+      if (warning) this.#onWarning(warning);
       await this.#afterSettings();
     } catch (e) {
       this.#onRedisError(e);
@@ -282,7 +247,7 @@ export class RedisRateLimiter implements RateLimiter {
   async #afterSettings(): Promise<void> {
     const pending = this.#pendingPause;
     this.#pendingPause = undefined;
-    if (pending && pending.until > this.#clock.now()) this.#sharePause(pending.until, pending.after);
+    if (pending && pending.until > this.#clock.now()) this.#gate.share(pending.until, pending.after);
     await this.#refreshPeers();
     if (!this.#peersTimer) {
       // Real time on purpose: it counts bottleneck's real-time heartbeats, and no request waits on it.
@@ -331,19 +296,17 @@ export class RedisRateLimiter implements RateLimiter {
           job.started = true;
           let ticket: number | undefined;
           try {
-            ticket = await this.#passServerGate(signal);
+            ticket = await this.#gate.pass(signal, () => this.#state === 'ready');
             this.#inFlight++;
             try {
-              job.resolve(await (ticket === undefined ? fn() : this.#ticket.run(ticket, fn)));
+              job.resolve(await this.#gate.run(ticket, fn));
             } finally {
               this.#inFlight--;
             }
           } catch (e) {
             job.reject(e);
           } finally {
-            if (ticket !== undefined && this.#state === 'ready') {
-              this.#client.zrem(this.#keys.inFlight, ticket).catch((e: unknown) => this.#onRedisError(e));
-            }
+            if (ticket !== undefined && this.#state === 'ready') this.#gate.answered(ticket);
           }
         })
         .catch((e: unknown) => {
@@ -354,68 +317,6 @@ export class RedisRateLimiter implements RateLimiter {
           else job.reject(this.#unavailable(e));
         });
     });
-  }
-
-  /**
-   * Waits out a shared pause, then spends one unit of the shared server budget (atomically in Redis). Returns the
-   * request's ticket (its in-flight member, removed when it is answered); undefined when Redis went away
-   * meanwhile (the request then goes on under the pause this process knows, as it had a slot already).
-   */
-  async #passServerGate(signal: AbortSignal | undefined): Promise<number | undefined> {
-    for (;;) {
-      if (this.#state !== 'ready') {
-        await this.#waitLocalPause(signal);
-        return undefined;
-      }
-      let verdict: number;
-      let ticket: number | undefined;
-      try {
-        [verdict, ticket] = await this.#client.gcDataGate(this.#keys.gate, this.#keys.inFlight, this.#clock.now(), this.#jobExpirationMs, GATE_POLL_MS, STATE_TTL_MS);
-      } catch (e) {
-        this.#onRedisError(e);
-        await this.#waitLocalPause(signal);
-        return undefined;
-      }
-      if (verdict === 0) return ticket;
-      if (verdict > 0) {
-        this.#notePause(this.#clock.now() + verdict);
-        await this.#clock.sleep(verdict, signal);
-      } else {
-        await this.#sleepUnlessWoken(-verdict, signal);
-      }
-    }
-  }
-
-  /** Sleeps `ms`, or less when another worker's response says the server budget grew. */
-  async #sleepUnlessWoken(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    // The wake aborts the sleep (a fake clock keeps no stray timer); the caller's signal still rejects it.
-    const woken = new AbortController();
-    const wake = () => woken.abort();
-    this.#wakers.add(wake);
-    try {
-      await this.#clock.sleep(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal).catch((e: unknown) => {
-        if (signal?.aborted || !woken.signal.aborted) throw e;
-      });
-    } finally {
-      this.#wakers.delete(wake);
-    }
-  }
-
-  async #waitLocalPause(signal: AbortSignal | undefined): Promise<void> {
-    for (let wait = this.#pausedUntil - this.#clock.now(); wait > 0; wait = this.#pausedUntil - this.#clock.now()) {
-      await this.#clock.sleep(wait, signal);
-    }
-  }
-
-  #notePause(until: number): void {
-    if (Number.isFinite(until) && until > this.#pausedUntil) this.#pausedUntil = until;
-  }
-
-  #sharePause(until: number, availableAfter: number | undefined): void {
-    this.#client
-      .gcDataPause(this.#keys.gate, this.#keys.inFlight, this.#clock.now(), until, availableAfter ?? '', STATE_TTL_MS, this.#ticket.getStore() === undefined ? 0 : 1)
-      .then((inForce) => this.#notePause(Number(inForce)))
-      .catch((e: unknown) => this.#onRedisError(e));
   }
 
   #onRedisError(e: unknown): void {
@@ -433,7 +334,7 @@ export class RedisRateLimiter implements RateLimiter {
     const where = `Redis at ${target} (shared limiter "${this.id}")`;
     const failure = { where, reason, why: errorText(cause) };
     if (this.#fallbackPolicy === 'local') {
-      const { limiter, warning } = localFallback(this.id, this.#limits, this.#peers, this.#pausedUntil - this.#clock.now(), failure, this.#clock);
+      const { limiter, warning } = localFallback(this.id, this.#limits, this.#peers, this.#gate.pausedUntil - this.#clock.now(), failure, this.#clock);
       this.#fallback = limiter;
       this.#state = 'fallback';
       this.#onWarning(warning);

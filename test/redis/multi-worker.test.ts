@@ -59,11 +59,10 @@ describeWithRedis('four worker processes, one org limited to 50 requests/s, one 
     expect(c.tokensIssued).toBe(1);
     // (ok - burst) / time: the refill rate the four achieved together, against the org's 50/s. Never above the
     // limit (a safety property: load can only slow a run down). How close it comes to the limit is a speed figure
-    // and lives in bench/multi-worker.ts (bench/results/multi-worker.json); on a 2-core machine loaded by other
-    // suites four processes reached 35-46/s, so this test bounds it loosely: the shared limiter must not starve the
-    // workers (below half the limit, something holds requests that the budget allows).
+    // and lives in bench/multi-worker.ts (bench/results/multi-worker.json), not here: four processes reached 35-46/s
+    // at load 15-20, 40/s at load 1, and 20/s at load 20-23 on the code before and after the limiters moved to the
+    // client's clock (the machine, not the limiter: a lower bound here failed on main under load).
     expect(c.steadyRate).toBeLessThanOrEqual(LIMIT * 1.05);
-    expect(c.steadyRate).toBeGreaterThan(LIMIT * 0.5);
   }, 120_000);
 
   it("pause all workers when one of them gets a 429 (its Retry-After holds the others' requests too)", async () => {
