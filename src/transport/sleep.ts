@@ -1,13 +1,4 @@
-import { systemClock } from '../internal/clock';
-
-/**
- * Waits `ms` of real time, rejecting with the signal's reason as soon as it aborts: the system clock's sleep
- * (src/internal/clock.ts). Kept for the code that has no client clock at hand (the shared Redis limiter); modules
- * sleep on the client's clock instead.
- */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return systemClock.sleep(ms, signal);
-}
+/** Signal helpers of the request path. Waits sleep on the client's clock (src/internal/clock.ts), not here. */
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason;
