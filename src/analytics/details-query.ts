@@ -1,7 +1,8 @@
 import { clockOf } from '../internal/clock';
 import type { GenesysClient } from '../client';
 import { paginateByPageNumber, type Page } from '../transport/paginate';
-import { ConversationQueryResponse, type AnalyticsConversation, type ConversationQueryFilters } from './schemas';
+import type { SafeParser } from '../transport/decode';
+import type { AnalyticsConversation, ConversationQueryFilters } from './schemas';
 
 export const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
 
@@ -12,6 +13,42 @@ export interface DetailsQuery extends ConversationQueryFilters {
   /** ISO-8601 `start/end`. */
   interval: string;
 }
+
+interface DetailsPageBody {
+  conversations?: AnalyticsConversation[] | undefined;
+  totalHits?: number | undefined;
+}
+
+type Issue = { path: PropertyKey[]; message: string };
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The details page checked as `ConversationQueryResponse` (wire.ts) checks it (an object; `conversations` an array of
+ * objects that each carry a string `conversationId`; `totalHits` a number; `aggregations` an array), written out by
+ * hand because this check sits between the first page's arrival and the first evaluation GET of a quality export
+ * (issue 19, start-up): the zod schema copied all 100 conversations and cost about as much CPU as parsing the JSON
+ * (bench/quality-startup.ts). The body is handed on as parsed, not copied.
+ */
+const DetailsPageCheck: SafeParser<DetailsPageBody> = {
+  safeParse(data: unknown) {
+    const issues: Issue[] = [];
+    if (!isObject(data)) return { success: false, error: { issues: [{ path: [], message: 'expected an object' }] } };
+    const { conversations, totalHits, aggregations } = data;
+    if (conversations !== undefined) {
+      if (!Array.isArray(conversations)) issues.push({ path: ['conversations'], message: 'expected an array' });
+      else {
+        for (let i = 0; i < conversations.length && issues.length < 10; i++) {
+          const c: unknown = conversations[i];
+          if (!isObject(c)) issues.push({ path: ['conversations', i], message: 'expected an object' });
+          else if (typeof c.conversationId !== 'string') issues.push({ path: ['conversations', i, 'conversationId'], message: 'expected a string' });
+        }
+      }
+    }
+    if (totalHits !== undefined && typeof totalHits !== 'number') issues.push({ path: ['totalHits'], message: 'expected a number' });
+    if (aggregations !== undefined && !Array.isArray(aggregations)) issues.push({ path: ['aggregations'], message: 'expected an array' });
+    return issues.length > 0 ? { success: false, error: { issues } } : { success: true, data: data as DetailsPageBody };
+  },
+};
 
 export interface DetailsPage extends Page<AnalyticsConversation> {
   pageNumber: number;
@@ -39,12 +76,12 @@ export async function* detailsQueryPages(
         method: 'POST',
         path: DETAILS_QUERY_PATH,
         body: { ...query, paging: { pageSize, pageNumber } },
-        schema: ConversationQueryResponse,
+        schema: DetailsPageCheck,
         idempotent: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (res.totalHits !== undefined) totalHits = res.totalHits;
-      return { items: res.conversations as AnalyticsConversation[] | undefined, total: res.totalHits };
+      return { items: res.conversations, total: res.totalHits };
     },
     {
       what: `details query for ${query.interval}`,
@@ -73,7 +110,7 @@ export async function detailsQueryCount(client: GenesysClient, query: DetailsQue
     method: 'POST',
     path: DETAILS_QUERY_PATH,
     body: { ...query, paging: { pageSize: 1, pageNumber: 1 } },
-    schema: ConversationQueryResponse,
+    schema: DetailsPageCheck,
     idempotent: true,
     ...(signal ? { signal } : {}),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}),

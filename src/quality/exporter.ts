@@ -296,6 +296,7 @@ export class QualityExporter {
   private exported(plan: ExportPlan, start: DiscoveryStart, counters: Counters, progress?: (pass: string) => void, expandForm = false): AsyncGenerator<Exported | PageMark> {
     const ctx = { client: this.client, options: this.options, plan, start, counters, progress };
     if (this.options.strategy === 'search') return stopWhenAborted(searchEvaluations(ctx), plan.signal);
+    warmEvaluationDecode();
     const fetched = mapConcurrent(
       discoverRefs(ctx),
       async (d): Promise<Exported | PageMark | undefined> => {
@@ -374,6 +375,30 @@ export class QualityExporter {
   }
 }
 
+
+/** A small evaluation that reaches every nested part of EvaluationResponse (answers, question scores, form refs). */
+const WARM_EVALUATION = {
+  id: 'warm-up',
+  conversation: { id: 'c' },
+  evaluationForm: { id: 'f', questionGroups: [{ id: 'g', questions: [{ id: 'q' }] }] },
+  evaluator: { id: 'e' },
+  agent: { id: 'a' },
+  calibration: null,
+  answers: { totalScore: 0, questionGroupScores: [{ questionGroupId: 'g', questionScores: [{ questionId: 'q', score: 0 }] }] },
+  mediaType: ['Call'],
+};
+
+/**
+ * Builds the evaluation schema (lazy-schema.ts) and lets zod compile it while the first discovery page is on its way
+ * (issue 19, start-up). Done on the first evaluation's answer instead, it cost 5-10 ms of CPU on a cold process
+ * (bench/quality-startup.ts) while that GET's slot stayed taken and the sixth GET waited for it. A timer, so it runs
+ * once the export is waiting on the network (the token call or the first page), not before the first request leaves;
+ * once built, the schema is kept and this costs nothing.
+ */
+function warmEvaluationDecode(): void {
+  const timer = setTimeout(() => void EvaluationResponse.safeParse(WARM_EVALUATION), 0);
+  (timer as { unref?: () => void }).unref?.();
+}
 
 async function* dropMissing<T>(source: AsyncIterable<T | undefined>): AsyncGenerator<T> {
   for await (const x of source) if (x !== undefined) yield x;
