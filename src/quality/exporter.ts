@@ -12,6 +12,7 @@ import { discoverRefs, FROM_START, newCounters, searchEvaluations, type Counters
 import { CALIBRATION_SINK, CursorTracker, parseQualityState, upgradeQualityState, type QualityExportState } from './export-checkpoint';
 import { checkExportToExtras, checkFlatten, planExport, requestObject, type ExportPlan } from './export-request';
 import { runQualitySync, type QualitySyncOptions } from './sync';
+import { warmEvaluationDecode } from './warm-up';
 import type { SyncSummary } from '../sync/types';
 import { EvaluationResponse, QualityExporterOptionsSchema, type ExportRequest, type QualityExporterOptions, type ResolvedQualityExporterOptions } from './schemas';
 
@@ -375,30 +376,6 @@ export class QualityExporter {
   }
 }
 
-
-/** A small evaluation that reaches every nested part of EvaluationResponse (answers, question scores, form refs). */
-const WARM_EVALUATION = {
-  id: 'warm-up',
-  conversation: { id: 'c' },
-  evaluationForm: { id: 'f', questionGroups: [{ id: 'g', questions: [{ id: 'q' }] }] },
-  evaluator: { id: 'e' },
-  agent: { id: 'a' },
-  calibration: null,
-  answers: { totalScore: 0, questionGroupScores: [{ questionGroupId: 'g', questionScores: [{ questionId: 'q', score: 0 }] }] },
-  mediaType: ['Call'],
-};
-
-/**
- * Builds the evaluation schema (lazy-schema.ts) and lets zod compile it while the first discovery page is on its way
- * (issue 19, start-up). Done on the first evaluation's answer instead, it cost 5-10 ms of CPU on a cold process
- * (bench/quality-startup.ts) while that GET's slot stayed taken and the sixth GET waited for it. A timer, so it runs
- * once the export is waiting on the network (the token call or the first page), not before the first request leaves;
- * once built, the schema is kept and this costs nothing.
- */
-function warmEvaluationDecode(): void {
-  const timer = setTimeout(() => void EvaluationResponse.safeParse(WARM_EVALUATION), 0);
-  (timer as { unref?: () => void }).unref?.();
-}
 
 async function* dropMissing<T>(source: AsyncIterable<T | undefined>): AsyncGenerator<T> {
   for await (const x of source) if (x !== undefined) yield x;
