@@ -84,17 +84,16 @@ const NOTES: Record<string, string> = {
     'the page\'s bytes and gives the bytes back once the page is read, so its heap peaks at 56-84 MB and its ' +
     'off-heap memory at 30-43 MB; the rest of its RSS is Node itself.',
   'legal-hold-download':
-    'Measured on a 2-core machine shared with seven other engineers\' test runs (load average 14-19 throughout): wall ' +
-    'times of the same side move by 2-3 x between runs, so the ratio is taken per round between runs seconds apart, ' +
-    'and CPU time per GiB is shown beside it. Profile (node --cpu-prof, 300 MiB): without the sha256 our path used ' +
-    'less CPU than the plain fetch (one 1 MiB write per run instead of one per 64 KiB chunk); the hash (~0.6 s of ' +
-    'CPU per GiB on an idle core with SHA-NI, 1-3 s under this load) on the thread that reads the network was the ' +
-    'difference. "plain fetch + fsync" is the plain fetch with our durability (fsync and rename per file): what ' +
-    'writing the bytes to this disk before calling a file done costs; the plain fetch leaves them in the page cache. ' +
-    'Here that reference itself ran at about half the plain fetch, so the disk (shared, fsync-bound) set the pace; ' +
-    'ours was 0.86 x it, and faster than the same code hashing inline in every round (median 37.8 vs 19.6 MiB/s). Before these ' +
-    'changes the old bench (ratio of medians, 2-3 runs, no durable reference) read 0.87 x at 07:31 and 0.58 x at ' +
-    '09:34 the same day, at lower load: not comparable with this run, and no matched before/after was measured.',
+    "Measured at nice 19 on a 2-core machine shared with other engineers' test runs and a full test suite (load " +
+    'average 15-18): wall times of the same side move by 2-3 x between runs, so the ratio is taken per round between ' +
+    'runs seconds apart, and CPU time per GiB is shown beside it. Ours is driven the way a hold drives it (every file ' +
+    'handed to the downloader at once; each resume-state line appended once its file is durable, timed to the last ' +
+    'durable line) with group durability (src/transport/download-durable.ts). "plain fetch + fsync per file" fsyncs ' +
+    'and renames each file before that worker moves on (what ours did before). In this run ours was slower than that ' +
+    'reference and as fast with the hash inline as with the hash worker: the gap on this machine is CPU (ours ~1.4 x ' +
+    "the plain fetch's CPU per GiB: the sha256 and the copy into 1 MiB runs) with no idle core for the worker, not the " +
+    'fsync. The previous run (fsync per file, 10:57 the same day, load 14-19) read 0.44 x, 0.86 x the per-file-fsync ' +
+    'reference: not a matched before/after. A quiet-machine figure is still needed.',
 };
 
 /** What else ran on the machine: wall-clock figures depend on it (bench/lib.ts `conditions`). */
@@ -126,7 +125,7 @@ function section(r: BenchResult): string {
 /** A side-by-side table for the benchmarks that compare two implementations. */
 function summaryTable(r: BenchResult): string | undefined {
   if (r.benchmark === 'legal-hold-download') {
-    const names = { plain: 'plain fetch -> file', ours: 'Downloader', oursInlineHash: 'Downloader, hash inline', plainFsync: 'plain fetch + fsync' } as const;
+    const names = { plain: 'plain fetch -> file', ours: 'Downloader (group fsync)', oursInlineHash: 'Downloader, hash inline', plainFsync: 'plain fetch + fsync per file' } as const;
     const rows = ((r.results as Record<string, any>).table as Array<Record<string, any>>).flatMap((c) =>
       (Object.keys(names) as Array<keyof typeof names>)
         .filter((k) => c[k])
@@ -137,6 +136,7 @@ function summaryTable(r: BenchResult): string | undefined {
           'CPU ms/GiB': c[k].cpuMsPerGiB,
           'peak RSS MiB': c[k].peakRssMiB,
           'x plain (median of per-round ratios)': k === 'ours' ? `${c.ratio} (${c.ratioMin}-${c.ratioMax})` : k === 'oursInlineHash' ? c.ratioInlineHash : k === 'plainFsync' ? `ours ${c.ratioVsDurable} x this` : '',
+          'files per group fsync': k === 'ours' && c.oursFilesPerSyncGroup !== undefined ? c.oursFilesPerSyncGroup : '',
         })),
     );
     return `${(r.results as Record<string, any>).table[0].rounds} rounds per case, sides alternating in rotating order, each run a fresh process.\n\n${table(rows)}`;

@@ -4,8 +4,8 @@
  * the download's path. bench/legal-hold/download.ts measured the fsync per file as what kept the downloader at
  * 0.44 x a plain streaming fetch (0.86 x a plain fetch with the same fsync per file).
  *
- * One group: fsync of every file in it (at once: the filesystem commits concurrent fsyncs together), then each
- * `<dest>.part` renamed to `<dest>`, then one fsync per folder the group renamed into. Only then does a file's
+ * One group: fsync of every file in it (two at a time, see SYNCS_AT_ONCE), each `<dest>.part` renamed to `<dest>`
+ * once its fsync is done, then one fsync per folder the group renamed into. Only then does a file's
  * `commit()` resolve, so whoever records the file (a hold's resume state and manifest line, src/legal-hold/
  * hold-store.ts) records it after its bytes and its name are durable: the rule is "no line is durable before the
  * bytes it vouches for". A process killed before the group's fsync leaves the `.part` (the next run re-reads it and
@@ -64,21 +64,37 @@ export class DurableGroups {
   }
 }
 
+/**
+ * fsyncs of one group running at once. An fsync holds one of libuv's threads (4 by default, shared by every file
+ * operation of the process) until the disk is done: with all of a group's fsyncs at once, the downloads' writes
+ * queued behind them and the network stalled. Two leave the writes at least two threads.
+ */
+export const SYNCS_AT_ONCE = 2;
+
 async function flushGroup(group: Queued[]): Promise<void> {
   const fs = fsPromises();
-  // 1. The bytes: every file's fsync at once.
-  const synced = await Promise.allSettled(
-    group.map(async (f) => {
-      const h = f.handle ?? (await fs.open(f.part, 'r+'));
-      try {
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-      // 2. The name, only for bytes already durable.
-      await fs.rename(f.part, f.dest);
-    }),
-  );
+  // 1. The bytes: the group's fsyncs, SYNCS_AT_ONCE at a time.
+  const synced: Array<PromiseSettledResult<void>> = [];
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < group.length; i = next++) {
+      const f = group[i]!;
+      synced[i] = await (async () => {
+        const h = f.handle ?? (await fs.open(f.part, 'r+'));
+        try {
+          await h.sync();
+        } finally {
+          await h.close();
+        }
+        // 2. The name, only for bytes already durable.
+        await fs.rename(f.part, f.dest);
+      })().then(
+        () => ({ status: 'fulfilled', value: undefined }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SYNCS_AT_ONCE, group.length) }, lane));
   // 3. The folders the group renamed into, each once.
   const dirs = new Set<string>();
   group.forEach((f, i) => {
