@@ -16,10 +16,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Each test spawns one or more CLI processes (tsx start-up included): room for a loaded 2-core machine, not a speed bound. */
-const SPAWNS = { timeout: 120_000 };
-
-describe('gc-data commands', SPAWNS, () => {
+describe('gc-data commands', () => {
   it('--help lists every command; no command is exit 2', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);

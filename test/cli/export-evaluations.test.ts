@@ -23,10 +23,7 @@ const finishedNonCalibration = (interval: string) =>
     .map((e) => e.evaluationId)
     .sort();
 
-/** Each test spawns one or more CLI processes (tsx start-up included): room for a loaded 2-core machine, not a speed bound. */
-const SPAWNS = { timeout: 120_000 };
-
-describe('gc-data export-evaluations', SPAWNS, () => {
+describe('gc-data export-evaluations', () => {
   it('with no credentials says it uses the simulated org, and writes the CSV plus a summary (npm run demo)', async () => {
     const out = join(dir, 'demo', 'evaluations.csv');
     const r = await runCli(['export-evaluations', '--out', out]);
@@ -135,7 +132,7 @@ describe('gc-data export-evaluations', SPAWNS, () => {
   });
 });
 
-describe('one name per concept', SPAWNS, () => {
+describe('one name per concept', () => {
   it('--split-by-media-type (the SDK option splitByMediaType) splits by channel; --split-by-channel, its old name, still does', async () => {
     const a = await runCli(['export-evaluations', '--interval', DAY, '--split-by-media-type', '--out', join(dir, 'split-a.ndjson'), '--progress', 'off'], { org });
     const b = await runCli(['export-evaluations', '--interval', DAY, '--split-by-channel', '--out', join(dir, 'split-b.ndjson'), '--progress', 'off'], { org });

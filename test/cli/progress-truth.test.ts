@@ -69,10 +69,7 @@ describe('CLI progress that tells the truth', () => {
   });
 });
 
-/** Each test spawns one or more CLI processes (tsx start-up included): room for a loaded 2-core machine, not a speed bound. */
-const SPAWNS = { timeout: 120_000 };
-
-describe('--verbose', SPAWNS, () => {
+describe('--verbose', () => {
   it('prints the events the logger option would log (retries, token refreshes, requests)', async () => {
     const { runCli, DAY } = await import('./helpers');
     const r = await runCli(['export-evaluations', '--interval', DAY, '--out', '-', '--verbose', '--progress', 'off']);

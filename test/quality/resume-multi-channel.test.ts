@@ -16,8 +16,6 @@ import { useSimulatedOrg } from '../support/sim';
 import { crashable, killingAt, ndjsonRows } from '../support/kill';
 
 const sim = useSimulatedOrg({ multiChannelShare: 0.35 });
-/** Each case runs seven exports against the simulated org: room for a loaded 2-core machine (not a speed bound). */
-const HEAVY = { timeout: 180_000 };
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
 const VOICE_GROUP = ['voice', 'callback'];
 const isVoice = (m: string) => VOICE_GROUP.includes(m);
@@ -46,7 +44,7 @@ describe('QualityExporter, splitByMediaType over multi-channel conversations', (
     expect(inVoice.length).toBeLessThan(all.length);
   });
 
-  it('an export that is not interrupted writes each once, under the channel of the first group (voice)', HEAVY, async () => {
+  it('an export that is not interrupted writes each once, under the channel of the first group (voice)', async () => {
     const { all, inBoth } = truth();
     for (const strategy of ['details', 'search'] as const) {
       const out = join(mkdtempSync(join(tmpdir(), 'gc-mc-')), 'evaluations.ndjson');
@@ -69,7 +67,7 @@ describe('QualityExporter, splitByMediaType over multi-channel conversations', (
   ] as const;
 
   for (const c of cases) {
-    it(`${c.strategy}, ${c.crash ? 'crash (no save on the way out)' : 'abort'}: killed around and after the passes' boundary, every evaluation once`, HEAVY, async () => {
+    it(`${c.strategy}, ${c.crash ? 'crash (no save on the way out)' : 'abort'}: killed around and after the passes' boundary, every evaluation once`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gc-mc-'));
       const out = join(dir, 'evaluations.ndjson');
       const file = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });
