@@ -17,27 +17,18 @@
  * nothing else), each has its question-score rows, 0 duplicates.
  * With --save the result goes to bench/results/warehouse-crash.json (the envelope of bench/lib.ts).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import pg from 'pg';
 import { createSimulatedOrg, startSimulatedServer } from '../../src/testing/index';
+import { Rng } from '../../src/testing/data/rng';
+import { runCli } from '../../test/cli/helpers';
 import { writeResult } from '../lib';
+import { databaseUrl, numberArg } from './setup';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const KILLS = arg('kills', 20);
-const PER_DAY = arg('per-day', 3_400);
-const SEED = arg('seed', 20);
-const BATCH = arg('batch-size', 500);
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.error('bench/warehouse/crash.ts needs DATABASE_URL (a PostgreSQL server on 127.0.0.1; .ci/run shows how to start one)');
-  process.exit(2);
-}
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'src/cli/index.ts');
+const KILLS = numberArg('kills', 20);
+const PER_DAY = numberArg('per-day', 3_400);
+const SEED = numberArg('seed', 20);
+const BATCH = numberArg('batch-size', 500);
+const DATABASE_URL = databaseUrl('bench/warehouse/crash.ts');
 const ANCHOR = Date.parse('2026-11-20T00:00:00Z');
 const DAYS = 10;
 const LOOKBACK = `P${DAYS + 1}D`;
@@ -45,18 +36,9 @@ const GET_ROUTE = 'GET /api/v2/quality/conversations/{conversationId}/evaluation
 const CLIENT_ID = 'crash-bench-client';
 const SECRET = 'crash-bench-secret-never-printed';
 
-/** A seeded generator (mulberry32): the same kill points for the same --seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(SEED * 7919);
+// Seeded (the simulated org's generator): the same kill points for the same --seed.
+const rng = new Rng(SEED * 7919);
+const rnd = () => rng.next();
 
 // The org's clock stands still: its truth is fixed for the whole bench.
 const handle = createSimulatedOrg({
@@ -98,36 +80,33 @@ interface Run {
   getsServed: number;
 }
 
-/** One `gc-data sync` child; `killAt` decides when (if ever) it gets SIGKILL. */
-function run(killAt?: { gets: number; delayMs: number } | { afterMs: number }): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GENESYS_') && !k.startsWith('GC_DATA_')) env[k] = v;
-  Object.assign(env, { GENESYS_CLIENT_ID: CLIENT_ID, GENESYS_CLIENT_SECRET: SECRET, GENESYS_BASE_URL: server.url, GENESYS_AUTH_URL: server.url, NO_COLOR: '1' });
+/** One `gc-data sync` child (test/cli/helpers.ts runs it); `killAt` decides when (if ever) it gets SIGKILL. */
+async function run(killAt?: { gets: number; delayMs: number } | { afterMs: number }): Promise<Run> {
   const g0 = handle.stats.count(GET_ROUTE);
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timers: NodeJS.Timeout[] = [];
-    if (killAt && 'afterMs' in killAt) timers.push(setTimeout(() => child.kill('SIGKILL'), killAt.afterMs));
-    else if (killAt) {
-      const poll = setInterval(() => {
-        if (handle.stats.count(GET_ROUTE) >= killAt.gets) {
-          clearInterval(poll);
-          timers.push(setTimeout(() => child.kill('SIGKILL'), killAt.delayMs));
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    const r = await runCli(args, {
+      env: { GENESYS_CLIENT_ID: CLIENT_ID, GENESYS_CLIENT_SECRET: SECRET, GENESYS_BASE_URL: server.url, GENESYS_AUTH_URL: server.url },
+      // A whole sync of 50,000 evaluations on a loaded machine: minutes.
+      timeoutMs: 60 * 60_000,
+      onStart: (child) => {
+        if (killAt && 'afterMs' in killAt) timers.push(setTimeout(() => child.kill('SIGKILL'), killAt.afterMs));
+        else if (killAt) {
+          const poll = setInterval(() => {
+            if (handle.stats.count(GET_ROUTE) >= killAt.gets) {
+              clearInterval(poll);
+              timers.push(setTimeout(() => child.kill('SIGKILL'), killAt.delayMs));
+            }
+          }, 2);
+          timers.push(poll);
         }
-      }, 2);
-      timers.push(poll);
-    }
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      for (const t of timers) clearTimeout(t);
-      resolve({ code, signal, stdout, stderr, ms: Math.round(performance.now() - t0), getsServed: handle.stats.count(GET_ROUTE) - g0 });
+      },
     });
-  });
+    return { ...r, ms: Math.round(performance.now() - t0), getsServed: handle.stats.count(GET_ROUTE) - g0 };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
 }
 
 async function one<T>(sql: string): Promise<T> {

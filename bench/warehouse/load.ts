@@ -28,21 +28,14 @@ import { binaryHeader, binaryTrailer, CopyBuffer } from '../../src/postgres/copy
 import { EVALUATION_COLUMNS, evaluationRow, QUESTION_SCORE_COLUMNS } from '../../src/postgres/evaluation-rows';
 import { median, writeResult } from '../lib';
 import { evaluationDoc } from './docs';
+import { databaseUrl, numberArg } from './setup';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ROWS = arg('rows', 50_000);
-const SLOW_ROWS = arg('slow-rows', 5_000);
-const QUESTIONS = arg('questions', 12);
-const BATCH = arg('batch', 5_000);
-const ROUNDS = arg('rounds', 3);
-const URL_ = process.env.DATABASE_URL;
-if (!URL_) {
-  console.error('bench/warehouse/load.ts needs DATABASE_URL (a PostgreSQL server on 127.0.0.1; .ci/run shows how to start one)');
-  process.exit(2);
-}
+const ROWS = numberArg('rows', 50_000);
+const SLOW_ROWS = numberArg('slow-rows', 5_000);
+const QUESTIONS = numberArg('questions', 12);
+const BATCH = numberArg('batch', 5_000);
+const ROUNDS = numberArg('rounds', 3);
+const URL_ = databaseUrl('bench/warehouse/load.ts');
 
 const docs = Array.from({ length: ROWS }, (_, n) => evaluationDoc(n, QUESTIONS, '2024-05-20T00:00:00.000Z'));
 const batchesOf = (count: number, changedAt?: string): EvaluationChange[][] => {
@@ -62,43 +55,46 @@ const newSchema = (kind: string) => `bench_${kind}_${process.pid}_${++schemaCoun
 
 /**
  * CPU time (ms) used so far by this process and by the server (the postmaster and its children, read from /proc:
- * the server must run on this machine).
+ * the server must run on this machine). The postmaster is read last: its cutime/cstime hold the CPU of its children
+ * that have exited (a backend whose pool closed it, an autovacuum worker), so a child exiting while the children are
+ * read is counted there instead of lost (read first, the sum could shrink: negative rates in older results).
  */
 let postmaster: number | undefined;
+const statFields = (pid: number | string): string[] | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+};
 async function cpuMs(): Promise<{ node: number; server: number | undefined }> {
   const u = process.cpuUsage();
   const node = (u.user + u.system) / 1000;
-  try {
-    if (postmaster === undefined) {
-      const [{ pid }] = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
-      postmaster = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-    }
-    let ticks = 0;
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(d) !== postmaster && Number(f[1]) !== postmaster) continue;
-      ticks += Number(f[11]) + Number(f[12]);
-      // The postmaster's cutime/cstime hold the CPU of its children that have exited (backends closed, autovacuum
-      // workers): without them a child exiting between two readings takes its time out of the sum.
-      if (Number(d) === postmaster) ticks += Number(f[13]) + Number(f[14]);
-    }
-    return { node, server: ticks * 10 };
-  } catch {
-    return { node, server: undefined };
+  if (postmaster === undefined) {
+    const [{ pid }] = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+    postmaster = Number(statFields(pid)?.[1]);
   }
+  let ticks = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === postmaster) continue;
+    const f = statFields(d);
+    if (f !== undefined && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  const p = statFields(postmaster);
+  if (p === undefined) return { node, server: undefined };
+  ticks += Number(p[11]) + Number(p[12]) + Number(p[13]) + Number(p[14]);
+  return { node, server: ticks * 10 };
 }
 
 interface Rate {
   rowsPerSec: number;
   wallMs: number;
+  /** Rows per second of CPU time (this process + the server): what the loader costs, whatever else runs. */
   cpuRowsPerSec: number | undefined;
+  /** CPU per row, this process and the server's processes. */
+  nodeUsPerRow: number;
+  serverUsPerRow: number | undefined;
 }
 
 async function timed(rows: number, fn: () => Promise<void>): Promise<Rate> {
@@ -107,8 +103,15 @@ async function timed(rows: number, fn: () => Promise<void>): Promise<Rate> {
   await fn();
   const wallMs = performance.now() - t0;
   const c1 = await cpuMs();
-  const cpu = c0.server === undefined || c1.server === undefined ? undefined : c1.node - c0.node + c1.server - c0.server;
-  return { rowsPerSec: Math.round(rows / (wallMs / 1000)), wallMs: Math.round(wallMs), cpuRowsPerSec: cpu === undefined ? undefined : Math.round(rows / (cpu / 1000)) };
+  const server = c0.server === undefined || c1.server === undefined ? undefined : c1.server - c0.server;
+  const cpu = server === undefined ? undefined : c1.node - c0.node + server;
+  return {
+    rowsPerSec: Math.round(rows / (wallMs / 1000)),
+    wallMs: Math.round(wallMs),
+    cpuRowsPerSec: cpu === undefined ? undefined : Math.round(rows / (cpu / 1000)),
+    nodeUsPerRow: Math.round(((c1.node - c0.node) * 1000) / rows),
+    serverUsPerRow: server === undefined ? undefined : Math.round((server * 1000) / rows),
+  };
 }
 
 async function migrated(kind: string): Promise<string> {
@@ -157,43 +160,16 @@ async function copyLoader(): Promise<{ insert: Rate; update: Rate; pipelined: Ra
   }
 }
 
-/** The baseline: same tables (created by the warehouse's migration), one statement per row. */
-async function rowByRowLoader(): Promise<Rate> {
-  const schema = await migrated('rows');
+/**
+ * A loader on one connection of its own and a fresh schema migrated by the warehouse (the same tables): timed, its
+ * rows counted, the schema dropped.
+ */
+async function onOwnConnection(kind: string, rows: number, load: (schema: string, client: pg.PoolClient) => Promise<void>): Promise<Rate> {
+  const schema = await migrated(kind);
   const client = await admin.connect();
   try {
-    const r = await timed(SLOW_ROWS, async () => {
-      for (const batch of slowBatches) {
-        await client.query('BEGIN');
-        for (const change of batch) {
-          if (change.op !== 'upsert') continue;
-          const e = change.row as ReturnType<typeof evaluationDoc>;
-          await client.query(
-            `INSERT INTO "${schema}".evaluations (evaluation_id, conversation_id, agent_id, evaluator_id, queue_id, form_id, form_context_id, form_name,
-               status, total_score, total_critical_score, total_non_critical_score, any_failed_kill_questions, media_type, conversation_date,
-               assigned_date, release_date, changed_date, never_release, rescore, answers, changed_at)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$18)
-             ON CONFLICT (evaluation_id) DO UPDATE SET total_score = excluded.total_score, answers = excluded.answers, changed_at = excluded.changed_at
-             WHERE excluded.changed_at >= "${schema}".evaluations.changed_at`,
-            [e.id, e.conversation.id, e.agent.id, e.evaluator.id, e.queue.id, e.evaluationForm.id, e.evaluationForm.contextId, e.evaluationForm.name,
-              e.status, e.answers.totalScore, e.answers.totalCriticalScore, e.answers.totalNonCriticalScore, false, 'CALL', e.conversationDate,
-              e.assignedDate, e.releaseDate, e.changedDate, false, false, JSON.stringify(e.answers)],
-          );
-          await client.query(`DELETE FROM "${schema}".evaluation_question_scores WHERE evaluation_id = $1`, [e.id]);
-          for (const g of e.answers.questionGroupScores) {
-            for (const q of g.questionScores) {
-              await client.query(
-                `INSERT INTO "${schema}".evaluation_question_scores (evaluation_id, question_group_id, question_id, answer_id, score, marked_na, failed_kill_question, comments)
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-                [e.id, g.questionGroupId, q.questionId, q.answerId, q.score, q.markedNA, q.failedKillQuestion, q.comments ?? null],
-              );
-            }
-          }
-        }
-        await client.query('COMMIT');
-      }
-    });
-    await countRows(schema, SLOW_ROWS);
+    const r = await timed(rows, () => load(schema, client));
+    await countRows(schema, rows);
     return r;
   } finally {
     client.release();
@@ -201,13 +177,46 @@ async function rowByRowLoader(): Promise<Rate> {
   }
 }
 
+/** The baseline: one statement per row, one transaction per batch. */
+const rowByRowLoader = (): Promise<Rate> =>
+  onOwnConnection('rows', SLOW_ROWS, async (schema, client) => {
+    for (const batch of slowBatches) {
+      await client.query('BEGIN');
+      for (const change of batch) {
+        if (change.op !== 'upsert') continue;
+        const e = change.row as ReturnType<typeof evaluationDoc>;
+        await client.query(
+          `INSERT INTO "${schema}".evaluations (evaluation_id, conversation_id, agent_id, evaluator_id, queue_id, form_id, form_context_id, form_name,
+             status, total_score, total_critical_score, total_non_critical_score, any_failed_kill_questions, media_type, conversation_date,
+             assigned_date, release_date, changed_date, never_release, rescore, answers, changed_at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$18)
+           ON CONFLICT (evaluation_id) DO UPDATE SET total_score = excluded.total_score, answers = excluded.answers, changed_at = excluded.changed_at
+           WHERE excluded.changed_at >= "${schema}".evaluations.changed_at`,
+          [e.id, e.conversation.id, e.agent.id, e.evaluator.id, e.queue.id, e.evaluationForm.id, e.evaluationForm.contextId, e.evaluationForm.name,
+            e.status, e.answers.totalScore, e.answers.totalCriticalScore, e.answers.totalNonCriticalScore, false, 'CALL', e.conversationDate,
+            e.assignedDate, e.releaseDate, e.changedDate, false, false, JSON.stringify(e.answers)],
+        );
+        await client.query(`DELETE FROM "${schema}".evaluation_question_scores WHERE evaluation_id = $1`, [e.id]);
+        for (const g of e.answers.questionGroupScores) {
+          for (const q of g.questionScores) {
+            await client.query(
+              `INSERT INTO "${schema}".evaluation_question_scores (evaluation_id, question_group_id, question_id, answer_id, score, marked_na, failed_kill_question, comments)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+              [e.id, g.questionGroupId, q.questionId, q.answerId, q.score, q.markedNA, q.failedKillQuestion, q.comments ?? null],
+            );
+          }
+        }
+      }
+      await client.query('COMMIT');
+    }
+  });
+
 /**
  * The floor: the same rows COPYed straight into the tables by the same encoders, one transaction per batch, with no
  * staging table, no guard, no question-score replacement, no state and no checks a loader needs. Encoding happens
  * before the clock starts.
  */
 async function bareCopy(): Promise<Rate> {
-  const schema = await migrated('bare');
   const encoded = inserts.map((batch) => {
     const lines = new CopyBuffer();
     const scores = new CopyBuffer();
@@ -223,22 +232,14 @@ async function bareCopy(): Promise<Rate> {
   const { default: copyStreams } = await import('pg-copy-streams');
   const { pipeline } = await import('node:stream/promises');
   const { Readable } = await import('node:stream');
-  const client = await admin.connect();
-  try {
-    const r = await timed(ROWS, async () => {
-      for (const b of encoded) {
-        await client.query('BEGIN');
-        await pipeline(Readable.from(b.lines), client.query(copyStreams.from(`COPY "${schema}".evaluations (${EVALUATION_COLUMNS.join(', ')}) FROM STDIN`)));
-        await pipeline(Readable.from(b.scores), client.query(copyStreams.from(`COPY "${schema}".evaluation_question_scores (${QUESTION_SCORE_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`)));
-        await client.query('COMMIT');
-      }
-    });
-    await countRows(schema, ROWS);
-    return r;
-  } finally {
-    client.release();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  }
+  return onOwnConnection('bare', ROWS, async (schema, client) => {
+    for (const b of encoded) {
+      await client.query('BEGIN');
+      await pipeline(Readable.from(b.lines), client.query(copyStreams.from(`COPY "${schema}".evaluations (${EVALUATION_COLUMNS.join(', ')}) FROM STDIN`)));
+      await pipeline(Readable.from(b.scores), client.query(copyStreams.from(`COPY "${schema}".evaluation_question_scores (${QUESTION_SCORE_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`)));
+      await client.query('COMMIT');
+    }
+  });
 }
 
 const loadAtStart = loadavg()[0] ?? 0;
@@ -271,7 +272,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   rounds.push(r);
   console.log(
     `round ${round} (load ${la}): copy+upsert ${r.copyInsert.rowsPerSec}/s (update ${r.copyUpdate.rowsPerSec}/s, pipelined ${r.copyPipelined.rowsPerSec}/s); ` +
-      `row-by-row ${r.rowByRow.rowsPerSec}/s; bare COPY ${r.bareCopy.rowsPerSec}/s; ratio ${r.ratio}x; of bare COPY ${r.ratioToBare}`,
+      `row-by-row ${r.rowByRow.rowsPerSec}/s; bare COPY ${r.bareCopy.rowsPerSec}/s; ratio ${r.ratio}x; of bare COPY ${r.ratioToBare}; ` +
+      `CPU rows/s: copy ${r.copyInsert.cpuRowsPerSec} (node ${r.copyInsert.nodeUsPerRow} + server ${r.copyInsert.serverUsPerRow} us/row), pipelined ${r.copyPipelined.cpuRowsPerSec}, bare ${r.bareCopy.cpuRowsPerSec} (server ${r.bareCopy.serverUsPerRow} us/row)`,
   );
 }
 await admin.end();
@@ -287,6 +289,11 @@ const summary = {
   copyInsertCpu: med((r) => r.copyInsert.cpuRowsPerSec),
   rowByRowCpu: med((r) => r.rowByRow.cpuRowsPerSec),
   bareCopyCpu: med((r) => r.bareCopy.cpuRowsPerSec),
+  copyPipelinedCpu: med((r) => r.copyPipelined.cpuRowsPerSec),
+  copyInsertNodeUs: med((r) => r.copyInsert.nodeUsPerRow),
+  copyInsertServerUs: med((r) => r.copyInsert.serverUsPerRow),
+  bareCopyServerUs: med((r) => r.bareCopy.serverUsPerRow),
+  ratioToBareCpu: Math.round(median(rounds.map((r) => (r.copyInsert.cpuRowsPerSec ?? 0) / (r.bareCopy.cpuRowsPerSec ?? 1))) * 100) / 100,
 };
 console.log(`medians of ${ROUNDS} rounds: ${JSON.stringify(summary)}`);
 const result = {
@@ -301,7 +308,8 @@ const result = {
     `${summary.copyPipelined.toLocaleString('en-US')}/s with the next batch handed over early, ${summary.copyUpdate.toLocaleString('en-US')}/s when every row is updated), ` +
     `${summary.ratio}x a row-by-row INSERT loader (${summary.rowByRow.toLocaleString('en-US')}/s); bare COPY of the same rows, the floor, ` +
     `${summary.bareCopy.toLocaleString('en-US')}/s (medians of ${ROUNDS} interleaved rounds, 1-minute load average ${loadAtStart.toFixed(1)} at the start on a shared 2-core machine). ` +
-    `By CPU time (Node + server): ${summary.copyInsertCpu?.toLocaleString('en-US')} rows/s, bare COPY ${summary.bareCopyCpu?.toLocaleString('en-US')}, row-by-row ${summary.rowByRowCpu?.toLocaleString('en-US')}.`,
+    `By CPU time (Node + server): ${summary.copyInsertCpu?.toLocaleString('en-US')} rows/s (${summary.copyInsertNodeUs} µs Node + ${summary.copyInsertServerUs} µs server per evaluation), ` +
+    `bare COPY ${summary.bareCopyCpu?.toLocaleString('en-US')} (server ${summary.bareCopyServerUs} µs), ${summary.ratioToBareCpu} of bare COPY; row-by-row ${summary.rowByRowCpu?.toLocaleString('en-US')}.`,
 };
 if (process.argv.includes('--save')) console.log(`written to ${writeResult(result)}`);
 else console.log(JSON.stringify(result.targets, null, 2));
