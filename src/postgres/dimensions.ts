@@ -55,43 +55,31 @@ export interface DimensionTable {
   fields: ReadonlyArray<readonly [column: string, field: string, read: Read]>;
 }
 
+type Field = DimensionTable['fields'][number];
+/** Columns named as their fields, read the same way. */
+const same = (read: Read, ...fields: string[]): Field[] => fields.map((f) => [f, f, read] as const);
+/** `<field>_id` from a reference object's id (`division` -> `division_id`). */
+const ref = (field: string): Field => [`${field}_id`, field, 'ref'];
+
 export const USERS: DimensionTable = {
   table: 'users',
   key: 'user_id',
   what: 'a user (User)',
-  fields: [
-    ['name', 'name', 'str'],
-    ['email', 'email', 'str'],
-    ['username', 'username', 'str'],
-    ['title', 'title', 'str'],
-    ['department', 'department', 'str'],
-    ['state', 'state', 'str'],
-    ['division_id', 'division', 'ref'],
-    ['manager_id', 'manager', 'ref'],
-  ],
+  fields: [...same('str', 'name', 'email', 'username', 'title', 'department', 'state'), ref('division'), ref('manager')],
 };
 
 export const QUEUES: DimensionTable = {
   table: 'queues',
   key: 'queue_id',
   what: 'a queue (Queue)',
-  fields: [
-    ['name', 'name', 'str'],
-    ['description', 'description', 'str'],
-    ['division_id', 'division', 'ref'],
-  ],
+  fields: [...same('str', 'name', 'description'), ref('division')],
 };
 
 export const FORMS: DimensionTable = {
   table: 'evaluation_forms',
   key: 'form_id',
   what: 'an evaluation form (EvaluationForm)',
-  fields: [
-    ['context_id', 'contextId', 'uuid'],
-    ['name', 'name', 'str'],
-    ['published', 'published', 'bool'],
-    ['modified_date', 'modifiedDate', 'date'],
-  ],
+  fields: [['context_id', 'contextId', 'uuid'], ...same('str', 'name'), ...same('bool', 'published'), ['modified_date', 'modifiedDate', 'date']],
 };
 
 /** The COPY columns of a dimension table, in the order `dimensionRows` writes them. */

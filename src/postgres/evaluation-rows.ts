@@ -4,6 +4,7 @@
  * built; issues go to the Checker and the batch is refused whole (see apply-evaluations.ts).
  */
 import { Checker, quote, type DateInput } from './checker';
+import { FIXED_SCORECARD_COLUMNS, type FixedScorecardColumn } from '../quality/scorecard-types';
 import { binaryBool, binaryNumeric, binaryText, binaryUuid, copyLine, CopyBuffer, type Cell, type Segment } from './copy-format';
 
 interface Ref {
@@ -64,35 +65,27 @@ export interface WarehouseEvaluation {
   rescore?: boolean | null;
 }
 
+/**
+ * The `evaluations` columns: the scorecard's fixed columns (src/quality/scorecard-types.ts), under the same names and
+ * read from the same fields, except `is_calibration` (here `calibration_id`), then the warehouse's own.
+ */
 export const EVALUATION_COLUMNS = [
-  'evaluation_id',
-  'conversation_id',
+  ...FIXED_SCORECARD_COLUMNS.filter((c): c is Exclude<FixedScorecardColumn, 'is_calibration'> => c !== 'is_calibration'),
   'calibration_id',
-  'agent_id',
-  'evaluator_id',
   'queue_id',
-  'form_id',
-  'form_context_id',
-  'form_name',
-  'status',
-  'total_score',
-  'total_critical_score',
-  'total_non_critical_score',
   'any_failed_kill_questions',
-  'media_type',
   'conversation_date',
   'conversation_end_date',
   'created_date',
-  'assigned_date',
   'submitted_date',
-  'release_date',
-  'changed_date',
   'never_release',
   'rescore',
   'answers',
   'changed_at',
   'deleted_at',
 ] as const;
+
+export type EvaluationColumn = (typeof EVALUATION_COLUMNS)[number];
 
 /** In the order the binary rows are written (scoreRows below). */
 export const QUESTION_SCORE_COLUMNS = [
@@ -158,35 +151,37 @@ export function evaluationRow(
   if (answers !== undefined) c.object(answers, `${path}.answers`, 'an object');
   const a = answers !== undefined && typeof answers === 'object' && !Array.isArray(answers) ? answers : undefined;
   const calibrationId = c.refId(e.calibration, path, '.calibration');
-  const cells: Cell[] = [
-    id,
-    c.refId(e.conversation, path, '.conversation'),
-    calibrationId,
-    c.refId(e.agent, path, '.agent'),
-    c.refId(e.evaluator, path, '.evaluator'),
-    c.refId(e.queue, path, '.queue'),
-    c.refId(form, path, '.evaluationForm'),
-    c.uuid(form?.contextId, path, '.evaluationForm.contextId'),
-    c.str(form?.name, path, '.evaluationForm.name'),
-    c.str(e.status, path, '.status'),
-    c.num(a?.totalScore, path, '.answers.totalScore'),
-    c.num(a?.totalCriticalScore, path, '.answers.totalCriticalScore'),
-    c.num(a?.totalNonCriticalScore, path, '.answers.totalNonCriticalScore'),
-    c.bool(a?.anyFailedKillQuestions, path, '.answers.anyFailedKillQuestions'),
-    mediaTypeOf(e.mediaType, c, path),
-    c.date(e.conversationDate, path, '.conversationDate'),
-    c.date(e.conversationEndDate, path, '.conversationEndDate'),
-    c.date(e.createdDate, path, '.createdDate'),
-    c.date(e.assignedDate, path, '.assignedDate'),
-    c.date(e.submittedDate, path, '.submittedDate'),
-    c.date(e.releaseDate, path, '.releaseDate'),
-    c.date(e.changedDate, path, '.changedDate'),
-    c.bool(e.neverRelease, path, '.neverRelease'),
-    c.bool(e.rescore, path, '.rescore'),
-    a === undefined ? null : { json: a },
-    changedAt,
-    null,
-  ];
+  // In the order of the old positional list: the issues of a bad document keep their order.
+  const row: Record<EvaluationColumn, Cell> = {
+    evaluation_id: id,
+    conversation_id: c.refId(e.conversation, path, '.conversation'),
+    calibration_id: calibrationId,
+    agent_id: c.refId(e.agent, path, '.agent'),
+    evaluator_id: c.refId(e.evaluator, path, '.evaluator'),
+    queue_id: c.refId(e.queue, path, '.queue'),
+    form_id: c.refId(form, path, '.evaluationForm'),
+    form_context_id: c.uuid(form?.contextId, path, '.evaluationForm.contextId'),
+    form_name: c.str(form?.name, path, '.evaluationForm.name'),
+    status: c.str(e.status, path, '.status'),
+    total_score: c.num(a?.totalScore, path, '.answers.totalScore'),
+    total_critical_score: c.num(a?.totalCriticalScore, path, '.answers.totalCriticalScore'),
+    total_non_critical_score: c.num(a?.totalNonCriticalScore, path, '.answers.totalNonCriticalScore'),
+    any_failed_kill_questions: c.bool(a?.anyFailedKillQuestions, path, '.answers.anyFailedKillQuestions'),
+    media_type: mediaTypeOf(e.mediaType, c, path),
+    conversation_date: c.date(e.conversationDate, path, '.conversationDate'),
+    conversation_end_date: c.date(e.conversationEndDate, path, '.conversationEndDate'),
+    created_date: c.date(e.createdDate, path, '.createdDate'),
+    assigned_date: c.date(e.assignedDate, path, '.assignedDate'),
+    submitted_date: c.date(e.submittedDate, path, '.submittedDate'),
+    release_date: c.date(e.releaseDate, path, '.releaseDate'),
+    changed_date: c.date(e.changedDate, path, '.changedDate'),
+    never_release: c.bool(e.neverRelease, path, '.neverRelease'),
+    rescore: c.bool(e.rescore, path, '.rescore'),
+    answers: a === undefined ? null : { json: a },
+    changed_at: changedAt,
+    deleted_at: null,
+  };
+  const cells = EVALUATION_COLUMNS.map((k) => row[k]);
   const from = scores.mark();
   const scoreCount = id === null ? 0 : scoreRows(e, id, c, path, scores);
   const to = scores.mark();
@@ -265,7 +260,7 @@ function scoreRows(e: WarehouseEvaluation, evaluationId: string, c: Checker, pat
 /** A tombstone row (COPY text line): only the id, the change time and `deleted_at` (the upsert keeps the others). */
 export function deletionLine(id: string, at: string): string {
   const cells: Cell[] = EVALUATION_COLUMNS.map(() => null);
-  cells[0] = id;
+  cells[EVALUATION_COLUMNS.indexOf('evaluation_id')] = id;
   cells[EVALUATION_COLUMNS.indexOf('changed_at')] = at;
   cells[EVALUATION_COLUMNS.indexOf('deleted_at')] = at;
   return copyLine(cells);
