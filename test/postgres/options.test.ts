@@ -43,8 +43,7 @@ describe('createPostgresWarehouse options', () => {
     })();
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['clock']);
-    // Starting PGlite takes seconds, more on a loaded machine.
-  }, 120_000);
+  });
 
   it('with no connection option the embedded PGlite is used, in .gc-data/warehouse by default', () => {
     const w = createPostgresWarehouse();
