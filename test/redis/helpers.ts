@@ -78,3 +78,16 @@ export function useRedis(url = REDIS_URL): { redis: () => Redis; cleanup: (...fr
 export { freePort, startPrivateRedis, type PrivateRedis } from './private-redis';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Waits until `cond` holds, checking every 20 ms. These tests drive a real Redis server (killed and restarted), so
+ * they run on real time; they wait for what they need to see instead of for a fixed time that a busy machine may
+ * not give them. The deadline only turns a hang into a failure naming what never happened.
+ */
+export async function waitUntil(what: string, cond: () => boolean, deadlineMs = 120_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`waited ${deadlineMs} ms for ${what}`);
+    await sleep(20);
+  }
+}

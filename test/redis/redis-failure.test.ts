@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { GenesysClient, type WarningEvent } from '../../src/index';
 import { RedisRateLimiter, RedisTokenStore, RedisUnavailableError } from '../../src/redis/index';
 import { SIM_CLIENT_ID, SIM_CLIENT_SECRET, startSimulatedServer, type SimulatedServer } from '../../src/testing/index';
-import { describeWithRedisServer, freePort, sleep, startPrivateRedis, uniqueId, type PrivateRedis } from './helpers';
+import { describeWithRedisServer, freePort, sleep, startPrivateRedis, uniqueId, waitUntil, type PrivateRedis } from './helpers';
 
 const PATH = '/api/v2/analytics/conversations/details/jobs/availability';
 
@@ -83,22 +83,21 @@ describeWithRedisServer('Redis unreachable at start, or lost mid-run: a clear er
       }
     };
     const loops = [loop(), loop()];
-    await sleep(300);
+    await waitUntil('requests through the shared limiter', () => outcomes.filter((o) => o === 'ok').length >= 3);
     await privateRedis.kill();
     const killedAt = sim.stats.totalRequests;
+    await waitUntil('a RedisUnavailableError', () => outcomes.includes('RedisUnavailableError'));
     await sleep(400);
-    // Requests already past the limiter may finish; nothing new is sent while the shared limit is unknown.
+    // Requests already past the limiter (at most maxConcurrent: 2) may finish; nothing new is sent while the shared
+    // limit is unknown.
     expect(sim.stats.totalRequests - killedAt).toBeLessThanOrEqual(2);
-    expect(outcomes).toContain('RedisUnavailableError');
     expect(warnings.map((w) => w.code)).toContain('redis-unavailable');
     await privateRedis.restart();
-    await sleep(1500);
+    await waitUntil('the redis-reconnected warning', () => warnings.some((w) => w.code === 'redis-reconnected'));
     const resumedAt = outcomes.length;
-    await sleep(300);
+    await waitUntil('six requests after the reconnection', () => outcomes.slice(resumedAt).filter((o) => o === 'ok').length > 5);
     stop = true;
     await Promise.all(loops);
-    expect(warnings.map((w) => w.code)).toContain('redis-reconnected');
-    expect(outcomes.slice(resumedAt).filter((o) => o === 'ok').length).toBeGreaterThan(5);
   });
 
   it("falls back to a local limiter with this worker's share, starting empty, when Redis is lost mid-run (fallback: 'local')", async () => {
@@ -117,10 +116,13 @@ describeWithRedisServer('Redis unreachable at start, or lost mid-run: a clear er
         while (!stop) await c.request({ path: PATH }).catch((e: unknown) => errors.push(e));
       }),
     );
-    await sleep(300);
+    await waitUntil('requests through the shared limiter', () => sent.length >= 3);
     const killedAt = Date.now();
     await privateRedis.kill();
-    await sleep(1500);
+    const fellBack = (w: { warnings: WarningEvent[] }) => w.warnings.some((x) => x.code === 'redis-fallback' && x.details?.reason === 'connection-lost');
+    await waitUntil('both workers on their local limiter', () => fellBack(a) && fellBack(b));
+    await waitUntil('a request on the local limiters', () => sent.some((t) => t > killedAt + 100));
+    await waitUntil('1.1 s after the kill', () => Date.now() > killedAt + 1100);
     stop = true;
     await Promise.all(loops);
     expect(errors).toEqual([]);
