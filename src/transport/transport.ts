@@ -151,6 +151,9 @@ export class Transport {
     const deadline = new AbortController();
     const deadlineTimer = setTimeout(() => deadline.abort(new DeadlineReached()), deadlineMs);
     (deadlineTimer as { unref?: () => void }).unref?.();
+    // The same deadline on the client's clock: with a fake clock a backoff takes no real time, so the real timer alone
+    // let a request retry far past its deadline (test/search/ready-503.test.ts: 300 s of backoffs in 5 s of real time).
+    const deadlineAt = this.clock.now() + deadlineMs;
     const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
     const limiter = this.limiter;
     const auth = this.auth;
@@ -265,6 +268,12 @@ export class Transport {
         });
         if (decision.rateLimited) waits.retryAfterWaitMs += delayMs;
         else waits.backoffWaitMs += delayMs;
+        const leftMs = deadlineAt - this.clock.now();
+        if (delayMs >= leftMs) {
+          // The retry would start at or after the deadline: wait until it (as the timer would) and give up.
+          if (leftMs > 0) await this.clock.sleep(leftMs, signal);
+          throw new DeadlineReached();
+        }
         await this.clock.sleep(delayMs, signal);
       }
     } catch (e) {
