@@ -45,11 +45,22 @@ async function settle(): Promise<void> {
   }
 }
 
+/**
+ * Where simulated time starts by default: at a fixed phase of every window length used (.370 s past a whole 100 s),
+ * and at least 100 s after the real clock. The warm-up request (token, ky) is answered on real time and counts in
+ * the org's windows: a start less than a window after it (the real clock within 10 s of a whole 100 s, 1 run in 10
+ * of the 10-s cells) began the run with a sliding or first-request window the client had not seen spent, and the
+ * cell "sliding, reset none, 10-s windows" took 2 x 429 (reproduced every time with a start 3 s after real now).
+ */
+function defaultStart(): number {
+  return (Math.floor(Date.now() / 100_000) + 2) * 100_000 + 370;
+}
+
 export interface RunOptions {
   rateLimit: SimRateLimit | false;
   n: number;
   latencyMs?: number;
-  /** Start of simulated time (epoch ms, later than now); its phase matters for clock-aligned windows. */
+  /** Start of simulated time (epoch ms, more than the longest window after now); its phase matters for clock-aligned windows. @default defaultStart() */
   startMs?: number;
   limiter?: Partial<LocalRateLimiterOptions>;
   /** Answer without any rate-limit headers (the org's limiter still refuses with 429s when `rateLimit` is set). */
@@ -89,9 +100,9 @@ export async function runPaced(o: RunOptions): Promise<PacingRun> {
     await client.request({ path: '/api/v2/analytics/conversations/details/jobs/availability' });
     sim.stats.reset();
     arrivals.length = 0;
-    // Simulated time starts later than the real clock (so nothing created above sees time run backwards), at a
-    // fixed phase of every window length used (.370 s past a whole 100 s).
-    const startMs = o.startMs ?? (Math.floor(Date.now() / 100_000) + 1) * 100_000 + 370;
+    // Simulated time starts later than the real clock (so nothing created above sees time run backwards), past every
+    // window the warm-up request counts in (defaultStart).
+    const startMs = o.startMs ?? defaultStart();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: startMs });
     const t0 = Date.now();
     let finished = false;
@@ -130,7 +141,7 @@ export async function runPaced(o: RunOptions): Promise<PacingRun> {
  * once fake time is installed. Returns its result and the simulated ms it took.
  */
 export async function onFakeTime<T>(work: () => Promise<T>, startMs?: number): Promise<{ value: T; elapsedMs: number }> {
-  const start = startMs ?? (Math.floor(Date.now() / 100_000) + 1) * 100_000 + 370;
+  const start = startMs ?? defaultStart();
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: start });
   try {
     let finished = false;
