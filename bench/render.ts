@@ -30,9 +30,8 @@ const PACING_MATRIX_NOTE =
   'bench/pacing/matrix.ts: the quality export (about 330 requests) against the simulated server on each model x anchor x ' +
   'reset style, 10 ms latency, default client options beside the seed-style official-SDK loop, alternating per run; ' +
   'timed at the server from the first API request to the last answer, against the floor of that model (the minimum time ' +
-  'with the limiter full at the start: bench/pacing/floor.ts). Measured on a 2-core machine shared with seven other ' +
-  "engineers' test runs (load average 15-21): real-time figures carry that load; the fake-time section below is the " +
-  'same pacing without it. Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
+  'with the limiter full at the start: bench/pacing/floor.ts). Real time: the conditions line says what else ran; ' +
+  'the fake-time section below is the same pacing without any load. Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
 
 /** What a reader needs to interpret a figure that the numbers alone do not say. */
 const NOTES: Record<string, string> = {
@@ -71,12 +70,13 @@ const NOTES: Record<string, string> = {
   'warehouse-load':
     'Each evaluation writes one `evaluations` row with its ~2.6 KB `answers` jsonb and 12 question-score rows; ids are ' +
     'in random order, as the platform\'s are. Bare COPY (the same rows COPYed straight into the tables, encoded before ' +
-    'the clock starts, nothing staged or guarded) is what the server itself takes for this data: no loader through ' +
-    'PostgreSQL goes faster on this machine (it was shared with seven other engineers\' test runs: load average 14-18 on ' +
-    '2 cores). Where the ' +
-    'server time goes (backend CPU time, 20,000 evaluations): staging COPY ~33 µs per evaluation, two thirds of it ' +
-    'parsing the jsonb; the guarded upsert ~8 µs; the 12 question-score rows ~38 µs in binary (~60 µs as text), most ' +
-    'of it maintaining their two indexes. docs/warehouse.md, "Performance".',
+    'the clock starts, nothing staged, guarded or checked) is what the server itself takes for this data: ~65-71 µs of ' +
+    'server CPU per evaluation, so no loader through PostgreSQL reaches 50,000 evaluations/s on this 2-core machine ' +
+    '(bare COPY itself peaks near 15,000/s of server CPU). Ours spends ~75 µs of server CPU and ~85 µs in Node per ' +
+    'evaluation (checking and encoding; `JSON.stringify` of `answers` the largest part), overlapped when a core is ' +
+    'free. The row-by-row loader is bound by round trips, so its speed depends on load more than ours: at load 15-20 it ' +
+    'read 97-303 rows/s (ratio 6.8-12 x), with the server to itself 985-1,100 rows/s (ratio 3.3-5.9 x). Where the ' +
+    'server time goes: docs/warehouse.md, "Performance".',
   'report-jobs':
     'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
     'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +
@@ -84,16 +84,15 @@ const NOTES: Record<string, string> = {
     'the page\'s bytes and gives the bytes back once the page is read, so its heap peaks at 56-84 MB and its ' +
     'off-heap memory at 30-43 MB; the rest of its RSS is Node itself.',
   'legal-hold-download':
-    "Measured at nice 19 on a 2-core machine shared with other engineers' test runs and a full test suite (load " +
-    'average 15-18): wall times of the same side move by 2-3 x between runs, so the ratio is taken per round between ' +
-    'runs seconds apart, and CPU time per GiB is shown beside it. Ours is driven the way a hold drives it (every file ' +
-    'handed to the downloader at once; each resume-state line appended once its file is durable, timed to the last ' +
-    'durable line) with group durability (src/transport/download-durable.ts). "plain fetch + fsync per file" fsyncs ' +
-    'and renames each file before that worker moves on (what ours did before). In this run ours was slower than that ' +
-    'reference and as fast with the hash inline as with the hash worker: the gap on this machine is CPU (ours ~1.4 x ' +
-    "the plain fetch's CPU per GiB: the sha256 and the copy into 1 MiB runs) with no idle core for the worker, not the " +
-    'fsync. The previous run (fsync per file, 10:57 the same day, load 14-19) read 0.44 x, 0.86 x the per-file-fsync ' +
-    'reference: not a matched before/after. A quiet-machine figure is still needed.',
+    'The ratio is taken per round between runs seconds apart (the sides alternate, the order rotating), then the median ' +
+    'over rounds; CPU time per GiB is shown beside it (it barely moves with load; wall time does). Ours is driven the ' +
+    'way a hold drives it (every file handed to the downloader at once; each resume-state line appended once its file ' +
+    'is durable, timed to the last durable line) with group durability (src/transport/download-durable.ts). "plain ' +
+    'fetch + fsync per file" fsyncs and renames each file before that worker moves on (what ours did before). Ours ' +
+    'spends ~1.3-1.4 x the plain fetch\'s CPU per GiB (the sha256 and the copy into 1 MiB runs) but hashes on a worker ' +
+    'thread: with a second core free for it (this run: other work at nice 19) it outruns the single-threaded plain ' +
+    'fetch; with both cores busy (an earlier run the same day, everything at nice 19, load 15-18) it read 0.55 x, and ' +
+    '0.44 x before group durability (load 14-19, not a matched before/after).',
 };
 
 /** What else ran on the machine: wall-clock figures depend on it (bench/lib.ts `conditions`). */
