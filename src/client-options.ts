@@ -86,7 +86,8 @@ export interface GenesysClientOptions {
    * Time and randomness for every wait of the SDK: job polls, backoffs and Retry-After waits, the transcoding wait,
    * token freshness, deadlines counted across waits (`{ now(), sleep(ms, signal?), random() }`). Tests give a fake
    * one (`createFakeClock()` from `@org/gc-data/testing`) and advance it instead of racing real time. The
-   * per-attempt `timeoutMs` and the request `deadlineMs` stay on real time: they guard real network I/O.
+   * per-attempt `timeoutMs` stays on real time (it guards real network I/O); the request `deadlineMs` is kept on
+   * both: a real timer for the I/O, and this clock for the waits between attempts (no retry starts past it).
    * @default the system clock (`Date.now`, `setTimeout`, `Math.random`)
    */
   clock?: Clock;
