@@ -16,6 +16,7 @@
  * by one while a slow one gathers bigger groups; nothing waits on the wall clock.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { GroupCommit } from '../internal/group-commit';
 import { fsPromises } from '../internal/node-builtins';
 import { fsyncDir } from '../sinks/durable';
 
@@ -23,19 +24,15 @@ interface Queued {
   part: string;
   dest: string;
   handle: FileHandle | undefined;
-  resolve: () => void;
-  reject: (e: unknown) => void;
 }
 
 /** Files written and waiting for their group's fsync; `commit` makes each durable under its final name. */
 export class DurableGroups {
-  #queue: Queued[] = [];
-  #flushing = false;
-  #groups = 0;
+  readonly #files = new GroupCommit<Queued>(flushGroup);
 
   /** Groups flushed so far (for tests and benchmarks: how many files shared an fsync round). */
   get groups(): number {
-    return this.#groups;
+    return this.#files.groups;
   }
 
   /**
@@ -43,24 +40,7 @@ export class DurableGroups {
    * fsynced, renamed to `dest` and `dest`'s folder fsynced. A failed fsync or rename rejects that file only.
    */
   commit(part: string, dest: string, handle: FileHandle | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ part, dest, handle, resolve, reject });
-      void this.#pump();
-    });
-  }
-
-  async #pump(): Promise<void> {
-    if (this.#flushing || this.#queue.length === 0) return;
-    this.#flushing = true;
-    const group = this.#queue;
-    this.#queue = [];
-    try {
-      await flushGroup(group);
-    } finally {
-      this.#groups++;
-      this.#flushing = false;
-      void this.#pump();
-    }
+    return this.#files.commit({ part, dest, handle });
   }
 }
 
@@ -71,7 +51,7 @@ export class DurableGroups {
  */
 export const SYNCS_AT_ONCE = 2;
 
-async function flushGroup(group: Queued[]): Promise<void> {
+async function flushGroup(group: Queued[]): Promise<Array<PromiseSettledResult<void>>> {
   const fs = fsPromises();
   // 1. The bytes: the group's fsyncs, SYNCS_AT_ONCE at a time.
   const synced: Array<PromiseSettledResult<void>> = [];
@@ -100,12 +80,9 @@ async function flushGroup(group: Queued[]): Promise<void> {
   group.forEach((f, i) => {
     if (synced[i]!.status === 'fulfilled') dirs.add(dirnameOf(f.dest));
   });
+  // A folder that cannot be fsynced fails the whole group (GroupCommit rejects every file of it).
   await Promise.all([...dirs].map((d) => fsyncDir(d)));
-  group.forEach((f, i) => {
-    const r = synced[i]!;
-    if (r.status === 'fulfilled') f.resolve();
-    else f.reject(r.reason);
-  });
+  return synced;
 }
 
 export function dirnameOf(path: string): string {
