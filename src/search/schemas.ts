@@ -152,7 +152,10 @@ export interface SearchQueryOptions extends FilterInput {
   /**
    * How long a search index that answers 503 while it rebuilds is waited out inside `query()`, once the transport's
    * own 503 retries are spent: the page is asked for again with backoff, resuming at that page, until this much time
-   * has passed since the first 503 of the streak (then the ServerError).
+   * has passed since the first 503 of the streak (then the ServerError). It bounds the waits between tries, not a
+   * try in progress: once a long 503 streak has drained the client's retry budget (`retry.budget`), the transport is
+   * in failure-storm mode and retries that one request itself until `retry.giveUpAfterMs` without a success (then a
+   * PlatformUnavailableError), which can outlast a short index wait.
    * @default 60_000 (docs/design-intent.md seed 004: "wait 30-60 seconds for the index")
    */
   indexWaitMs?: number;
