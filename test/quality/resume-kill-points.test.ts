@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createNdjsonSink, FileCheckpoint, type Checkpoint } from '@org/gc-data/sinks';
 import { QualityExporter, ValidationError, type QualityExportState } from '@org/gc-data';
 import { EVAL_ROUTE, routeCount, useSimulatedOrg } from '../support/sim';
-import { crashable, killingAt, ndjsonEvaluationIds } from '../support/kill';
+import { crashable, killedQualityRun, killingAt, ndjsonEvaluationIds } from '../support/kill';
 
 const sim = useSimulatedOrg();
 /** Each case runs five exports against the simulated org: room for a loaded 2-core machine (not a speed bound). */
@@ -49,18 +49,9 @@ describe('QualityExporter: killed at several points, resumed each time, every ro
       const options = { strategy: c.strategy, ...(c.strategy === 'details' ? { pageSize: 25 } : { searchPageSize: 25 }) };
       let runs = 0;
       for (const stopAt of stops) {
-        const controller = new AbortController();
-        const sink = createNdjsonSink(out, { append: true });
-        const checkpoint = c.crash ? crashable(file, () => controller.signal.aborted) : file;
-        // After the sink is cut back, the file holds the rows the checkpoint counted: `stopAt` is rows in the file.
-        const kept = (await file.load())?.rows ?? 0;
-        const err = await new QualityExporter(sim.client(), options)
-          .exportTo(killingAt(sink, stopAt, controller, () => kept), { ...request, checkpoint, signal: controller.signal, checkpointEvery: 7 })
-          .catch((e: unknown) => e);
-        await sink.close();
+        const { error, saved } = await killedQualityRun(sim.client(), { file, out, stopAt, crash: c.crash, options, request: { ...request, checkpointEvery: 7 } });
         runs++;
-        expect((err as Error).name, `run ${runs}`).toBe('AbortError');
-        const saved = await file.load();
+        expect((error as Error).name, `run ${runs}`).toBe('AbortError');
         // The file may hold rows the checkpoint does not count (written after its last save); never fewer.
         expect(ids(out).length).toBeGreaterThanOrEqual(saved?.rows ?? 0);
         // Per-page progress: the cursor holds the page in flight, not every id written.

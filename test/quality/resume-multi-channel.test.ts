@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { createNdjsonSink, FileCheckpoint } from '@org/gc-data/sinks';
 import { QualityExporter, type QualityExportState } from '@org/gc-data';
 import { useSimulatedOrg } from '../support/sim';
-import { crashable, killingAt, ndjsonRows } from '../support/kill';
+import { killedQualityRun, ndjsonRows } from '../support/kill';
 
 const sim = useSimulatedOrg({ multiChannelShare: 0.35 });
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
@@ -81,16 +81,8 @@ describe('QualityExporter, splitByMediaType over multi-channel conversations', (
       const options = { strategy: c.strategy, ...(c.strategy === 'details' ? { pageSize: 25 } : { searchPageSize: 25 }) };
       const resumedInDigital: boolean[] = [];
       for (const [run, stopAt] of stops.entries()) {
-        const controller = new AbortController();
-        const sink = createNdjsonSink(out, { append: true });
-        const checkpoint = c.crash ? crashable(file, () => controller.signal.aborted) : file;
-        const kept = (await file.load())?.rows ?? 0;
-        const err = await new QualityExporter(sim.client(), options)
-          .exportTo(killingAt(sink, stopAt, controller, () => kept), { ...request, checkpoint, signal: controller.signal, checkpointEvery: 7 })
-          .catch((e: unknown) => e);
-        await sink.close();
-        expect((err as Error).name, `run ${run + 1}`).toBe('AbortError');
-        const saved = await file.load();
+        const { error, saved } = await killedQualityRun(sim.client(), { file, out, stopAt, crash: c.crash, options, request: { ...request, checkpointEvery: 7 } });
+        expect((error as Error).name, `run ${run + 1}`).toBe('AbortError');
         resumedInDigital.push(saved?.cursor.pass === 1);
         expect(ndjsonRows(out).length).toBeGreaterThanOrEqual(saved?.rows ?? 0);
       }

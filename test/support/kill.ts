@@ -3,8 +3,8 @@
  * export once it holds a given number of rows, and a checkpoint that stops saving when the process "crashes".
  */
 import { readFileSync } from 'node:fs';
-import type { Checkpoint } from '@org/gc-data/sinks';
-import type { RowSink } from '@org/gc-data';
+import { createNdjsonSink, type Checkpoint } from '@org/gc-data/sinks';
+import { QualityExporter, type ExportToOptions, type GenesysClient, type QualityExporterOptions, type QualityExportState, type RowSink } from '@org/gc-data';
 
 /**
  * `sink`, aborting `controller` once it holds `stopAt` rows in total (with `others`' rows, e.g. a calibration sink or
@@ -41,3 +41,31 @@ export function ndjsonRows<T = Record<string, unknown>>(path: string): T[] {
 
 /** The `evaluation_id` of every row of an NDJSON scorecard export, in file order. */
 export const ndjsonEvaluationIds = (path: string): string[] => ndjsonRows<{ evaluation_id: string }>(path).map((r) => r.evaluation_id);
+
+/** One killed run of {@link killedQualityRun}: what the export threw, and the checkpoint the file holds after it. */
+export interface KilledRun {
+  error: unknown;
+  saved: QualityExportState | undefined;
+}
+
+/**
+ * One run of a Quality export appending to the NDJSON file `out`, resumed from `file`, killed once the file holds
+ * `stopAt` rows (a crash: the checkpoint saves nothing once killed; otherwise an abort, which saves on the way out).
+ * After the sink is cut back on resume the file holds the rows the checkpoint counted, so `stopAt` counts rows in
+ * the file, not rows of this run.
+ */
+export async function killedQualityRun(
+  client: GenesysClient,
+  run: { file: Checkpoint<QualityExportState>; out: string; stopAt: number; crash: boolean; options: QualityExporterOptions; request: ExportToOptions },
+): Promise<KilledRun> {
+  const { file, out, stopAt, crash, options, request } = run;
+  const controller = new AbortController();
+  const sink = createNdjsonSink(out, { append: true });
+  const checkpoint = crash ? crashable(file, () => controller.signal.aborted) : file;
+  const kept = (await file.load())?.rows ?? 0;
+  const error = await new QualityExporter(client, options)
+    .exportTo(killingAt(sink, stopAt, controller, () => kept), { ...request, checkpoint, signal: controller.signal })
+    .catch((e: unknown) => e);
+  await sink.close();
+  return { error, saved: await file.load() };
+}
