@@ -34,6 +34,29 @@ async function otherWriter(cid: string, change: (attrs: Record<string, unknown>)
   if (res.status !== 200) throw new Error(`other writer got ${res.status}`);
 }
 
+/** The first PUT to `cid`'s attributes goes to `first` (returning undefined passes it on to the org); later PUTs pass. */
+function onFirstPut(cid: string, first: (request: Request) => Promise<Response | undefined>): void {
+  let puts = 0;
+  server.use(http.put(attrsUrl(cid), ({ request }) => (puts++ === 0 ? first(request) : undefined)));
+}
+
+/** Another writer changes `cid`'s record just before our first PUT reaches the org, so that PUT meets 409. */
+function otherWriterBeforeFirstPut(cid: string, change: (attrs: Record<string, unknown>) => Record<string, unknown>): void {
+  onFirstPut(cid, async () => {
+    await otherWriter(cid, change);
+    return undefined;
+  });
+}
+
+/** The org applies our first PUT, then its answer never reaches us (a gateway 503 in its place). */
+function loseFirstPutAnswer(cid: string): void {
+  onFirstPut(cid, async (request) => {
+    const res = (await sim.handle(request)) as Response;
+    expect(res.status).toBe(200);
+    return new Response(JSON.stringify({ message: 'gateway' }), { status: 503, headers: { 'content-type': 'application/json' } });
+  });
+}
+
 async function stored(cid: string) {
   return client.request<{ version: number; customAttributes: Record<string, unknown> }>({ path: `/api/v2/conversations/${cid}/customattributes/${RECORD}` });
 }
@@ -45,12 +68,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     client.on('warning', (w) => warnings.push(w));
     const media = new MediaMetadata(client, { conflictDelayMs: 1 });
     await media.annotate(cid, { existing: 'kept' }, NO_MEDIA);
-    let raced = 0;
-    server.use(
-      http.put(attrsUrl(cid), async () => {
-        if (raced++ === 0) await otherWriter(cid, (a) => ({ ...a, 'qa.new': { value: 'theirs', category: 'other' }, 'theirs.z': { value: '1', category: 'other' } }));
-      }),
-    );
+    otherWriterBeforeFirstPut(cid, (a) => ({ ...a, 'qa.new': { value: 'theirs', category: 'other' }, 'theirs.z': { value: '1', category: 'other' } }));
 
     const r = await media.annotate(cid, { 'qa.new': 'ours' }, NO_MEDIA);
     expect(r).toMatchObject({ attempts: 2, written: ['qa.new'], overwroteConcurrent: ['qa.new'] });
@@ -68,12 +86,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     const cid = conv(1);
     const media = new MediaMetadata(client, { conflictDelayMs: 1 });
     await media.annotate(cid, { k: 'v0' }, NO_MEDIA);
-    let raced = 0;
-    server.use(
-      http.put(attrsUrl(cid), async () => {
-        if (raced++ === 0) await otherWriter(cid, (a) => Object.fromEntries(Object.entries(a).filter(([key]) => key !== 'k')));
-      }),
-    );
+    otherWriterBeforeFirstPut(cid, (a) => Object.fromEntries(Object.entries(a).filter(([key]) => key !== 'k')));
     const r = await media.annotate(cid, { k: 'v1' }, NO_MEDIA);
     expect(r).toMatchObject({ attempts: 2, overwroteConcurrent: ['k'] });
     expect((await stored(cid)).customAttributes).toEqual({ k: { value: 'v1', category: 'system', source: 'automated_parser' } });
@@ -84,16 +97,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     const media = new MediaMetadata(client, { conflictDelayMs: 1 });
     await media.annotate(cid, { before: 'x' }, NO_MEDIA);
     sim.stats.reset();
-    let lost = 0;
-    server.use(
-      http.put(attrsUrl(cid), async ({ request }) => {
-        if (lost++ > 0) return undefined;
-        // The org applies the write, then the answer never reaches us (a gateway 503 in its place).
-        const res = (await sim.handle(request)) as Response;
-        expect(res.status).toBe(200);
-        return new Response(JSON.stringify({ message: 'gateway' }), { status: 503, headers: { 'content-type': 'application/json' } });
-      }),
-    );
+    loseFirstPutAnswer(cid);
     const r = await media.annotate(cid, { 'qa.new': 'ours' }, NO_MEDIA);
     // The transport retried the PUT (stale version: 409), then annotate re-read and re-merged.
     expect(sim.stats.count(PUT_ROUTE, 409)).toBe(1);
@@ -107,15 +111,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
   it('a lost answer on the creating PUT (no record before): the retried create meets 400, the re-read shows ours', async () => {
     const cid = conv(3);
     const media = new MediaMetadata(client, { conflictDelayMs: 1 });
-    let lost = 0;
-    server.use(
-      http.put(attrsUrl(cid), async ({ request }) => {
-        if (lost++ > 0) return undefined;
-        const res = (await sim.handle(request)) as Response;
-        expect(res.status).toBe(200);
-        return new Response(JSON.stringify({ message: 'gateway' }), { status: 503, headers: { 'content-type': 'application/json' } });
-      }),
-    );
+    loseFirstPutAnswer(cid);
     const r = await media.annotate(cid, { first: 'ours' }, NO_MEDIA);
     expect(r.overwroteConcurrent).toEqual([]);
     expect((await stored(cid)).customAttributes).toEqual({ first: { value: 'ours', category: 'system', source: 'automated_parser' } });
@@ -125,12 +121,7 @@ describe('annotate: a key that appeared between our read and our write', () => {
     const cid = conv(4);
     const media = new MediaMetadata(client, { conflictDelayMs: 1 });
     await media.annotate(cid, { a: '1' }, NO_MEDIA);
-    let raced = 0;
-    server.use(
-      http.put(attrsUrl(cid), async () => {
-        if (raced++ === 0) await otherWriter(cid, (x) => ({ ...x, gone: { value: 'theirs', category: 'other' } }));
-      }),
-    );
+    otherWriterBeforeFirstPut(cid, (x) => ({ ...x, gone: { value: 'theirs', category: 'other' } }));
     const r = await media.annotate(cid, { b: '2' }, { ...NO_MEDIA, remove: ['gone'] });
     expect(r).toMatchObject({ attempts: 2, removed: ['gone'], overwroteConcurrent: ['gone'] });
     expect(Object.keys((await stored(cid)).customAttributes).sort()).toEqual(['a', 'b']);
