@@ -1,21 +1,23 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, AuthError } from '../../src/index';
-import { API, makeClient, platformError, recordEvents, server, tokenEndpoint, useMswServer } from '../support/platform';
+import { API, makeClient, platformError, recordEvents, server, tokenEndpoint, useMswServer, type TokenEndpoint } from '../support/platform';
 
 useMswServer();
 
+/** The platform's answer to a token it no longer accepts. */
+const unauthorized = () => platformError(401, 'authentication.required', 'Authentication required');
+
+/** The token endpoint and `GET /api/v2/ping` answered by `answer`; the token endpoint says what it minted. */
+function servePing(answer: (request: Request) => Response): TokenEndpoint {
+  const token = tokenEndpoint();
+  server.use(token.handler, http.get(`${API}/api/v2/ping`, ({ request }) => answer(request)));
+  return token;
+}
+
 describe('401 refresh and replay', () => {
   it('refreshes the token once and replays the request', async () => {
-    const token = tokenEndpoint();
-    server.use(
-      token.handler,
-      http.get(`${API}/api/v2/ping`, ({ request }) =>
-        request.headers.get('authorization') === 'Bearer token-1'
-          ? platformError(401, 'authentication.required', 'Authentication required')
-          : HttpResponse.json({ ok: true }),
-      ),
-    );
+    const token = servePing((request) => (request.headers.get('authorization') === 'Bearer token-1' ? unauthorized() : HttpResponse.json({ ok: true })));
     const client = makeClient();
     const events = recordEvents(client);
     await expect(client.request({ path: '/api/v2/ping' })).resolves.toEqual({ ok: true });
@@ -25,15 +27,11 @@ describe('401 refresh and replay', () => {
   });
 
   it('a second 401 is an AuthenticationError, not a loop', async () => {
-    const token = tokenEndpoint();
     let calls = 0;
-    server.use(
-      token.handler,
-      http.get(`${API}/api/v2/ping`, () => {
-        calls++;
-        return platformError(401, 'authentication.required', 'Authentication required');
-      }),
-    );
+    const token = servePing(() => {
+      calls++;
+      return unauthorized();
+    });
     const client = makeClient();
     const err = await client.request({ path: '/api/v2/ping' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
@@ -52,25 +50,21 @@ describe('401 refresh and replay', () => {
   it('a token that expires again after a retried failure gets its own replay (a 401 only straight after a replay fails)', async () => {
     // Only Date is faked: the test moves the clock past token-2's lifetime instead of waiting for it.
     vi.useFakeTimers({ toFake: ['Date'] });
-    const token = tokenEndpoint();
     const seen: string[] = [];
-    server.use(
-      token.handler,
-      http.get(`${API}/api/v2/ping`, ({ request }) => {
-        const auth = request.headers.get('authorization') ?? '';
-        seen.push(auth);
-        // token-1 expired; token-2 meets a 502, then most of a day passes and it too has been revoked; token-3 works.
-        if (auth === 'Bearer token-1') return platformError(401, 'authentication.required', 'Authentication required');
-        if (auth === 'Bearer token-2') {
-          if (seen.filter((a) => a === auth).length === 1) {
-            vi.setSystemTime(Date.now() + 0.6 * 86_400_000);
-            return platformError(502, 'bad.gateway', 'Bad gateway');
-          }
-          return platformError(401, 'authentication.required', 'Authentication required');
+    const token = servePing((request) => {
+      const auth = request.headers.get('authorization') ?? '';
+      seen.push(auth);
+      // token-1 expired; token-2 meets a 502, then most of a day passes and it too has been revoked; token-3 works.
+      if (auth === 'Bearer token-1') return unauthorized();
+      if (auth === 'Bearer token-2') {
+        if (seen.filter((a) => a === auth).length === 1) {
+          vi.setSystemTime(Date.now() + 0.6 * 86_400_000);
+          return platformError(502, 'bad.gateway', 'Bad gateway');
         }
-        return HttpResponse.json({ ok: true });
-      }),
-    );
+        return unauthorized();
+      }
+      return HttpResponse.json({ ok: true });
+    });
     const client = makeClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
     // The request's deadline is kept on the client's clock too (Date here): give it longer than the 0.6 day the clock jumps.
     await expect(client.request({ path: '/api/v2/ping', deadlineMs: 86_400_000 })).resolves.toEqual({ ok: true });
@@ -80,15 +74,11 @@ describe('401 refresh and replay', () => {
   });
 
   it('a 401/503 storm mints at most one replacement token: a fresh replacement refused again is an AuthenticationError', async () => {
-    const token = tokenEndpoint();
     let calls = 0;
-    server.use(
-      token.handler,
-      http.get(`${API}/api/v2/ping`, () => {
-        calls++;
-        return calls % 2 === 1 ? platformError(401, 'authentication.required', 'Authentication required') : platformError(503, 'service.unavailable', 'Unavailable');
-      }),
-    );
+    const token = servePing(() => {
+      calls++;
+      return calls % 2 === 1 ? unauthorized() : platformError(503, 'service.unavailable', 'Unavailable');
+    });
     const client = makeClient({ retry: { limit: 10, budget: false } });
     const results = await Promise.all(Array.from({ length: 5 }, () => client.request({ path: '/api/v2/ping' }).catch((e: unknown) => e)));
     for (const err of results) {
