@@ -5,12 +5,12 @@
  */
 import { http, HttpResponse } from 'msw';
 import type { SetupServer as SetupServerApi } from 'msw/node';
-import { afterEach, vi } from 'vitest';
-import type { GenesysClient, GenesysClientOptions } from '../../src/index';
-import { ReportQueries } from '../../src/analytics/report-jobs';
+import { afterEach, expect, vi } from 'vitest';
+import type { GenesysClient, GenesysClientOptions, WarningEvent } from '../../src/index';
+import { ReportQueries, type ExtractOptions, type ReportExtraction } from '../../src/analytics/report-jobs';
 import type { ReportQueriesOptions } from '../../src/analytics/schemas';
 import { RESET, createFakeClock, type FakeClock, type SimulatedOrgHandle, type SimulatedOrgOptions } from '../../src/testing/index';
-import { useSimulatedOrg as useSharedSimulatedOrg, type SimFixture } from '../support/sim';
+import { collect, useSimulatedOrg as useSharedSimulatedOrg, type SimFixture } from '../support/sim';
 
 export { collect } from '../support/sim';
 
@@ -96,6 +96,25 @@ export function fakeTime(options: { random?: () => number; autoAdvance?: boolean
 export function dayInterval(sim: SimulatedOrgHandle, daysBack = 1, days = 1): string {
   const end = Math.floor(sim.data.end / DAY) * DAY - (daysBack - 1) * DAY;
   return `${new Date(end - days * DAY).toISOString()}/${new Date(end).toISOString()}`;
+}
+
+/** Every `warning` event `client` emits from now on, in order. */
+export function recordWarnings(client: GenesysClient): WarningEvent[] {
+  const warnings: WarningEvent[] = [];
+  client.on('warning', (w) => warnings.push(w));
+  return warnings;
+}
+
+/** `reports.extract(options)` projected to conversation ids: the ids in the order yielded, and the extraction (its summary). */
+export async function extractIds(reports: ReportQueries, options: Omit<ExtractOptions<string>, 'project'>): Promise<{ ids: string[]; extraction: ReportExtraction<string> }> {
+  const extraction = reports.extract({ ...options, project: (c) => c.conversationId });
+  return { ids: await collect(extraction), extraction };
+}
+
+/** `ids` holds every conversation with activity in `interval` (the org's truth), each exactly once. */
+export function expectEachConversationOnce(sim: SimulatedOrgHandle, ids: string[], interval: string): void {
+  expect(ids, 'no conversation twice').toHaveLength(new Set(ids).size);
+  expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
 }
 
 /** Requests the org saw for a route template, e.g. `GET ${JOBS}/{jobId}/results`. */

@@ -4,8 +4,8 @@
  * 0.x and say so once with a `deprecated-option` warning.
  */
 import { describe, expect, it } from 'vitest';
-import { ReportQueries, type WarningEvent } from '@org/gc-data';
-import { dayInterval, fakeTime, simClient, useSimulatedOrg } from './helpers';
+import { ReportQueries } from '@org/gc-data';
+import { dayInterval, fakeTime, simClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim } = useSimulatedOrg({ jobs: { queuedMs: 15_000, pendingMs: 40_000 } });
 
@@ -13,8 +13,7 @@ describe('ReportQueries on the client clock; now/sleep/random deprecated', () =>
   it('without the options: the client clock governs the polls and their jitter, and nothing is announced', async () => {
     const clock = fakeTime({ random: () => 0.5 });
     const client = simClient(sim, { clock });
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const reports = new ReportQueries(client);
     expect(reports.options.clock).toBe(clock);
     const job = await reports.submit({ interval: dayInterval(sim, 1) });
@@ -29,8 +28,7 @@ describe('ReportQueries on the client clock; now/sleep/random deprecated', () =>
   it('given, they are still honoured over the client clock and a deprecated-option warning names them', async () => {
     const clock = fakeTime();
     const client = simClient(sim, { clock });
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const asked: number[] = [];
     const reports = new ReportQueries(client, {
       random: () => 0.2,

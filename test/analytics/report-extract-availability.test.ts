@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DataAvailabilityError } from '../../src/analytics/availability';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import { formatInterval } from '@org/gc-data/intervals';
-import type { WarningEvent } from '../../src/index';
-import { DETAILS, HOUR, JOBS, collect, fakeTime, fastReports, fastClient, useSimulatedOrg } from './helpers';
+import { DETAILS, HOUR, JOBS, collect, fakeTime, fastReports, fastClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim } = useSimulatedOrg();
 
@@ -20,8 +19,7 @@ describe('data availability (the seed\'s partial): clip, fill, wait, error', () 
     const { start, avail, interval } = setup();
     sim.setDataAvailabilityDate(avail);
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const extraction = fastReports(client).extract({ interval, project: (c) => c.conversationId });
     const ids = await collect(extraction);
     const expected = sim.truth.conversations({ interval: { start, end: avail }, activity: true, endedBefore: avail });

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitInterval } from '@org/gc-data/intervals';
 import { MemoryCheckpoint } from '../../src/sinks/checkpoint';
 import type { ExtractCheckpointState } from '../../src/analytics/schemas';
-import type { WarningEvent } from '@org/gc-data';
-import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim } = useSimulatedOrg({ conversationsPerDay: 400 });
 
@@ -47,8 +46,7 @@ describe('extract: half-open windows, deduped by conversationId across chunk bou
 describe('rows outside the requested interval (seed 003)', () => {
   it('are counted in summary.outsideInterval and announced by rows-outside-interval warnings', async () => {
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const interval = dayInterval(sim, 1);
     const extraction = fastReports(client).extract({ interval, project: (c) => c.conversationId });
     const ids = await collect(extraction);

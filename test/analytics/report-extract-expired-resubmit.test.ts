@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { JobFailedError, type WarningEvent } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, jobInfo, overrideJobStatus, fastClient, useSimulatedOrg } from './helpers';
+import { JobFailedError } from '../../src/index';
+import { JOBS, collect, dayInterval, expectEachConversationOnce, extractIds, fastReports, jobInfo, overrideJobStatus, fastClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
@@ -9,13 +9,10 @@ describe('EXPIRED -> resubmit', () => {
   it('a job that ends EXPIRED before its results are read is resubmitted', async () => {
     overrideJobStatus(server, sim, (job) => (job.seq === 0 ? { state: 'EXPIRED' } : undefined));
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const interval = dayInterval(sim, 1);
-    const extraction = fastReports(client).extract({ interval, chunk: 'P1D', project: (c) => c.conversationId });
-    const ids = await collect(extraction);
-    expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
-    expect(ids).toHaveLength(new Set(ids).size);
+    const { ids, extraction } = await extractIds(fastReports(client), { interval, chunk: 'P1D' });
+    expectEachConversationOnce(sim, ids, interval);
     expect(extraction.summary.resubmits).toEqual([expect.objectContaining({ reason: 'EXPIRED', rowsBefore: 0 })]);
     expect(extraction.summary.jobsSubmitted).toBe(2);
     expect(warnings.filter((w) => w.code === 'job-resubmitted')).toHaveLength(1);
@@ -39,10 +36,8 @@ describe('EXPIRED -> resubmit', () => {
     );
     const client = fastClient(sim);
     const interval = dayInterval(sim, 1);
-    const extraction = fastReports(client).extract({ interval, chunk: 'P1D', pageSize: 30, project: (c) => c.conversationId });
-    const ids = await collect(extraction);
-    expect(ids).toHaveLength(new Set(ids).size);
-    expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
+    const { ids, extraction } = await extractIds(fastReports(client), { interval, chunk: 'P1D', pageSize: 30 });
+    expectEachConversationOnce(sim, ids, interval);
     expect(extraction.summary.resubmits).toEqual([expect.objectContaining({ reason: 'EXPIRED', rowsBefore: 90 })]);
     // The resubmitted job returned the first 90 again; they were skipped, not yielded.
     expect(extraction.summary.duplicates).toBe(90);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatInterval, halveInterval } from '@org/gc-data/intervals';
-import { JobFailedError, type WarningEvent } from '../../src/index';
-import { HOUR, JOBS, collect, dayInterval, fastReports, overrideJobStatus, fastClient, useSimulatedOrg } from './helpers';
+import { JobFailedError } from '../../src/index';
+import { HOUR, JOBS, collect, dayInterval, expectEachConversationOnce, extractIds, fastReports, overrideJobStatus, fastClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 const FAILED = { state: 'FAILED', errorMessage: 'The job failed to complete. Resubmit the query, or split its interval.' };
@@ -11,14 +11,11 @@ describe('FAILED -> resubmit once, then split the interval and re-run the halves
     // Jobs longer than 12 h fail (the seed: too much data for one job); the 12 h halves succeed.
     overrideJobStatus(server, sim, (job) => (job.end - job.start > 12 * HOUR ? FAILED : undefined));
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const interval = dayInterval(sim, 1);
-    const extraction = fastReports(client).extract({ interval, chunk: 'P1D', project: (c) => c.conversationId });
-    const ids = await collect(extraction);
+    const { ids, extraction } = await extractIds(fastReports(client), { interval, chunk: 'P1D' });
 
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
+    expectEachConversationOnce(sim, ids, interval);
     const s = extraction.summary;
     expect(s.splits).toEqual([
       expect.objectContaining({ interval: interval.replace(/\.000Z/g, 'Z'), reason: 'FAILED', depth: 1, halves: halveInterval(interval) }),
@@ -37,10 +34,8 @@ describe('FAILED -> resubmit once, then split the interval and re-run the halves
     overrideJobStatus(server, sim, (job) => (job.end - job.start > 5 * HOUR ? FAILED : undefined));
     const client = fastClient(sim);
     const interval = dayInterval(sim, 2);
-    const extraction = fastReports(client).extract({ interval, chunk: 'P1D', project: (c) => c.conversationId });
-    const ids = await collect(extraction);
-    expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
-    expect(new Set(ids).size).toBe(ids.length);
+    const { ids, extraction } = await extractIds(fastReports(client), { interval, chunk: 'P1D' });
+    expectEachConversationOnce(sim, ids, interval);
     // 24 h fails twice -> 2 x 12 h fail twice -> 4 x 6 h fail twice -> 8 x 3 h succeed.
     expect(extraction.summary.splits.map((r) => r.depth)).toEqual([1, 2, 3, 3, 2, 3, 3]);
     expect(extraction.summary.jobsSubmitted).toBe(2 * (1 + 2 + 4) + 8);
@@ -73,10 +68,8 @@ describe('transient FAILED jobs', () => {
     // One window at a time (concurrency 1), so jobs are submitted one after another and each gets the same seeded
     // outcome every run. With maxSplitDepth 0 nothing can be split: the old rule (split on FAILED) ended the extract
     // at the first FAILED job; now each interval is resubmitted, and only failing 4 times in a row would end it.
-    const extraction = fastReports(client, { maxSplitDepth: 0 }).extract({ interval, chunk: 'PT3H', concurrency: 1, project: (c) => c.conversationId });
-    const ids = await collect(extraction);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
+    const { ids, extraction } = await extractIds(fastReports(client, { maxSplitDepth: 0 }), { interval, chunk: 'PT3H', concurrency: 1 });
+    expectEachConversationOnce(sim, ids, interval);
     // Some jobs did fail and were resubmitted, not split straight away.
     expect(extraction.summary.resubmits.filter((r) => r.reason === 'FAILED').length).toBeGreaterThan(0);
     expect(extraction.summary.finished).toBe(true);

@@ -5,8 +5,7 @@
  * first pass missed, so every conversation that started in the interval arrives exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import type { WarningEvent } from '../../src/index';
-import { collect, dayInterval, fastReports, HOUR, JOBS, routeCount, fastClient, useSimulatedOrg } from './helpers';
+import { collect, dayInterval, fastReports, HOUR, JOBS, routeCount, fastClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim } = useSimulatedOrg();
 
@@ -17,8 +16,7 @@ describe('reconcile past the threshold: the window is re-run narrower', () => {
     const interval = dayInterval(sim, 1, 2);
     const started = sim.truth.conversations({ interval });
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const extraction = fastReports(client).extract({ interval, chunk: 'PT12H', concurrency: 2, reconcile: true, project: (c) => c.conversationId });
     const ids = await collect(extraction);
 
@@ -52,8 +50,7 @@ describe('reconcile past the threshold: the window is re-run narrower', () => {
     sim.setFaults({ jobMissShare: 0.1, jobMissAboveMs: 0 });
     const interval = dayInterval(sim, 1, 1);
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const extraction = fastReports(client).extract({ interval, chunk: 'PT12H', reconcile: true });
     await collect(extraction);
     expect(extraction.summary.reconcile).toHaveLength(2);

@@ -1,15 +1,13 @@
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { WarningEvent } from '../../src/index';
-import { DETAILS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, viaOrg } from './helpers';
+import { DETAILS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, viaOrg, recordWarnings } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
 describe('reconcile: job count vs the sync query\'s totalHits, warning past 5%', () => {
   it('agrees with the sync query on a consistent org: one count per window, no warning', async () => {
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const extraction = fastReports(client).extract({ interval: dayInterval(sim, 2), chunk: 'PT12H', reconcile: true });
     await collect(extraction);
     expect(extraction.summary.reconcile).toHaveLength(2);
@@ -32,8 +30,7 @@ describe('reconcile: job count vs the sync query\'s totalHits, warning past 5%',
       ),
     );
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const extraction = fastReports(client).extract({ interval: dayInterval(sim, 2), chunk: 'PT12H', reconcile: true });
     await collect(extraction);
     const deltas = warnings.filter((w) => w.code === 'reconcile-delta');

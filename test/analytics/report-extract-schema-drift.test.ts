@@ -1,7 +1,6 @@
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { WarningEvent } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, viaOrg } from './helpers';
+import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, viaOrg, recordWarnings } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
@@ -25,8 +24,7 @@ describe('schema drift: missing fields become null, one warning per new missing 
   it('default projection: nulls, and exactly one schema-drift warning per missing column', async () => {
     drift();
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const extraction = fastReports(client).extract({ interval: dayInterval(sim, 1), attributes: ['customerTier', 'casePriority'], pageSize: 25 });
     const rows = await collect(extraction);
     expect(rows.length).toBeGreaterThan(100);
@@ -44,8 +42,7 @@ describe('schema drift: missing fields become null, one warning per new missing 
 
   it('custom projection: a field returned as undefined is the same signal', async () => {
     const client = fastClient(sim);
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const rows = await collect(
       fastReports(client).extract({
         interval: dayInterval(sim, 1),

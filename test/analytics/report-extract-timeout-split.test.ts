@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReportQueries } from '../../src/analytics/report-jobs';
 import { JobTimeoutError } from '../../src/analytics/report-job';
-import { TimeoutError, type WarningEvent } from '../../src/index';
-import { HOUR, JOBS, collect, dayInterval, fakeTime, overrideJobStatus, simClient, useSimulatedOrg } from './helpers';
+import { TimeoutError } from '../../src/index';
+import { HOUR, JOBS, dayInterval, expectEachConversationOnce, extractIds, fakeTime, overrideJobStatus, simClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim, server } = useSimulatedOrg({ jobs: { queuedMs: 2_000, pendingMs: 8_000 } });
 
@@ -28,15 +28,12 @@ describe('maxWait -> DELETE the job and retry with the interval split in two', (
     overrideJobStatus(server, sim, (job) => (job.end - job.start > 12 * HOUR ? { state: 'PENDING' } : undefined));
     const clock = fakeTime();
     const client = simClient(sim, { clock });
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const reports = new ReportQueries(client);
     const interval = dayInterval(sim, 1);
-    const extraction = reports.extract({ interval, chunk: 'P1D', maxWaitMs: 3_600_000, project: (c) => c.conversationId });
-    const ids = await collect(extraction);
+    const { ids, extraction } = await extractIds(reports, { interval, chunk: 'P1D', maxWaitMs: 3_600_000 });
 
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(new Set(ids)).toEqual(new Set(sim.truth.conversations({ interval, activity: true })));
+    expectEachConversationOnce(sim, ids, interval);
     expect(sim.stats.count(`DELETE ${JOBS}/{jobId}`, 204)).toBe(1);
     expect(extraction.summary.splits).toEqual([expect.objectContaining({ reason: 'timeout', depth: 1 })]);
     expect(warnings.find((w) => w.code === 'job-split')?.message).toMatch(/cancelled after maxWaitMs \(3600000 ms\)/);

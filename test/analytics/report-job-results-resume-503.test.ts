@@ -1,8 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { WarningEvent } from '../../src/index';
 import { ServerError } from '../../src/index';
-import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
+import { JOBS, collect, dayInterval, fastReports, fastClient, useSimulatedOrg, recordWarnings } from './helpers';
 
 const { sim, server } = useSimulatedOrg();
 
@@ -48,8 +47,7 @@ describe('results: a 429/503 mid-way resumes from the same cursor, never from th
     const log = flakyResults(3, 3);
     // Two attempts per request in the transport: the first request fails twice, the iterator's re-fetch fails once then succeeds.
     const client = fastClient(sim, { retry: { limit: 1 } });
-    const warnings: WarningEvent[] = [];
-    client.on('warning', (w) => warnings.push(w));
+    const warnings = recordWarnings(client);
     const job = await fastReports(client).submit({ interval: dayInterval(sim, 1) });
     await job.wait();
     const ids = (await collect(job.results({ pageSize: 40 }))).map((c) => c.conversationId);
