@@ -72,23 +72,10 @@ export async function startFuzzContext(): Promise<FuzzContext> {
     if (url.origin !== origin) elsewhere++;
     return fetch(input, init);
   }) as typeof fetch;
-  const client = new GenesysClient({
-    clientId: 'sim-client-id',
-    clientSecret: 'sim-client-secret',
-    baseUrl: server.url,
-    authUrl: server.url,
-    fetch: counting,
-    rateLimit: { maxRequestsPerSecond: 1_000 },
-  });
-  const fakeTimeClient = new GenesysClient({
-    clientId: 'sim-client-id',
-    clientSecret: 'sim-client-secret',
-    baseUrl: server.url,
-    authUrl: server.url,
-    fetch: counting,
-    rateLimit: { maxRequestsPerSecond: 1_000 },
-    clock: createFakeClock({ autoAdvance: true }),
-  });
+  // Both clients reach the org through the counting fetch; one waits in real time, the other on a fake clock.
+  const options = { clientId: 'sim-client-id', clientSecret: 'sim-client-secret', baseUrl: server.url, authUrl: server.url, fetch: counting, rateLimit: { maxRequestsPerSecond: 1_000 } };
+  const client = new GenesysClient(options);
+  const fakeTimeClient = new GenesysClient({ ...options, clock: createFakeClock({ autoAdvance: true }) });
   const dir = mkdtempSync(join(tmpdir(), 'gc-fuzz-'));
   return {
     url: () => server.url,
