@@ -42,6 +42,23 @@ export const OUTPUT_OPTIONS = {
   out: { type: 'string', short: 'o' },
 } as const satisfies OptionSpec;
 
+/** Commands whose file output resumes from a checkpoint: the two flags `planOutput(values, { checkpoints: true })` reads (src/cli/files.ts). */
+export const RESUMABLE_OUTPUT_OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  checkpoint: { type: 'string' },
+  overwrite: { type: 'boolean' },
+} as const satisfies OptionSpec;
+
+/** `--out`: a file, or `-` for stdout (the default). */
+export function outPath(values: Values): string {
+  return str(values, 'out') ?? '-';
+}
+
+/** `Command.rowsOnStdout` of a command with OUTPUT_OPTIONS: its rows go to stdout unless `--out` names a file. */
+export function rowsOnStdout(values: Values): boolean {
+  return outPath(values) === '-';
+}
+
 const CREDENTIAL_FLAG = /^--?(client[-_]?(id|secret)|secret|password|token|access[-_]?token)$/i;
 
 export function parseCommandArgs(command: string, args: string[], options: OptionSpec, allowPositionals = false): Parsed {

@@ -13,7 +13,7 @@ import { readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../errors';
 import { createSinkForPath, sinkFormatForPath, type RowSink, type SinkFormat } from '../sinks/index';
-import { bool, str, type Values } from './args';
+import { bool, outPath, str, type Values } from './args';
 import type { CommandContext } from './context';
 import { ENV } from './credentials';
 import { isAbort, UsageError } from './errors';
@@ -33,6 +33,11 @@ export interface OutputPlan {
   overwrite: boolean;
 }
 
+/** Where a plan's rows go, for messages: `stdout` or the file. */
+export function outputName(plan: Pick<OutputPlan, 'toStdout' | 'path'>): string {
+  return plan.toStdout ? 'stdout' : plan.path;
+}
+
 export function checkOutPath(path: string, flag = '--out'): SinkFormat {
   const format = sinkFormatForPath(path);
   if (!format) throw new UsageError(`${flag} ${path}: cannot tell the format from the extension`, 'use .csv, .ndjson or .jsonl, or - for stdout (NDJSON)');
@@ -41,7 +46,7 @@ export function checkOutPath(path: string, flag = '--out'): SinkFormat {
 
 /** Validates --out / --checkpoint before anything is started. */
 export function planOutput(values: Values, options: { checkpoints: boolean }): OutputPlan {
-  const path = str(values, 'out') ?? '-';
+  const path = outPath(values);
   const format = checkOutPath(path);
   const toStdout = path === '-';
   const given = options.checkpoints ? str(values, 'checkpoint') : undefined;
@@ -226,7 +231,7 @@ export function endStoppedRun(
 ): number {
   if (isAbort(error, ctx.signal)) {
     return ctx.interrupted(
-      `${count(rowsWritten)} row(s) written to ${plan.toStdout ? 'stdout' : plan.path} this run` + interruptedNote(plan.checkpointPath),
+      `${count(rowsWritten)} row(s) written to ${outputName(plan)} this run` + interruptedNote(plan.checkpointPath),
       plan.checkpointPath ? ctx.commandLine(pinned) : undefined,
     );
   }

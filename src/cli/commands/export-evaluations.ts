@@ -11,10 +11,10 @@ import { QualityExporter, type ExportProgress, type ExportSummary, type QualityE
 import { CALIBRATION_MODES, EVALUATION_STATUSES, MEDIA_TYPES } from '../../quality/schemas';
 import { FileCheckpoint } from '../../sinks/checkpoint';
 import type { RowSink } from '../../sinks/sink';
-import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
+import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, list, RESUMABLE_OUTPUT_OPTIONS, resolveInterval, rowsOnStdout, str } from '../args';
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
-import { checkOutPath, checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, planOutput, prepareFiles } from '../files';
+import { checkOutPath, checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, outputName, planOutput, prepareFiles } from '../files';
 import { count, seconds } from '../output';
 import type { Progress } from '../progress';
 
@@ -26,9 +26,7 @@ const STATUSES = EVALUATION_STATUSES;
 const options = {
   ...BASE_OPTIONS,
   ...CONNECTION_OPTIONS,
-  ...OUTPUT_OPTIONS,
-  checkpoint: { type: 'string' },
-  overwrite: { type: 'boolean' },
+  ...RESUMABLE_OUTPUT_OPTIONS,
   calibrations: { type: 'string' },
   'calibrations-out': { type: 'string' },
   strategy: { type: 'string' },
@@ -213,7 +211,7 @@ async function run(ctx: CommandContext): Promise<number> {
     await checkpoint.clear();
     checkpointNote = 'removed (the export is complete)';
   }
-  const where = plan.toStdout ? 'stdout' : plan.path;
+  const where = outputName(plan);
   const already = summary.resumed && summary.rows === 0 && summary.skippedAlreadyWritten === 0 && summary.discovered === 0;
   out.summary(
     already ? `Nothing to do: ${plan.checkpointPath} says this export is complete` : `Exported ${count(summary.rows)} evaluation(s) to ${where}`,
@@ -240,6 +238,6 @@ export const exportEvaluations: Command = {
   summary: 'quality evaluations -> CSV/NDJSON scorecard rows (QualityExporter)',
   help,
   options,
-  rowsOnStdout: (values) => (str(values, 'out') ?? '-') === '-',
+  rowsOnStdout,
   run,
 };

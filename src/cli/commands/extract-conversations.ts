@@ -8,18 +8,16 @@ import type { ExtractProgress } from '../../analytics/extract';
 import { ReportQueries } from '../../analytics/report-jobs';
 import { AVAILABILITY_POLICIES, ExtractCheckpointState, type ConversationQueryFilters } from '../../analytics/schemas';
 import { FileCheckpoint } from '../../sinks/checkpoint';
-import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, durationMs, int, json, list, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
+import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, durationMs, int, json, list, RESUMABLE_OUTPUT_OPTIONS, resolveInterval, rowsOnStdout, str } from '../args';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../errors';
-import { checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, planOutput, prepareFiles } from '../files';
+import { checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, outputName, planOutput, prepareFiles } from '../files';
 import { count, seconds } from '../output';
 
 const options = {
   ...BASE_OPTIONS,
   ...CONNECTION_OPTIONS,
-  ...OUTPUT_OPTIONS,
-  checkpoint: { type: 'string' },
-  overwrite: { type: 'boolean' },
+  ...RESUMABLE_OUTPUT_OPTIONS,
   chunk: { type: 'string' },
   concurrency: { type: 'string' },
   availability: { type: 'string' },
@@ -143,7 +141,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const total = (s.resumedFrom?.rows ?? 0) + s.rows;
   const elapsedMs = client.clock.now() - started;
   out.summary(
-    `Extracted ${count(s.rows)} conversation(s) to ${plan.toStdout ? 'stdout' : plan.path}`,
+    `Extracted ${count(s.rows)} conversation(s) to ${outputName(plan)}`,
     { ok: true, command: 'extract-conversations', org: conn.target, out: plan.path, ...s, totalRows: total, requests, rateLimited, durationMs: elapsedMs },
     [
       ['interval', s.requested],
@@ -167,6 +165,6 @@ export const extractConversations: Command = {
   summary: 'conversation details via async analytics jobs -> rows (ReportQueries.extract)',
   help,
   options,
-  rowsOnStdout: (values) => (str(values, 'out') ?? '-') === '-',
+  rowsOnStdout,
   run,
 };

@@ -8,10 +8,10 @@ import { detailsQueryPages } from '../../analytics/details-query';
 import type { GenesysClient } from '../../client';
 import { MediaMetadata } from '../../media/media-metadata';
 import { RECORDING_FORMAT_IDS, type AnnotationInput } from '../../media/schemas';
-import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, OUTPUT_OPTIONS, resolveInterval, str, type Values } from '../args';
+import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, OUTPUT_OPTIONS, resolveInterval, rowsOnStdout, str, type Values } from '../args';
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
-import { closeAll, openSink, planOutput } from '../files';
+import { closeAll, openSink, outputName, planOutput } from '../files';
 import { count, seconds } from '../output';
 
 // ---- media fetch ------------------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ async function runFetch(ctx: CommandContext): Promise<number> {
     rateLimited: after.rateLimited - before.rateLimited,
     durationMs: client.clock.now() - started,
   };
-  out.summary(`Fetched ${count(recordings)} recording(s) of ${count(ids.length)} conversation(s) to ${plan.toStdout ? 'stdout' : plan.path}`, data, [
+  out.summary(`Fetched ${count(recordings)} recording(s) of ${count(ids.length)} conversation(s) to ${outputName(plan)}`, data, [
     ['org', conn.target],
     ['kinds', [...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
     ['requests', `${count(data.requests)}, ${count(data.rateLimited)} 429(s) waited out`],
@@ -150,7 +150,7 @@ export const mediaFetch: Command = {
   help: fetchHelp,
   options: fetchOptions,
   positionals: true,
-  rowsOnStdout: (values) => (str(values, 'out') ?? '-') === '-',
+  rowsOnStdout,
   run: runFetch,
 };
 

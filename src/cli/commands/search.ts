@@ -5,10 +5,10 @@
 import { projectConversation } from '../../analytics/projection';
 import { InteractionSearch } from '../../search/interaction-search';
 import type { SearchNotification } from '../../search/schemas';
-import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, OUTPUT_OPTIONS, resolveInterval, str } from '../args';
+import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, OUTPUT_OPTIONS, resolveInterval, rowsOnStdout, str } from '../args';
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
-import { closeAll, openSink, planOutput } from '../files';
+import { closeAll, openSink, outputName, planOutput } from '../files';
 import { count, seconds } from '../output';
 
 /** The callback's HMAC key: from the environment only, like every secret. */
@@ -109,7 +109,7 @@ async function run(ctx: CommandContext): Promise<number> {
   } catch (e) {
     progress.stop();
     await closeAll([sink], out);
-    if (isAbort(e, ctx.signal)) return ctx.interrupted(`${count(sink.rowsWritten)} conversation(s) written to ${plan.toStdout ? 'stdout' : plan.path}`);
+    if (isAbort(e, ctx.signal)) return ctx.interrupted(`${count(sink.rowsWritten)} conversation(s) written to ${outputName(plan)}`);
     throw e;
   } finally {
     client.off('progress', onProgress);
@@ -133,7 +133,7 @@ async function run(ctx: CommandContext): Promise<number> {
     rateLimited: after.rateLimited - before.rateLimited,
     durationMs: client.clock.now() - started,
   };
-  out.summary(`Found ${count(data.matched)} conversation(s); written to ${plan.toStdout ? 'stdout' : plan.path}`, data, [
+  out.summary(`Found ${count(data.matched)} conversation(s); written to ${outputName(plan)}`, data, [
     ['interval', interval],
     ['org', conn.target],
     ['scanned', done ? `${count(done.scanned)} conversation(s) the platform returned on ${count(done.pages)} page(s)` : undefined],
@@ -150,6 +150,6 @@ export const search: Command = {
   summary: 'conversations matching a filter tree -> NDJSON/CSV (InteractionSearch)',
   help,
   options,
-  rowsOnStdout: (values) => (str(values, 'out') ?? '-') === '-' && !values.explain,
+  rowsOnStdout: (values) => rowsOnStdout(values) && !values.explain,
   run,
 };
