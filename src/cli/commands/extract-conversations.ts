@@ -12,7 +12,8 @@ import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, durationMs, int, json, 
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../errors';
 import { checkOutputs, closeAll, endStoppedRun, loadSaved, openSink, outputName, planOutput, prepareFiles } from '../files';
-import { count, seconds } from '../output';
+import { count } from '../output';
+import { costLines, measureRun } from '../run-cost';
 
 const options = {
   ...BASE_OPTIONS,
@@ -92,7 +93,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const reports = new ReportQueries(client);
   await prepareFiles(plan, out);
   const sink = openSink<Record<string, unknown>>(plan, out);
-  const before = client.stats();
+  const cost = measureRun(client);
   const progress = ctx.progress(client, 'windows', 'extract-conversations');
   let extraction;
   try {
@@ -118,7 +119,6 @@ async function run(ctx: CommandContext): Promise<number> {
     await closeAll([sink], out);
     throw e;
   }
-  const started = client.clock.now();
   try {
     if (plan.resume) {
       // The checkpoint counts the rows of every finished page; rows after them are cut and come again.
@@ -135,14 +135,11 @@ async function run(ctx: CommandContext): Promise<number> {
   progress.stop();
   if (!(await closeAll([sink], out))) return 1;
   const s = extraction.summary;
-  const after = client.stats();
-  const requests = after.requests - before.requests;
-  const rateLimited = after.rateLimited - before.rateLimited;
+  const spent = cost.end();
   const total = (s.resumedFrom?.rows ?? 0) + s.rows;
-  const elapsedMs = client.clock.now() - started;
   out.summary(
     `Extracted ${count(s.rows)} conversation(s) to ${outputName(plan)}`,
-    { ok: true, command: 'extract-conversations', org: conn.target, out: plan.path, ...s, totalRows: total, requests, rateLimited, durationMs: elapsedMs },
+    { ok: true, command: 'extract-conversations', org: conn.target, out: plan.path, ...s, totalRows: total, ...spent },
     [
       ['interval', s.requested],
       ['org', conn.target],
@@ -153,8 +150,7 @@ async function run(ctx: CommandContext): Promise<number> {
       ['duplicates', s.duplicates ? `${count(s.duplicates)} skipped (conversations crossing window boundaries)` : undefined],
       ['jobs', `${count(s.jobsSubmitted)} submitted for ${count(s.windowsTotal)} window(s)${s.splits.length ? `, ${s.splits.length} split` : ''}${s.resubmits.length ? `, ${s.resubmits.length} resubmitted` : ''}`],
       ['schema drift', s.driftFields.length ? s.driftFields.join(', ') : undefined],
-      ['requests', `${count(requests)}, ${count(rateLimited)} 429(s) waited out`],
-      ['duration', seconds(elapsedMs)],
+      ...costLines(spent),
     ],
   );
   return 0;

@@ -12,7 +12,8 @@ import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, OUTPUT_OPTIONS, re
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
 import { closeAll, openSink, outputName, planOutput } from '../files';
-import { count, seconds } from '../output';
+import { count } from '../output';
+import { costLines, measureRun } from '../run-cost';
 
 // ---- media fetch ------------------------------------------------------------------------------------------------
 
@@ -82,8 +83,7 @@ async function runFetch(ctx: CommandContext): Promise<number> {
   // The simulated org's transcoding hints follow real recording lengths (up to a minute) but it is ready at the next
   // poll: wait it out briefly (real orgs keep the SDK's 1 s doubling to 15 s, following the platform's hint).
   const media = new MediaMetadata(client, conn.simulated ? { transcoding: { initialDelayMs: 100, maxDelayMs: 500 } } : {});
-  const before = client.stats();
-  const started = client.clock.now();
+  const cost = measureRun(client);
   const ids = await idsFrom(ctx, client);
   const sink = openSink<Record<string, unknown>>(plan, out);
   const progress = ctx.progress(client, 'conversations', 'media fetch');
@@ -122,7 +122,7 @@ async function runFetch(ctx: CommandContext): Promise<number> {
   }
   progress.stop();
   if (!(await closeAll([sink], out))) return 1;
-  const after = client.stats();
+  const spent = cost.end();
   const data = {
     ok: true,
     command: 'media fetch',
@@ -131,15 +131,12 @@ async function runFetch(ctx: CommandContext): Promise<number> {
     conversations: ids.length,
     recordings,
     byKind: Object.fromEntries(kinds),
-    requests: after.requests - before.requests,
-    rateLimited: after.rateLimited - before.rateLimited,
-    durationMs: client.clock.now() - started,
+    ...spent,
   };
   out.summary(`Fetched ${count(recordings)} recording(s) of ${count(ids.length)} conversation(s) to ${outputName(plan)}`, data, [
     ['org', conn.target],
     ['kinds', [...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
-    ['requests', `${count(data.requests)}, ${count(data.rateLimited)} 429(s) waited out`],
-    ['duration', seconds(data.durationMs)],
+    ...costLines(spent),
   ]);
   return 0;
 }
@@ -255,7 +252,7 @@ async function runAnnotate(ctx: CommandContext): Promise<number> {
       await writeFile(file, `${JSON.stringify({ event, ...data }, null, 2)}\n`);
     });
   }
-  const before = client.stats();
+  const cost = measureRun(client);
   let result;
   try {
     result = await media.annotate(conversationId, annotations as never, { signal: ctx.signal, ...(remove.length ? { remove } : {}) });
@@ -265,12 +262,12 @@ async function runAnnotate(ctx: CommandContext): Promise<number> {
     throw e;
   }
   if (audit) await appendFile(audit, media.exportAudit());
-  const after = client.stats();
+  const { requests } = cost.end();
   const failedCallbacks = result.callbacks.filter((c) => c.status !== 'ok'); // each already reported as a warning
   const { matrix: _matrix, thumbnails, ...shown } = result;
   out.summary(
     `Annotated conversation ${conversationId}: ${result.written.length} key(s) written${result.removed.length ? `, ${result.removed.length} removed` : ''}`,
-    { ok: true, command: 'media annotate', org: conn.target, ...shown, thumbnailJobs: thumbnails.jobs.length, requests: after.requests - before.requests },
+    { ok: true, command: 'media annotate', org: conn.target, ...shown, thumbnailJobs: thumbnails.jobs.length, requests },
     [
       ['org', conn.target],
       ['written', result.written.join(', ') || undefined],
@@ -282,7 +279,7 @@ async function runAnnotate(ctx: CommandContext): Promise<number> {
       ['archive', archiveDir ? `${result.callbacks.length - failedCallbacks.length}/${result.callbacks.length} callback(s) ok, files in ${archiveDir}` : undefined],
       ['audit', audit ? `appended to ${audit}` : undefined],
       ['correlation ids', result.correlationIds.join(', ')],
-      ['requests', after.requests - before.requests],
+      ['requests', requests],
     ],
   );
   return 0;

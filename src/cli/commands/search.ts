@@ -9,7 +9,8 @@ import { BASE_OPTIONS, bool, choice, CONNECTION_OPTIONS, int, json, OUTPUT_OPTIO
 import type { Command, CommandContext } from '../context';
 import { isAbort, UsageError } from '../errors';
 import { closeAll, openSink, outputName, planOutput } from '../files';
-import { count, seconds } from '../output';
+import { count } from '../output';
+import { costLines, measureRun } from '../run-cost';
 
 /** The callback's HMAC key: from the environment only, like every secret. */
 export const CALLBACK_SECRET_ENV = 'GC_DATA_CALLBACK_SECRET';
@@ -94,8 +95,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const flat = plan.format === 'csv';
   const sink = openSink<Record<string, unknown>>(plan, out);
   const progress = ctx.progress(client, 'conversations', 'search');
-  const before = client.stats();
-  const started = client.clock.now();
+  const cost = measureRun(client);
   const onProgress = (e: { operation: string; [k: string]: unknown }) => {
     if (e.operation !== 'search.query') return;
     const scanned = Number(e.scanned ?? 0);
@@ -116,7 +116,7 @@ async function run(ctx: CommandContext): Promise<number> {
   }
   progress.stop();
   if (!(await closeAll([sink], out))) return 1;
-  const after = client.stats();
+  const spent = cost.end();
   const done = last?.type === 'complete' ? last : undefined;
   const data = {
     ok: true,
@@ -129,9 +129,7 @@ async function run(ctx: CommandContext): Promise<number> {
     pages: done?.pages,
     batches,
     reason: done?.reason,
-    requests: after.requests - before.requests,
-    rateLimited: after.rateLimited - before.rateLimited,
-    durationMs: client.clock.now() - started,
+    ...spent,
   };
   out.summary(`Found ${count(data.matched)} conversation(s); written to ${outputName(plan)}`, data, [
     ['interval', interval],
@@ -139,8 +137,7 @@ async function run(ctx: CommandContext): Promise<number> {
     ['scanned', done ? `${count(done.scanned)} conversation(s) the platform returned on ${count(done.pages)} page(s)` : undefined],
     ['stopped', done?.reason === 'limit' ? `at --limit ${limit}` : undefined],
     ['callbacks', callbackUrl ? `${batches + 1} notification(s) delivered to ${new URL(callbackUrl).origin}` : undefined],
-    ['requests', `${count(data.requests)}, ${count(data.rateLimited)} 429(s) waited out`],
-    ['duration', seconds(data.durationMs)],
+    ...costLines(spent),
   ]);
   return 0;
 }
