@@ -18,31 +18,24 @@ import { formatInterval } from '../helpers/intervals';
 import { positiveInt } from '../internal/schema-fragments';
 import { dayKey, DAY_MS, fingerprint } from '../sync/fingerprint';
 import { batchApplier, resolveSyncOptions, SyncBatcher, syncOptionsSchema, syncSummary, warnOnGap } from '../sync/run';
-import type { ConversationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncSummary } from '../sync/types';
+import type { ConversationSyncChange, SyncProgress, SyncRunOptions, SyncSummary } from '../sync/types';
 import { readAvailability } from './availability';
 import type { ReportJob } from './report-job';
 import type { AnalyticsConversation, ConversationQueryFilters } from './schemas';
 
-export interface ConversationSyncOptions {
-  /** How far back conversations are re-read: ISO-8601 duration or ms. Default `P30D`. */
-  lookback?: string | number;
-  state: SyncStateStore;
-  /** Applies one batch; its state commits when this resolves. Optional when `state` is the destination (postgresSyncState). */
-  apply?: (batch: SyncBatch<ConversationSyncChange>) => Promise<void> | void;
-  /** State stream name. Default `analytics.conversations`. */
+/**
+ * `reports.sync()` options: the shared ones (SyncRunOptions: lookback, state, apply, now, batchSize, signal,
+ * onProgress; the window ends at the availability date when that is before `now`) and these.
+ */
+export interface ConversationSyncOptions extends SyncRunOptions<ConversationSyncChange> {
+  /** State stream name. @default 'analytics.conversations' */
   stream?: string;
-  /** The run's time (end of the window before the availability bound). Default: the current time. */
-  now?: number | string | Date | (() => number);
-  /** Changes per batch (1 to 100000). Default 500. */
-  batchSize?: number;
   /** Details filters for the job (conversation/segment/evaluation/...). */
   query?: ConversationQueryFilters;
   /** Job results page size. Default: ReportQueries' pageSize. */
   pageSize?: number;
   /** How long to wait for the job (ms). Default: ReportQueries' maxWaitMs. */
   maxWaitMs?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: SyncProgress) => void;
 }
 
 export interface ConversationSyncSummary extends SyncSummary {

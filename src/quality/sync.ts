@@ -32,33 +32,19 @@ import { formatInterval } from '../helpers/intervals';
 import { mapConcurrent } from '../internal/map-concurrent';
 import { dayKey, DAY_MS, fingerprint, windowOf } from '../sync/fingerprint';
 import { batchApplier, resolveSyncOptions, SyncBatcher, syncOptionsSchema, syncSummary, warnOnGap } from '../sync/run';
-import type { EvaluationSyncChange, SyncBatch, SyncProgress, SyncStateStore, SyncSummary } from '../sync/types';
+import type { EvaluationSyncChange, SyncProgress, SyncRunOptions, SyncSummary } from '../sync/types';
 import { planExport } from './export-request';
 import type { EvaluationResponse, ExportRequest, ResolvedQualityExporterOptions } from './schemas';
 
-export interface QualitySyncOptions {
-  /** How far back conversations are re-discovered: ISO-8601 duration (days or less) or ms. Default `P30D`. */
-  lookback?: string | number;
-  /** Where the fingerprints and watermarks live between runs (FileSyncStateStore, postgresSyncState(warehouse), ...). */
-  state: SyncStateStore;
-  /**
-   * Applies one batch to your destination; its state is committed when this resolves. Optional when `state` is also
-   * the destination (postgresSyncState): then the batch and its state are written in one transaction.
-   */
-  apply?: (batch: SyncBatch<EvaluationSyncChange>) => Promise<void> | void;
-  /** State stream name: one per destination (and per exporter configuration). Default `quality.evaluations`. */
+/** `exporter.sync()` options: the shared ones (SyncRunOptions: lookback, state, apply, now, batchSize, signal, onProgress) and these. */
+export interface QualitySyncOptions extends SyncRunOptions<EvaluationSyncChange> {
+  /** State stream name: one per destination (and per exporter configuration). @default 'quality.evaluations' */
   stream?: string;
-  /** End of the window (the run's time): epoch ms, ISO, Date, or a function. Default: the current time. */
-  now?: number | string | Date | (() => number);
-  /** Changes per batch (1 to 100000). Default 500. */
-  batchSize?: number;
   /** Fetch each evaluation with its form's question groups (question contextIds for the warehouse). Default true. */
   expandForm?: boolean;
   /** As in exportTo: segment media types, extra filters. */
   mediaTypes?: ExportRequest['mediaTypes'];
   filters?: ExportRequest['filters'];
-  signal?: AbortSignal;
-  onProgress?: (p: SyncProgress) => void;
 }
 
 /** What sync needs of the exporter: its GET with entity checks (undefined on a 404). */

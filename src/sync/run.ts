@@ -22,7 +22,7 @@ const validLookback = (v: string) => {
   }
 };
 
-/** The options every sync takes (each sync adds its own keys). Defaults: docs on QualitySyncOptions. */
+/** The options every sync takes (each sync adds its own keys). Their type and defaults: SyncRunOptions in ./types.ts. */
 export const syncOptionsShape = () => ({
   lookback: z
     .union([

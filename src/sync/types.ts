@@ -85,6 +85,30 @@ export interface SyncStateStore {
   applyConversations?(batch: SyncBatch<ConversationSyncChange>): Promise<void>;
 }
 
+/**
+ * The options both syncs take (`exporter.sync()`: QualitySyncOptions, `reports.sync()`: ConversationSyncOptions),
+ * checked by syncOptionsShape in src/sync/run.ts; each sync adds its own keys and its default `stream`.
+ */
+export interface SyncRunOptions<C> {
+  /** How far back the window reaches: ISO-8601 duration (days or less) or ms. @default 'P30D' */
+  lookback?: string | number;
+  /** Where the fingerprints and watermarks live between runs (FileSyncStateStore, postgresSyncState(warehouse), ...). */
+  state: SyncStateStore;
+  /**
+   * Applies one batch to your destination; its state is committed when this resolves. Optional when `state` is also
+   * the destination (postgresSyncState): then the batch and its state are written in one transaction.
+   */
+  apply?: (batch: SyncBatch<C>) => Promise<void> | void;
+  /** State stream name: one per destination (and per configuration). @default each sync's own (see its options) */
+  stream?: string;
+  /** End of the window (the run's time): epoch ms, ISO, Date, or a function. @default the current time (the client's clock) */
+  now?: number | string | Date | (() => number);
+  /** Changes per batch (1 to 100000). @default 500 */
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: SyncProgress) => void;
+}
+
 /** Progress of a sync run, after each window and each applied batch. */
 export interface SyncProgress {
   operation: 'quality.sync' | 'analytics.sync';
