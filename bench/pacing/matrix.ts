@@ -4,11 +4,15 @@
  * with the seed-style official-SDK loop (bench/drivers/export-official.ts), each cell's floor computed for its model
  * (floor.ts: the minimum time with the limiter full at the start), timed at the server from the first API request to
  * the last answer (so neither process start-up nor the token call counts).
- * Run: [PACING_PARALLEL=n] npx tsx bench/pacing/matrix.ts [runs=1] [windows=1000[,10000]] [only cells containing]. 1-s windows are 50 requests/s; 10-s windows are
+ * Run: [PACING_PARALLEL=n] npx tsx bench/pacing/matrix.ts [runs=1] [windows=1000[,10000]] [only cells containing a|b|..., in that order].
+ * PACING_SIDES=ours runs our side only; the loop's figures per cell are then copied from PACING_OFFICIAL_FROM (an
+ * earlier result file of this script; each row says where from). The result file is rewritten after every cell, so
+ * a long run stopped half way keeps what it measured. 1-s windows are 50 requests/s; 10-s windows are
  * 50 per 10 s (a scaled stand-in for the platform's 300 per 60 s). Real time: about 7 s per cell and side at 1-s
  * windows, 60 s at 10-s windows. Writes bench/results/pacing-matrix-<windows>.json (copies of the runs reported are in bench/pacing/results/).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createSimulatedOrg, startSimulatedServer, type SimulatedOrgOptions } from '../../src/testing/index';
@@ -18,8 +22,15 @@ import { floorMs, type FloorModel } from './floor';
 const run = promisify(execFile);
 const RUNS = Number(process.argv[2] ?? 1);
 const WINDOWS = (process.argv[3] ?? '1000').split(',').map(Number);
-/** Only cells whose name contains this (e.g. 'sliding'). */
+/** Only cells whose name contains one of these ('|'-separated, e.g. 'sliding|fixed'), run in that order. */
 const ONLY = process.argv[4];
+const TERMS = ONLY ? ONLY.split('|') : undefined;
+const SIDES = (process.env.PACING_SIDES ?? 'ours,official').split(',') as Array<'ours' | 'official'>;
+const OFFICIAL_FROM = process.env.PACING_OFFICIAL_FROM;
+type Summary = { ratioMedian: number; ratioMin: number; ratioMax: number; r429Median: number; r429Max: number; rowsCorrect: boolean };
+const earlier = OFFICIAL_FROM
+  ? (JSON.parse(readFileSync(OFFICIAL_FROM, 'utf8')) as { date: string; results: { cells: Array<{ cell: string; official: Summary }> } })
+  : undefined;
 const REQUESTS_PER_WINDOW = 50;
 const LATENCY_MS = 10;
 const TARGET_ROWS = 325;
@@ -71,16 +82,17 @@ async function once(side: 'ours' | 'official', rateLimit: SimulatedOrgOptions['r
 
 const { interval, expected, needed } = chooseInterval();
 const want = new Set(expected);
-const tasks: Array<() => Promise<Record<string, unknown>>> = [];
+const tasks: Array<{ order: number; run: () => Promise<Record<string, unknown>> }> = [];
 for (const windowMs of WINDOWS) {
   for (const cell of CELLS) {
     const rateLimit = { requests: REQUESTS_PER_WINDOW, windowMs, ...cell };
     const name = `${cell.model}${cell.anchor ? `/${cell.anchor}` : ''} reset=${cell.reset} ${windowMs / 1000}s`;
-    if (ONLY && !name.includes(ONLY)) continue;
-    tasks.push(async () => {
+    const order = TERMS ? TERMS.findIndex((t) => name.includes(t)) : 0;
+    if (order < 0) continue;
+    tasks.push({ order, run: async () => {
       const sides: Record<string, { ratio: number[]; r429: number[]; correct: boolean }> = {};
       for (let i = 0; i < RUNS; i++) {
-        for (const side of i % 2 === 0 ? (['ours', 'official'] as const) : (['official', 'ours'] as const)) {
+        for (const side of (i % 2 === 0 ? (['ours', 'official'] as const) : (['official', 'ours'] as const)).filter((x) => SIDES.includes(x))) {
           const { result, startMs, spanMs, rateLimited } = await once(side, rateLimit, interval);
           // The floor from the run's real start (its phase matters for clock-aligned windows).
           const floor = floorMs(rateLimit, needed, startMs);
@@ -100,35 +112,47 @@ for (const windowMs of WINDOWS) {
         r429Max: Math.max(...s.r429),
         rowsCorrect: s.correct,
       });
-      return { cell: name, windowMs, ...cell, ours: sum(sides.ours!), official: sum(sides.official!) };
-    });
+      if (sides.official) return { cell: name, windowMs, ...cell, ours: sum(sides.ours!), official: sum(sides.official) };
+      const from = earlier?.results.cells.find((c) => c.cell === name);
+      if (!from) throw new Error(`${name}: PACING_SIDES=ours needs PACING_OFFICIAL_FROM with this cell`);
+      return { cell: name, windowMs, ...cell, ours: sum(sides.ours!), official: from.official, officialFrom: `${OFFICIAL_FROM} (${earlier!.date})` };
+    } });
   }
 }
+tasks.sort((a, b) => a.order - b.order);
 // Cells run PACING_PARALLEL at a time (default 1). At 10-s windows a cell is mostly waiting (5 requests/s), so
 // several side by side cost little accuracy and save an hour; at 1-s windows keep 1 (bursts of 50/s would contend).
 const PARALLEL = Math.max(1, Number(process.env.PACING_PARALLEL ?? 1));
-const rows: Array<Record<string, unknown>> = new Array(tasks.length);
+const slots: Array<Record<string, unknown> | undefined> = new Array(tasks.length);
 let next = 0;
+let file = '';
 await Promise.all(
   Array.from({ length: Math.min(PARALLEL, tasks.length) }, async () => {
-    for (let i = next++; i < tasks.length; i = next++) rows[i] = await tasks[i]!();
+    for (let i = next++; i < tasks.length; i = next++) {
+      slots[i] = await tasks[i]!.run();
+      file = write(slots.filter((r): r is Record<string, unknown> => r !== undefined), tasks.length);
+    }
   }),
 );
-
-const ours = rows.map((r) => r.ours as { ratioMedian: number; r429Max: number });
-const withReset = rows.filter((r) => r.reset !== 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
-const without = rows.filter((r) => r.reset === 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
-const file = writeResult({
-  benchmark: `pacing-matrix-${WINDOWS.map((w) => `${w / 1000}s`).join('-')}${ONLY ? '-partial' : ''}`,
-  results: { interval, needed, parallelCells: PARALLEL, expectedRows: expected.length, latencyMs: LATENCY_MS, requestsPerWindow: REQUESTS_PER_WINDOW, runs: RUNS, windows: WINDOWS, cells: rows },
-  targets: [
-    { name: 'ours: worst cell with a reset header, x floor (median)', target: '<= 1.10', value: Math.max(...withReset), met: Math.max(...withReset) <= 1.1 },
-    { name: 'ours: worst cell without a reset header, x floor (median)', target: '<= 1.25', value: Math.max(...without), met: Math.max(...without) <= 1.25 },
-    { name: 'ours: most 429s in one run', target: '<= 1', value: Math.max(...ours.map((o) => o.r429Max)), met: ours.every((o) => o.r429Max <= 1) },
-  ],
-  reading:
-    `Default client options, ${LATENCY_MS} ms latency, ${needed} requests: ours ${Math.min(...ours.map((o) => o.ratioMedian))}-${Math.max(...ours.map((o) => o.ratioMedian))} x the floor ` +
-    `with at most ${Math.max(...ours.map((o) => o.r429Max))} x 429 per run; the official-SDK loop ` +
-    `${Math.min(...rows.map((r) => (r.official as { ratioMedian: number }).ratioMedian))}-${Math.max(...rows.map((r) => (r.official as { ratioMedian: number }).ratioMedian))} x.`,
-});
 console.log(`wrote ${file}`);
+
+function write(rows: Array<Record<string, unknown>>, planned: number): string {
+  const ours = rows.map((r) => r.ours as { ratioMedian: number; r429Max: number });
+  const withReset = rows.filter((r) => r.reset !== 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
+  const without = rows.filter((r) => r.reset === 'none').map((r) => (r.ours as { ratioMedian: number }).ratioMedian);
+  return writeResult({
+    benchmark: process.env.PACING_RESULT ?? `pacing-matrix-${WINDOWS.map((w) => `${w / 1000}s`).join('-')}${ONLY ? '-partial' : ''}`,
+    results: { interval, needed, parallelCells: PARALLEL, cellsDone: rows.length, cellsPlanned: planned, sides: SIDES, expectedRows: expected.length, latencyMs: LATENCY_MS, requestsPerWindow: REQUESTS_PER_WINDOW, runs: RUNS, windows: WINDOWS, cells: rows },
+    targets: [
+      { name: 'ours: worst cell with a reset header, x floor (median)', target: '<= 1.10', value: Math.max(...withReset), met: Math.max(...withReset) <= 1.1 },
+      { name: 'ours: worst cell without a reset header, x floor (median)', target: '<= 1.25', value: Math.max(...without), met: Math.max(...without) <= 1.25 },
+      { name: 'ours: most 429s in one run', target: '<= 1', value: Math.max(...ours.map((o) => o.r429Max)), met: ours.every((o) => o.r429Max <= 1) },
+    ],
+    reading:
+      `Default client options, ${LATENCY_MS} ms latency, ${needed} requests: ours ${Math.min(...ours.map((o) => o.ratioMedian))}-${Math.max(...ours.map((o) => o.ratioMedian))} x the floor ` +
+      `with at most ${Math.max(...ours.map((o) => o.r429Max))} x 429 per run; the official-SDK loop ` +
+      `${Math.min(...rows.map((r) => (r.official as { ratioMedian: number }).ratioMedian))}-${Math.max(...rows.map((r) => (r.official as { ratioMedian: number }).ratioMedian))} x` +
+      `${SIDES.includes('official') ? '' : ` (its figures from ${OFFICIAL_FROM}, not re-run)`}.` +
+      `${rows.length < planned ? ` Partial: ${rows.length} of ${planned} cells.` : ''}`,
+  });
+}

@@ -5,7 +5,12 @@
  * full bucket, an epoch time, none). Nothing here depends on knowing the model:
  *
  * - **Budget** = what the newest answer (by when its request was sent) reported as remaining, minus the requests
- *   sent after that request (they are not in its count).
+ *   sent after that request (they are not in its count), minus the requests sent before it that may have reached the
+ *   server after it: answers come back over several connections, and a request sent a moment later can overtake
+ *   earlier ones on the way in (seen on real time, bench/pacing/trace.ts: the newest answer read 5 left while 4
+ *   earlier-sent requests were still to be counted, and all 4 were 429s). A request sent before it is surely in its
+ *   count only if its own answer came back before it was sent; one that was still out then is subtracted until its
+ *   own answer reads at least as much left (it was counted, or budget came back meanwhile).
  * - **Own sliding log**: a request of ours counted in that answer, whose own answer came back more than the longest
  *   reset the server ever announced ago, is free again on every model (a sliding log has dropped it, a fixed window
  *   has ended, a bucket has refilled it), capped by the limit less our requests that may still count. So a spent
@@ -31,6 +36,10 @@ export interface Sent {
   seq: number;
   sentAt: number;
   answeredAt: number | undefined;
+  /** What its answer said was left (its rate-limit headers), when it said. */
+  remaining?: number | undefined;
+  /** Sequence numbers of our requests still out when it was sent: the server may count them after it. */
+  outAtSend?: number[] | undefined;
 }
 
 /** The newest answer that carried the server's budget (newest by when its request was sent). */
@@ -41,6 +50,8 @@ interface Answer {
   at: number;
   /** When the server said budget comes back (its reset header), when it said. */
   resetAt: number | undefined;
+  /** Requests sent before it that were still out when it was sent: maybe not in `remaining` (see `uncounted`). */
+  uncertain: Sent[];
 }
 
 export type GateVerdict = { go: true; probe: boolean } | { go: false; until: number };
@@ -70,6 +81,8 @@ export class ServerPacer {
   /** Our requests, oldest first, from `logHead` on. */
   private log: Sent[] = [];
   private logHead = 0;
+  /** Our requests not answered yet. */
+  private readonly out = new Set<Sent>();
   /** Some response carried rate-limit headers. */
   announced = false;
   private limit: number | undefined;
@@ -124,8 +137,9 @@ export class ServerPacer {
 
   /** One request leaves now (after `gate` said go). */
   send(now: number, probe: boolean): Sent {
-    const sent: Sent = { seq: ++this.seq, sentAt: now, answeredAt: undefined };
+    const sent: Sent = { seq: ++this.seq, sentAt: now, answeredAt: undefined, outAtSend: [...this.out].map((s) => s.seq) };
     this.log.push(sent);
+    this.out.add(sent);
     this.prune(now);
     if (probe) this.probeSeq = sent.seq;
     return sent;
@@ -134,6 +148,7 @@ export class ServerPacer {
   /** Its answer (of any kind) came back; true when it was the outstanding probe. */
   answered(sent: Sent, now: number): boolean {
     sent.answeredAt = now;
+    this.out.delete(sent);
     return this.probeSeq === sent.seq;
   }
 
@@ -147,7 +162,7 @@ export class ServerPacer {
   /** What the server has left as far as we know (undefined until an answer says). */
   available(now: number): number | undefined {
     const n = this.newest;
-    return n === undefined ? undefined : Math.max(0, Math.floor(Math.max(n.remaining - (this.seq - n.seq), this.logBudget(n, now).available)));
+    return n === undefined ? undefined : Math.max(0, Math.floor(Math.max(this.base(n), this.logBudget(n, now).available)));
   }
 
   /**
@@ -166,6 +181,7 @@ export class ServerPacer {
     if (remaining === undefined) return { exhausted: false, pausedForMs: 0 };
     this.limit = limit ?? Math.max(this.limit ?? 0, remaining + 1);
     const seq = sent?.seq ?? this.seq - Math.max(0, inFlight);
+    if (sent) sent.remaining = remaining;
     const prev = this.newest;
     if (seq === this.probeSeq) {
       this.probeSeq = undefined;
@@ -176,13 +192,19 @@ export class ServerPacer {
       if (this.logProbe && remaining >= this.logClaim - 1 - this.maxConcurrent) this.logTrusted ||= confirms;
       else if (this.logProbe && this.windowMs === undefined) this.holdMs = Math.min(2 * this.holdMs, MAX_HOLD_MS);
     }
-    // An older request's answer: the newest one already says more.
-    if (prev && seq <= prev.seq) return { exhausted: false, pausedForMs: 0 };
+    // An older request's answer: the newest one already says more (its `remaining` may settle whether the newest
+    // counted it: wake the gate).
+    if (prev && seq <= prev.seq) {
+      if (sent && prev.uncertain.includes(sent)) this.notify();
+      return { exhausted: false, pausedForMs: 0 };
+    }
+    const uncertain = sent ? this.sentBefore(sent) : [];
     if (prev) {
-      // More left than the previous answer less the requests sent in between explains: budget came back. When it
-      // came back nearly whole (a window ended), the requests before this one are no longer counted: the log stops
-      // counting them (it would free them twice).
-      const refill = remaining - Math.max(0, prev.remaining - (seq - prev.seq));
+      // More left than the previous answer less the requests sent in between (and counted by this one) explains:
+      // budget came back. When it came back nearly whole (a window ended), the requests before this one are no longer
+      // counted: the log stops counting them (it would free them twice).
+      const between = uncertain.filter((s) => s.seq > prev.seq && !(s.remaining !== undefined && s.remaining >= remaining)).length;
+      const refill = remaining - Math.max(0, prev.remaining - (seq - prev.seq - between));
       if (refill >= 1) {
         if (remaining >= this.limit - 1 - this.maxConcurrent) this.baseSeq = seq - 1;
         this.noteRefill(refill, remaining, now);
@@ -204,8 +226,8 @@ export class ServerPacer {
       this.headerRate = Math.max(this.headerRate ?? 0, (limit - remaining - 1) / resetMs);
     }
     if (this.bucketPerMs !== undefined && this.headerRate !== undefined) this.bucketPerMs = Math.max(this.bucketPerMs, this.headerRate);
-    this.newest = { seq, remaining, at: now, resetAt: resetMs === undefined ? undefined : now + resetMs };
-    const budget = remaining - (this.seq - seq);
+    this.newest = { seq, remaining, at: now, resetAt: resetMs === undefined ? undefined : now + resetMs, uncertain };
+    const budget = this.base(this.newest);
     let newlyExhausted = false;
     if (budget > 0) this.exhaustedAt = undefined;
     else if (this.exhaustedAt === undefined) {
@@ -244,14 +266,14 @@ export class ServerPacer {
     this.afterPause = undefined;
     if (!a || !this.announced) return;
     // What the server has now is unknown (or `available`): one request probes it, unless told.
-    this.newest = { seq: this.seq, remaining: a.available ?? 0, at: a.until, resetAt: a.available === undefined ? a.until : undefined };
+    this.newest = { seq: this.seq, remaining: a.available ?? 0, at: a.until, resetAt: a.available === undefined ? a.until : undefined, uncertain: [] };
     this.exhaustedAt = (a.available ?? 0) > 0 ? undefined : a.until;
   }
 
   private serverGate(now: number): { go: true; probe: boolean } | { go: false; until: number } {
     const n = this.newest;
     if (!n) return { go: true, probe: false };
-    const sentAfter = this.seq - n.seq;
+    const sentAfter = this.seq - n.seq + this.uncounted(n);
     if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
     const log = this.logBudget(n, now);
     // What the log frees goes one request at a time until one such request was granted: a log that is wrong about
@@ -285,6 +307,36 @@ export class ServerPacer {
     return { go: false, until };
   }
 
+  /** What `n` said is left, less our requests it did not count: sent after it, or maybe counted after it (`uncounted`). */
+  private base(n: Answer): number {
+    return n.remaining - (this.seq - n.seq) - this.uncounted(n);
+  }
+
+  /**
+   * Requests sent before `n`'s that may have reached the server after it (so are not in its `remaining`): those still
+   * out when it was sent, unless their own answer has since read at least as much left as `n`'s (they were counted
+   * before it, or budget came back meanwhile: either way `n`'s figure stands). Still out, answered without a budget
+   * (a 429, a network error): counted as not in it.
+   */
+  private uncounted(n: Answer): number {
+    let k = 0;
+    for (const s of n.uncertain) if (!(s.remaining !== undefined && s.remaining >= n.remaining)) k++;
+    return k;
+  }
+
+  /** The requests that were still out when `sent` left (a few: at most the concurrency cap), from the log. */
+  private sentBefore(sent: Sent): Sent[] {
+    const seqs = sent.outAtSend;
+    if (!seqs || seqs.length === 0 || this.logHead >= this.log.length) return [];
+    const first = this.log[this.logHead]!.seq;
+    const found: Sent[] = [];
+    for (const q of seqs) {
+      const s = this.log[this.logHead + (q - first)];
+      if (s && s.seq === q) found.push(s);
+    }
+    return found;
+  }
+
   /** When the server said budget comes back: its reset, or without one a hold after the budget ran out. */
   private probeAt(n: Answer): number {
     return n.resetAt ?? (this.exhaustedAt ?? n.at) + this.holdMs;
@@ -300,7 +352,7 @@ export class ServerPacer {
   private logBudget(n: Answer, now: number): { available: number; next: number } {
     // Without reset headers the hold (1 s) stands in for the window, until a 429 says it is longer.
     const w = this.windowMs ?? (this.holdRefused ? undefined : this.holdMs);
-    const base = n.remaining - (this.seq - n.seq);
+    const base = this.base(n);
     if (w === undefined || this.limit === undefined) return { available: base, next: Infinity };
     let freed = 0;
     let freedNext = Infinity;

@@ -65,6 +65,26 @@ export interface RunOptions {
   limiter?: Partial<LocalRateLimiterOptions>;
   /** Answer without any rate-limit headers (the org's limiter still refuses with 429s when `rateLimit` is set). */
   stripHeaders?: boolean;
+  /**
+   * Each API request reaches the org after an extra 0..jitterMs (uniform, from a PRNG seeded with `jitterSeed`, on the
+   * fake clock): network jitter on the way in, so requests sent close together can reach the org's limiter in another
+   * order than they were sent in, as over several real connections. @default 0
+   */
+  jitterMs?: number;
+  /** @default 1 */
+  jitterSeed?: number;
+}
+
+/** mulberry32: a small seeded PRNG, so a jittered run is the same run every time. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Default client options as the client wires them (300/min, burst 300, 5 at once), the server governing. */
@@ -75,9 +95,11 @@ export async function runPaced(o: RunOptions): Promise<PacingRun> {
     const sim = createSimulatedOrg({ rateLimit: o.rateLimit, latencyMs: o.latencyMs ?? 0, conversations: 10 });
     const arrivals: number[] = [];
     const refusedAt: number[] = [];
+    const jitter = seeded(o.jitterSeed ?? 1);
     const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
       const request = input instanceof Request ? input : new Request(input, init);
       const isApi = new URL(request.url).pathname.startsWith('/api/v2/');
+      if (isApi && o.jitterMs) await new Promise((resolve) => setTimeout(resolve, jitter() * o.jitterMs!));
       if (isApi) arrivals.push(Date.now());
       const r = await sim.handle(request);
       if (r === RESET) throw new TypeError('fetch failed');
