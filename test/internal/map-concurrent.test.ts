@@ -41,22 +41,38 @@ describe('mapConcurrent', () => {
   });
 
   it('keeps other calls going while the head is slow (no head-of-line stall)', async () => {
-    const started: number[] = [];
-    const t0 = Date.now();
+    // Ordering, not time: item 0 finishes only once items 1..11 have all finished. With a head-of-line stall they
+    // could not start while item 0 runs, so item 0 would wait for ever: the 60 s real timer only turns that
+    // deadlock into a failure (a loaded machine may be slow, but not 60 s for eleven no-op items).
+    const events: string[] = [];
+    let othersDone = 0;
+    let releaseHead!: () => void;
+    const headReleased = new Promise<void>((r) => (releaseHead = r));
     const out = await collect(
       mapConcurrent(
         from(Array.from({ length: 12 }, (_, i) => i)),
         async (i) => {
-          started.push(Date.now() - t0);
-          await new Promise((r) => setTimeout(r, i === 0 ? 300 : 10));
+          events.push(`start ${i}`);
+          if (i === 0) {
+            let timer: NodeJS.Timeout | undefined;
+            const stalled = new Promise<void>((r) => (timer = setTimeout(r, 60_000)));
+            await Promise.race([headReleased, stalled]);
+            clearTimeout(timer);
+            events.push('end 0');
+          } else {
+            await new Promise((r) => setImmediate(r));
+            if (++othersDone === 11) releaseHead();
+          }
           return i;
         },
         3,
       ),
     );
-    expect(out).toHaveLength(12);
-    // Items 1..11 all start while item 0 is still running.
-    expect(started.slice(1).every((t) => t < 250)).toBe(true);
+    expect(out).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // Items 1..11 all start (and finish) while item 0 is still running.
+    const headEnd = events.indexOf('end 0');
+    expect(headEnd).toBe(events.length - 1);
+    expect(events.filter((e) => e.startsWith('start'))).toHaveLength(12);
   });
 
   it('raises an error in order and stops', async () => {

@@ -25,9 +25,17 @@ describeWithRedis('RedisRateLimiter: limiters with one id share one budget, one 
     const b = limiter(id, { maxConcurrent: 3 });
     await Promise.all([a.ready(), b.ready()]);
     let running = 0;
+    let started = 0;
     let peak = 0;
     const job = async () => {
+      started++;
       peak = Math.max(peak, ++running);
+      // Hold the slot until the cap is reached (or nothing is left to start), then a little longer: a job that
+      // merely slept could end before a loaded machine admitted the third, and the peak would read 2.
+      for (let i = 0; running < 3 && started < 12; i++) {
+        if (i > 6000) throw new Error(`${running} running, ${started} started: the cap of 3 was not reached in 60 s`);
+        await sleep(10);
+      }
       await sleep(60);
       running--;
     };

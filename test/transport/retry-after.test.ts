@@ -1,14 +1,15 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { RateLimitError, type RetryEvent } from '../../src/index';
+import { createFakeClock } from '@org/gc-data/testing';
 import { API, makeClient, platformError, server, tokenEndpoint, useMswServer } from '../support/platform';
 
 useMswServer();
 
-function rateLimitedOnce(retryAfter: () => string) {
+function rateLimitedOnce(retryAfter: () => string, now = () => Date.now()) {
   const arrivals: number[] = [];
   const handler = http.get(`${API}/api/v2/ping`, () => {
-    arrivals.push(Date.now());
+    arrivals.push(now());
     if (arrivals.length === 1) {
       return platformError(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [1] seconds', {
         'retry-after': retryAfter(),
@@ -36,13 +37,15 @@ describe('Retry-After', () => {
   });
 
   it('accepts an HTTP-date', async () => {
-    const { arrivals, handler } = rateLimitedOnce(() => new Date(Date.now() + 2000).toUTCString());
+    // On a fake clock (both the date sent and the wait): an upper bound on real time would race the machine's load.
+    const clock = createFakeClock({ autoAdvance: true });
+    const { arrivals, handler } = rateLimitedOnce(() => new Date(clock.now() + 2000).toUTCString(), () => clock.now());
     server.use(tokenEndpoint().handler, handler);
-    const client = makeClient();
+    const client = makeClient({ clock });
     await client.request({ path: '/api/v2/ping' });
-    // HTTP-dates have one-second resolution: the wait is between 1 and 2.2 s.
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(990);
-    expect(arrivals[1]! - arrivals[0]!).toBeLessThan(2300);
+    // HTTP-dates have one-second resolution: the wait is between 1 and 2 s, plus at most 10% jitter.
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1000);
+    expect(arrivals[1]! - arrivals[0]!).toBeLessThanOrEqual(2200);
     await client.close();
   });
 

@@ -1,6 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { TimeoutError } from '../../src/index';
+import { TimeoutError, type RetryEvent } from '../../src/index';
+import { createFakeClock } from '@org/gc-data/testing';
 import { API, makeClient, server, tokenEndpoint, useMswServer } from '../support/platform';
 
 useMswServer();
@@ -11,13 +12,19 @@ describe('timeouts', () => {
     server.use(
       tokenEndpoint().handler,
       http.get(`${API}/api/v2/slow`, async () => {
-        if (++calls === 1) await delay(2000);
+        // The first attempt never answers: only its timeoutMs timer can move the request on. Later ones answer at
+        // once; on a loaded machine one of them may still outlast timeoutMs (real time), so the count is a floor.
+        if (++calls === 1) await delay('infinite');
         return HttpResponse.json({ ok: true });
       }),
     );
-    const client = makeClient({ timeoutMs: 100 });
+    const client = makeClient({ timeoutMs: 200 });
+    const retries: RetryEvent[] = [];
+    client.on('retry', (e) => retries.push(e));
     await expect(client.request({ path: '/api/v2/slow' })).resolves.toEqual({ ok: true });
-    expect(calls).toBe(2);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(retries[0]).toMatchObject({ attempt: 1, reason: 'timeout' });
+    expect(retries).toHaveLength(calls - 1);
     await client.close();
   });
 
@@ -25,7 +32,7 @@ describe('timeouts', () => {
     server.use(
       tokenEndpoint().handler,
       http.get(`${API}/api/v2/slow`, async () => {
-        await delay(2000);
+        await delay('infinite');
         return HttpResponse.json({});
       }),
     );
@@ -40,15 +47,23 @@ describe('timeouts', () => {
     server.use(
       tokenEndpoint().handler,
       http.get(`${API}/api/v2/limited`, () =>
-        HttpResponse.json({ code: 'too.many.requests.retry.after' }, { status: 429, headers: { 'retry-after': '2' } }),
+        HttpResponse.json({ code: 'too.many.requests.retry.after' }, { status: 429, headers: { 'retry-after': '60' } }),
       ),
     );
-    const client = makeClient({ deadlineMs: 300 });
-    const started = Date.now();
+    // The waits on a fake clock (the deadline is kept on the client's clock too): the test measures the time the
+    // client waited, exactly, instead of bounding real time. The deadline's real timer (30 s) stays out of the way.
+    const clock = createFakeClock({ autoAdvance: true });
+    const client = makeClient({ clock, deadlineMs: 30_000 });
+    const retries: RetryEvent[] = [];
+    client.on('retry', (e) => retries.push(e));
+    const started = clock.now();
     const err = (await client.request({ path: '/api/v2/limited' }).catch((e: unknown) => e)) as TimeoutError;
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.kind).toBe('deadline');
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Asked to wait 60 s, it waited until the deadline (30 s) and gave up there, not after the Retry-After.
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(60_000);
+    expect(clock.now() - started).toBe(30_000);
     await client.close();
   });
 });
