@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ValidationError } from '../errors';
 import { formatInterval, lastFullUtcDay, parseInterval } from '../helpers/intervals';
+import type { Clock } from '../internal/clock';
 import { UsageError } from './errors';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -144,11 +145,12 @@ export function json(values: Values, name: string): unknown {
 
 /**
  * `--interval`: any form `parseInterval` takes (`start/end`, `start/PT6H`, `P1D/end`), or a date `YYYY-MM-DD` for
- * that UTC day. Default: the last full UTC day (yesterday, midnight to midnight UTC).
+ * that UTC day. Default: the last full UTC day (yesterday, midnight to midnight UTC) of `clock`, the run's clock
+ * (context.ts `CommandContext.clock`: the client's), so a run on a fake clock reads no real time.
  */
-export function resolveInterval(values: Values, now: Date = new Date()): string {
+export function resolveInterval(values: Values, clock: Pick<Clock, 'now'>): string {
   const v = str(values, 'interval')?.trim();
-  if (v === undefined || v === '') return lastFullUtcDay(now);
+  if (v === undefined || v === '') return lastFullUtcDay(new Date(clock.now()));
   try {
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
       const { startMs } = parseInterval(`${v}T00:00:00Z/P1D`, 'interval');

@@ -5,7 +5,7 @@
 import { ClientObserver } from '../client-observer';
 import { telemetryOf } from '../telemetry/registry';
 import type { GenesysClient } from '../client';
-import type { Clock } from '../internal/clock';
+import { systemClock, type Clock } from '../internal/clock';
 import { durationMs, int, str, type OptionSpec, type Values } from './args';
 import { connect, type Connection } from './credentials';
 import { EXIT, UsageError } from './errors';
@@ -37,6 +37,11 @@ export interface CommandContext {
   signal: AbortSignal;
   /** What stopped the run, once something did (a signal, or the reader of stdout going away). */
   stoppedBy(): 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
+  /**
+   * The run's clock, the one its client gets (run.ts `RunOptions.clock`; the system clock by default): what "now"
+   * means for defaults such as `--interval`'s last full UTC day, so a run on a fake clock reads no real time.
+   */
+  readonly clock: Clock;
   /** Connects once (real org or the simulated one); the runner closes it. */
   connect(): Promise<Connection>;
   progress(client: GenesysClient, unit: string, label: string): Progress;
@@ -62,6 +67,7 @@ export class Context implements CommandContext {
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
   readonly stoppedBy: () => 'SIGINT' | 'SIGTERM' | 'EPIPE' | undefined;
+  readonly clock: Clock;
   readonly #invokedAs: string;
   readonly #clock: Clock | undefined;
   #connection: Promise<Connection> | undefined;
@@ -77,6 +83,7 @@ export class Context implements CommandContext {
     this.stoppedBy = init.stoppedBy;
     this.#invokedAs = init.invokedAs;
     this.#clock = init.clock;
+    this.clock = init.clock ?? systemClock;
   }
 
   connect(): Promise<Connection> {

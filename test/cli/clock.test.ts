@@ -2,6 +2,7 @@
  * The CLI's durations are the client's clock (src/cli/run.ts `RunOptions.clock`): a run on a fake clock reports as
  * `durationMs` exactly the fake time that passed (the job polls and transcoding waits it slept), not the real
  * milliseconds the machine took. The simulated org runs on the same clock, so its jobs advance with the polls.
+ * The default `--interval` (the last full UTC day) is read on the same clock.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,19 @@ describe('CLI summaries on the client clock', () => {
     const { summary, elapsed } = await timed(['search', '--interval', DAY, '--limit', '5', '--out', out]);
     expect(elapsed).toBe(0);
     expect(summary.durationMs).toBe(0);
+  });
+
+  it("with no --interval, each command reads the last full UTC day of the client's clock, not of the machine's", async () => {
+    // The fake clock is 2026-01-10T06:00Z (years from the real date): "yesterday" is 2026-01-09 by the run's clock.
+    const yesterday = '2026-01-09T00:00:00Z/2026-01-10T00:00:00Z';
+    const r = await runInProcess(['search', '--explain', '--json', '--progress', 'off'], { org, clock });
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonSummary<{ explain: { interval: string } }>(r.stdout).explain.interval).toBe(yesterday);
+    // Another clock, another day: the default follows the clock it is given.
+    const later = createFakeClock({ now: '2026-03-01T23:59:00Z' });
+    const r2 = await runInProcess(['search', '--explain', '--json', '--progress', 'off'], { org, clock: later });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(jsonSummary<{ explain: { interval: string } }>(r2.stdout).explain.interval).toBe('2026-02-28T00:00:00Z/2026-03-01T00:00:00Z');
   });
 
   it('sync evaluations: durationMs is the fake time that passed', async () => {

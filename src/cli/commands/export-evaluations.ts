@@ -137,7 +137,7 @@ function estimator(conversations: number | undefined, pageSize: number) {
 async function run(ctx: CommandContext): Promise<number> {
   const { values, out } = ctx;
   // Everything the user typed is checked before anything is started.
-  const interval = resolveInterval(values);
+  const interval = resolveInterval(values, ctx.clock);
   const plan = planOutput(values, { checkpoints: true });
   const calibrations = choice(values, 'calibrations', CALIBRATION_MODES) ?? 'exclude';
   const strategy = choice(values, 'strategy', ['details', 'search'] as const) ?? 'details';

@@ -65,7 +65,7 @@ Example:
 
 async function run(ctx: CommandContext): Promise<number> {
   const { values, out } = ctx;
-  const interval = resolveInterval(values);
+  const interval = resolveInterval(values, ctx.clock);
   const plan = planOutput(values, { checkpoints: true });
   const availability = choice(values, 'availability', AVAILABILITY_POLICIES);
   const concurrency = int(values, 'concurrency', { min: 1, max: 50 });

@@ -121,7 +121,7 @@ async function selection(ctx: CommandContext, required: boolean): Promise<Pick<L
   if (ids && hasInterval) throw new UsageError('give --interval or --ids, not both');
   if (ids && filter) throw new UsageError('--filter applies to --interval; with --ids the list is the selection');
   if (ids) return { conversationIds: ids };
-  if (hasInterval) return { interval: resolveInterval(values), ...(filter ? { filters: filter } : {}) };
+  if (hasInterval) return { interval: resolveInterval(values, ctx.clock), ...(filter ? { filters: filter } : {}) };
   if (filter) throw new UsageError('--filter needs --interval');
   if (required) throw new UsageError('say which conversations: --interval I [--filter FILE], or --ids FILE|LIST');
   return undefined;

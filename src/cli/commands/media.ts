@@ -59,7 +59,7 @@ async function idsFrom(ctx: CommandContext, client: GenesysClient): Promise<stri
   }
   if (ids.length > 0) return [...new Set(ids)];
   const limit = int(values, 'limit', { min: 1, max: 10_000 }) ?? 10;
-  const interval = resolveInterval(values);
+  const interval = resolveInterval(values, ctx.clock);
   ids = [];
   for await (const page of detailsQueryPages(client, { interval, order: 'asc' }, { pageSize: Math.min(100, limit), signal: ctx.signal })) {
     for (const c of page.items) if (ids.length < limit) ids.push(c.conversationId);
@@ -75,7 +75,7 @@ async function runFetch(ctx: CommandContext): Promise<number> {
   const withUris = bool(values, 'with-media-uris');
   const formatId = choice(values, 'format-id', RECORDING_FORMAT_IDS);
   if (formatId && !withUris) throw new UsageError('--format-id needs --with-media-uris');
-  if (ctx.positionals.length === 0 && !str(values, 'conversations')) resolveInterval(values); // checked before connecting
+  if (ctx.positionals.length === 0 && !str(values, 'conversations')) resolveInterval(values, ctx.clock); // checked before connecting
   else if (str(values, 'interval') || str(values, 'limit')) throw new UsageError('--interval and --limit are for discovery: give conversation ids or them, not both');
 
   const conn = await ctx.connect();

@@ -51,7 +51,7 @@ Exit codes: 0 ok, 2 bad input, 3 auth/permission, 4 deadline or rate limit exhau
 
 async function run(ctx: CommandContext): Promise<number> {
   const { values, out } = ctx;
-  const interval = resolveInterval(values);
+  const interval = resolveInterval(values, ctx.clock);
   const plan = planOutput(values, { checkpoints: false });
   const filter = json(values, 'filter');
   const order = choice(values, 'order', ['asc', 'desc'] as const);
