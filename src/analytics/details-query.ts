@@ -53,6 +53,8 @@ const DetailsPageCheck: SafeParser<DetailsPageBody> = {
 export interface DetailsPage extends Page<AnalyticsConversation> {
   pageNumber: number;
   totalHits: number | undefined;
+  /** The platform's correlation id of the answer this page came from (a legal hold's manifest records it). */
+  correlationId: string | undefined;
 }
 
 /**
@@ -61,18 +63,21 @@ export interface DetailsPage extends Page<AnalyticsConversation> {
  * platform declared: a page that comes back empty (`{}`) or short while `totalHits` says more is fetched again
  * (twice, through the client's normal request path, with a `short-page-retry` warning) and then an
  * `IncompleteDataError` naming the page, the declared and the received counts is thrown; so is a page identical to
- * the previous one. The query is a read-only POST, so it is retried like a GET.
+ * the previous one. The query is a read-only POST, so it is retried like a GET. `what` names the query in those errors
+ * (default `details query for <interval>`).
  */
 export async function* detailsQueryPages(
   client: GenesysClient,
   query: DetailsQuery,
-  options: { pageSize?: number; startPage?: number; signal?: AbortSignal | undefined } = {},
+  options: { pageSize?: number; startPage?: number; signal?: AbortSignal | undefined; what?: string } = {},
 ): AsyncGenerator<DetailsPage> {
   const pageSize = options.pageSize ?? DETAILS_QUERY_MAX_PAGE_SIZE;
   let totalHits: number | undefined;
+  // Per page number: a page fetched again (short or repeated) keeps the id of the answer that was used.
+  const correlationIds = new Map<number, string | undefined>();
   const pages = paginateByPageNumber<AnalyticsConversation>(
     async (pageNumber) => {
-      const res = await client.request({
+      const { data: res, correlationId } = await client.requestWithResponse({
         method: 'POST',
         path: DETAILS_QUERY_PATH,
         body: { ...query, paging: { pageSize, pageNumber } },
@@ -80,11 +85,12 @@ export async function* detailsQueryPages(
         idempotent: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      correlationIds.set(pageNumber, correlationId);
       if (res.totalHits !== undefined) totalHits = res.totalHits;
       return { items: res.conversations, total: res.totalHits };
     },
     {
-      what: `details query for ${query.interval}`,
+      what: options.what ?? `details query for ${query.interval}`,
       pageSize,
       ...(options.startPage ? { startPage: options.startPage } : {}),
       retryDelayMs: Math.max(client.options.retry.baseDelayMs, 1),
@@ -101,7 +107,12 @@ export async function* detailsQueryPages(
         }),
     },
   );
-  for await (const page of pages) yield { ...page, pageNumber: page.pageNumber!, totalHits };
+  for await (const page of pages) {
+    const pageNumber = page.pageNumber!;
+    const correlationId = correlationIds.get(pageNumber);
+    correlationIds.delete(pageNumber);
+    yield { ...page, pageNumber, totalHits, correlationId };
+  }
 }
 
 /** `totalHits` of a details query, in one request (pageSize 1). */

@@ -4,18 +4,15 @@
  * own; docs/legal-hold.md, "Selection").
  */
 import type { GenesysClient } from '../client';
-import type { DetailsQuery } from '../analytics/details-query';
-import { DETAILS_QUERY_PATH, DETAILS_QUERY_MAX_PAGE_SIZE } from '../analytics/details-query';
-import { ConversationQueryResponse, type AnalyticsConversation } from '../analytics/schemas';
+import { detailsQueryPages, type DetailsQuery } from '../analytics/details-query';
+import type { AnalyticsConversation } from '../analytics/schemas';
 import { NotFoundError, ValidationError } from '../errors';
 import { isFilterBuilder, type FilterNode } from '../filters/builder';
 import { compileFilter, type CompiledFilter } from '../filters/compile';
 import { applyResidual } from '../filters/evaluate';
 import { formatInterval, parseInterval } from '../helpers/intervals';
-import { clockOf } from '../internal/clock';
 import { apiPath } from '../internal/api-path';
 import { mapConcurrent } from '../internal/map-concurrent';
-import { paginateByPageNumber } from '../transport/paginate';
 import type { LegalHoldOptions } from './schemas';
 
 const WHERE = 'LegalHold options';
@@ -110,25 +107,8 @@ export async function selectConversations(
     ...(c?.evaluationFilters?.length ? { evaluationFilters: c.evaluationFilters } : {}),
     ...(c?.surveyFilters?.length ? { surveyFilters: c.surveyFilters } : {}),
   };
-  const pageSize = DETAILS_QUERY_MAX_PAGE_SIZE;
-  const correlation = new Map<number, string | null>();
-  const pages = paginateByPageNumber<AnalyticsConversation>(
-    async (pageNumber) => {
-      const res = await client.requestWithResponse({
-        method: 'POST',
-        path: DETAILS_QUERY_PATH,
-        body: { ...query, paging: { pageSize, pageNumber } },
-        schema: ConversationQueryResponse,
-        idempotent: true,
-        ...(signal ? { signal } : {}),
-      });
-      correlation.set(pageNumber, res.correlationId ?? null);
-      return { items: res.data.conversations as AnalyticsConversation[] | undefined, total: res.data.totalHits };
-    },
-    { what: `legal hold details query for ${plan.interval}`, pageSize, retryDelayMs: Math.max(client.options.retry.baseDelayMs, 1), clock: clockOf(client), ...(signal ? { signal } : {}) },
-  );
   const ids = new Set<string>();
-  for await (const page of pages) {
+  for await (const page of detailsQueryPages(client, query, { what: `legal hold details query for ${plan.interval}`, signal })) {
     for (const conv of page.items) {
       if (c?.residual && !applyResidual(c.residual, conv)) continue;
       const id = conv.conversationId.toLowerCase();
@@ -136,7 +116,7 @@ export async function selectConversations(
       ids.add(id);
       const start = Date.parse(String(conv.conversationStart ?? ''));
       if (Number.isFinite(start)) starts.set(id, start);
-      await onConversation?.(conv, correlation.get(page.pageNumber ?? 0) ?? null);
+      await onConversation?.(conv, page.correlationId ?? null);
     }
   }
   return { ids: [...ids].sort(), unknown: [], starts };

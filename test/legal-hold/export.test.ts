@@ -52,6 +52,9 @@ describe('LegalHold.export', () => {
     const recordings = lines.map((l) => JSON.parse(l) as { path: string; size: number; source: Record<string, string>; correlationId: string | null }).filter((e) => e.source.recordingId);
     expect(recordings).toHaveLength(summary.recordings.received);
     expect(recordings.every((r) => r.size === 40_000 && r.source.contentType && r.correlationId)).toBe(true);
+    // Each conversation document names the answer it came from: the correlation id of its details query page.
+    const documents = lines.map((l) => JSON.parse(l) as { path: string; correlationId: string | null }).filter((e) => e.path.startsWith('conversations/'));
+    expect(documents.every((d) => typeof d.correlationId === 'string' && d.correlationId !== '')).toBe(true);
 
     // Every evaluation status is there (not only Finished), calibrations included.
     const rows = readFileSync(join(out, 'evaluations.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
