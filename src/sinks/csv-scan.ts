@@ -117,13 +117,6 @@ export async function offsetAfterRecords(
   return { offset, found, maxFields };
 }
 
-/** Cuts a trailing partial record (a crash mid-write) off the file; returns the bytes removed. */
-export async function truncateTo(path: string, size: number, bytes: number): Promise<number> {
-  if (bytes >= size) return 0;
-  await fsPromises().truncate(path, bytes);
-  return size - bytes;
-}
-
 /**
  * Rewrites `path` with `headerLine` (may be empty) followed by its records from `fromByte`, each padded with
  * empty fields up to `totalFields`. Written to a temp file in the same directory, fsynced, then renamed over the

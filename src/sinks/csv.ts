@@ -12,8 +12,8 @@
 import { checkCsvSinkOptions } from './options';
 import { ValidationError } from '../errors';
 import { csvCell, csvLine } from './csv-format';
-import { fsPromises } from '../internal/node-builtins';
-import { inspectCsvFile, offsetAfterRecords, rewriteCsvPadded, truncateTo } from './csv-scan';
+import { inspectCsvFile, offsetAfterRecords, rewriteCsvPadded } from './csv-scan';
+import { rewindFile, truncateTo } from './rewind';
 import type { RowSink, SinkOptions, SinkTarget } from './sink';
 import { checkTarget, isPathTarget, openTarget, type OpenedTarget } from './target';
 
@@ -203,35 +203,13 @@ export class CsvSink<Row extends object = Record<string, unknown>> implements Ro
     return this.gate;
   }
 
-  /**
-   * Keeps only the first `rows` data rows of an appended file (see `RowSink.rewindTo`). The file was opened with
-   * O_APPEND, so truncating under the open descriptor is safe: later writes land at the new end.
-   */
+  /** Keeps only the first `rows` data rows of an appended file (see `RowSink.rewindTo`; src/sinks/rewind.ts). */
   async rewindTo(rows: number): Promise<void> {
-    if (!Number.isSafeInteger(rows) || rows < 0) {
-      throw new ValidationError(WHERE, [{ path: 'rows', message: `must be a whole number >= 0, got ${rows}` }]);
-    }
-    if (this.started || this.closing) throw new Error('rewindTo() must come before the first write');
-    await this.gate;
-    const path = this.opened?.path;
-    // A fresh file or a stream starts empty: rewinding it to 0 rows is already true.
-    if (rows === 0 && !this.options.append) return;
-    if (path === undefined || !this.options.append) {
-      throw new ValidationError(WHERE, [{ path: 'append', message: 'rewindTo() needs a file path opened with append: true' }]);
-    }
-    await (this.opened as OpenedTarget).writer.flush();
-    const { size } = await fsPromises().stat(path);
-    const { offset, found, maxFields } = await offsetAfterRecords(path, this.dataStart, rows);
-    if (found < rows) {
-      throw new ValidationError(
-        WHERE,
-        [{ path, message: `holds ${found} data rows but the checkpoint recorded ${rows}` }],
-        'The file was replaced or lost data since the checkpoint was saved: delete the checkpoint and the file to start over.',
-      );
-    }
-    const cut = await truncateTo(path, size, offset);
-    if (cut > 0) this.options.onWarning?.(`${path}: removed ${cut} bytes written after the last checkpoint`);
-    if (this.widthProblem && this.columns && maxFields <= this.columns.length) this.widthProblem = undefined;
+    const ready = () => this.gate.then(() => this.opened?.path);
+    const flush = () => (this.opened as OpenedTarget).writer.flush();
+    const sink = { where: WHERE, rowsNoun: 'data rows', busy: this.started || this.closing !== undefined, options: this.options, ready, flush };
+    const kept = await rewindFile(rows, sink, (path, n) => offsetAfterRecords(path, this.dataStart, n));
+    if (kept && this.widthProblem && this.columns && kept.maxFields <= this.columns.length) this.widthProblem = undefined;
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@ import type { RowSink, SinkOptions, SinkTarget } from './sink';
 import { checkTarget, isPathTarget, openTarget, type OpenedTarget } from './target';
 import { checkNdjsonSinkOptions } from './options';
 import { ValidationError } from '../errors';
+import { rewindFile } from './rewind';
 
 export type NdjsonSinkOptions = SinkOptions;
 
@@ -62,35 +63,10 @@ export class NdjsonSink<Row = Record<string, unknown>> implements RowSink<Row> {
     if (this.options.fsync) await writer.fsync();
   }
 
-  /**
-   * Keeps only the first `rows` lines of an appended file (see `RowSink.rewindTo`). The file is open with
-   * O_APPEND, so truncating under the open descriptor is safe.
-   */
+  /** Keeps only the first `rows` lines of an appended file (see `RowSink.rewindTo`; src/sinks/rewind.ts). */
   async rewindTo(rows: number): Promise<void> {
-    if (!Number.isSafeInteger(rows) || rows < 0) {
-      throw new ValidationError(WHERE, [{ path: 'rows', message: `must be a whole number >= 0, got ${rows}` }]);
-    }
-    if (this.started || this.closing) throw new Error('rewindTo() must come before the first write');
-    await this.ready;
-    const path = this.opened?.path;
-    // A fresh file or a stream starts empty: rewinding it to 0 rows is already true.
-    if (rows === 0 && !this.options.append) return;
-    if (path === undefined || !this.options.append) {
-      throw new ValidationError(WHERE, [{ path: 'append', message: 'rewindTo() needs a file path opened with append: true' }]);
-    }
-    const { size } = await fsPromises().stat(path);
-    const { offset, found } = await offsetAfterLines(path, rows);
-    if (found < rows) {
-      throw new ValidationError(
-        WHERE,
-        [{ path, message: `holds ${found} rows but the checkpoint recorded ${rows}` }],
-        'The file was replaced or lost data since the checkpoint was saved: delete the checkpoint and the file to start over.',
-      );
-    }
-    if (offset < size) {
-      await fsPromises().truncate(path, offset);
-      this.options.onWarning?.(`${path}: removed ${size - offset} bytes written after the last checkpoint`);
-    }
+    const ready = () => this.ready.then(() => this.opened?.path);
+    await rewindFile(rows, { where: WHERE, rowsNoun: 'rows', busy: this.started || this.closing !== undefined, options: this.options, ready }, offsetAfterLines);
   }
 
   close(): Promise<void> {
