@@ -47,7 +47,7 @@ const lines = async (path: string) => (await readFile(path, 'utf8')).trim().spli
 describe('reports.exportTo(sink, ...)', () => {
   for (const crash of [false, true]) {
     // Five extracts in a row: room for a loaded 2-core machine (not a speed bound).
-    it(`killed at several points (${crash ? 'crash: no save on the way out' : 'abort'}) and resumed each time, every conversation once`, { timeout: 120_000 }, async () => {
+    it(`killed at several points (${crash ? 'crash: no save on the way out' : 'abort'}) and resumed each time, every conversation once`, async () => {
       const interval = dayInterval(sim, 1, 2);
       const truth = new Set(sim.truth.conversations({ interval, activity: true }));
       const path = join(dir, 'cp.json');

@@ -83,7 +83,7 @@ describe('gc-data commands', () => {
     let token = 0;
     const r = await runCli(['simulate', '--port', '0', '--json'], {
       onStart: (child, output) => {
-        void waitFor(() => output.stdout().includes('\n'), 20_000, 'the simulate banner').then(async () => {
+        void waitFor(() => output.stdout().includes('\n'), 120_000, 'the simulate banner').then(async () => {
           const info = JSON.parse(output.stdout().split('\n')[0] as string) as { url: string; clientId: string; clientSecret: string };
           const res = await fetch(`${info.url}/oauth/token`, {
             method: 'POST',

@@ -62,7 +62,7 @@ describe('gc-data export-evaluations', () => {
       const first = await runCli(args, {
         org: slow,
         onStart: (child) => {
-          void waitFor(() => existsSync(checkpoint), 20_000, 'the first checkpoint').then(() => child.kill('SIGINT'));
+          void waitFor(() => existsSync(checkpoint), 120_000, 'the first checkpoint').then(() => child.kill('SIGINT'));
         },
       });
       expect(first.code).toBe(130);

@@ -32,7 +32,8 @@ function runExample(name: string, args: string[] = [], env: Record<string, strin
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    // A hang guard (real time), not a speed bound: an example that takes seconds alone took far longer beside other suites.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -22,7 +22,7 @@ describe('gc-data legal-hold', () => {
     const out = join(dir, 'hold');
     const keyFile = join(dir, 'key');
     writeFileSync(keyFile, 'a court-grade key\n');
-    const created = await runCli(['legal-hold', 'create', '--interval', DAY, '--protect', '--recordings', '--key-file', keyFile, '--out', out, '--json', '--progress', 'off'], { org, timeoutMs: 60_000 });
+    const created = await runCli(['legal-hold', 'create', '--interval', DAY, '--protect', '--recordings', '--key-file', keyFile, '--out', out, '--json', '--progress', 'off'], { org });
     expect(created.code, created.stderr).toBe(0);
     const summary = jsonSummary<{ ok: boolean; conversations: number; evaluations: number; recordings: { expected: number; received: number; missing: number }; protection: { confirmed: boolean }; signed: boolean }>(created.stdout);
     expect(summary).toMatchObject({ ok: true, signed: true, protection: { confirmed: true } });
@@ -49,7 +49,7 @@ describe('gc-data legal-hold', () => {
     expect(ids.some((id) => isRecordingProtected(org.handle.org, id))).toBe(false);
 
     for (const r of [created, ok, bad, released]) expect(r.stdout + r.stderr).not.toContain(TEST_SECRET);
-  }, 120_000);
+  });
 
   it('refuses what it cannot run, with exit 2 and no request', async () => {
     const r1 = await runCli(['legal-hold', 'create', '--out', tempDir('lh')], { org });
@@ -60,5 +60,5 @@ describe('gc-data legal-hold', () => {
     expect(r2.stderr).toMatch(/unknown legal-hold action "shred"/);
     const r3 = await runCli(['legal-hold', 'create', '--interval', DAY, '--ids', 'a,b', '--out', tempDir('lh')], { org });
     expect(r3.code).toBe(2);
-  }, 60_000);
+  });
 });

@@ -48,5 +48,5 @@ describeBackends('binary COPY of question scores', (db) => {
       }),
       { numRuns: 8 },
     );
-  }, 120_000);
+  });
 });

@@ -87,5 +87,5 @@ describePostgres('kill -9 during loading, then a rerun: the warehouse equals an 
         await w.close();
       }
     }
-  }, 240_000);
+  });
 });

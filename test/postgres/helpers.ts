@@ -66,7 +66,7 @@ function backend(name: BackendName): BackendContext {
     } else {
       admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
     }
-  }, 60_000);
+  });
   afterEach(async () => {
     for (const w of open.splice(0)) await w.close();
   });

@@ -47,7 +47,7 @@ function driversLoadedBy(code: string, loader: string[] = ['--import', 'tsx']): 
 describe('the database drivers are optional and loaded only when a warehouse is used', () => {
   it('the main entry loads no pg, pg-copy-streams or PGlite', () => {
     expect(driversLoadedBy(`await import('./src/index.ts');`)).toEqual([]);
-  }, 60_000);
+  });
 
   it('importing @org/gc-data/postgres and creating a warehouse loads no driver until the first call', () => {
     expect(
@@ -57,7 +57,7 @@ describe('the database drivers are optional and loaded only when a warehouse is 
         createPostgresWarehouse({ pglite: 'memory://' });
       `),
     ).toEqual([]);
-  }, 60_000);
+  });
 
   it('(control: the probe sees pg once a server warehouse is used, and PGlite once an embedded one is)', () => {
     const pgLoaded = driversLoadedBy(`
@@ -75,12 +75,12 @@ describe('the database drivers are optional and loaded only when a warehouse is 
       await w.close();
     `);
     expect(liteLoaded).toEqual(['@electric-sql/pglite']);
-  }, 90_000);
+  });
 
   const built = ['dist/index.js', 'dist/index.cjs', 'dist/postgres/index.js'].every((f) => existsSync(`${root}${f}`));
   it.skipIf(!built)('the built entries (dist/index.js, dist/index.cjs, dist/postgres/index.js) load no driver on import', () => {
     expect(driversLoadedBy(`await import('./dist/index.js');`, [])).toEqual([]);
     expect(driversLoadedBy(`createRequire(import.meta.url)('./dist/index.cjs');`, [])).toEqual([]);
     expect(driversLoadedBy(`await import('./dist/postgres/index.js');`, [])).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -100,7 +100,7 @@ describe('createPostgresWarehouse options', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 
   it('an embedded warehouse in a folder keeps its data across close and reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-data-pglite-'));
@@ -115,7 +115,7 @@ describe('createPostgresWarehouse options', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });
 
 describePostgres('createPostgresWarehouse({ pool }) [postgres]', () => {

@@ -16,7 +16,6 @@ import { crashable, killedQualityRun, killingAt, ndjsonEvaluationIds } from '../
 
 const sim = useSimulatedOrg();
 /** Each case runs five exports against the simulated org: room for a loaded 2-core machine (not a speed bound). */
-const HEAVY = { timeout: 120_000 };
 const interval = '2026-05-20T00:00:00Z/2026-05-22T00:00:00Z';
 
 const ids = ndjsonEvaluationIds;
@@ -36,7 +35,7 @@ const cases: Case[] = [
 
 describe('QualityExporter: killed at several points, resumed each time, every row once', () => {
   for (const c of cases) {
-    it(`${c.strategy}${c.splitByMediaType ? ', split by channel' : ''}, ${c.crash ? 'crash (no save on the way out)' : 'abort'}`, HEAVY, async () => {
+    it(`${c.strategy}${c.splitByMediaType ? ', split by channel' : ''}, ${c.crash ? 'crash (no save on the way out)' : 'abort'}`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gc-kill-'));
       const out = join(dir, 'evaluations.ndjson');
       const file = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });
@@ -70,7 +69,7 @@ describe('QualityExporter: killed at several points, resumed each time, every ro
     });
   }
 
-  it("calibrations: 'separate' keeps both sinks exactly-once across kills", HEAVY, async () => {
+  it("calibrations: 'separate' keeps both sinks exactly-once across kills", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-kill-'));
     const out = join(dir, 'evaluations.ndjson');
     const calOut = join(dir, 'calibrations.ndjson');
@@ -106,7 +105,7 @@ describe('QualityExporter: killed at several points, resumed each time, every ro
 });
 
 describe('QualityExporter: a crash after the last row, before the finished save', () => {
-  it('resumes with only the rows after the last save left: those are cut, fetched and written again, nothing else', HEAVY, async () => {
+  it('resumes with only the rows after the last save left: those are cut, fetched and written again, nothing else', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-kill-'));
     const out = join(dir, 'evaluations.ndjson');
     const file = new FileCheckpoint<QualityExportState>(join(dir, 'cp.json'), { kind: 'quality-export' });

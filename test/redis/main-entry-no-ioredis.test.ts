@@ -25,15 +25,15 @@ describe('users who do not ask for Redis never load ioredis', () => {
       await c.close();
     `);
     expect(loaded).toBe(0);
-  }, 30_000);
+  });
 
   it('(control: the probe does see ioredis once @org/gc-data/redis is imported)', () => {
     expect(ioredisModulesLoadedBy(`await import('./src/redis/index.ts');`)).toBeGreaterThan(0);
-  }, 30_000);
+  });
 
   const built = ['dist/index.js', 'dist/index.cjs'].every((f) => existsSync(`${root}${f}`));
   it.skipIf(!built)('the built main entry (dist/index.js and dist/index.cjs) loads no ioredis', () => {
     expect(ioredisModulesLoadedBy(`await import('./dist/index.js');`, [])).toBe(0);
     expect(ioredisModulesLoadedBy(`createRequire(import.meta.url)('./dist/index.cjs');`, [])).toBe(0);
-  }, 30_000);
+  });
 });

@@ -63,7 +63,7 @@ describeWithRedis('four worker processes, one org limited to 50 requests/s, one 
     // at load 15-20, 40/s at load 1, and 20/s at load 20-23 on the code before and after the limiters moved to the
     // client's clock (the machine, not the limiter: a lower bound here failed on main under load).
     expect(c.steadyRate).toBeLessThanOrEqual(LIMIT * 1.05);
-  }, 120_000);
+  });
 
   it("pause all workers when one of them gets a 429 (its Retry-After holds the others' requests too)", async () => {
     sim.org.reset();
@@ -99,5 +99,5 @@ describeWithRedis('four worker processes, one org limited to 50 requests/s, one 
     const during = attempts.filter((a) => a[0] > seenAt && a[0] < pausedUntil);
     expect(during.length).toBeLessThanOrEqual(5);
     expect(reports.every((r) => r.ok === 60)).toBe(true);
-  }, 120_000);
+  });
 });

@@ -52,11 +52,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
+    // A hang guard of 120 s (real time), not a speed bound: a redis-server starting beside other suites can take seconds.
+    for (const end = Date.now() + 120_000; Date.now() < end; ) {
       if (await ping(port)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`redis-server did not start on port ${port}`);
+    throw new Error(`redis-server did not start on port ${port} within 120 s`);
   };
   const kill = async () => {
     const c = child;

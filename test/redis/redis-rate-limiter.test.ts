@@ -67,7 +67,7 @@ describeWithRedis('RedisRateLimiter: limiters with one id share one budget, one 
   /** Polls a condition on real time (it waits for Redis I/O, asserts no time). */
   const until = async (cond: () => boolean) => {
     for (let i = 0; !cond(); i++) {
-      if (i > 5000) throw new Error('condition not met within about 5 s of real time');
+      if (i > 60_000) throw new Error('condition not met within 60 s or more of real time');
       await sleep(1);
     }
   };
@@ -107,10 +107,13 @@ describeWithRedis('RedisRateLimiter: limiters with one id share one budget, one 
     let ranAt = 0;
     await b.schedule(async () => void (ranAt = clock.now()));
     expect(ranAt).toBe(t0 + 300);
-    // After the reset the budget is the window allowance again: ten go at once, no time passing on the clock.
+    // After the reset the budget is the window allowance again (10), less the one request above: nine go at once,
+    // no time passing on the clock, and the budget is then spent. (A tenth would wait for answers unless the wire
+    // were empty by then, which depends on how fast this machine runs them: ten asserted here failed under load.)
     const t1 = clock.now();
-    await Promise.all(Array.from({ length: 10 }, () => b.schedule(async () => undefined)));
+    await Promise.all(Array.from({ length: 9 }, () => b.schedule(async () => undefined)));
     expect(clock.now()).toBe(t1);
+    expect((await b.inspect()).serverAvailable).toBe(0);
   });
 
   it("spends the server budget another limiter learned, counting every worker's requests on the wire", async () => {

@@ -29,18 +29,18 @@ describe('gc-data sync evaluations', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'gc-sync-cli-')), 'wh');
     // The org's time is not the wall clock: --now says what "now" is.
     const args = () => ['sync', 'evaluations', '--pglite', dir, '--lookback', 'P15D', '--now', new Date(org.handle.now()).toISOString(), '--json', '--progress', 'off', '--requests-per-minute', '100000'];
-    const first = await runCli(args(), { org, timeoutMs: 120_000 });
+    const first = await runCli(args(), { org });
     expect(first.code, first.stderr).toBe(0);
     const s1 = summaryOf(first.stdout);
     expect(s1.new).toBeGreaterThan(0);
     expect(s1.fetched).toBe(s1.new);
 
-    const second = await runCli(args(), { org, timeoutMs: 120_000 });
+    const second = await runCli(args(), { org });
     expect(second.code, second.stderr).toBe(0);
     expect(summaryOf(second.stdout)).toMatchObject({ new: 0, changed: 0, deleted: 0, fetched: 0 });
 
     org.handle.advance('P3D');
-    const third = await runCli(args(), { org, timeoutMs: 120_000 });
+    const third = await runCli(args(), { org });
     expect(third.code, third.stderr).toBe(0);
     const s3 = summaryOf(third.stdout);
     expect(Number(s3.new) + Number(s3.changed)).toBeGreaterThan(0);
@@ -70,5 +70,5 @@ describe('gc-data sync evaluations', () => {
     expect(lookback.stderr).toContain('--lookback');
     const both = await runCli(['sync', 'evaluations', '--database', 'postgres://x@127.0.0.1:1/db', '--pglite', 'x'], { org });
     expect(both.code).toBe(2);
-  }, 120_000);
+  });
 });

@@ -35,7 +35,7 @@ async function scenario(target: string[], open: () => PostgresWarehouse, schema:
   for (const stmt of AUDIT(schema)) await w0.query(stmt);
   await w0.close();
   const args = () => ['sync', 'evaluations', ...target, '--schema', schema, '--lookback', 'P15D', '--now', new Date(org.handle.now()).toISOString(), '--batch-size', '5', '--progress', 'off', '--json', '--requests-per-minute', '100000'];
-  const first = await runCli(args(), { org, timeoutMs: 120_000 });
+  const first = await runCli(args(), { org });
   expect(first.code, first.stderr).toBe(0);
 
   org.handle.advance('P3D');
@@ -43,7 +43,6 @@ async function scenario(target: string[], open: () => PostgresWarehouse, schema:
   let killed = false;
   const killedRun = await runCli(args(), {
     org,
-    timeoutMs: 120_000,
     onStart: (child) => {
       // SIGKILL once the run has fetched 15 changed evaluations: batches of 5 are committed by then, one is in flight.
       const timer = setInterval(() => {
@@ -57,7 +56,7 @@ async function scenario(target: string[], open: () => PostgresWarehouse, schema:
   });
   expect(killed).toBe(true);
   expect(killedRun.signal).toBe('SIGKILL');
-  const rerun = await runCli(args(), { org, timeoutMs: 120_000 });
+  const rerun = await runCli(args(), { org });
   expect(rerun.code, rerun.stderr).toBe(0);
   const s = JSON.parse(rerun.stdout.trim().split('\n').pop() ?? '{}') as { new: number; changed: number };
   expect(s.new + s.changed).toBeGreaterThan(0);

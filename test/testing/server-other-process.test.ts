@@ -19,7 +19,7 @@ beforeAll(async () => {
     child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
     lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
   });
-}, 30_000);
+});
 
 afterAll(async () => {
   if (child.exitCode !== null) return;

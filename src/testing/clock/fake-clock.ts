@@ -55,7 +55,8 @@ export interface FakeClock extends Clock {
   /**
    * Resolves once at least `count` sleeps are pending: the code under test has parked on the clock (after real I/O,
    * say). Rejects after `realTimeoutMs` of real time so a test that waits for a sleep that never comes fails with a
-   * message instead of hanging. @default count 1, realTimeoutMs 10,000
+   * message instead of hanging: a hang guard, not a speed bound (real I/O that takes milliseconds alone can take
+   * seconds on a machine busy with other work). @default count 1, realTimeoutMs 60,000
    */
   untilSleeping(count?: number, realTimeoutMs?: number): Promise<void>;
   /** Every sleep asked so far (ms, as asked), oldest first: what a test asserts a schedule with. */
@@ -195,7 +196,7 @@ export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
       return timers.length;
     },
     pendingDueTimes: () => timers.map((t) => t.due).sort((a, b) => a - b),
-    untilSleeping(count = 1, realTimeoutMs = 10_000): Promise<void> {
+    untilSleeping(count = 1, realTimeoutMs = 60_000): Promise<void> {
       if (timers.length >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const w = {
