@@ -3,25 +3,19 @@
  * to the checkpoint's rows on resume and flushes it before each save, so an export killed at several points (an
  * abort, or a crash that saves nothing on the way out) and resumed each time ends with every conversation once.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@org/gc-data';
 import { EXTRACT_CHECKPOINT_KIND, ExtractCheckpointState } from '@org/gc-data/schemas';
 import { FileCheckpoint, MemoryCheckpoint, NdjsonSink, type Checkpoint } from '@org/gc-data/sinks';
 import { collect, dayInterval, fastReports, fastClient, useSimulatedOrg } from './helpers';
+import { useTempDir } from '../support/temp-dir';
 
 const { sim } = useSimulatedOrg();
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gc-report-export-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('report-export');
 
 type Row = { conversationId: string };
 const options = (interval: string) => ({ interval, chunk: 'PT6H', concurrency: 2, pageSize: 20, project: (c: Row) => ({ conversationId: c.conversationId }) });
@@ -50,8 +44,8 @@ describe('reports.exportTo(sink, ...)', () => {
     it(`killed at several points (${crash ? 'crash: no save on the way out' : 'abort'}) and resumed each time, every conversation once`, async () => {
       const interval = dayInterval(sim, 1, 2);
       const truth = new Set(sim.truth.conversations({ interval, activity: true }));
-      const path = join(dir, 'cp.json');
-      const out = join(dir, 'rows.ndjson');
+      const path = join(dir(), 'cp.json');
+      const out = join(dir(), 'rows.ndjson');
       const file = new FileCheckpoint<ExtractCheckpointState>(path, { kind: EXTRACT_CHECKPOINT_KIND, parse: (s) => ExtractCheckpointState.parse(s) });
       for (const stopAt of [1, Math.floor(truth.size * 0.3), Math.floor(truth.size * 0.55), truth.size - 5]) {
         const controller = new AbortController();
@@ -83,7 +77,7 @@ describe('reports.exportTo(sink, ...)', () => {
 
   it('without a checkpoint writes every row and flushes the sink; a missing sink is a ValidationError before any request', async () => {
     const interval = dayInterval(sim, 1, 1);
-    const out = join(dir, 'rows.ndjson');
+    const out = join(dir(), 'rows.ndjson');
     const sink = new NdjsonSink<Row>(out);
     const summary = await fastReports(fastClient(sim)).exportTo(sink, options(interval));
     expect(summary.rows).toBe(sim.truth.conversations({ interval, activity: true }).length);

@@ -1,20 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCsvSink } from '../../src/sinks';
+import { useTempDir } from '../support/temp-dir';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gc-data-csvflush-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('csvflush');
 
 describe('CSV flush() with new columns', () => {
   it('puts the full header on disk at every flush, so a checkpoint never points at a stale header', async () => {
-    const path = join(dir, 'out.csv');
+    const path = join(dir(), 'out.csv');
     const sink = createCsvSink(path);
     await sink.write({ id: 1, score_a: 5 });
     await sink.write({ id: 2, score_b: 6 });
@@ -29,7 +23,7 @@ describe('CSV flush() with new columns', () => {
   });
 
   it('keeps row order when writes and a flush are not awaited one by one', async () => {
-    const path = join(dir, 'race.csv');
+    const path = join(dir(), 'race.csv');
     const sink = createCsvSink(path);
     const pending = [sink.write({ n: 1 }), sink.write({ n: 2, x: 'a' }), sink.flush(), sink.write({ n: 3 }), sink.write({ n: 4, y: 'b' })];
     await Promise.all(pending);

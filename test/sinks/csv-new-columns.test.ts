@@ -1,25 +1,19 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
 import { createCsvSink } from '../../src/sinks';
 import { escapeCsvField } from '../../src/sinks/csv-format';
 import { rewriteCsvPadded } from '../../src/sinks/csv-scan';
 import { parseCsv } from './csv-reader';
+import { useTempDir } from '../support/temp-dir';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gc-data-csvcols-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('csvcols');
 
 describe('CSV columns discovered after the header', () => {
   it('appends them at the end and rewrites the header and earlier rows on close', async () => {
-    const path = join(dir, 'scores.csv');
+    const path = join(dir(), 'scores.csv');
     const warnings: string[] = [];
     const sink = createCsvSink(path, { onWarning: (m) => warnings.push(m) });
     await sink.write({ evaluation_id: 'e1', score_g1: 80, answers_json: '{"a":"x,\\ny"}' });
@@ -37,11 +31,11 @@ describe('CSV columns discovered after the header', () => {
       ].join('\n'),
     );
     expect(warnings.join('\n')).toMatch(/note/);
-    expect((await readdir(dir)).sort()).toEqual(['scores.csv']);
+    expect((await readdir(dir())).sort()).toEqual(['scores.csv']);
   });
 
   it('leaves the file alone when no column was added', async () => {
-    const path = join(dir, 'same.csv');
+    const path = join(dir(), 'same.csv');
     const sink = createCsvSink(path, { columns: ['a', 'b'] });
     await sink.write({ b: 2, a: 1 });
     await sink.close();
@@ -49,7 +43,7 @@ describe('CSV columns discovered after the header', () => {
   });
 
   it('pads correctly across read chunks of any size, with CRLF and quoted line breaks', async () => {
-    const path = join(dir, 'chunks.csv');
+    const path = join(dir(), 'chunks.csv');
     const rows = [
       ['1', 'plain'],
       ['2', 'q"uo\r\nted'],
@@ -68,7 +62,7 @@ describe('CSV columns discovered after the header', () => {
   });
 
   it('pads a large file end to end', async () => {
-    const path = join(dir, 'big.csv');
+    const path = join(dir(), 'big.csv');
     const sink = createCsvSink(path, { eol: '\r\n' });
     const long = 'x'.repeat(997);
     for (let i = 0; i < 400; i++) await sink.write({ i, text: i % 7 === 0 ? `q"uo\r\nte ${long}` : long });
@@ -114,7 +108,7 @@ describe('CSV columns discovered after the header', () => {
   });
 
   it('pads rows without a header too', async () => {
-    const path = join(dir, 'noheader.csv');
+    const path = join(dir(), 'noheader.csv');
     const sink = createCsvSink(path, { header: false });
     await sink.write({ a: 1 });
     await sink.write({ a: 2, b: 'x' });

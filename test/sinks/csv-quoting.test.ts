@@ -1,20 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCsvSink } from '../../src/sinks';
 import { csvCell, escapeCsvField } from '../../src/sinks/csv-format';
 import { parseCsv } from './csv-reader';
+import { useTempDir } from '../support/temp-dir';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gc-data-csv-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('csv');
 
 describe('CSV quoting', () => {
   it('quotes only fields with comma, quote, CR or LF, doubling quotes', () => {
@@ -38,7 +32,7 @@ describe('CSV quoting', () => {
   });
 
   it('writes a header and rows a strict reader gets back', async () => {
-    const path = join(dir, 'out.csv');
+    const path = join(dir(), 'out.csv');
     const sink = createCsvSink(path);
     await sink.write({ id: 'e-1', comment: 'Good, "very"\ngood', score: 90, na: null, answers: { q: 1 } });
     await sink.write({ id: 'e-2', comment: '', score: 0, na: undefined, answers: null });
@@ -72,7 +66,7 @@ describe('CSV quoting', () => {
   });
 
   it('uses CRLF when asked', async () => {
-    const path = join(dir, 'crlf.csv');
+    const path = join(dir(), 'crlf.csv');
     const sink = createCsvSink(path, { eol: '\r\n' });
     await sink.write({ a: 1, b: 'x\ny' });
     await sink.close();

@@ -1,20 +1,14 @@
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNdjsonSink } from '../../src/sinks';
+import { useTempDir } from '../support/temp-dir';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gc-data-ndjson-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('ndjson');
 
 describe('NDJSON append (resume)', () => {
   it('appends after complete lines and drops a partial last line', async () => {
-    const path = join(dir, 'rows.ndjson');
+    const path = join(dir(), 'rows.ndjson');
     const first = createNdjsonSink(path);
     await first.write({ id: 1, at: new Date(Date.UTC(2024, 4, 13)) });
     await first.close();
@@ -29,7 +23,7 @@ describe('NDJSON append (resume)', () => {
   });
 
   it('empties a file that holds only a partial line', async () => {
-    const path = join(dir, 'partial.jsonl');
+    const path = join(dir(), 'partial.jsonl');
     await appendFile(path, '{"id":');
     const sink = createNdjsonSink(path, { append: true });
     await sink.write({ id: 1 });
