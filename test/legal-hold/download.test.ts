@@ -7,13 +7,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError, ValidationError } from '@org/gc-data';
 import { createFakeClock } from '@org/gc-data/testing';
+import { startLocalServer } from '../support/local-server';
 import { DownloadError, Downloader } from './sdk';
 
 const FILE = randomBytes(200_000);
@@ -77,14 +77,13 @@ const fast = { retry: { baseDelayMs: 0, maxDelayMs: 0 } };
 describe('Downloader', () => {
   it('sends no Authorization header: only Accept-Encoding, User-Agent (and Range when resuming)', async () => {
     const seen: IncomingHttpHeaders[] = [];
-    const server: Server = createServer((req, res) => {
+    const server = await startLocalServer((req, res) => {
       seen.push(req.headers);
       res.writeHead(200, { 'content-length': String(FILE.length) });
       res.end(FILE);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/media/a?sig=x`;
+      const url = `${server.origin}/media/a?sig=x`;
       const r = await new Downloader().download({ url, dest: join(dir, 'a.ogg') });
       expect(r).toMatchObject({ bytes: FILE.length, sha256: SHA, attempts: 1 });
       expect(seen).toHaveLength(1);
@@ -92,31 +91,28 @@ describe('Downloader', () => {
       expect(Object.keys(seen[0]!).sort()).toEqual(['accept', 'accept-encoding', 'accept-language', 'connection', 'host', 'sec-fetch-mode', 'user-agent'].filter((k) => k in seen[0]!).sort());
       expect(seen[0]!['accept-encoding']).toBe('identity');
     } finally {
-      server.close();
-      server.closeAllConnections();
+      await server.close();
     }
   });
 
   it('follows a redirect on the URL\'s own origin, and never one to another origin (nothing is sent there)', async () => {
     const other: IncomingHttpHeaders[] = [];
-    const elsewhere: Server = createServer((req, res) => {
+    const elsewhere = await startLocalServer((req, res) => {
       other.push(req.headers);
       res.writeHead(200, { 'content-length': String(FILE.length) });
       res.end(FILE);
     });
-    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
-    const elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    const elsewhereUrl = elsewhere.origin;
     const paths: string[] = [];
-    const server: Server = createServer((req, res) => {
+    const server = await startLocalServer((req, res) => {
       paths.push(req.url ?? '');
       if (req.url?.startsWith('/moved')) return void res.writeHead(302, { location: '/media/b?sig=y' }).end();
       if (req.url?.startsWith('/away')) return void res.writeHead(307, { location: `${elsewhereUrl}/media/c?sig=z` }).end();
       res.writeHead(200, { 'content-length': String(FILE.length) });
       res.end(FILE);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const base = server.origin;
       const ok = await new Downloader().download({ url: `${base}/moved?sig=x`, dest: join(dir, 'a.ogg') });
       expect(ok).toMatchObject({ bytes: FILE.length, sha256: SHA });
       expect(paths).toEqual(['/moved?sig=x', '/media/b?sig=y']);
@@ -128,10 +124,7 @@ describe('Downloader', () => {
       expect(other).toHaveLength(0);
       expect(existsSync(join(dir, 'b.ogg'))).toBe(false);
     } finally {
-      for (const s of [server, elsewhere]) {
-        s.close();
-        s.closeAllConnections();
-      }
+      await Promise.all([server.close(), elsewhere.close()]);
     }
   });
 

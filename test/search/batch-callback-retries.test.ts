@@ -1,11 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../src/errors';
 import type { ProgressEvent, WarningEvent } from '../../src/events';
 import { BatchCallbackError, deliverBatchCallback, resolveBatchCallbackOptions } from '../../src/search/batch-callback';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification } from '../../src/search/schemas';
+import { startLocalServer } from '../support/local-server';
 import { useSimulatedOrg } from '../support/sim';
 
 // The receiver is a real HTTP server on 127.0.0.1: msw lets those requests through, and only those.
@@ -22,7 +22,7 @@ type Reply = (n: number, req: IncomingMessage, res: ServerResponse) => void;
 async function receiver(reply: Reply) {
   const seen: IncomingHttpHeaders[] = [];
   const open = new Set<ServerResponse>();
-  const srv = createServer((req, res) => {
+  const local = await startLocalServer((req, res) => {
     req.resume();
     req.on('end', () => {
       seen.push(req.headers);
@@ -31,17 +31,13 @@ async function receiver(reply: Reply) {
       reply(seen.length, req, res);
     });
   });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${local.origin}/hook`,
     seen,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const res of open) res.destroy();
-        srv.close(() => r());
-        srv.closeAllConnections();
-      }),
+    close: () => {
+      for (const res of open) res.destroy();
+      return local.close();
+    },
   };
 }
 

@@ -1,10 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { FilterBuilder } from '@org/gc-data/filters';
 import { signBatch, verifyBatchSignature } from '../../src/search/batch-callback';
 import { InteractionSearch } from '../../src/search/interaction-search';
 import type { SearchNotification } from '../../src/search/schemas';
+import { startLocalServer } from '../support/local-server';
 import { useSimulatedOrg } from '../support/sim';
 
 // The receiver is a real HTTP server on 127.0.0.1: msw lets those requests through, and only those.
@@ -22,7 +22,7 @@ interface Received {
 
 async function receiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
   const received: Received[] = [];
-  const srv: Server = createServer((req, res) => {
+  const local = await startLocalServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -30,14 +30,7 @@ async function receiver(): Promise<{ url: string; received: Received[]; close: (
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks/gc-data?tenant=acme`, received, close: () =>
-      new Promise((r) => {
-        srv.close(() => r());
-        srv.closeAllConnections();
-      }),
-  };
+  return { url: `${local.origin}/hooks/gc-data?tenant=acme`, received, close: local.close };
 }
 
 describe('batch callback: signature', () => {

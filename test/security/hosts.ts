@@ -3,9 +3,9 @@
  * configured for, and a "foreign" host on another port (so another origin) that must never see a request. Each
  * records every request it receives, with its headers and body.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GenesysClient, type GenesysClientOptions } from '@org/gc-data';
+import { startLocalServer } from '../support/local-server';
 
 export const CLIENT_ID = 'sec-client-id';
 export const CLIENT_SECRET = 'sec-client-secret-7f3a9c';
@@ -32,7 +32,7 @@ let tokenCounter = 0;
 export async function startHost(): Promise<Host> {
   const seen: Seen[] = [];
   let handler: Handler = (_req, res) => json(res, 200, { ok: true });
-  const server: Server = createServer((req, res) => {
+  const local = await startLocalServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -45,19 +45,13 @@ export async function startHost(): Promise<Host> {
       void Promise.resolve(handler(s, res)).catch(() => res.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: local.origin,
     seen,
     handle(h) {
       handler = h;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }
 
