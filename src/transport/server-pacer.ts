@@ -19,7 +19,7 @@
  *   Without reset headers the hold (1 s) stands in for the window until a 429 or an answer says it is longer.
  * - **Probe**: when the budget is spent and the log frees nothing sooner, one request goes when the server said its
  *   budget returns (its reset; without a reset header, the hold after the budget ran out); its answer tells how much
- *   came back. One probe at a time.
+ *   came back. One probe at a time, and none while a request sent after the newest answer is still out.
  * - **Refilling bucket**: within half a window of a nearly full budget, budget coming back in parts beyond what was
  *   in use then, or a reset growing in step with the requests spent, shows a bucket; requests are then paced
  *   GCRA-style at the refill rate (a lower bound: from the reset announced for a full bucket, else measured),
@@ -296,15 +296,24 @@ export class ServerPacer {
     }
     const probeAt = this.probeAt(n);
     if (now >= probeAt) {
-      if (this.probeSeq === undefined) {
+      // A request sent after `n` and still out already spends what `n`'s reset brings back, perhaps all of it (a
+      // sliding log's reset frees one request): its answer is the probe. (Traced on real time: the log freed a request
+      // at the reset's moment, and the probe sent 1 ms later for the same slot was a 429.)
+      if (this.probeSeq === undefined && !this.outAfter(n)) {
         this.logProbe = false;
         return { go: true, probe: true };
       }
     } else {
       until = Math.min(until, probeAt);
     }
-    // Infinity: woken by the outstanding probe's answer.
+    // Infinity: woken by the outstanding probe's (or that request's) answer.
     return { go: false, until };
+  }
+
+  /** One of our requests sent after `n` is still out. */
+  private outAfter(n: Answer): boolean {
+    for (const s of this.out) if (s.seq > n.seq) return true;
+    return false;
   }
 
   /** What `n` said is left, less our requests it did not count: sent after it, or maybe counted after it (`uncounted`). */
