@@ -218,16 +218,16 @@ const rowByRowLoader = (): Promise<Rate> =>
  */
 async function bareCopy(): Promise<Rate> {
   const encoded = inserts.map((batch) => {
-    const lines = new CopyBuffer();
+    const rows = new CopyBuffer();
     const scores = new CopyBuffer();
+    binaryHeader(rows);
     binaryHeader(scores);
     batch.forEach((ch, i) => {
-      if (ch.op !== 'upsert') return;
-      const staged = evaluationRow(ch.row, undefined, new Checker(), `changes[${i}].row`, scores);
-      if (staged) lines.text(staged.line);
+      if (ch.op === 'upsert') evaluationRow(ch.row, undefined, new Checker(), `changes[${i}].row`, rows, scores);
     });
+    binaryTrailer(rows);
     binaryTrailer(scores);
-    return { lines: lines.finish(), scores: scores.finish() };
+    return { rows: rows.finish(), scores: scores.finish() };
   });
   const { default: copyStreams } = await import('pg-copy-streams');
   const { pipeline } = await import('node:stream/promises');
@@ -235,7 +235,7 @@ async function bareCopy(): Promise<Rate> {
   return onOwnConnection('bare', ROWS, async (schema, client) => {
     for (const b of encoded) {
       await client.query('BEGIN');
-      await pipeline(Readable.from(b.lines), client.query(copyStreams.from(`COPY "${schema}".evaluations (${EVALUATION_COLUMNS.join(', ')}) FROM STDIN`)));
+      await pipeline(Readable.from(b.rows), client.query(copyStreams.from(`COPY "${schema}".evaluations (${EVALUATION_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`)));
       await pipeline(Readable.from(b.scores), client.query(copyStreams.from(`COPY "${schema}".evaluation_question_scores (${QUESTION_SCORE_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`)));
       await client.query('COMMIT');
     }

@@ -50,6 +50,9 @@ const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|
 /** Collects issues (at most 20) while rows are built; the caller throws one ValidationError with all of them. */
 export class Checker {
   readonly issues: ValidationIssue[] = [];
+  /** Valid uuids seen (as given -> canonical): the ids of a form repeat in every evaluation of a batch. */
+  private readonly uuids = new Map<string, string>();
+
   add(path: string, message: string): void {
     if (this.issues.length < 20) this.issues.push({ path, message });
   }
@@ -60,8 +63,14 @@ export class Checker {
       return null;
     }
     if (typeof value === 'string') {
+      const seen = this.uuids.get(value);
+      if (seen !== undefined) return seen;
       const id = canonicalUuid(value);
-      if (id !== undefined) return id;
+      if (id !== undefined) {
+        if (this.uuids.size >= 4096) this.uuids.clear();
+        this.uuids.set(value, id);
+        return id;
+      }
     }
     this.add(at(base, suffix), `must be a UUID as the platform's ids are, got ${quote(value)}`);
     return null;

@@ -1,9 +1,10 @@
 /**
- * What COPY reads: the text format (one line per row, tab-separated, `\N` for null) for rows with jsonb documents,
- * and the binary format for the question-score rows (five uuids, a numeric and three booleans each: sent as 16 bytes
- * and a few words instead of text the server parses; about a third less server time per row, measured in
- * bench/warehouse/load.ts). Both are written straight into Buffers of about 1 MiB: no string per batch, fewer copies
- * and less garbage than joining lines (docs/performance.md, warehouse load).
+ * What COPY reads: the binary format for the evaluation and question-score rows (uuids as 16 bytes, times as
+ * microseconds, numerics as base-10000 words: nothing for the server to parse but the jsonb, and no text-format
+ * escaping of the answers' JSON on our side; measured in bench/warehouse/load.ts), the text format (one line per
+ * row, tab-separated, `\N` for null) for the smaller tables. Both are written straight into Buffers of about 1 MiB:
+ * no string per row kept for the batch, fewer copies and less garbage than joining lines (docs/warehouse.md,
+ * "Performance").
  */
 
 /** A typed value for a text-format cell. `{ json }` is written as JSON (a jsonb column). */
@@ -37,6 +38,21 @@ export class CopyBuffer {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
+  /**
+   * A binary COPY field: its byte length (int32), `prefix` bytes, then `s` as UTF-8, written in one pass (the length
+   * is filled in afterwards instead of measuring the string first).
+   */
+  field(s: string, prefix?: number): void {
+    const extra = prefix === undefined ? 0 : 1;
+    this.room(4 + extra + s.length * 3);
+    const at = this.pos;
+    let p = at + 4;
+    if (prefix !== undefined) this.buf[p++] = prefix;
+    p += this.buf.write(s, p, 'utf8');
+    this.buf.writeInt32BE(p - at - 4, at);
+    this.pos = p;
+  }
+
   int16(n: number): void {
     this.room(2);
     this.pos = this.buf.writeInt16BE(n, this.pos);
@@ -45,6 +61,19 @@ export class CopyBuffer {
   int32(n: number): void {
     this.room(4);
     this.pos = this.buf.writeInt32BE(n, this.pos);
+  }
+
+  bigint64(n: bigint): void {
+    this.room(8);
+    this.pos = this.buf.writeBigInt64BE(n, this.pos);
+  }
+
+  /** An integer within ±2^53 as a big-endian int64 (two words: no BigInt per value). */
+  int64(n: number): void {
+    this.room(8);
+    const hi = Math.floor(n / 4294967296);
+    this.buf.writeInt32BE(hi, this.pos);
+    this.pos = this.buf.writeUInt32BE(n - hi * 4294967296, this.pos + 4);
   }
 
   byte(n: number): void {
@@ -62,6 +91,15 @@ export class CopyBuffer {
       b[p++] = (HEX[id.charCodeAt(i)] as number) * 16 + (HEX[id.charCodeAt(i + 1)] as number);
     }
     this.pos = p;
+  }
+
+  /** 16 bytes (a uuid encoded before, see UuidBytes). */
+  bytes16(src: Uint8Array): void {
+    this.room(16);
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < 16; i++) b[p + i] = src[i] as number;
+    this.pos = p + 16;
   }
 
   /** Where the next byte goes: [buffer index, offset]; with `end()` it marks a segment (see `slices`). */
@@ -107,10 +145,15 @@ function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\0/g, '').replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-function jsonText(value: unknown): string {
+// An escape in JSON text: `\\` (kept) or `\u0000` (dropped). Matching both keeps an escaped backslash followed by
+// the letters u0000 (the text `\u0000` in a comment) intact.
+const JSON_NUL = /\\(?:\\|u0000)/g;
+
+/** JSON text for a jsonb value. */
+export function jsonText(value: unknown): string {
   // jsonb refuses \u0000; the platform never sends it, but one bad comment must not fail a whole batch.
   const s = JSON.stringify(value) ?? 'null';
-  return s.includes('\\u0000') ? s.replace(/\\u0000/g, '') : s;
+  return s.includes('\\u0000') ? s.replace(JSON_NUL, (m) => (m === '\\\\' ? m : '')) : s;
 }
 
 export function cellText(v: Cell): string {
@@ -163,6 +206,29 @@ export function binaryUuid(out: CopyBuffer, id: string | null): void {
   out.uuidBytes(id);
 }
 
+/**
+ * The 16 bytes of canonical uuids that repeat across a batch (question, group, answer and form ids: the same dozen
+ * in every evaluation of a form), encoded once. Bounded: a batch of unique ids only turns it over.
+ */
+export class UuidBytes {
+  private readonly cache = new Map<string, Uint8Array>();
+
+  /** Writes `id` (canonical, or null) as a binary COPY field. */
+  write(out: CopyBuffer, id: string | null): void {
+    if (id === null) return binaryNull(out);
+    let bytes = this.cache.get(id);
+    if (bytes === undefined) {
+      const one = new CopyBuffer(16);
+      one.uuidBytes(id);
+      bytes = (one.finish()[0] as Buffer).subarray(0, 16);
+      if (this.cache.size >= 4096) this.cache.clear();
+      this.cache.set(id, bytes);
+    }
+    out.int32(16);
+    out.bytes16(bytes);
+  }
+}
+
 export function binaryBool(out: CopyBuffer, v: boolean | null): void {
   if (v === null) return binaryNull(out);
   out.int32(1);
@@ -172,10 +238,27 @@ export function binaryBool(out: CopyBuffer, v: boolean | null): void {
 export function binaryText(out: CopyBuffer, s: string | null): void {
   if (s === null) return binaryNull(out);
   // NUL cannot be stored in text (as in the text format, it is dropped).
-  const v = s.includes('\0') ? s.replace(/\0/g, '') : s;
-  const n = Buffer.byteLength(v, 'utf8');
-  out.int32(n);
-  out.text(v);
+  out.field(s.includes('\0') ? s.replace(/\0/g, '') : s);
+}
+
+/** A jsonb value: version byte 1, then the JSON text (what jsonb_recv reads). */
+export function binaryJsonb(out: CopyBuffer, value: unknown): void {
+  out.field(jsonText(value), 1);
+}
+
+// PostgreSQL counts timestamps in microseconds from 2000-01-01T00:00:00Z.
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+
+/** A timestamptz from a checked ISO-8601 UTC string (Checker.date: millisecond precision, so nothing is lost). */
+export function binaryTimestamp(out: CopyBuffer, iso: string | null): void {
+  if (iso === null) return binaryNull(out);
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new Error(`internal: ${iso} is not a checked date`);
+  out.int32(8);
+  const us = (ms - PG_EPOCH_MS) * 1000;
+  // Beyond ±2^53 µs (before 1715 or after 2285) the product of doubles is no longer exact: BigInt there.
+  if (Number.isSafeInteger(us)) out.int64(us);
+  else out.bigint64(BigInt(ms - PG_EPOCH_MS) * 1000n);
 }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;

@@ -1,11 +1,12 @@
 /**
- * Evaluation documents -> the `evaluations` row (one COPY text line: it carries the `answers` jsonb) and its
- * question-score rows (binary COPY, written straight into the batch's CopyBuffer). Everything is checked while it is
- * built; issues go to the Checker and the batch is refused whole (see apply-evaluations.ts).
+ * Evaluation documents -> the `evaluations` row and its question-score rows, both as binary COPY tuples written
+ * straight into the batch's CopyBuffers (the row's `answers` jsonb as its JSON text, nothing else for the server to
+ * parse). Everything is checked while it is built; issues go to the Checker and the batch is refused whole (see
+ * apply-evaluations.ts).
  */
 import { Checker, quote, type DateInput } from './checker';
 import { FIXED_SCORECARD_COLUMNS, type FixedScorecardColumn } from '../quality/scorecard-types';
-import { binaryBool, binaryNumeric, binaryText, binaryUuid, copyLine, CopyBuffer, type Cell, type Segment } from './copy-format';
+import { binaryBool, binaryJsonb, binaryNull, binaryNumeric, binaryText, binaryTimestamp, binaryUuid, CopyBuffer, UuidBytes, type Segment } from './copy-format';
 
 interface Ref {
   id?: string | null;
@@ -87,6 +88,86 @@ export const EVALUATION_COLUMNS = [
 
 export type EvaluationColumn = (typeof EVALUATION_COLUMNS)[number];
 
+/** Each column's type in migrations.ts (binary COPY sends each value in its type's own format). */
+const EVALUATION_COLUMN_TYPES: Record<EvaluationColumn, 'uuid' | 'text' | 'numeric' | 'bool' | 'timestamptz' | 'jsonb'> = {
+  evaluation_id: 'uuid',
+  conversation_id: 'uuid',
+  calibration_id: 'uuid',
+  agent_id: 'uuid',
+  evaluator_id: 'uuid',
+  queue_id: 'uuid',
+  form_id: 'uuid',
+  form_context_id: 'uuid',
+  form_name: 'text',
+  status: 'text',
+  total_score: 'numeric',
+  total_critical_score: 'numeric',
+  total_non_critical_score: 'numeric',
+  any_failed_kill_questions: 'bool',
+  media_type: 'text',
+  conversation_date: 'timestamptz',
+  conversation_end_date: 'timestamptz',
+  created_date: 'timestamptz',
+  assigned_date: 'timestamptz',
+  submitted_date: 'timestamptz',
+  release_date: 'timestamptz',
+  changed_date: 'timestamptz',
+  never_release: 'bool',
+  rescore: 'bool',
+  answers: 'jsonb',
+  changed_at: 'timestamptz',
+  deleted_at: 'timestamptz',
+};
+const TYPES = EVALUATION_COLUMNS.map((k) => EVALUATION_COLUMN_TYPES[k]);
+
+/**
+ * The columns of an `evaluations` stage, written out (a temp table made `LIKE` the table would hold a lock on it
+ * until its commit). `answersCompression`: the `answers` column's method in the warehouse (`lz4`, `pglz`), so the
+ * stage compresses each document as the table stores it; undefined for the server's default.
+ */
+export function evaluationStageColumns(answersCompression: string | undefined): string {
+  return EVALUATION_COLUMNS.map((k) => {
+    const type = EVALUATION_COLUMN_TYPES[k];
+    if (k === 'changed_at') return `${k} ${type} NOT NULL`;
+    return k === 'answers' && answersCompression ? `${k} ${type} COMPRESSION ${answersCompression}` : `${k} ${type}`;
+  }).join(', ');
+}
+
+/** A checked value of an `evaluations` column (`answers`: the object itself, written as JSON). */
+type Value = string | number | boolean | object | null;
+
+/** One `evaluations` row as a binary COPY tuple, `values` in EVALUATION_COLUMNS order. */
+function writeEvaluationTuple(out: CopyBuffer, values: readonly Value[]): void {
+  out.int16(TYPES.length);
+  for (let i = 0; i < TYPES.length; i++) {
+    const v = values[i] as Value;
+    if (v === null) {
+      binaryNull(out);
+      continue;
+    }
+    switch (TYPES[i]) {
+      case 'uuid':
+        binaryUuid(out, v as string);
+        break;
+      case 'text':
+        binaryText(out, v as string);
+        break;
+      case 'numeric':
+        binaryNumeric(out, v as number);
+        break;
+      case 'bool':
+        binaryBool(out, v as boolean);
+        break;
+      case 'timestamptz':
+        binaryTimestamp(out, v as string);
+        break;
+      case 'jsonb':
+        binaryJsonb(out, v);
+        break;
+    }
+  }
+}
+
 /** In the order the binary rows are written (scoreRows below). */
 export const QUESTION_SCORE_COLUMNS = [
   'evaluation_id',
@@ -117,8 +198,8 @@ function mediaTypeOf(value: unknown, c: Checker, path: string): string | null {
 export interface StagedEvaluation {
   id: string;
   changedAt: string;
-  /** The `evaluations` row as one COPY text line. */
-  line: string;
+  /** Its `evaluations` row in the batch's row buffer (a binary COPY tuple). */
+  row: Segment;
   /** Its question-score rows in the batch's score buffer (binary COPY tuples). */
   scores: Segment;
   scoreCount: number;
@@ -127,14 +208,15 @@ export interface StagedEvaluation {
 }
 
 /**
- * One upsert to its `evaluations` row, its question-score rows appended to `scores` (checked; issues go to `c`).
- * Score rows of a refused evaluation may stay in `scores`: a batch with any issue is refused whole.
+ * One upsert: its `evaluations` row appended to `rows`, its question-score rows to `scores` (checked; issues go to
+ * `c`). Score rows of a refused evaluation may stay in `scores`: a batch with any issue is refused whole.
  */
 export function evaluationRow(
   e: WarehouseEvaluation,
   changedAtInput: DateInput | undefined,
   c: Checker,
   path: string,
+  rows: CopyBuffer,
   scores: CopyBuffer,
 ): StagedEvaluation | undefined {
   if (!c.object(e, path, 'the evaluation document (EvaluationResponse)')) return undefined;
@@ -152,7 +234,7 @@ export function evaluationRow(
   const a = answers !== undefined && typeof answers === 'object' && !Array.isArray(answers) ? answers : undefined;
   const calibrationId = c.refId(e.calibration, path, '.calibration');
   // In the order of the old positional list: the issues of a bad document keep their order.
-  const row: Record<EvaluationColumn, Cell> = {
+  const row: Record<EvaluationColumn, Value> = {
     evaluation_id: id,
     conversation_id: c.refId(e.conversation, path, '.conversation'),
     calibration_id: calibrationId,
@@ -177,16 +259,17 @@ export function evaluationRow(
     changed_date: c.date(e.changedDate, path, '.changedDate'),
     never_release: c.bool(e.neverRelease, path, '.neverRelease'),
     rescore: c.bool(e.rescore, path, '.rescore'),
-    answers: a === undefined ? null : { json: a },
+    answers: a === undefined ? null : a,
     changed_at: changedAt,
     deleted_at: null,
   };
-  const cells = EVALUATION_COLUMNS.map((k) => row[k]);
   const from = scores.mark();
   const scoreCount = id === null ? 0 : scoreRows(e, id, c, path, scores);
   const to = scores.mark();
   if (c.issues.length > before || id === null || changedAt === null) return undefined;
-  return { id, changedAt, line: copyLine(cells), scores: [from, to], scoreCount, calibration: calibrationId !== null };
+  const rowFrom = rows.mark();
+  writeEvaluationTuple(rows, EVALUATION_COLUMNS.map((k) => row[k]));
+  return { id, changedAt, row: [rowFrom, rows.mark()], scores: [from, to], scoreCount, calibration: calibrationId !== null };
 }
 
 /** Question-group and question context ids (the same across form versions), from the form inside the evaluation. */
@@ -203,6 +286,9 @@ function formContexts(e: WarehouseEvaluation): { groups: Map<string, string | nu
   }
   return { groups, questions };
 }
+
+// Shared by every batch (a pure cache, bounded): the form's ids are the same from one batch to the next.
+const repeatedIds = new UuidBytes();
 
 /** Appends the evaluation's question-score rows (binary tuples, QUESTION_SCORE_COLUMNS order); returns how many. */
 function scoreRows(e: WarehouseEvaluation, evaluationId: string, c: Checker, path: string, out: CopyBuffer): number {
@@ -241,11 +327,11 @@ function scoreRows(e: WarehouseEvaluation, evaluationId: string, c: Checker, pat
       const questionCtx = c.uuid(context ? context.questions.get(questionId) : null, where, '.questionId (context)');
       out.int16(QUESTION_SCORE_COLUMNS.length);
       binaryUuid(out, evaluationId);
-      binaryUuid(out, groupId);
-      binaryUuid(out, groupCtx);
-      binaryUuid(out, questionId);
-      binaryUuid(out, questionCtx);
-      binaryUuid(out, c.uuid(q.answerId, where, '.answerId'));
+      repeatedIds.write(out, groupId);
+      repeatedIds.write(out, groupCtx);
+      repeatedIds.write(out, questionId);
+      repeatedIds.write(out, questionCtx);
+      repeatedIds.write(out, c.uuid(q.answerId, where, '.answerId'));
       binaryNumeric(out, c.num(q.score, where, '.score'));
       binaryBool(out, c.bool(q.markedNA, where, '.markedNA'));
       binaryBool(out, c.bool(q.systemMarkedNA, where, '.systemMarkedNA'));
@@ -257,11 +343,16 @@ function scoreRows(e: WarehouseEvaluation, evaluationId: string, c: Checker, pat
   return count;
 }
 
-/** A tombstone row (COPY text line): only the id, the change time and `deleted_at` (the upsert keeps the others). */
-export function deletionLine(id: string, at: string): string {
-  const cells: Cell[] = EVALUATION_COLUMNS.map(() => null);
-  cells[EVALUATION_COLUMNS.indexOf('evaluation_id')] = id;
-  cells[EVALUATION_COLUMNS.indexOf('changed_at')] = at;
-  cells[EVALUATION_COLUMNS.indexOf('deleted_at')] = at;
-  return copyLine(cells);
+/**
+ * A tombstone row appended to `rows`: only the id, the change time and `deleted_at` (the upsert keeps the others).
+ * Returns its segment.
+ */
+export function deletionRow(rows: CopyBuffer, id: string, at: string): Segment {
+  const values: Value[] = EVALUATION_COLUMNS.map(() => null);
+  values[EVALUATION_COLUMNS.indexOf('evaluation_id')] = id;
+  values[EVALUATION_COLUMNS.indexOf('changed_at')] = at;
+  values[EVALUATION_COLUMNS.indexOf('deleted_at')] = at;
+  const from = rows.mark();
+  writeEvaluationTuple(rows, values);
+  return [from, rows.mark()];
 }

@@ -5,13 +5,25 @@
  */
 import type { Session } from './driver';
 
-/** Creates `gc_stage_<table>` like `<s>.<table>` and COPYs `data` (text format) into it. Returns the stage's name. */
-export async function stage(q: Session, s: string, table: string, columns: readonly string[], data: Iterable<Buffer | string>): Promise<string> {
+/**
+ * Creates `gc_stage_<table>` like `<s>.<table>` (or with the column `definition` given) and COPYs `data` (text
+ * format, or binary with its header and trailer) into it. Returns the stage's name.
+ */
+export async function stage(
+  q: Session,
+  s: string,
+  table: string,
+  columns: readonly string[],
+  data: Iterable<Buffer | string>,
+  format: 'text' | 'binary' = 'text',
+  definition?: string,
+): Promise<string> {
   const name = `gc_stage_${table}`;
   // INCLUDING COMPRESSION: a jsonb document is compressed once, in the stage (lz4 where the server has it), and the
-  // INSERT ... SELECT below stores the compressed value as it is.
-  await q.exec(`CREATE TEMP TABLE ${name} (LIKE ${s}.${table} INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP`);
-  await q.copyFrom(name, columns, data);
+  // INSERT ... SELECT below stores the compressed value as it is. LIKE holds a lock on the table until the commit;
+  // a stage made while an earlier batch is still written takes its `definition` instead (see apply-evaluations.ts).
+  await q.exec(`CREATE TEMP TABLE ${name} (${definition ?? `LIKE ${s}.${table} INCLUDING DEFAULTS INCLUDING COMPRESSION`}) ON COMMIT DROP`);
+  await q.copyFrom(name, columns, data, format);
   return name;
 }
 

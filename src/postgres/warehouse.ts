@@ -12,7 +12,7 @@ import { createPgDriver, createPgliteDriver, type Driver, type Session } from '.
 import { errorText, PostgresWarehouseError } from './errors';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import { parseWarehouseOptions } from './options';
-import { prepareEvaluations, writeEvaluations } from './apply-evaluations';
+import { mergeEvaluations, prepareEvaluations, readAnswersCompression, stageEvaluations } from './apply-evaluations';
 import { stage, upsertSql } from './stage';
 import { stateRows, writeStateIn } from './state-write';
 import type { ApplySummary, ConversationUpsert, DimensionsInput, DimensionsSummary, MigrateResult, PostgresWarehouse, PostgresWarehouseOptions } from './types';
@@ -50,6 +50,8 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
   let migrated: Promise<MigrateResult> | undefined;
   // Batches are written in the order they were handed over; the next one is checked and encoded meanwhile.
   let writing: Promise<unknown> = Promise.resolve();
+  // Settles when the last evaluation batch handed over holds its connection and has staged its rows (or failed).
+  let staging: Promise<unknown> = Promise.resolve();
 
   const getDriver = (): Promise<Driver> => {
     if (closed) return Promise.reject(new PostgresWarehouseError(`the warehouse (${target}) is closed`, { reason: 'closed', target }));
@@ -110,16 +112,59 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
       throw e;
     }));
 
+  // Read once, after the migration: how the evaluation stage compresses `answers` (stageEvaluations).
+  let compression: Promise<string | undefined> | undefined;
+  const answersCompression = (): Promise<string | undefined> =>
+    (compression ??= (async () => {
+      await ensureMigrated();
+      const d = await getDriver();
+      try {
+        return await readAnswersCompression(d, schema);
+      } catch (e) {
+        throw dbError('warehouse.apply()', target, e, false);
+      }
+    })().catch((e: unknown) => {
+      compression = undefined;
+      throw e;
+    }));
+
+  /**
+   * Batches handed over early overlap: a batch takes a connection and stages its rows (a temp table, nothing shared)
+   * once the batch before it has staged, then waits for that batch to settle before it touches the warehouse's rows.
+   * So the server stages one batch while it merges the previous one (two backends on two cores), every batch still
+   * commits in call order in its own transaction, and no batch ever waits for a later one (connections are taken in
+   * call order: no deadlock with a pool of one connection or PGlite's single session).
+   */
   const apply: PostgresWarehouse['apply'] = (changes, options = {}) => {
     const started = clock.now();
-    // Encoded now, while the batches handed over before are written; written after them, in call order.
+    // Encoded now, while the batches handed over before are written.
     const prepared = prepareEvaluations(changes, options);
-    return inOrder(async (): Promise<ApplySummary> => {
-      const p = await prepared;
-      await ensureMigrated();
-      const r = await transaction('warehouse.apply()', (q) => writeEvaluations(q, s, p));
-      return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: clock.now() - started };
-    });
+    const before = { staged: staging, settled: writing };
+    let staged!: () => void;
+    const stagedHere = new Promise<void>((resolve) => (staged = resolve));
+    const run = (async (): Promise<ApplySummary> => {
+      try {
+        await before.staged;
+        const p = await prepared;
+        const method = await answersCompression();
+        const r = await transaction('warehouse.apply()', async (q) => {
+          const stage = await stageEvaluations(q, s, p, method).finally(staged);
+          await before.settled;
+          return mergeEvaluations(q, s, p, stage);
+        });
+        return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: clock.now() - started };
+      } finally {
+        staged();
+      }
+    })();
+    staging = stagedHere;
+    // A batch that failed before its transaction settles only after the earlier ones (as when it was written).
+    const settled = run.then(
+      () => undefined,
+      () => before.settled,
+    );
+    writing = settled;
+    return run;
   };
 
   const applyConversations: PostgresWarehouse['applyConversations'] = async (changes, options = {}) => {

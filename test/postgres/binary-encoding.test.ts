@@ -50,3 +50,45 @@ describeBackends('binary COPY of question scores', (db) => {
     );
   });
 });
+
+// Times as PostgreSQL reads their ISO text, from year 1 to 9999: inside and outside the ±2^53 µs around 2000 where
+// a double holds the microseconds exactly (before 1715 and after 2285 the encoder counts in BigInt).
+const instants = fc.date({ min: new Date('0001-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true });
+
+describeBackends('binary COPY of the evaluations row', (db) => {
+  it('dates, total scores, texts and the answers jsonb read back as the server reads their text (NUL dropped; the text \\u0000 kept)', async () => {
+    const w = db.warehouse();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(instants, { minLength: 7, maxLength: 7 }),
+        numbers,
+        fc.string({ unit: 'binary' }),
+        fc.string({ unit: 'binary' }),
+        async (dates, total, name, comment) => {
+          n++;
+          const [conversationDate, conversationEndDate, createdDate, assignedDate, submittedDate, releaseDate, changedDate] = dates.map((d) => (d as Date).toISOString());
+          const row = evaluation(n, { changedDate: changedDate as string, totalScore: total, comment: `${comment} \\u0000 \u0000 \\` });
+          Object.assign(row, { conversationDate, conversationEndDate, createdDate, assignedDate, submittedDate, releaseDate });
+          (row.evaluationForm as { name: string }).name = name;
+          await w.apply([{ op: 'upsert', row }]);
+          const [got] = await w.query<Record<string, string>>(
+            `SELECT conversation_date::text AS a, conversation_end_date::text AS b, created_date::text AS c, assigned_date::text AS d,
+                    submitted_date::text AS e, release_date::text AS f, changed_date::text AS g, changed_at::text AS h,
+                    total_score::text AS score, form_name, answers->>'comments' AS comment, answers->'questionGroupScores'->0->>'totalScore' AS group_total
+               FROM "${w.schema}".evaluations WHERE evaluation_id = $1`,
+            [uuid(K.evaluation, n)],
+          );
+          const [want] = await w.query<Record<string, string>>(
+            `SELECT $1::timestamptz::text AS a, $2::timestamptz::text AS b, $3::timestamptz::text AS c, $4::timestamptz::text AS d,
+                    $5::timestamptz::text AS e, $6::timestamptz::text AS f, $7::timestamptz::text AS g, $7::timestamptz::text AS h,
+                    $8::numeric::text AS score, $9::numeric::text AS group_total`,
+            [conversationDate, conversationEndDate, createdDate, assignedDate, submittedDate, releaseDate, changedDate, String(total), String(total)],
+          );
+          expect(got).toEqual({ ...want, form_name: name.replace(/\0/g, ''), comment: `${comment.replace(/\0/g, '')} \\u0000  \\` });
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
+});
