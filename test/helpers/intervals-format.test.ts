@@ -36,8 +36,12 @@ describe('lastFullUtcDay', () => {
   });
 
   it('defaults to now', () => {
+    // Bracketed by the real clock read before and after (a midnight between the reads is allowed for, not raced).
+    const day = (ms: number) => Math.floor(ms / 86_400_000) * 86_400_000;
+    const before = Date.now();
     const p = parseInterval(lastFullUtcDay());
-    expect(Date.now() - p.endMs).toBeLessThan(86_400_000);
-    expect(Date.now()).toBeGreaterThanOrEqual(p.endMs);
+    const after = Date.now();
+    expect([day(before), day(after)]).toContain(p.endMs);
+    expect(p.endMs - p.startMs).toBe(86_400_000);
   });
 });
