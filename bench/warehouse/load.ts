@@ -8,12 +8,14 @@
  * Each round runs, each on a fresh schema (dropped afterwards):
  *   copy-insert:    `rows` new evaluations through warehouse.apply(), one batch at a time (await each);
  *   copy-update:    the same evaluations again with a newer change time (every row updated, scores replaced);
- *   copy-pipelined: `rows` new evaluations, the next batch handed to apply() while the previous one is written
- *                   (what a sync does when it fetches ahead): encoding overlaps the server's work;
+ *   copy-pipelined: `rows` new evaluations, the next batch handed to apply() while the previous one is written:
+ *                   its encoding overlaps the server's work, and it stages on a second connection while the previous
+ *                   one merges (src/postgres/warehouse.ts), so the server uses both cores;
  *   row-by-row:     `slow-rows` new evaluations, one INSERT ... ON CONFLICT per evaluation and one INSERT per
  *                   question score, one transaction per batch (what a hand-written loader does);
- *   bare COPY:      the same rows COPYed straight into the tables (no staging, no guard, no state, nothing checked):
- *                   what PostgreSQL itself takes for this data on this machine, the floor of any loader.
+ *   bare COPY:      the same rows COPYed straight into the tables, in the same binary format, on one connection (no
+ *                   staging, no guard, no state, nothing checked; encoded before the clock starts): what PostgreSQL
+ *                   itself takes for this data on this machine, the floor of any one-connection loader.
  * Documents are made before the clock starts (the same documents for every loader). Rates are evaluation rows per
  * second by the wall clock; each evaluation also writes `questions` question-score rows and a ~2.6 KB answers jsonb.
  * CPU time (this process + the server's processes, from /proc) is reported beside it: the machine is shared.
