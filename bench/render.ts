@@ -31,7 +31,9 @@ const PACING_MATRIX_NOTE =
   'reset style, 10 ms latency, default client options beside the seed-style official-SDK loop, alternating per run; ' +
   'timed at the server from the first API request to the last answer, against the floor of that model (the minimum time ' +
   'with the limiter full at the start: bench/pacing/floor.ts). Real time: the conditions line says what else ran; ' +
-  'the fake-time section below is the same pacing without any load. Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
+  'the fake-time section below is the same pacing without any load. When the reading says the loop\'s figures were not re-run, ' +
+  'only our side ran (PACING_SIDES=ours) and each row\'s loop figures are copied from the earlier run it names (officialFrom). ' +
+  'Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
 
 /** What a reader needs to interpret a figure that the numbers alone do not say. */
 const NOTES: Record<string, string> = {

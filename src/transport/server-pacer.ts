@@ -6,11 +6,7 @@
  *
  * - **Budget** = what the newest answer (by when its request was sent) reported as remaining, minus the requests
  *   sent after that request (they are not in its count), minus the requests sent before it that may have reached the
- *   server after it: answers come back over several connections, and a request sent a moment later can overtake
- *   earlier ones on the way in (seen on real time, bench/pacing/trace.ts: the newest answer read 5 left while 4
- *   earlier-sent requests were still to be counted, and all 4 were 429s). A request sent before it is surely in its
- *   count only if its own answer came back before it was sent; one that was still out then is subtracted until its
- *   own answer reads at least as much left (it was counted, or budget came back meanwhile).
+ *   server after it (reorder.ts: requests overtake each other on the way in).
  * - **Own sliding log**: a request of ours counted in that answer, whose own answer came back more than the longest
  *   reset the server ever announced ago, is free again on every model (a sliding log has dropped it, a fixed window
  *   has ended, a bucket has refilled it), capped by the limit less our requests that may still count. So a spent
@@ -30,17 +26,10 @@
  * Pure bookkeeping on the times it is given (the limiter's clock): it never waits itself; `gate` says until when.
  */
 import type { RateLimitSnapshot } from '../events';
+import { OutRequests, uncounted, type Sent } from './reorder';
 
-/** One request past the gate: when it left and when its answer (of any kind) came back. */
-export interface Sent {
-  seq: number;
-  sentAt: number;
-  answeredAt: number | undefined;
-  /** What its answer said was left (its rate-limit headers), when it said. */
-  remaining?: number | undefined;
-  /** Sequence numbers of our requests still out when it was sent: the server may count them after it. */
-  outAtSend?: number[] | undefined;
-}
+export type { Sent } from './reorder';
+
 
 /** The newest answer that carried the server's budget (newest by when its request was sent). */
 interface Answer {
@@ -50,7 +39,7 @@ interface Answer {
   at: number;
   /** When the server said budget comes back (its reset header), when it said. */
   resetAt: number | undefined;
-  /** Requests sent before it that were still out when it was sent: maybe not in `remaining` (see `uncounted`). */
+  /** Requests sent before it that were still out when it was sent: maybe not in `remaining` (reorder.ts). */
   uncertain: Sent[];
 }
 
@@ -81,8 +70,7 @@ export class ServerPacer {
   /** Our requests, oldest first, from `logHead` on. */
   private log: Sent[] = [];
   private logHead = 0;
-  /** Our requests not answered yet. */
-  private readonly out = new Set<Sent>();
+  private readonly out = new OutRequests();
   /** Some response carried rate-limit headers. */
   announced = false;
   private limit: number | undefined;
@@ -137,7 +125,7 @@ export class ServerPacer {
 
   /** One request leaves now (after `gate` said go). */
   send(now: number, probe: boolean): Sent {
-    const sent: Sent = { seq: ++this.seq, sentAt: now, answeredAt: undefined, outAtSend: [...this.out].map((s) => s.seq) };
+    const sent: Sent = { seq: ++this.seq, sentAt: now, answeredAt: undefined };
     this.log.push(sent);
     this.out.add(sent);
     this.prune(now);
@@ -148,7 +136,7 @@ export class ServerPacer {
   /** Its answer (of any kind) came back; true when it was the outstanding probe. */
   answered(sent: Sent, now: number): boolean {
     sent.answeredAt = now;
-    this.out.delete(sent);
+    this.out.answered(sent);
     return this.probeSeq === sent.seq;
   }
 
@@ -198,12 +186,12 @@ export class ServerPacer {
       if (sent && prev.uncertain.includes(sent)) this.notify();
       return { exhausted: false, pausedForMs: 0 };
     }
-    const uncertain = sent ? this.sentBefore(sent) : [];
+    const uncertain = sent?.outAtSend ?? [];
     if (prev) {
       // More left than the previous answer less the requests sent in between (and counted by this one) explains:
       // budget came back. When it came back nearly whole (a window ended), the requests before this one are no longer
       // counted: the log stops counting them (it would free them twice).
-      const between = uncertain.filter((s) => s.seq > prev.seq && !(s.remaining !== undefined && s.remaining >= remaining)).length;
+      const between = uncounted(uncertain, remaining, prev.seq);
       const refill = remaining - Math.max(0, prev.remaining - (seq - prev.seq - between));
       if (refill >= 1) {
         if (remaining >= this.limit - 1 - this.maxConcurrent) this.baseSeq = seq - 1;
@@ -273,7 +261,7 @@ export class ServerPacer {
   private serverGate(now: number): { go: true; probe: boolean } | { go: false; until: number } {
     const n = this.newest;
     if (!n) return { go: true, probe: false };
-    const sentAfter = this.seq - n.seq + this.uncounted(n);
+    const sentAfter = this.seq - n.seq + uncounted(n.uncertain, n.remaining);
     if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
     const log = this.logBudget(n, now);
     // What the log frees goes one request at a time until one such request was granted: a log that is wrong about
@@ -299,7 +287,7 @@ export class ServerPacer {
       // A request sent after `n` and still out already spends what `n`'s reset brings back, perhaps all of it (a
       // sliding log's reset frees one request): its answer is the probe. (Traced on real time: the log freed a request
       // at the reset's moment, and the probe sent 1 ms later for the same slot was a 429.)
-      if (this.probeSeq === undefined && !this.outAfter(n)) {
+      if (this.probeSeq === undefined && !this.out.after(n.seq)) {
         this.logProbe = false;
         return { go: true, probe: true };
       }
@@ -310,40 +298,9 @@ export class ServerPacer {
     return { go: false, until };
   }
 
-  /** One of our requests sent after `n` is still out. */
-  private outAfter(n: Answer): boolean {
-    for (const s of this.out) if (s.seq > n.seq) return true;
-    return false;
-  }
-
-  /** What `n` said is left, less our requests it did not count: sent after it, or maybe counted after it (`uncounted`). */
+  /** What `n` said is left, less our requests it did not count: sent after it, or maybe counted after it (reorder.ts). */
   private base(n: Answer): number {
-    return n.remaining - (this.seq - n.seq) - this.uncounted(n);
-  }
-
-  /**
-   * Requests sent before `n`'s that may have reached the server after it (so are not in its `remaining`): those still
-   * out when it was sent, unless their own answer has since read at least as much left as `n`'s (they were counted
-   * before it, or budget came back meanwhile: either way `n`'s figure stands). Still out, answered without a budget
-   * (a 429, a network error): counted as not in it.
-   */
-  private uncounted(n: Answer): number {
-    let k = 0;
-    for (const s of n.uncertain) if (!(s.remaining !== undefined && s.remaining >= n.remaining)) k++;
-    return k;
-  }
-
-  /** The requests that were still out when `sent` left (a few: at most the concurrency cap), from the log. */
-  private sentBefore(sent: Sent): Sent[] {
-    const seqs = sent.outAtSend;
-    if (!seqs || seqs.length === 0 || this.logHead >= this.log.length) return [];
-    const first = this.log[this.logHead]!.seq;
-    const found: Sent[] = [];
-    for (const q of seqs) {
-      const s = this.log[this.logHead + (q - first)];
-      if (s && s.seq === q) found.push(s);
-    }
-    return found;
+    return n.remaining - (this.seq - n.seq) - uncounted(n.uncertain, n.remaining);
   }
 
   /** When the server said budget comes back: its reset, or without one a hold after the budget ran out. */
