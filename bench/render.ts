@@ -71,14 +71,16 @@ const NOTES: Record<string, string> = {
     'Installed size counts every file npm installs with --omit=dev.',
   'warehouse-load':
     'Each evaluation writes one `evaluations` row with its ~2.6 KB `answers` jsonb and 12 question-score rows; ids are ' +
-    'in random order, as the platform\'s are. Bare COPY (the same rows COPYed straight into the tables, encoded before ' +
-    'the clock starts, nothing staged, guarded or checked) is what the server itself takes for this data: ~65-71 µs of ' +
-    'server CPU per evaluation, so no loader through PostgreSQL reaches 50,000 evaluations/s on this 2-core machine ' +
-    '(bare COPY itself peaks near 15,000/s of server CPU). Ours spends ~75 µs of server CPU and ~85 µs in Node per ' +
-    'evaluation (checking and encoding; `JSON.stringify` of `answers` the largest part), overlapped when a core is ' +
-    'free. The row-by-row loader is bound by round trips, so its speed depends on load more than ours: at load 15-20 it ' +
-    'read 97-303 rows/s (ratio 6.8-12 x), with the server to itself 985-1,100 rows/s (ratio 3.3-5.9 x). Where the ' +
-    'server time goes: docs/warehouse.md, "Performance".',
+    'in random order, as the platform\'s are. Bare COPY (the same rows in the same binary format COPYed straight into ' +
+    'the tables on one connection, encoded before the clock starts, nothing staged, guarded or checked) is what the ' +
+    'server itself takes for this data: ~60-65 µs of server CPU per evaluation, so no loader through PostgreSQL reaches ' +
+    '50,000 evaluations/s on this 2-core machine (bare COPY itself peaks near 16,000/s of server CPU). Ours spends ' +
+    '~70 µs of server CPU and ~70-90 µs in Node per evaluation (checking and encoding ~31-35 µs in a batch of its own, ' +
+    'the rest garbage collection of the 50,000 documents the benchmark holds, and the driver). Awaited one batch at a ' +
+    'time, Node and the server take turns (every change is checked before anything is sent), so the rate is bounded by ' +
+    'the sum; the next batch handed over early is encoded meanwhile and staged on a second connection. The row-by-row ' +
+    'loader is bound by round trips, so its speed depends on load more than ours. Where the time goes: ' +
+    'docs/warehouse.md, "Performance".',
   'report-jobs':
     'Under Node\'s default flags V8 lets the old generation grow to a few times the live heap before a full GC. ' +
     'The floor loop and the official SDK parse each 1,000-conversation page whole; the page stays reachable while it ' +
