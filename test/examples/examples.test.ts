@@ -46,12 +46,14 @@ function lines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean);
 }
 
+// The day is chosen once here and handed to the examples that take one, so a run that crosses midnight UTC between
+// this line and an example's start (or between the nightly example and its rerun) still checks one and the same day.
 const day = lastFullUtcDay();
 const date = day.slice(0, 10);
 
 const checks: Record<string, () => Promise<void>> = {
   'nightly-evaluations': async () => {
-    const r = await runExample('nightly-evaluations');
+    const r = await runExample('nightly-evaluations', [date]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/using the simulated org/);
     const rows = Number(/evaluations +(\d+) new row\(s\)/.exec(r.stdout)?.[1]);
@@ -64,7 +66,7 @@ const checks: Record<string, () => Promise<void>> = {
     expect(calibrations.every((e) => e.is_calibration === true)).toBe(true);
     expect(r.stdout).toMatch(/COPY INTO qm_evaluations/);
     // A rerun of the same day writes nothing (the checkpoint says done).
-    const again = await runExample('nightly-evaluations');
+    const again = await runExample('nightly-evaluations', [date]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/evaluations +0 new row\(s\)/);
     expect(again.stdout).toMatch(/nothing was written twice/);
