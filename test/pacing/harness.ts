@@ -192,3 +192,23 @@ export function orgFetch(sim: { handle(request: Request): Promise<Response | typ
     return r;
   }) as typeof fetch;
 }
+
+/** Every model x anchor x reset style of the simulated org that the pacing matrices run (models.test.ts, models-jitter.test.ts). */
+export const MODEL_CELLS: ReadonlyArray<Partial<SimRateLimit>> = [
+  ...(['bucket-full', 'epoch', 'none'] as const).map((reset) => ({ model: 'bucket' as const, reset })),
+  ...(['clock', 'first-request'] as const).flatMap((anchor) =>
+    (['window-end', 'epoch', 'none'] as const).map((reset) => ({ model: 'fixed' as const, anchor, reset })),
+  ),
+  ...(['window-end', 'bucket-full', 'epoch', 'none'] as const).map((reset) => ({ model: 'sliding' as const, reset })),
+];
+
+export const cellName = (c: Partial<SimRateLimit>): string => `${c.model}${c.anchor ? `/${c.anchor}` : ''}, reset ${c.reset}`;
+
+/**
+ * A cell's target, elapsed / floor (issue 19): 1.10 with a reset header, 1.25 without; 1.35 for clock-aligned 1-s
+ * windows that announce no phase (a delta-seconds "1" or nothing: see models.test.ts for why that cell is short of it).
+ */
+export function cellTarget(cell: Partial<SimRateLimit>, windowMs: number): number {
+  const phaseBlind = cell.model === 'fixed' && cell.anchor === 'clock' && windowMs === 1000 && cell.reset !== 'epoch';
+  return phaseBlind ? 1.35 : cell.reset === 'none' ? 1.25 : 1.1;
+}
