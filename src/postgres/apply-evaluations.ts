@@ -11,8 +11,9 @@ import { Checker, quote } from './checker';
 import { binaryHeader, binaryTrailer, CopyBuffer, segmentSlices, type Segment } from './copy-format';
 import type { Session } from './driver';
 import { deletionRow, EVALUATION_COLUMNS, evaluationRow, evaluationStageColumns, QUESTION_SCORE_COLUMNS, type StagedEvaluation } from './evaluation-rows';
+import { lockKey } from './batch-order';
 import { stage, upsertSql } from './stage';
-import { stateRows, writeStateIn, type StateRows } from './state-write';
+import { stateLockKeys, stateRows, writeStateIn, type StateRows } from './state-write';
 import type { ApplyOptions, EvaluationChange } from './types';
 
 interface Entry {
@@ -71,8 +72,28 @@ export async function prepareEvaluations(changes: unknown, options: ApplyOptions
     if (prev === undefined || Date.parse(entry.at) >= Date.parse(prev.at)) latest.set(entry.id, entry);
   }
   const state = stateRows(options?.state, c, 'options.state');
+  checkDependsOnEarlier(options, c);
   if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
   return { changes: list.length, latest, rows: rows.finish(), scores: scores.finish(), state };
+}
+
+/** `options.dependsOnEarlier`: a boolean when given (ApplyOptions). */
+export function checkDependsOnEarlier(options: ApplyOptions | undefined, c: Checker): void {
+  const v = (options as { dependsOnEarlier?: unknown } | undefined)?.dependsOnEarlier;
+  if (v !== undefined && typeof v !== 'boolean') c.add('options.dependsOnEarlier', `must be true or false, got ${quote(v)}`);
+}
+
+/**
+ * The rows a prepared batch locks when it is merged (src/postgres/batch-order.ts): its evaluations (and so their
+ * question scores), the calibrations its upserts write, and its sync state rows.
+ */
+export function evaluationLockKeys(p: PreparedEvaluations): Set<string> {
+  const keys = stateLockKeys(p.state);
+  for (const [id, e] of p.latest) {
+    keys.add(lockKey('evaluations', id));
+    if (e.upsert?.calibrationId) keys.add(lockKey('calibrations', e.upsert.calibrationId));
+  }
+  return keys;
 }
 
 /** One change, checked and encoded (its score tuples appended to `scores`); undefined when it has an issue. */
@@ -152,7 +173,7 @@ export async function mergeEvaluations(q: Session, s: string, p: PreparedEvaluat
     if (!e) throw new Error(`internal: the server returned evaluation ${id}, which this batch did not stage`);
     segments.push(e.scores);
     questionScores += e.scoreCount;
-    if (e.calibration) calibrations = true;
+    if (e.calibrationId !== null) calibrations = true;
   }
   if (questionScores > 0) {
     // Every staged upsert written and no change of the batch superseded (the usual case): the tuples as encoded.

@@ -8,7 +8,9 @@ export type PostgresWarehouseErrorReason =
   /** The database refused a statement (connection, permission, constraint). The batch was rolled back. */
   | 'query-failed'
   /** The warehouse was closed. */
-  | 'closed';
+  | 'closed'
+  /** A batch handed over before this one failed, and this one was applied with `dependsOnEarlier`: rolled back. */
+  | 'earlier-batch-failed';
 
 /**
  * The PostgreSQL warehouse could not do what was asked. Nothing of the failed batch was written (each batch is one

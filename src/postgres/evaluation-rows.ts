@@ -203,8 +203,8 @@ export interface StagedEvaluation {
   /** Its question-score rows in the batch's score buffer (binary COPY tuples). */
   scores: Segment;
   scoreCount: number;
-  /** It belongs to a calibration (a `calibrations` row is upserted with it). */
-  calibration: boolean;
+  /** The calibration it belongs to (a `calibrations` row is upserted with it), or null. */
+  calibrationId: string | null;
 }
 
 /**
@@ -269,7 +269,7 @@ export function evaluationRow(
   if (c.issues.length > before || id === null || changedAt === null) return undefined;
   const rowFrom = rows.mark();
   writeEvaluationTuple(rows, EVALUATION_COLUMNS.map((k) => row[k]));
-  return { id, changedAt, row: [rowFrom, rows.mark()], scores: [from, to], scoreCount, calibration: calibrationId !== null };
+  return { id, changedAt, row: [rowFrom, rows.mark()], scores: [from, to], scoreCount, calibrationId };
 }
 
 /** Question-group and question context ids (the same across form versions), from the form inside the evaluation. */

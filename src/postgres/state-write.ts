@@ -1,4 +1,5 @@
 /** Sync state (fingerprints, watermarks) checked before a batch, and written inside the batch's transaction. */
+import { lockKey } from './batch-order';
 import { quote, type Checker } from './checker';
 import { textCopy } from './copy-format';
 import type { Session } from './driver';
@@ -36,6 +37,14 @@ export function stateRows(state: SyncStateWrite | undefined, c: Checker, path: s
     watermarks.set(`${w.stream}\u0000${w.window}`, [w.stream, w.window, at, w.state === undefined ? null : w.state]);
   });
   return { fingerprints: [...fingerprints.values()], watermarks: [...watermarks.values()] };
+}
+
+/** The sync-state rows a batch writes (src/postgres/batch-order.ts). */
+export function stateLockKeys(rows: StateRows): Set<string> {
+  const keys = new Set<string>();
+  for (const [stream, key] of rows.fingerprints) keys.add(lockKey('sync_fingerprints', `${stream}\u0000${key}`));
+  for (const [stream, window] of rows.watermarks) keys.add(lockKey('sync_watermarks', `${stream}\u0000${window}`));
+  return keys;
 }
 
 /** Writes checked state rows in the caller's transaction (`s`: the quoted schema). */

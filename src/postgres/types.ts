@@ -50,6 +50,14 @@ export interface SyncStateWrite {
 export interface ApplyOptions {
   /** Sync state to write in the batch's transaction. Default: none. */
   state?: SyncStateWrite;
+  /**
+   * Commit this batch only if every batch handed to this warehouse before it, and still being written when this one
+   * was handed over, committed: when one of them failed, this one is rolled back too (PostgresWarehouseError
+   * `reason: 'earlier-batch-failed'`). A sync that hands its next batch over early sets it, so its state never runs
+   * ahead of a batch that was not written. @default false (each batch stands alone: a refused batch is rolled back
+   * alone and the batches after it are written)
+   */
+  dependsOnEarlier?: boolean;
 }
 
 export interface ApplySummary {

@@ -12,10 +12,11 @@ import { createPgDriver, createPgliteDriver, type Driver, type Session } from '.
 import { errorText, PostgresWarehouseError } from './errors';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import { parseWarehouseOptions } from './options';
-import { mergeEvaluations, prepareEvaluations, readAnswersCompression, stageEvaluations } from './apply-evaluations';
+import { checkDependsOnEarlier, evaluationLockKeys, mergeEvaluations, prepareEvaluations, readAnswersCompression, stageEvaluations } from './apply-evaluations';
+import { BatchOrder, type BatchTicket } from './batch-order';
 import { stage, upsertSql } from './stage';
 import { stateRows, writeStateIn } from './state-write';
-import type { ApplySummary, ConversationUpsert, DimensionsInput, DimensionsSummary, MigrateResult, PostgresWarehouse, PostgresWarehouseOptions } from './types';
+import type { ApplyOptions, ApplySummary, ConversationUpsert, DimensionsInput, DimensionsSummary, MigrateResult, PostgresWarehouse, PostgresWarehouseOptions } from './types';
 
 export { DEFAULT_PGLITE_DIR } from './options';
 export type * from './types';
@@ -47,11 +48,9 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
   const s = `"${schema}"`;
   let driver: Promise<Driver> | undefined;
   let closed = false;
-  let migrated: Promise<MigrateResult> | undefined;
   // Batches are written in the order they were handed over; the next one is checked and encoded meanwhile.
-  let writing: Promise<unknown> = Promise.resolve();
-  // Settles when the last evaluation batch handed over holds its connection and has staged its rows (or failed).
-  let staging: Promise<unknown> = Promise.resolve();
+  const order = new BatchOrder();
+  let migrated: Promise<MigrateResult> | undefined;
 
   const getDriver = (): Promise<Driver> => {
     if (closed) return Promise.reject(new PostgresWarehouseError(`the warehouse (${target}) is closed`, { reason: 'closed', target }));
@@ -75,11 +74,15 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
     }
   };
 
-  /** Runs `fn` after every batch handed over before it has settled (whatever its outcome). */
-  const inOrder = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = writing.then(fn, fn);
-    writing = run.catch(() => undefined);
-    return run;
+  /** Inside a batch's transaction, once every earlier batch settled: refuses it when it depends on a failed one. */
+  const checkEarlier = async (t: BatchTicket, options: ApplyOptions | undefined): Promise<void> => {
+    await t.earlierSettled;
+    if (options?.dependsOnEarlier === true && !(await t.earlierCommitted)) {
+      throw new PostgresWarehouseError(
+        `a batch handed to ${target} before this one failed, and this one depends on it (dependsOnEarlier): it was rolled back, nothing of it was written; apply the failed batch and this one again`,
+        { reason: 'earlier-batch-failed', target },
+      );
+    }
   };
 
   const migrate = (): Promise<MigrateResult> =>
@@ -129,42 +132,33 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
     }));
 
   /**
-   * Batches handed over early overlap: a batch takes a connection and stages its rows (a temp table, nothing shared)
-   * once the batch before it has staged, then waits for that batch to settle before it touches the warehouse's rows.
-   * So the server stages one batch while it merges the previous one (two backends on two cores), every batch still
-   * commits in call order in its own transaction, and no batch ever waits for a later one (connections are taken in
-   * call order: no deadlock with a pool of one connection or PGlite's single session).
+   * Batches handed over early overlap (src/postgres/batch-order.ts): a batch takes a connection and stages its rows
+   * (a temp table, nothing shared) once the batch before it has staged; it merges at once when it shares no row with
+   * an earlier batch still being written, else after those settled; it commits after every earlier batch settled.
+   * So the server stages and merges two batches on two cores, every batch still commits in call order in its own
+   * transaction, and no batch ever waits for a later one (connections are taken in call order: no deadlock with a
+   * pool of one connection or PGlite's single session).
    */
   const apply: PostgresWarehouse['apply'] = (changes, options = {}) => {
     const started = clock.now();
     // Encoded now, while the batches handed over before are written.
     const prepared = prepareEvaluations(changes, options);
-    const before = { staged: staging, settled: writing };
-    let staged!: () => void;
-    const stagedHere = new Promise<void>((resolve) => (staged = resolve));
-    const run = (async (): Promise<ApplySummary> => {
-      try {
-        await before.staged;
-        const p = await prepared;
-        const method = await answersCompression();
-        const r = await transaction('warehouse.apply()', async (q) => {
-          const stage = await stageEvaluations(q, s, p, method).finally(staged);
-          await before.settled;
-          return mergeEvaluations(q, s, p, stage);
-        });
-        return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: clock.now() - started };
-      } finally {
-        staged();
-      }
-    })();
-    staging = stagedHere;
-    // A batch that failed before its transaction settles only after the earlier ones (as when it was written).
-    const settled = run.then(
-      () => undefined,
-      () => before.settled,
-    );
-    writing = settled;
-    return run;
+    // Awaited below, after the batches before have staged: a refusal meanwhile is not an unhandled rejection.
+    prepared.catch(() => {});
+    return order.take(async (t): Promise<ApplySummary> => {
+      await t.turnToStage;
+      const p = await prepared;
+      t.lockKeys(evaluationLockKeys(p));
+      const method = await answersCompression();
+      const r = await transaction('warehouse.apply()', async (q) => {
+        const stage = await stageEvaluations(q, s, p, method).finally(t.staged);
+        await t.mayMerge();
+        const merged = await mergeEvaluations(q, s, p, stage);
+        await checkEarlier(t, options);
+        return merged;
+      });
+      return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: clock.now() - started };
+    });
   };
 
   const applyConversations: PostgresWarehouse['applyConversations'] = async (changes, options = {}) => {
@@ -184,14 +178,18 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
       if (prev === undefined || Date.parse(r.changedAt) >= Date.parse(prev.at)) latest.set(r.id, { at: r.changedAt, cells: r.cells });
     });
     const state = stateRows(options?.state, c, 'options.state');
+    checkDependsOnEarlier(options, c);
     if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
     const data = textCopy([...latest.values()].map((x) => x.cells));
-    return inOrder(async () => {
+    // After every earlier batch has settled (it declares no lock keys: it overlaps them all).
+    return order.take(async (t) => {
+      await t.earlierSettled;
       await ensureMigrated();
       const upserted = await transaction('warehouse.applyConversations()', async (q) => {
         const staged = await stage(q, s, 'conversations', CONVERSATION_COLUMNS, data);
         const r = await q.query(upsertSql(s, 'conversations', staged, 'conversation_id', CONVERSATION_COLUMNS, { guard: 'excluded.changed_at >= t.changed_at' }));
         await writeStateIn(q, s, state);
+        await checkEarlier(t, options);
         return r.rowCount;
       });
       return { changes: changes.length, upserted, deleted: 0, skippedOlder: changes.length - upserted, questionScores: 0, durationMs: clock.now() - started };
@@ -283,7 +281,7 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
     async close() {
       if (closed) return;
       closed = true;
-      await writing;
+      await order.idle();
       const d = await driver?.catch(() => undefined);
       await d?.close();
     },

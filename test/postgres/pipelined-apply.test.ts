@@ -1,12 +1,13 @@
 /**
- * Batches handed to warehouse.apply() before the previous one settled (src/postgres/warehouse.ts): the next batch is
- * staged on another connection while the previous one is written, but each still commits in call order, in its own
- * transaction, and a later batch never waits for a connection an earlier one needs (a pool of one connection, PGlite's
- * single session).
+ * Batches handed to warehouse.apply() before the previous one settled (src/postgres/warehouse.ts,
+ * src/postgres/batch-order.ts): the next batch is staged on another connection while the previous one is written,
+ * and merged at once when it shares no row with it, but each still commits in call order, in its own transaction; a
+ * later batch never waits for a connection an earlier one needs (a pool of one connection, PGlite's single session);
+ * with `dependsOnEarlier` a batch is rolled back when an earlier one failed.
  */
 import pg from 'pg';
-import { expect, it } from 'vitest';
-import { createPostgresWarehouse, type EvaluationChange } from '@org/gc-data/postgres';
+import { expect, it, vi } from 'vitest';
+import { createPostgresWarehouse, PostgresWarehouseError, type EvaluationChange } from '@org/gc-data/postgres';
 import { DATABASE_URL, describeBackends, describePostgres, evaluation, K, T, uuid } from './helpers';
 
 const batch = (from: number, count: number, totalScore: number): EvaluationChange[] =>
@@ -44,6 +45,141 @@ describeBackends('batches handed over early', (db) => {
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/refused by the test.*rolled back/s);
     const n = (await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${w.schema}".evaluations`))[0]?.n;
     expect(n).toBe(505);
+  }, 120_000);
+});
+
+describeBackends('batches handed over early with dependsOnEarlier', (db) => {
+  it('a batch that depends on a failed earlier one is rolled back; one that does not is written; once idle, a failure before holds nothing back', async () => {
+    const w = db.warehouse();
+    await w.migrate();
+    await db.admin(`CREATE FUNCTION "${w.schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.evaluation_id = '${uuid(K.evaluation, 2000)}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER refuse BEFORE INSERT ON "${w.schema}".evaluation_question_scores FOR EACH ROW EXECUTE FUNCTION "${w.schema}".refuse();`);
+    const state = (n: number) => ({ fingerprints: [{ stream: 's', key: `k${n}`, fingerprint: `f${n}` }] });
+    const results = await Promise.allSettled([
+      w.apply(batch(0, 300, 1), { state: state(1), dependsOnEarlier: true }),
+      w.apply(batch(2000, 5, 1), { state: state(2), dependsOnEarlier: true }),
+      w.apply(batch(3000, 5, 1), { state: state(3), dependsOnEarlier: true }),
+      w.apply(batch(4000, 5, 1), { state: state(4), dependsOnEarlier: true }),
+      w.apply(batch(5000, 5, 1), { state: state(5) }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/refused by the test/);
+    for (const r of results.slice(2, 4)) {
+      const e = (r as PromiseRejectedResult).reason as PostgresWarehouseError;
+      expect(e).toBeInstanceOf(PostgresWarehouseError);
+      expect(e.reason).toBe('earlier-batch-failed');
+      expect(e.message).toMatch(/rolled back/);
+    }
+    const ids = await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${w.schema}".evaluations`);
+    expect(ids[0]?.n).toBe(305);
+    expect([...(await w.readFingerprints('s')).keys()].sort()).toEqual(['k1', 'k5']);
+    // Nothing in flight any more: the failure before does not hold the next batch back.
+    await w.apply(batch(3000, 5, 1), { state: state(3), dependsOnEarlier: true });
+    expect([...(await w.readFingerprints('s')).keys()].sort()).toEqual(['k1', 'k3', 'k5']);
+  }, 120_000);
+
+  it('dependsOnEarlier must be a boolean: a ValidationError naming it, nothing written', async () => {
+    const w = db.warehouse();
+    await expect(w.apply(batch(0, 1, 1), { dependsOnEarlier: 'yes' as unknown as boolean })).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.dependsOnEarlier' }] });
+    await expect(w.applyConversations([], { dependsOnEarlier: 1 as unknown as boolean })).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.dependsOnEarlier' }] });
+  });
+});
+
+/**
+ * Holds the test's batch A (rows of total score 1) inside its merge: a trigger waits for an advisory lock the test
+ * holds. The rows of later batches (total score 2, 3) move a sequence each when merged: sequences move outside
+ * transactions, so a merge is seen before its batch commits.
+ */
+async function holdFirstBatch(schema: string, heldId: string): Promise<{ merged: (score: 2 | 3) => Promise<number>; release: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SEQUENCE "${schema}".merged2; CREATE SEQUENCE "${schema}".merged3;
+    CREATE FUNCTION "${schema}".hold() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.evaluation_id = '${heldId}' AND NEW.total_score = 1 THEN PERFORM pg_advisory_xact_lock(4242); END IF;
+        IF NEW.total_score = 2 THEN PERFORM nextval('"${schema}".merged2'); END IF;
+        IF NEW.total_score = 3 THEN PERFORM nextval('"${schema}".merged3'); END IF;
+        RETURN NEW;
+      END $$;
+    CREATE TRIGGER hold BEFORE INSERT OR UPDATE ON "${schema}".evaluations FOR EACH ROW EXECUTE FUNCTION "${schema}".hold();`);
+  await admin.query('SELECT pg_advisory_lock(4242)');
+  let released = false;
+  return {
+    merged: async (score) => Number((await admin.query<{ n: string }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM "${schema}".merged${score}`)).rows[0]?.n),
+    // Idempotent: called again in the test's finally, so a failed assertion does not leave A waiting for ever.
+    release: async () => {
+      if (released) return;
+      released = true;
+      await admin.query('SELECT pg_advisory_unlock(4242)');
+      await admin.end();
+    },
+  };
+}
+
+describePostgres('batches handed over early: two merges at once on the server', () => {
+  // Waits for a condition (a merge seen in the server), not for time: the timeout only ends a broken run.
+  const until = { timeout: 60_000, interval: 20 };
+
+  it('a batch that shares no row with the one being written merges meanwhile, and still commits after it', async () => {
+    const schema = `t_pmerge_${process.pid}_${Date.now().toString(36)}`;
+    const w = createPostgresWarehouse({ connectionString: DATABASE_URL, schema });
+    await w.migrate();
+    const hold = await holdFirstBatch(schema, uuid(K.evaluation, 0));
+    try {
+      const a = w.apply(batch(0, 50, 1), { state: { watermarks: [{ stream: 's', window: 'w1', watermark: T(1) }] } });
+      const b = w.apply(batch(100, 50, 2), { state: { watermarks: [{ stream: 's', window: 'w2', watermark: T(2) }] } });
+      // B's 50 rows go through the merge while A waits inside its own, and none is visible: B has not committed.
+      await vi.waitFor(async () => expect(await hold.merged(2)).toBe(50), until);
+      expect((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".evaluations`))[0]?.n).toBe(0);
+      expect((await w.readWatermarks('s')).size).toBe(0);
+      await hold.release();
+      expect((await Promise.all([a, b])).map((r) => r.upserted)).toEqual([50, 50]);
+      expect((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".evaluations`))[0]?.n).toBe(100);
+      expect([...(await w.readWatermarks('s')).keys()].sort()).toEqual(['w1', 'w2']);
+    } finally {
+      await hold.release();
+      await w.close();
+      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+      await p.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await p.end();
+    }
+  }, 120_000);
+
+  it('a batch that shares rows with the one being written waits for it before its merge (both merging would deadlock)', async () => {
+    const schema = `t_pwait_${process.pid}_${Date.now().toString(36)}`;
+    const w = createPostgresWarehouse({ connectionString: DATABASE_URL, schema });
+    await w.migrate();
+    const hold = await holdFirstBatch(schema, uuid(K.evaluation, 0));
+    try {
+      // B: the same evaluations as A, newer. Merged at once, B would lock row 0 before A (held) inserts it, then wait
+      // in Node for A's commit while A waits in the server for B's row: neither would ever finish. C shares no row
+      // with either: it stages after B has (so B is past its staging) and merges meanwhile.
+      const a = w.apply(batch(0, 50, 1), { state: { watermarks: [{ stream: 's', window: 'w', watermark: T(1) }] } });
+      const b = w.apply(
+        Array.from({ length: 50 }, (_, i) => ({ op: 'upsert' as const, row: evaluation(i, { changedDate: T(6), totalScore: 2, questions: 3 }) })),
+        { state: { watermarks: [{ stream: 's', window: 'w', watermark: T(2) }] } },
+      );
+      // (Its watermark is another window's: the same watermark row would be a shared row.)
+      const c = w.apply(batch(100, 50, 3), { state: { watermarks: [{ stream: 's', window: 'w3', watermark: T(3) }] } });
+      await vi.waitFor(async () => expect(await hold.merged(3)).toBe(50), until);
+      expect(await hold.merged(2)).toBe(0);
+      await hold.release();
+      expect((await Promise.all([a, b, c])).map((r) => r.upserted)).toEqual([50, 50, 50]);
+      const rows = await w.query<{ score: string; n: number }>(`SELECT total_score::text AS score, count(*)::int AS n FROM "${schema}".evaluations GROUP BY 1 ORDER BY 1`);
+      expect(rows).toEqual([
+        { score: '2', n: 50 },
+        { score: '3', n: 50 },
+      ]);
+      // Committed in call order: B's watermark after A's.
+      expect((await w.readWatermarks('s')).get('w')?.watermark).toBe(T(2));
+    } finally {
+      await hold.release();
+      await w.close();
+      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+      await p.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await p.end();
+    }
   }, 120_000);
 });
 

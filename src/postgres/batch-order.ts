@@ -1,0 +1,90 @@
+/**
+ * The order in which batches handed to one warehouse are written (src/postgres/warehouse.ts). Every batch commits in
+ * call order, in its own transaction; a later batch never waits for a connection an earlier one needs. Within that:
+ * - a batch takes its connection and stages its rows once the batch before it has staged (connections in call order);
+ * - it merges into the warehouse's rows at once when none of the rows it locks (its `keys`) can be locked by an
+ *   earlier batch that has not settled: the server merges two batches on two cores. Otherwise it waits for the
+ *   earlier batches to settle first: two merges that shared a row could each wait for the other (the later one for
+ *   the earlier's COMMIT in Node, the earlier one for the later's row lock in the server), which no deadlock
+ *   detector sees;
+ * - it commits only after every earlier batch has settled, so state written with it (a sync's fingerprints and
+ *   watermarks) never runs ahead of an earlier batch; with `dependsOnEarlier` it is rolled back when one of them
+ *   failed (earlierCommitted).
+ */
+
+/** One batch's place in the order. */
+export interface BatchTicket {
+  /** Settles when the batch before has staged (or failed): this one's turn to take a connection. */
+  readonly turnToStage: Promise<unknown>;
+  /** Call once this batch has staged (or failed before). Idempotent. */
+  staged(): void;
+  /** The rows this batch will lock (see lockKey), once known; not called: it overlaps every batch. */
+  lockKeys(keys: ReadonlySet<string>): void;
+  /** Settles when this batch may touch the warehouse's rows (see the module comment). */
+  mayMerge(): Promise<void>;
+  /** Settles when every batch handed over before this one has settled. */
+  readonly earlierSettled: Promise<unknown>;
+  /** After earlierSettled: whether every batch in flight when this one was handed over (and so on back) committed. */
+  readonly earlierCommitted: Promise<boolean>;
+}
+
+interface Pending {
+  keys: ReadonlySet<string> | undefined;
+}
+
+/** A row a batch locks: `table` and its key (several columns joined by NUL). */
+export const lockKey = (table: string, key: string): string => `${table}\u0000${key}`;
+
+function overlaps(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const k of small) if (large.has(k)) return true;
+  return false;
+}
+
+export class BatchOrder {
+  private staging: Promise<unknown> = Promise.resolve();
+  private writing: Promise<unknown> = Promise.resolve();
+  private committed: Promise<boolean> = Promise.resolve(true);
+  /** Batches handed over and not settled, in call order. */
+  private readonly pending = new Set<Pending>();
+
+  /** Settles when every batch handed over so far has settled. */
+  idle(): Promise<unknown> {
+    return this.writing;
+  }
+
+  /**
+   * A place for a batch whose outcome is `run(ticket)`: it settles after every earlier batch has settled (a batch
+   * that fails early still waits for the earlier ones, as when it was written).
+   */
+  take<T>(run: (ticket: BatchTicket) => Promise<T>): Promise<T> {
+    // Nothing in flight: a failure before (already reported to its caller) does not hold this batch back.
+    const before = { staged: this.staging, settled: this.writing, committed: this.pending.size === 0 ? Promise.resolve(true) : this.committed };
+    const earlier = [...this.pending];
+    const me: Pending = { keys: undefined };
+    this.pending.add(me);
+    let markStaged!: () => void;
+    this.staging = new Promise<void>((resolve) => (markStaged = resolve));
+    const ticket: BatchTicket = {
+      turnToStage: before.staged,
+      staged: () => markStaged(),
+      lockKeys: (keys) => {
+        me.keys = keys;
+      },
+      mayMerge: async () => {
+        const clash = earlier.some((e) => this.pending.has(e) && (e.keys === undefined || me.keys === undefined || overlaps(e.keys, me.keys)));
+        if (clash) await before.settled;
+      },
+      earlierSettled: before.settled,
+      earlierCommitted: before.committed,
+    };
+    const result = run(ticket).finally(markStaged);
+    const settled = result.then(
+      () => undefined,
+      () => before.settled,
+    );
+    this.writing = settled.finally(() => this.pending.delete(me));
+    this.committed = before.committed.then((ok) => result.then(() => ok, () => false));
+    return result;
+  }
+}
