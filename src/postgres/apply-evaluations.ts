@@ -72,15 +72,15 @@ export async function prepareEvaluations(changes: unknown, options: ApplyOptions
     if (prev === undefined || Date.parse(entry.at) >= Date.parse(prev.at)) latest.set(entry.id, entry);
   }
   const state = stateRows(options?.state, c, 'options.state');
-  checkDependsOnEarlier(options, c);
+  checkAfter(options, c);
   if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
   return { changes: list.length, latest, rows: rows.finish(), scores: scores.finish(), state };
 }
 
-/** `options.dependsOnEarlier`: a boolean when given (ApplyOptions). */
-export function checkDependsOnEarlier(options: ApplyOptions | undefined, c: Checker): void {
-  const v = (options as { dependsOnEarlier?: unknown } | undefined)?.dependsOnEarlier;
-  if (v !== undefined && typeof v !== 'boolean') c.add('options.dependsOnEarlier', `must be true or false, got ${quote(v)}`);
+/** `options.after`: a promise (a thenable) when given (ApplyOptions). */
+export function checkAfter(options: ApplyOptions | undefined, c: Checker): void {
+  const v = (options as { after?: unknown } | undefined)?.after;
+  if (v !== undefined && typeof (v as { then?: unknown } | null)?.then !== 'function') c.add('options.after', `must be a promise (the apply() of the batch before), got ${quote(v)}`);
 }
 
 /**

@@ -8,8 +8,8 @@
  *   the earlier's COMMIT in Node, the earlier one for the later's row lock in the server), which no deadlock
  *   detector sees;
  * - it commits only after every earlier batch has settled, so state written with it (a sync's fingerprints and
- *   watermarks) never runs ahead of an earlier batch; with `dependsOnEarlier` it is rolled back when one of them
- *   failed (earlierCommitted).
+ *   watermarks) never runs ahead of an earlier batch (and with ApplyOptions.after it is rolled back when the batch
+ *   it names failed: warehouse.ts).
  */
 
 /** One batch's place in the order. */
@@ -24,8 +24,6 @@ export interface BatchTicket {
   mayMerge(): Promise<void>;
   /** Settles when every batch handed over before this one has settled. */
   readonly earlierSettled: Promise<unknown>;
-  /** After earlierSettled: whether every batch in flight when this one was handed over (and so on back) committed. */
-  readonly earlierCommitted: Promise<boolean>;
 }
 
 interface Pending {
@@ -44,7 +42,6 @@ function overlaps(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 export class BatchOrder {
   private staging: Promise<unknown> = Promise.resolve();
   private writing: Promise<unknown> = Promise.resolve();
-  private committed: Promise<boolean> = Promise.resolve(true);
   /** Batches handed over and not settled, in call order. */
   private readonly pending = new Set<Pending>();
 
@@ -58,8 +55,7 @@ export class BatchOrder {
    * that fails early still waits for the earlier ones, as when it was written).
    */
   take<T>(run: (ticket: BatchTicket) => Promise<T>): Promise<T> {
-    // Nothing in flight: a failure before (already reported to its caller) does not hold this batch back.
-    const before = { staged: this.staging, settled: this.writing, committed: this.pending.size === 0 ? Promise.resolve(true) : this.committed };
+    const before = { staged: this.staging, settled: this.writing };
     const earlier = [...this.pending];
     const me: Pending = { keys: undefined };
     this.pending.add(me);
@@ -76,7 +72,6 @@ export class BatchOrder {
         if (clash) await before.settled;
       },
       earlierSettled: before.settled,
-      earlierCommitted: before.committed,
     };
     const result = run(ticket).finally(markStaged);
     const settled = result.then(
@@ -84,7 +79,6 @@ export class BatchOrder {
       () => before.settled,
     );
     this.writing = settled.finally(() => this.pending.delete(me));
-    this.committed = before.committed.then((ok) => result.then(() => ok, () => false));
     return result;
   }
 }

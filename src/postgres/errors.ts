@@ -9,7 +9,7 @@ export type PostgresWarehouseErrorReason =
   | 'query-failed'
   /** The warehouse was closed. */
   | 'closed'
-  /** A batch handed over before this one failed, and this one was applied with `dependsOnEarlier`: rolled back. */
+  /** The batch this one was to follow (`ApplyOptions.after`) failed: this one was rolled back. */
   | 'earlier-batch-failed';
 
 /**

@@ -51,13 +51,13 @@ export interface ApplyOptions {
   /** Sync state to write in the batch's transaction. Default: none. */
   state?: SyncStateWrite;
   /**
-   * Commit this batch only if every batch handed to this warehouse before it, and still being written when this one
-   * was handed over, committed: when one of them failed, this one is rolled back too (PostgresWarehouseError
-   * `reason: 'earlier-batch-failed'`). A sync that hands its next batch over early sets it, so its state never runs
-   * ahead of a batch that was not written. @default false (each batch stands alone: a refused batch is rolled back
-   * alone and the batches after it are written)
+   * The promise of a batch handed to this warehouse before this one (what its `apply()` returned): this batch commits
+   * only if that one resolved, and is rolled back otherwise (PostgresWarehouseError `reason: 'earlier-batch-failed'`).
+   * A sync that hands its next batch over early passes the previous one, so its state never runs ahead of a batch
+   * that was not written. Never pass a later batch's promise: it waits for this one. @default none (each batch
+   * stands alone: a refused batch is rolled back alone and the batches after it are written)
    */
-  dependsOnEarlier?: boolean;
+  after?: PromiseLike<unknown>;
 }
 
 export interface ApplySummary {

@@ -12,7 +12,7 @@ import { createPgDriver, createPgliteDriver, type Driver, type Session } from '.
 import { errorText, PostgresWarehouseError } from './errors';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import { parseWarehouseOptions } from './options';
-import { checkDependsOnEarlier, evaluationLockKeys, mergeEvaluations, prepareEvaluations, readAnswersCompression, stageEvaluations } from './apply-evaluations';
+import { checkAfter, evaluationLockKeys, mergeEvaluations, prepareEvaluations, readAnswersCompression, stageEvaluations } from './apply-evaluations';
 import { BatchOrder, type BatchTicket } from './batch-order';
 import { stage, upsertSql } from './stage';
 import { stateRows, writeStateIn } from './state-write';
@@ -74,12 +74,17 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
     }
   };
 
-  /** Inside a batch's transaction, once every earlier batch settled: refuses it when it depends on a failed one. */
+  /** Inside a batch's transaction, once every earlier batch settled: refuses it when the batch it follows failed. */
   const checkEarlier = async (t: BatchTicket, options: ApplyOptions | undefined): Promise<void> => {
     await t.earlierSettled;
-    if (options?.dependsOnEarlier === true && !(await t.earlierCommitted)) {
+    if (options?.after === undefined) return;
+    const ok = await Promise.resolve(options.after).then(
+      () => true,
+      () => false,
+    );
+    if (!ok) {
       throw new PostgresWarehouseError(
-        `a batch handed to ${target} before this one failed, and this one depends on it (dependsOnEarlier): it was rolled back, nothing of it was written; apply the failed batch and this one again`,
+        `the batch this one follows (options.after) failed: this one was rolled back, nothing of it was written; apply the failed batch and this one again`,
         { reason: 'earlier-batch-failed', target },
       );
     }
@@ -178,7 +183,7 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
       if (prev === undefined || Date.parse(r.changedAt) >= Date.parse(prev.at)) latest.set(r.id, { at: r.changedAt, cells: r.cells });
     });
     const state = stateRows(options?.state, c, 'options.state');
-    checkDependsOnEarlier(options, c);
+    checkAfter(options, c);
     if (c.issues.length) throw new ValidationError(where, c.issues, 'Nothing was written.');
     const data = textCopy([...latest.values()].map((x) => x.cells));
     // After every earlier batch has settled (it declares no lock keys: it overlaps them all).

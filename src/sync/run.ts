@@ -98,22 +98,32 @@ export function warnOnGap(
   return last;
 }
 
+/**
+ * Applies a batch and commits its state. `pipelined`: it may be called again before the previous call settled (the
+ * store commits in call order and refuses a batch after a failed one: SyncStateStore.pipelined).
+ */
+export type BatchApplier<C> = ((batch: SyncBatch<C>) => Promise<void>) & { readonly pipelined: boolean };
+
 /** Applies a batch (the caller's apply, else the store's), then commits its state. */
 export function batchApplier<C>(
   o: { apply?: unknown },
   state: SyncStateStore,
   storeApply: ((batch: SyncBatch<C>) => Promise<void>) | undefined,
   what: string,
-): (batch: SyncBatch<C>) => Promise<void> {
+): BatchApplier<C> {
   const apply = o.apply as ((batch: SyncBatch<C>) => Promise<void> | void) | undefined;
   if (apply) {
-    return async (batch) => {
-      await apply(batch);
-      // Nothing between the apply and the commit: an abort cannot separate them.
-      await state.commit(batch.state);
-    };
+    // One batch at a time: a caller's apply and the store's commit are two steps, in order only if never overlapped.
+    return Object.assign(
+      async (batch: SyncBatch<C>) => {
+        await apply(batch);
+        // Nothing between the apply and the commit: an abort cannot separate them.
+        await state.commit(batch.state);
+      },
+      { pipelined: false },
+    );
   }
-  if (storeApply) return storeApply;
+  if (storeApply) return Object.assign((batch: SyncBatch<C>) => storeApply(batch), { pipelined: state.pipelined === true });
   throw new ValidationError(what, [
     { path: 'apply', message: `is required: give apply(batch) to write the changes somewhere, or a state store that is the destination too (postgresSyncState(warehouse)); this ${state.kind} store only keeps state` },
   ]);
@@ -124,14 +134,17 @@ type FingerprintWrite = { stream: string; key: string; fingerprint: string | nul
 /**
  * Collects changes and their fingerprints into batches of `batchSize`. `flush()` hands a batch over to be applied
  * (and its state committed: one step, see batchApplier) and returns without waiting for it, so the sync fetches the
- * next batch while this one is written; it first waits for the batch before, so batches are applied one at a time,
- * in order, and that batch's error is thrown there. `known` holds the fingerprints as of the batches handed over.
- * The sync's loop runs inside `run()`, which waits for the last batch.
+ * next batch while this one is written. At most one batch is in flight, or two when the applier is `pipelined` (the
+ * Postgres store: the next batch is checked, encoded, staged and, when it shares no row, merged while the previous
+ * one is written, and commits after it; src/postgres/batch-order.ts); a batch's error is thrown by the next add(),
+ * flush() or run(). `known` holds the fingerprints as of the batches handed over. The sync's loop runs inside `run()`,
+ * which waits for every batch in flight.
  */
 export class SyncBatcher<C> {
   private changes: C[] = [];
   private fingerprints: FingerprintWrite[] = [];
-  private inFlight: Promise<void> | undefined;
+  /** Batches handed over and not settled, oldest first. */
+  private readonly inFlight: Array<Promise<void>> = [];
   private failed: { error: unknown } | undefined;
   /** Batches applied (their state committed). */
   batches = 0;
@@ -139,9 +152,14 @@ export class SyncBatcher<C> {
   constructor(
     private readonly r: { stream: string; batchSize: number; signal: AbortSignal | undefined },
     readonly known: Map<string, string>,
-    private readonly applyBatch: (batch: SyncBatch<C>) => Promise<void>,
+    private readonly applyBatch: BatchApplier<C>,
     private readonly what: string,
   ) {}
+
+  /** Batches that may be in flight at once. */
+  get depth(): number {
+    return this.applyBatch.pipelined ? 2 : 1;
+  }
 
   /** Drops the state of keys whose day is before `firstDay` (their rows stay): it goes with the first batch. */
   ageOut(firstDay: string): number {
@@ -165,13 +183,21 @@ export class SyncBatcher<C> {
     if (this.changes.length >= this.r.batchSize) await this.flush();
   }
 
-  /** Hands over what is pending (with `watermarks`, even when nothing else is) once the batch before is applied. */
+  /** Hands over what is pending (with `watermarks`, even when nothing else is) once there is room in flight. */
   async flush(watermarks?: SyncStateWrite['watermarks']): Promise<void> {
     if (this.changes.length === 0 && this.fingerprints.length === 0 && !watermarks) return;
     throwIfCallerAborted(this.r.signal, this.what);
-    await this.inFlight;
+    while (this.inFlight.length >= this.depth) await this.inFlight.shift();
+    // An earlier batch failed (a pipelined store refuses the later ones): hand nothing more over.
+    if (this.failed) throw this.failed.error;
     throwIfCallerAborted(this.r.signal, this.what);
-    const batch: SyncBatch<C> = { changes: this.changes, state: { fingerprints: this.fingerprints, ...(watermarks ? { watermarks } : {}) } };
+    const previous = this.inFlight[this.inFlight.length - 1];
+    const batch: SyncBatch<C> = {
+      changes: this.changes,
+      state: { fingerprints: this.fingerprints, ...(watermarks ? { watermarks } : {}) },
+      // The store commits this batch only if that one is written (a failure there is reported by it, not again here).
+      ...(previous ? { after: previous } : {}),
+    };
     for (const f of this.fingerprints) {
       if (f.fingerprint === null) this.known.delete(f.key);
       else this.known.set(f.key, f.fingerprint);
@@ -183,25 +209,32 @@ export class SyncBatcher<C> {
         this.batches++;
       },
       (error: unknown) => {
-        this.failed = { error };
-        throw error;
+        // The first failure is the one reported: a later batch refused because of it says less.
+        this.failed ??= { error };
+        throw this.failed.error;
       },
     );
-    // Awaited by the next flush() or drain(); until then a failure is held in `failed`, not reported as unhandled.
+    // Awaited by a later flush() or run(); until then a failure is held in `failed`, not reported as unhandled.
     run.catch(() => {});
-    this.inFlight = run;
+    this.inFlight.push(run);
+  }
+
+  /** Waits for every batch in flight; throws the first failure. */
+  private async drain(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
   /**
-   * Runs the sync's loop, then waits for the last batch (its error, if any, is thrown). A loop that fails (an
-   * error, an abort) first lets the batch being written finish, so nothing is still writing when the sync rejects.
+   * Runs the sync's loop, then waits for the batches in flight (the first error, if any, is thrown). A loop that
+   * fails (an error, an abort) first lets the batches being written finish, so nothing is still writing when the
+   * sync rejects.
    */
   async run(loop: () => Promise<void>): Promise<void> {
     try {
       await loop();
-      await this.inFlight;
+      await this.drain();
     } catch (e) {
-      await this.inFlight?.catch(() => {});
+      await Promise.allSettled(this.inFlight.splice(0));
       throw e;
     }
   }

@@ -58,6 +58,11 @@ export interface SyncStateSnapshot {
 export interface SyncBatch<C> {
   changes: C[];
   state: SyncStateWrite;
+  /**
+   * Only to a `pipelined` store: the batch handed over before this one, still being written. Commit this one only if
+   * it resolves (the Postgres store passes it as `warehouse.apply(..., { after })`). Undefined when none is in flight.
+   */
+  after?: Promise<void>;
 }
 
 /**
@@ -83,6 +88,12 @@ export interface SyncStateStore {
    */
   applyEvaluations?(batch: SyncBatch<EvaluationSyncChange>): Promise<void>;
   applyConversations?(batch: SyncBatch<ConversationSyncChange>): Promise<void>;
+  /**
+   * Its applyEvaluations / applyConversations take the next batch before the previous one has settled, commit
+   * batches in call order, and roll a batch back when the one it follows (`batch.after`) failed (postgresSyncState). The sync then hands
+   * the next batch over while the previous one is written (two in flight). @default false (one batch at a time)
+   */
+  readonly pipelined?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  * src/postgres/batch-order.ts): the next batch is staged on another connection while the previous one is written,
  * and merged at once when it shares no row with it, but each still commits in call order, in its own transaction; a
  * later batch never waits for a connection an earlier one needs (a pool of one connection, PGlite's single session);
- * with `dependsOnEarlier` a batch is rolled back when an earlier one failed.
+ * with `after` a batch is rolled back when the batch it follows failed.
  */
 import pg from 'pg';
 import { expect, it, vi } from 'vitest';
@@ -48,21 +48,20 @@ describeBackends('batches handed over early', (db) => {
   }, 120_000);
 });
 
-describeBackends('batches handed over early with dependsOnEarlier', (db) => {
-  it('a batch that depends on a failed earlier one is rolled back; one that does not is written; once idle, a failure before holds nothing back', async () => {
+describeBackends('a batch that follows another (after)', (db) => {
+  it('is rolled back when the batch it follows failed; a batch that follows none is written', async () => {
     const w = db.warehouse();
     await w.migrate();
     await db.admin(`CREATE FUNCTION "${w.schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.evaluation_id = '${uuid(K.evaluation, 2000)}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
       CREATE TRIGGER refuse BEFORE INSERT ON "${w.schema}".evaluation_question_scores FOR EACH ROW EXECUTE FUNCTION "${w.schema}".refuse();`);
     const state = (n: number) => ({ fingerprints: [{ stream: 's', key: `k${n}`, fingerprint: `f${n}` }] });
-    const results = await Promise.allSettled([
-      w.apply(batch(0, 300, 1), { state: state(1), dependsOnEarlier: true }),
-      w.apply(batch(2000, 5, 1), { state: state(2), dependsOnEarlier: true }),
-      w.apply(batch(3000, 5, 1), { state: state(3), dependsOnEarlier: true }),
-      w.apply(batch(4000, 5, 1), { state: state(4), dependsOnEarlier: true }),
-      w.apply(batch(5000, 5, 1), { state: state(5) }),
-    ]);
+    const b1 = w.apply(batch(0, 300, 1), { state: state(1) });
+    const b2 = w.apply(batch(2000, 5, 1), { state: state(2), after: b1 });
+    const b3 = w.apply(batch(3000, 5, 1), { state: state(3), after: b2 });
+    const b4 = w.apply(batch(4000, 5, 1), { state: state(4), after: b3 });
+    const b5 = w.apply(batch(5000, 5, 1), { state: state(5) });
+    const results = await Promise.allSettled([b1, b2, b3, b4, b5]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/refused by the test/);
     for (const r of results.slice(2, 4)) {
@@ -74,15 +73,16 @@ describeBackends('batches handed over early with dependsOnEarlier', (db) => {
     const ids = await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${w.schema}".evaluations`);
     expect(ids[0]?.n).toBe(305);
     expect([...(await w.readFingerprints('s')).keys()].sort()).toEqual(['k1', 'k5']);
-    // Nothing in flight any more: the failure before does not hold the next batch back.
-    await w.apply(batch(3000, 5, 1), { state: state(3), dependsOnEarlier: true });
+    // Handed over after a failed batch had settled, still following it: refused all the same.
+    await expect(w.apply(batch(3000, 5, 1), { state: state(3), after: b2 })).rejects.toMatchObject({ reason: 'earlier-batch-failed' });
+    await w.apply(batch(3000, 5, 1), { state: state(3), after: b5 });
     expect([...(await w.readFingerprints('s')).keys()].sort()).toEqual(['k1', 'k3', 'k5']);
   }, 120_000);
 
-  it('dependsOnEarlier must be a boolean: a ValidationError naming it, nothing written', async () => {
+  it('after must be a promise: a ValidationError naming it, nothing written', async () => {
     const w = db.warehouse();
-    await expect(w.apply(batch(0, 1, 1), { dependsOnEarlier: 'yes' as unknown as boolean })).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.dependsOnEarlier' }] });
-    await expect(w.applyConversations([], { dependsOnEarlier: 1 as unknown as boolean })).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.dependsOnEarlier' }] });
+    await expect(w.apply(batch(0, 1, 1), { after: 'yes' as unknown as Promise<void> })).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.after' }] });
+    await expect(w.applyConversations([], { after: 1 as unknown as Promise<void> })).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.after' }] });
   });
 });
 

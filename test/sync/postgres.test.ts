@@ -2,11 +2,12 @@
  * exporter.sync() into the Postgres warehouse (PGlite always; the real server when DATABASE_URL is set, failing in
  * CI without it): the state lives in the warehouse's sync tables and commits in the same transaction as each batch.
  * Sync, three days pass, sync again -> the live rows equal the org's truth, the gone ones are tombstones; a run
- * aborted mid-way and rerun leaves exactly the truth; a run with nothing changed sends 0 evaluation GETs.
+ * aborted mid-way and rerun leaves exactly the truth; a run with nothing changed sends 0 evaluation GETs. The sync
+ * hands the next batch over while the previous one is written; a refused batch takes the one after it down with it.
  */
 import { expect, it } from 'vitest';
 import { QualityExporter, ReportQueries } from '@org/gc-data';
-import type { PostgresWarehouse } from '@org/gc-data/postgres';
+import type { ApplySummary, EvaluationChange, PostgresWarehouse } from '@org/gc-data/postgres';
 import { postgresSyncState } from '@org/gc-data/postgres';
 import { createFakeClock } from '@org/gc-data/testing';
 import { useSimulatedOrg } from '../support/sim';
@@ -112,6 +113,71 @@ describeBackends('exporter.sync into the warehouse', (db) => {
     expect(await live(w)).toEqual(expected());
     // The rerun did only what the killed run had not committed.
     expect(rerun.new + rerun.changed + rerun.deleted).toBeGreaterThan(0);
+    const again = await new QualityExporter(sim.client()).sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
+    expect(again.fetched).toBe(0);
+  });
+
+  it('the next batch is handed over while one is written (two in flight); a refused batch ends the run, the batch after it is rolled back too, and the rerun brings the truth', async () => {
+    const w = db.warehouse();
+    await w.migrate();
+    // The warehouse as the store sees it. The first batch is held until a second one is handed over (without early
+    // hand-over the run would wait here for ever), then handed to the warehouse first (call order kept). In the
+    // second run, the first batch with changes from the 5th on is held the same way and made invalid (an id that is
+    // not a UUID): the warehouse refuses it while the next one is in flight.
+    let calls = 0;
+    let inFlight = 0;
+    let most = 0;
+    const held = new Map<number, () => void>();
+    let refuse: { from: number; call?: number; id?: string } | undefined;
+    let after: NonNullable<Parameters<PostgresWarehouse['apply']>[1]>['state'] | undefined;
+    const watched = {
+      ...w,
+      apply(changes: readonly EvaluationChange[], options?: Parameters<PostgresWarehouse['apply']>[1]) {
+        const call = ++calls;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        held.get(call - 1)?.();
+        if (refuse?.call !== undefined && call === refuse.call + 1) after = options?.state ?? {};
+        const first = changes[0];
+        let hold = call === 1 && refuse === undefined;
+        let input = changes;
+        if (refuse && refuse.call === undefined && call >= refuse.from && first !== undefined) {
+          refuse.call = call;
+          refuse.id = first.op === 'upsert' ? (first.row as { id: string }).id.toLowerCase() : first.evaluationId;
+          input = [first.op === 'upsert' ? { ...first, row: { ...first.row, id: 'not-a-uuid' } } : { ...first, evaluationId: 'not-a-uuid' }, ...changes.slice(1)];
+          hold = true;
+        }
+        const done = (p: Promise<ApplySummary>) => p.finally(() => inFlight--);
+        if (!hold) return done(w.apply(input, options));
+        return done(new Promise<ApplySummary>((resolve, reject) => held.set(call, () => w.apply(input, options).then(resolve, reject))));
+      },
+    };
+    const state = postgresSyncState(watched);
+    await new QualityExporter(sim.client()).sync({ lookback: LOOKBACK, state, now: () => sim.org.now(), batchSize: 5 });
+    expect(most).toBe(2);
+    expect(await live(w)).toEqual(expected());
+
+    const firstRun = await w.readFingerprints('quality.evaluations');
+    const firstMarks = await w.readWatermarks('quality.evaluations');
+    sim.org.advance('P3D');
+    calls = 0;
+    refuse = { from: 5 };
+    const err = await new QualityExporter(sim.client()).sync({ lookback: LOOKBACK, state, now: () => sim.org.now(), batchSize: 5 }).catch((e: unknown) => e);
+    // The first failure is reported (the refused batch's), not the next batch's refusal that followed from it.
+    expect(err).toMatchObject({ name: 'ValidationError' });
+    expect(String((err as Error).message)).toMatch(/not-a-uuid/);
+    expect(calls).toBe((refuse.call ?? 0) + 1);
+    expect(inFlight).toBe(0);
+    // Neither the refused batch nor the one after it left anything: the state did not run ahead of what was written.
+    const fingerprints = await w.readFingerprints('quality.evaluations');
+    const marks = await w.readWatermarks('quality.evaluations');
+    expect(fingerprints.get(refuse.id ?? '')).toBe(firstRun.get(refuse.id ?? ''));
+    expect((after?.fingerprints?.length ?? 0) + (after?.watermarks?.length ?? 0)).toBeGreaterThan(0);
+    for (const f of after?.fingerprints ?? []) expect(fingerprints.get(f.key)).toBe(firstRun.get(f.key));
+    for (const m of after?.watermarks ?? []) expect(marks.get(m.window)).toEqual(firstMarks.get(m.window));
+    const rerun = await new QualityExporter(sim.client()).sync({ lookback: LOOKBACK, state, now: () => sim.org.now(), batchSize: 5 });
+    expect(rerun.new + rerun.changed + rerun.deleted).toBeGreaterThan(0);
+    expect(await live(w)).toEqual(expected());
     const again = await new QualityExporter(sim.client()).sync({ lookback: LOOKBACK, state, now: () => sim.org.now() });
     expect(again.fetched).toBe(0);
   });
