@@ -7,12 +7,29 @@ export interface FloorModel {
   anchor?: 'clock' | 'first-request' | undefined;
 }
 
-export function floorMs(rl: FloorModel, n: number, startMs: number): number {
+/**
+ * How fast any client can put requests on the wire: `maxConcurrent` at once, each connection free again a
+ * `latencyMs` round trip later. Only the first clock-aligned window needs it: when the run starts a few ms before
+ * that window ends, the floor would otherwise count a whole window's budget as spent in those ms (at 50 requests,
+ * 5 connections and 10 ms, a window ending 30 ms after the start takes at most 15, whatever the client does).
+ */
+export interface FloorClient {
+  maxConcurrent: number;
+  latencyMs: number;
+}
+
+export function floorMs(rl: FloorModel, n: number, startMs: number, client?: FloorClient): number {
   const { requests: l, windowMs: w } = rl;
   const model = rl.model ?? 'bucket';
   if (model === 'bucket') return Math.max(0, ((n - (rl.burst ?? l)) * w) / l);
   const windows = Math.floor((n - 1) / l);
   // Clock-aligned windows: the first one is what is left of the clock's current window.
-  if (model === 'fixed' && (rl.anchor ?? 'clock') === 'clock' && windows > 0) return w - (startMs % w) + (windows - 1) * w;
+  if (model === 'fixed' && (rl.anchor ?? 'clock') === 'clock' && windows > 0) {
+    const first = w - (startMs % w);
+    // Round trips that can start within the first window (one at its start), `maxConcurrent` requests each.
+    const fits = client && client.latencyMs > 0 ? Math.min(l, client.maxConcurrent * Math.ceil(first / client.latencyMs)) : l;
+    if (n <= fits) return 0;
+    return first + (Math.ceil((n - fits) / l) - 1) * w;
+  }
   return windows * w;
 }
