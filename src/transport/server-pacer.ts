@@ -60,6 +60,9 @@ function windowCandidate(resetMs: number, now: number): number {
 /** The longest the hold before a probe grows to by itself (a 429's Retry-After may teach more). */
 const MAX_HOLD_MS = 120_000;
 
+/** Retry-After counts whole seconds (RFC 9110 delta-seconds), rounded up: the budget reopens in the second before it ends. */
+const RETRY_AFTER_GRAIN_MS = 1000;
+
 /** How long a spent budget is held before one request probes it, when the server announces no reset at all. */
 const DEFAULT_HOLD_MS = 1000;
 
@@ -97,6 +100,18 @@ export class ServerPacer {
   private holdRefused = false;
   /** When the first request since the budget was last seen nearly whole was sent. */
   private batchStartAt: number | undefined;
+  /**
+   * The earliest the window that batch spends can have begun, as far as we know: its first request, or for a batch
+   * begun when a 429's pause ended, a Retry-After grain before that end (the reopening is somewhere in the second
+   * before it: Retry-After counts whole seconds, rounded up). A hold learnt from it then bounds the window from above.
+   */
+  private batchFrom: number | undefined;
+  /** When the last 429's pause ended, until an answer shows the budget nearly whole again. */
+  private pauseEndedAt: number | undefined;
+  /** That end, for the batch begun then (until the next batch). */
+  private batchAfterPause: number | undefined;
+  /** The newest answer showed the budget nearly whole (a batch is being spent from it). */
+  private nearlyWhole = false;
   /** The last answer that showed a nearly full budget: partial refills since, beyond what was in use then, mean a bucket. */
   private ref: { at: number; used: number; refilled: number; remaining: number; resetMs: number | undefined } | undefined;
   /** Lower bound of a bucket's refill (per ms) from `(limit - remaining - 1) / reset`. */
@@ -199,16 +214,23 @@ export class ServerPacer {
       }
     }
     const lim = this.limit;
-    if (remaining >= lim - 1 - this.maxConcurrent) {
+    const nearlyWhole = remaining >= lim - 1 - this.maxConcurrent;
+    if (nearlyWhole) {
       // In use now, less our own requests of the last half window: a sliding log cannot free those within half a window.
       const half = (this.windowMs ?? this.holdMs) / 2;
       let recent = 0;
       for (let i = this.log.length - 1; i >= this.logHead && this.log[i]!.sentAt > now - half; i--) recent++;
       this.ref = { at: now, used: Math.max(0, lim - remaining + (this.seq - seq) - recent), refilled: 0, remaining, resetMs };
       this.batchStartAt = sent?.sentAt ?? now;
+      // A batch begun when a pause ended keeps that end until the budget is spent; any other batch starts afresh.
+      if (this.pauseEndedAt !== undefined) this.batchAfterPause = this.pauseEndedAt;
+      else if (!this.nearlyWhole) this.batchAfterPause = undefined;
+      this.pauseEndedAt = undefined;
+      this.batchFrom = this.batchAfterPause !== undefined ? Math.min(this.batchStartAt, this.batchAfterPause - RETRY_AFTER_GRAIN_MS) : this.batchStartAt;
     } else if (this.ref && resetMs !== undefined && this.ref.resetMs !== undefined) {
       this.noteResetGrowth(this.ref, remaining, resetMs, now);
     }
+    this.nearlyWhole = nearlyWhole;
     if (limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit - 1) {
       // If the reset is the time to a full bucket, the bucket refills at least this fast (the reset is rounded up).
       this.headerRate = Math.max(this.headerRate ?? 0, (limit - remaining - 1) / resetMs);
@@ -239,8 +261,12 @@ export class ServerPacer {
       this.windowMs = Math.max(this.windowMs ?? 0, this.maxResetMs);
     }
     // Without reset headers the hold before a probe is learnt from the server: the budget came back this long after it ran out.
-    // (from the first request sent since the budget was last nearly whole: no request counts longer than that).
-    if (this.windowMs === undefined && this.exhaustedAt !== undefined) this.holdMs = Math.max(this.holdMs, until - (this.batchStartAt ?? this.exhaustedAt));
+    // (from the first request sent since the budget was last nearly whole: no request counts longer than that). A
+    // batch begun at a 429's end counts from the earliest its window can have begun (batchFrom): a run that starts
+    // partway into a clock window learns a hold short of the window from its first 429, and a second batch timed
+    // from its own first request learnt one short of it too (seeded jitter, fixed/clock with no reset header, start
+    // 0.37 into a 10-s window: 9.35 s, and a third 429; test/pacing/phases-jitter.test.ts).
+    if (this.windowMs === undefined && this.exhaustedAt !== undefined) this.holdMs = Math.max(this.holdMs, until - (this.batchFrom ?? this.exhaustedAt));
     if (this.windowMs === undefined) this.holdRefused = true;
     this.afterPause = { until, available: availableAfter };
     this.probeSeq = undefined;
@@ -253,6 +279,7 @@ export class ServerPacer {
     const a = this.afterPause;
     this.afterPause = undefined;
     if (!a || !this.announced) return;
+    this.pauseEndedAt = a.until;
     // What the server has now is unknown (or `available`): one request probes it, unless told.
     this.newest = { seq: this.seq, remaining: a.available ?? 0, at: a.until, resetAt: a.available === undefined ? a.until : undefined, uncertain: [] };
     this.exhaustedAt = (a.available ?? 0) > 0 ? undefined : a.until;
