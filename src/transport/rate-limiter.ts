@@ -247,7 +247,8 @@ export class LocalRateLimiter implements RateLimiter {
       if (this.recentSends.length >= this.ceiling) until = Math.max(until, this.recentSends[this.recentSends.length - this.ceiling]! + 1000);
     }
     if (until > now) return { go: false, until };
-    return this.pacer.gate(now);
+    // Requests wanting to go: this one, those waiting at the gate, and those waiting for a slot.
+    return this.pacer.gate(now, 1 + this.waiters.size + (this.limiter.counts().QUEUED ?? 0));
   }
 
   /**

@@ -20,6 +20,9 @@
  *   in use then, or a reset growing in step with the requests spent, shows a bucket; requests are then paced
  *   GCRA-style at the refill rate (a lower bound: from the reset announced for a full bucket, else measured),
  *   keeping one request in reserve and re-anchoring on every answer.
+ * - **Phase scan** (phase-scan.ts): on fixed windows whose reset comes in whole seconds, a few requests of each window
+ *   go one at a time across the reset's last second, so the boundary is found without a 429 (1-s clock windows
+ *   announce "1" from anywhere in the window); only when the requests waiting leave room for it.
  * - A **429** pauses everything for its Retry-After, turns the bucket pacing off for good, makes every announced reset
  *   count at face value, teaches the hold (without reset headers), and after it one request probes the budget.
  *
@@ -27,6 +30,7 @@
  */
 import type { RateLimitSnapshot } from '../events';
 import { OutRequests, uncounted, type Sent } from './reorder';
+import { PhaseScan } from './phase-scan';
 
 export type { Sent } from './reorder';
 
@@ -119,6 +123,10 @@ export class ServerPacer {
   /** Set once a refilling bucket is evident: pace at this rate (per ms). */
   private bucketPerMs: number | undefined;
   private bucketRefused = false;
+  /** Where fixed windows end when a whole-seconds reset cannot say (phase-scan.ts). */
+  private readonly scan = new PhaseScan();
+  /** The longest round trip seen (send to answer). */
+  private maxRttMs = 0;
 
 
 
@@ -131,11 +139,14 @@ export class ServerPacer {
     private readonly notify: () => void,
   ) {}
 
-  /** The pause, then the server's budget: go now (perhaps as the one probe), or look again at `until`. */
-  gate(now: number): GateVerdict {
+  /**
+   * The pause, then the server's budget: go now (perhaps as the one probe), or look again at `until`. `demand`: how
+   * many requests wait to go, this one included (the phase scan holds budget back only when more wait than it has).
+   */
+  gate(now: number, demand = 1): GateVerdict {
     if (this.pausedUntil > now) return { go: false, until: this.pausedUntil };
     if (this.afterPause && now >= this.afterPause.until) this.endPause();
-    return this.serverGate(now);
+    return this.serverGate(now, demand);
   }
 
   /** One request leaves now (after `gate` said go). */
@@ -185,6 +196,7 @@ export class ServerPacer {
     this.limit = limit ?? Math.max(this.limit ?? 0, remaining + 1);
     const seq = sent?.seq ?? this.seq - Math.max(0, inFlight);
     if (sent) sent.remaining = remaining;
+    if (sent) this.maxRttMs = Math.max(this.maxRttMs, now - sent.sentAt);
     const prev = this.newest;
     if (seq === this.probeSeq) {
       this.probeSeq = undefined;
@@ -209,7 +221,11 @@ export class ServerPacer {
       const between = uncounted(uncertain, remaining, prev.seq);
       const refill = remaining - Math.max(0, prev.remaining - (seq - prev.seq - between));
       if (refill >= 1) {
-        if (remaining >= this.limit - 1 - this.maxConcurrent) this.baseSeq = seq - 1;
+        if (remaining >= this.limit - 1 - this.maxConcurrent) {
+          this.baseSeq = seq - 1;
+          const gap = sent ? sent.sentAt - (this.sentAtOf(prev.seq) ?? -Infinity) : undefined;
+          this.scan.wholeRefill(gap, this.windowMs, this.maxRttMs, this.bucketPerMs !== undefined || this.bucketRefused);
+        }
         this.noteRefill(refill, remaining, now);
       }
     }
@@ -237,6 +253,7 @@ export class ServerPacer {
     }
     if (this.bucketPerMs !== undefined && this.headerRate !== undefined) this.bucketPerMs = Math.max(this.bucketPerMs, this.headerRate);
     this.newest = { seq, remaining, at: now, resetAt: resetMs === undefined ? undefined : now + resetMs, uncertain };
+    if (nearlyWhole) this.scan.windowOpened(now, resetMs);
     const budget = this.base(this.newest);
     let newlyExhausted = false;
     if (budget > 0) this.exhaustedAt = undefined;
@@ -256,6 +273,7 @@ export class ServerPacer {
     // The budget was not what the refill model said: wait for announced resets from now on.
     this.bucketPerMs = undefined;
     this.bucketRefused = true;
+    this.scan.stop();
     if (this.maxResetMs !== undefined) {
       this.resetRefused = true;
       this.windowMs = Math.max(this.windowMs ?? 0, this.maxResetMs);
@@ -285,10 +303,14 @@ export class ServerPacer {
     this.exhaustedAt = (a.available ?? 0) > 0 ? undefined : a.until;
   }
 
-  private serverGate(now: number): { go: true; probe: boolean } | { go: false; until: number } {
+  private serverGate(now: number, demand: number): { go: true; probe: boolean } | { go: false; until: number } {
     const n = this.newest;
     if (!n) return { go: true, probe: false };
     const sentAfter = this.seq - n.seq + uncounted(n.uncertain, n.remaining);
+    if (this.bucketPerMs === undefined && this.limit !== undefined) {
+      const held = this.scan.gate(now, n.remaining - sentAfter, demand, this.limit, this.out.after(n.seq));
+      if (held) return held.go ? { go: true, probe: false } : held;
+    }
     if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
     const log = this.logBudget(n, now);
     // What the log frees goes one request at a time until one such request was granted: a log that is wrong about
@@ -369,6 +391,12 @@ export class ServerPacer {
     const cap = this.limit - counting;
     const next = relative < 1 && cap < 1 ? Math.max(freedNext, capNext) : relative < 1 ? freedNext : capNext;
     return { available: Math.min(relative, cap), next };
+  }
+
+  /** When our request `seq` was sent, while the log holds it (sequence numbers are consecutive in it). */
+  private sentAtOf(seq: number): number | undefined {
+    const head = this.log[this.logHead];
+    return head === undefined ? undefined : this.log[this.logHead + seq - head.seq]?.sentAt;
   }
 
   /** Index of the first logged request sent after `t` (the log is in send order). */
