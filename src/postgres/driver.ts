@@ -24,12 +24,19 @@ export interface Session {
   copyFrom(table: string, columns: readonly string[], chunks: Iterable<string | Buffer>, format?: 'text' | 'binary'): Promise<void>;
 }
 
+/** After attempt `attempt` (from 1) failed with `error` and was rolled back: whether to run it again. */
+export type RetryHook = (error: unknown, attempt: number) => Promise<boolean>;
+
 export interface Driver {
   readonly kind: 'pg' | 'pglite';
   /** Where, without credentials: `postgres://host:port/db` or `pglite:<dir>`. */
   readonly target: string;
-  /** BEGIN, fn, COMMIT; ROLLBACK when fn throws. */
-  transaction<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  /**
+   * BEGIN, fn, COMMIT; ROLLBACK when fn throws. With `retry`, after a rolled-back attempt `retry(error, attempt)` is
+   * asked (it may wait) and, when it resolves true, the whole transaction runs again on the same connection: a retry
+   * never queues for a connection behind a later batch that waits for this one (src/postgres/batch-order.ts).
+   */
+  transaction<T>(fn: (s: Session) => Promise<T>, retry?: RetryHook): Promise<T>;
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   close(): Promise<void>;
 }
@@ -113,12 +120,11 @@ export async function createPgDriver(opts: { connectionString?: string; pool?: P
   return {
     kind: 'pg',
     target,
-    async transaction(fn) {
+    async transaction(fn, retry) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         const q = (sql: string, params?: unknown[]) => client.query(sql, params);
-        await q('BEGIN');
         const session: Session = {
           query: (sql, params) => run(q, sql, params),
           async exec(sql) {
@@ -130,17 +136,22 @@ export async function createPgDriver(opts: { connectionString?: string; pool?: P
             await pipeline(Readable.from(chunks, { objectMode: false }), stream as unknown as NodeJS.WritableStream);
           },
         };
-        try {
-          const out = await fn(session);
-          await q('COMMIT');
-          return out;
-        } catch (e) {
+        for (let attempt = 1; ; attempt++) {
+          await q('BEGIN');
           try {
-            await q('ROLLBACK');
-          } catch (rollbackError) {
-            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+            const out = await fn(session);
+            await q('COMMIT');
+            return out;
+          } catch (e) {
+            try {
+              await q('ROLLBACK');
+            } catch (rollbackError) {
+              broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+              throw e;
+            }
+            // The connection is kept while the retry waits: a later batch cannot take it meanwhile.
+            if (!retry || !(await retry(e, attempt))) throw e;
           }
-          throw e;
         }
       } finally {
         // A connection whose ROLLBACK failed is in an unknown state: destroy it instead of reusing it.
@@ -200,7 +211,25 @@ export async function createPgliteDriver(opts: { dataDir?: string; instance?: PG
   return {
     kind: 'pglite',
     target,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    // One session: the retry runs inside the same PGlite transaction, from a savepoint taken before each attempt (a
+    // new db.transaction() would queue behind a later batch that waits for this one). No other session can hold a
+    // lock here, so only a trigger or function raising 40001/40P01 itself reaches the retry.
+    transaction: (fn, retry) =>
+      db.transaction(async (tx) => {
+        const session = wrap(tx);
+        if (!retry) return fn(session);
+        for (let attempt = 1; ; attempt++) {
+          await tx.exec('SAVEPOINT gc_data_attempt');
+          try {
+            const out = await fn(session);
+            await tx.exec('RELEASE SAVEPOINT gc_data_attempt');
+            return out;
+          } catch (e) {
+            await tx.exec('ROLLBACK TO SAVEPOINT gc_data_attempt');
+            if (!(await retry(e, attempt))) throw e;
+          }
+        }
+      }),
     query: (sql, params) => wrap(db).query(sql, params),
     async close() {
       if (owned) await db.close();

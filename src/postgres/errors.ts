@@ -10,7 +10,12 @@ export type PostgresWarehouseErrorReason =
   /** The warehouse was closed. */
   | 'closed'
   /** The batch this one was to follow (`ApplyOptions.after`) failed: this one was rolled back. */
-  | 'earlier-batch-failed';
+  | 'earlier-batch-failed'
+  /**
+   * The server rolled the transaction back for a deadlock (40P01) or a serialization failure (40001) on every attempt
+   * (option `conflictRetries`); nothing of it was written. `code` is the last SQLSTATE.
+   */
+  | 'transaction-conflict';
 
 /**
  * The PostgreSQL warehouse could not do what was asked. Nothing of the failed batch was written (each batch is one

@@ -7,13 +7,16 @@ import { describeConnection } from './errors';
 import type { PostgresWarehouseOptions } from './types';
 
 const WHERE = 'createPostgresWarehouse options';
-const OPTION_KEYS = ['connectionString', 'pool', 'pglite', 'schema', 'clock'];
+const OPTION_KEYS = ['connectionString', 'pool', 'pglite', 'schema', 'clock', 'conflictRetries'];
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export const DEFAULT_PGLITE_DIR = '.gc-data/warehouse';
+/** `conflictRetries` when not given (types.ts PostgresWarehouseOptions). */
+export const DEFAULT_CONFLICT_RETRIES = 3;
+const MAX_CONFLICT_RETRIES = 10;
 
 export type Source = { kind: 'pg'; connectionString?: string; pool?: PgPoolLike } | { kind: 'pglite'; dataDir?: string; instance?: PGliteLike };
 
-export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefined): { source: Source; schema: string; target: string; clock: Clock } {
+export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefined): { source: Source; schema: string; target: string; clock: Clock; conflictRetries: number } {
   const o = (options === undefined ? {} : options) as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ValidationError(WHERE, [{ path: '', message: 'must be an object' }]);
   const issues: Array<{ path: string; message: string }> = [];
@@ -33,6 +36,10 @@ export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefi
     issues.push({ path: 'schema', message: `must be lowercase letters, digits and _ (at most 63, not starting with a digit), got ${quote(schema)}` });
   }
   if (o.clock !== undefined && !isClock(o.clock)) issues.push({ path: 'clock', message: `must be a Clock with now(), sleep() and random() (e.g. client.clock), got ${quote(o.clock)}` });
+  const conflictRetries = o.conflictRetries ?? DEFAULT_CONFLICT_RETRIES;
+  if (typeof conflictRetries !== 'number' || !Number.isInteger(conflictRetries) || conflictRetries < 0 || conflictRetries > MAX_CONFLICT_RETRIES) {
+    issues.push({ path: 'conflictRetries', message: `must be a whole number from 0 to ${MAX_CONFLICT_RETRIES}, got ${quote(conflictRetries)}` });
+  }
   if (issues.length) throw new ValidationError(WHERE, issues);
   let source: Source;
   let target: string;
@@ -50,5 +57,5 @@ export function parseWarehouseOptions(options: PostgresWarehouseOptions | undefi
     source = { kind: 'pglite', dataDir };
     target = `pglite:${dataDir}`;
   }
-  return { source, schema: schema as string, target, clock: (o.clock as Clock | undefined) ?? systemClock };
+  return { source, schema: schema as string, target, clock: (o.clock as Clock | undefined) ?? systemClock, conflictRetries: conflictRetries as number };
 }

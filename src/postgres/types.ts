@@ -111,10 +111,22 @@ export interface PostgresWarehouseOptions {
    */
   schema?: string;
   /**
-   * Where `durationMs` of a summary is read from: pass `client.clock` to share the client's (a test's fake clock).
+   * Where `durationMs` of a summary is read from, and what the backoff between conflict retries sleeps on
+   * (`conflictRetries`): pass `client.clock` to share the client's (a test's fake clock).
    * @default the system clock
    */
   clock?: Clock;
+  /**
+   * How many times a transaction (a batch of `apply()`, `applyConversations()`, `loadDimensions()`, `writeState()`)
+   * is run again when the server rolled it back for a deadlock (SQLSTATE 40P01) or a serialization failure (40001):
+   * another writer (a second worker, an analyst's UPDATE) locked the same rows in another order. Rolled back means
+   * nothing of it was written, so a retry writes it exactly once. Each retry runs on the same connection, inside the
+   * same call (batches handed over after it keep waiting: call order holds), after a jittered backoff (about 50 ms,
+   * then 4 x longer each time, capped at 2 s). When every attempt was rolled back: PostgresWarehouseError
+   * `reason: 'transaction-conflict'`. 0 turns retries off. A whole number from 0 to 10.
+   * @default 3
+   */
+  conflictRetries?: number;
 }
 
 export interface PostgresWarehouse {
