@@ -27,6 +27,12 @@
  *   count at face value, teaches the hold (without reset headers), and after it one request probes the budget.
  *
  * Pure bookkeeping on the times it is given (the limiter's clock): it never waits itself; `gate` says until when.
+ *
+ * Over 400 lines: one state machine. Every decision reads and updates the same state (the newest answer, the log of
+ * our requests, the outstanding probe, the pause, the learnt hold and bucket rate), and each rule's guard depends on
+ * the others' (a probe's answer confirms the log, a 429 turns the bucket pacing and the log's trust off, a whole
+ * refill re-bases the log): cut apart, that state would be passed around or shared. What stands alone is already
+ * out: reorder.ts (requests still out), phase-scan.ts (the window's phase).
  */
 import type { RateLimitSnapshot } from '../events';
 import { OutRequests, uncounted, type Sent } from './reorder';
