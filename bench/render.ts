@@ -47,7 +47,10 @@ const NOTES: Record<string, string> = {
     'into a first window a few ms long (bench/pacing/floor.ts). Clock-aligned 1-s windows announcing a delta-seconds reset or ' +
     'none are phase-blind: their run is request for request the run on windows opened by the first request, so they are judged ' +
     'against that floor (test/pacing/harness.ts cellVerdict). Fixed/clock with no reset header takes 2 x 429 from mid-window ' +
-    'starts: models.test.ts shows a platform with shorter first-request windows answering the same until the second 429.',
+    'starts: models.test.ts shows a platform with shorter first-request windows answering the same until the second 429. ' +
+    'At 200 requests (4 x 50) the phase scan (src/transport/phase-scan.ts) stays off: budget held back would cost a fifth ' +
+    'window. At 328 requests (the export\'s) it brings fixed/clock, window-end, 1-s windows to 1.015-1.037 x its own floor over ' +
+    'the phases, 0 x 429, with and without jitter (1.02-1.18 x without it; test/pacing/phase-scan.test.ts).',
   'pacing-faults':
     'bench/pacing/faults.ts: the quality export of 500 evaluations against 50 requests/s (a bucket of 50, full at the start), ' +
     '10 ms latency, default client options; clean and faulty runs alternating, timed at the server. "Before" is the tree at ' +
@@ -256,6 +259,7 @@ function summaryTable(r: BenchResult): string | undefined {
       const target = c.reset === 'none' ? 1.25 : 1.1;
       return {
         cell: c.cell,
+        ...(c.tree ? { tree: c.tree } : {}),
         'ours x floor, median (min-max)': range(c.ours),
         'ours 429s, max': c.ours.r429Max,
         'official loop x floor': range(c.official),

@@ -1,6 +1,6 @@
 /**
  * Issue 19: fixed windows aligned to the clock announcing a delta-seconds reset on 1-s windows ("1" from anywhere in
- * the window) opened each window up to a second late: 1.03-1.18 x the floor on fake time over the start phases at
+ * the window) opened each window up to a second late: 1.02-1.18 x the floor on fake time over the start phases at
  * 328 requests (the bench's export), 1.22 x on real time. src/transport/phase-scan.ts holds a few requests of each
  * window back and sends them across the reset's last second, which finds the boundary with no 429. At 200 requests
  * (4 x 50: a demand that fills its last window exactly) it must not scan, as budget left unused would cost a fifth
