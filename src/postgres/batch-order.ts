@@ -10,7 +10,17 @@
  * - it commits only after every earlier batch has settled, so state written with it (a sync's fingerprints and
  *   watermarks) never runs ahead of an earlier batch (and with ApplyOptions.after it is rolled back when the batch
  *   it names failed: warehouse.ts).
+ * A batch merged early holds its row locks while it waits for the earlier ones in Node. Another writer (a second
+ * process, an analyst) that locks a row of an earlier batch and then wants one of this batch closes a cycle the server
+ * cannot see, and all three would wait for ever. So each batch's transaction holds an advisory lock (`lockId`) until
+ * it ends, and a later batch waits for those of the earlier ones in the server before it waits in Node: the server
+ * then sees the cycle, rolls one transaction back (40P01), and the warehouse runs it again (conflictRetries). When
+ * the one rolled back is the earlier batch, its retry would close the same cycle again (the later batch still holds
+ * its rows): an earlier batch lets its lock go when rolled back, and a later batch that finds an earlier one rolled
+ * back for a conflict since it merged rolls itself back too and runs again once the earlier ones settled.
  */
+
+import { randomInt } from 'node:crypto';
 
 /** One batch's place in the order. */
 export interface BatchTicket {
@@ -20,14 +30,30 @@ export interface BatchTicket {
   staged(): void;
   /** The rows this batch will lock (see lockKey), once known; not called: it overlaps every batch. */
   lockKeys(keys: ReadonlySet<string>): void;
-  /** Settles when this batch may touch the warehouse's rows (see the module comment). */
-  mayMerge(): Promise<void>;
+  /**
+   * Settles when this batch may touch the warehouse's rows (see the module comment); `afterEarlier`: only once every
+   * earlier batch settled (a retry: it waits holding no row).
+   */
+  mayMerge(afterEarlier?: boolean): Promise<void>;
+  /** This batch was rolled back for a conflict and runs again: later batches merged meanwhile must let go (conflictsSeen). */
+  conflicted(): void;
+  /** How many times the earlier batches not settled were rolled back for a conflict so far. */
+  earlierConflicts(): number;
   /** Settles when every batch handed over before this one has settled. */
   readonly earlierSettled: Promise<unknown>;
+  /**
+   * This batch's advisory-lock number: its transaction holds it (warehouse.ts) so that a later batch waiting for it
+   * waits in the server, where the deadlock detector sees the wait.
+   */
+  readonly lockId: number;
+  /** The lock numbers of the earlier batches not settled yet, in call order. */
+  earlierLockIds(): number[];
 }
 
 interface Pending {
   keys: ReadonlySet<string> | undefined;
+  lockId: number;
+  conflicts: number;
 }
 
 /** A row a batch locks: `table` and its key (several columns joined by NUL). */
@@ -57,7 +83,7 @@ export class BatchOrder {
   take<T>(run: (ticket: BatchTicket) => Promise<T>): Promise<T> {
     const before = { staged: this.staging, settled: this.writing };
     const earlier = [...this.pending];
-    const me: Pending = { keys: undefined };
+    const me: Pending = { keys: undefined, lockId: randomInt(1, 2 ** 31 - 1), conflicts: 0 };
     this.pending.add(me);
     let markStaged!: () => void;
     this.staging = new Promise<void>((resolve) => (markStaged = resolve));
@@ -67,11 +93,17 @@ export class BatchOrder {
       lockKeys: (keys) => {
         me.keys = keys;
       },
-      mayMerge: async () => {
-        const clash = earlier.some((e) => this.pending.has(e) && (e.keys === undefined || me.keys === undefined || overlaps(e.keys, me.keys)));
+      mayMerge: async (afterEarlier = false) => {
+        const clash = afterEarlier || earlier.some((e) => this.pending.has(e) && (e.keys === undefined || me.keys === undefined || overlaps(e.keys, me.keys)));
         if (clash) await before.settled;
       },
       earlierSettled: before.settled,
+      lockId: me.lockId,
+      earlierLockIds: () => earlier.filter((e) => this.pending.has(e)).map((e) => e.lockId),
+      conflicted: () => {
+        me.conflicts++;
+      },
+      earlierConflicts: () => earlier.reduce((n, e) => n + e.conflicts, 0),
     };
     const result = run(ticket).finally(markStaged);
     const settled = result.then(

@@ -24,8 +24,11 @@ export interface Session {
   copyFrom(table: string, columns: readonly string[], chunks: Iterable<string | Buffer>, format?: 'text' | 'binary'): Promise<void>;
 }
 
-/** After attempt `attempt` (from 1) failed with `error` and was rolled back: whether to run it again. */
-export type RetryHook = (error: unknown, attempt: number) => Promise<boolean>;
+/**
+ * After attempt `attempt` (from 1) failed with `error` and was rolled back: whether to run it again. `session` is the
+ * same connection, outside a transaction now (e.g. to release a session-level advisory lock when giving up).
+ */
+export type RetryHook = (error: unknown, attempt: number, session: Session) => Promise<boolean>;
 
 export interface Driver {
   readonly kind: 'pg' | 'pglite';
@@ -150,7 +153,7 @@ export async function createPgDriver(opts: { connectionString?: string; pool?: P
               throw e;
             }
             // The connection is kept while the retry waits: a later batch cannot take it meanwhile.
-            if (!retry || !(await retry(e, attempt))) throw e;
+            if (!retry || !(await retry(e, attempt, session))) throw e;
           }
         }
       } finally {
@@ -226,7 +229,7 @@ export async function createPgliteDriver(opts: { dataDir?: string; instance?: PG
             return out;
           } catch (e) {
             await tx.exec('ROLLBACK TO SAVEPOINT gc_data_attempt');
-            if (!(await retry(e, attempt))) throw e;
+            if (!(await retry(e, attempt, session))) throw e;
           }
         }
       }),

@@ -33,6 +33,41 @@ function dbError(what: string, target: string, e: unknown, rolledBack: boolean):
   );
 }
 
+/** The first key of every batch's advisory lock ('gcdb'); the second is the batch's BatchTicket.lockId. */
+const BATCH_LOCK_CLASS = 0x67636462;
+
+/**
+ * A batch's session-level advisory lock (src/postgres/batch-order.ts): taken at the start of its first attempt and
+ * held across retries (a rolled-back attempt keeps it: session locks ignore ROLLBACK), released as the last statement
+ * before COMMIT or when the batch gives up. A connection destroyed after a failed ROLLBACK drops it with the session.
+ * Only on a server: PGlite has one session, nobody else can wait there.
+ */
+class BatchLock {
+  private held = false;
+  constructor(
+    private readonly enabled: boolean,
+    private readonly id: number,
+  ) {}
+  async hold(q: Session): Promise<void> {
+    if (!this.enabled || this.held) return;
+    await q.query('SELECT pg_advisory_lock($1, $2)', [BATCH_LOCK_CLASS, this.id]);
+    this.held = true;
+  }
+  async release(q: Session): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await q.query('SELECT pg_advisory_unlock($1, $2)', [BATCH_LOCK_CLASS, this.id]);
+  }
+}
+
+/** Thrown by a batch merged early whose earlier batch was rolled back for a conflict (checkEarlier); retried as one. */
+class EarlierBatchConflict extends Error {
+  readonly code = '40P01';
+  constructor() {
+    super('an earlier batch was rolled back for a deadlock while this one, merged early, waited for it');
+  }
+}
+
 /** What a server error is when the transaction may simply run again (it was rolled back whole); else undefined. */
 function conflictOf(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -75,11 +110,19 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
    * Runs `fn` in a transaction; one the server rolled back for a deadlock or a serialization failure runs again on
    * the same connection (option conflictRetries), after a backoff on the warehouse's clock.
    */
-  const transaction = async <T>(what: string, fn: (session: Session) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(what: string, fn: (session: Session) => Promise<T>, onRolledBack?: (session: Session, again: boolean) => Promise<void>): Promise<T> => {
     const d = await getDriver();
     let attempts = 0;
-    const retry = async (e: unknown, attempt: number): Promise<boolean> => {
-      if (conflictOf(e) === undefined || attempt > conflictRetries) return false;
+    // Rollbacks to let an earlier batch's retry through (EarlierBatchConflict): at most one per batch (its retry merges
+    // after the earlier batches settled), not a conflict of its own, so not counted against conflictRetries.
+    let yielded = 0;
+    const retry = async (e: unknown, attempt: number, session: Session): Promise<boolean> => {
+      const yielding = e instanceof EarlierBatchConflict;
+      if (yielding) yielded++;
+      const again = yielding || (conflictOf(e) !== undefined && attempt - yielded <= conflictRetries);
+      await onRolledBack?.(session, again);
+      if (!again) return false;
+      if (yielding) return true;
       await sleepOrAbort(clock, backoffDelay(CONFLICT_BACKOFF, attempt - 1, () => clock.random()), undefined, what);
       return true;
     };
@@ -87,7 +130,7 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
       return await d.transaction((session) => {
         attempts++;
         return fn(session);
-      }, conflictRetries > 0 ? retry : undefined);
+      }, conflictRetries > 0 || onRolledBack ? retry : undefined);
     } catch (e) {
       const conflict = conflictOf(e);
       if (conflict !== undefined && attempts > 0) {
@@ -102,8 +145,20 @@ export function createPostgresWarehouse(options?: PostgresWarehouseOptions): Pos
     }
   };
 
-  /** Inside a batch's transaction, once every earlier batch settled: refuses it when the batch it follows failed. */
-  const checkEarlier = async (t: BatchTicket, options: ApplyOptions | undefined): Promise<void> => {
+  /**
+   * Inside a batch's transaction, once every earlier batch settled: refuses it when the batch it follows failed. On
+   * a server, it first waits for the earlier batches' advisory locks (BatchLock): a wait the deadlock detector sees.
+   */
+  const checkEarlier = async (t: BatchTicket, options: ApplyOptions | undefined, q?: Session, conflictsBefore?: number): Promise<void> => {
+    if (q && source.kind === 'pg') {
+      for (const id of t.earlierLockIds()) {
+        await q.query('SELECT pg_advisory_lock_shared($1, $2)', [BATCH_LOCK_CLASS, id]);
+        await q.query('SELECT pg_advisory_unlock_shared($1, $2)', [BATCH_LOCK_CLASS, id]);
+      }
+      // An earlier batch was rolled back for a conflict since this one merged: its retry would wait for rows this
+      // one may hold (through another writer). Let go of them: rolled back, run again after the earlier ones.
+      if (conflictsBefore !== undefined && t.earlierConflicts() > conflictsBefore) throw new EarlierBatchConflict();
+    }
     await t.earlierSettled;
     if (options?.after === undefined) return;
     const ok = await Promise.resolve(options.after).then(
@@ -183,13 +238,28 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, nam
       const p = await prepared;
       t.lockKeys(evaluationLockKeys(p));
       const method = await answersCompression();
-      const r = await transaction('warehouse.apply()', async (q) => {
-        const stage = await stageEvaluations(q, s, p, method).finally(t.staged);
-        await t.mayMerge();
-        const merged = await mergeEvaluations(q, s, p, stage);
-        await checkEarlier(t, options);
-        return merged;
-      });
+      const lock = new BatchLock(source.kind === 'pg', t.lockId);
+      let attempt = 0;
+      const r = await transaction(
+        'warehouse.apply()',
+        async (q) => {
+          await lock.hold(q);
+          const stage = await stageEvaluations(q, s, p, method).finally(t.staged);
+          // A retry merges only after the earlier batches settled (BatchOrder's module comment).
+          await t.mayMerge(++attempt > 1);
+          const conflictsBefore = t.earlierConflicts();
+          const merged = await mergeEvaluations(q, s, p, stage);
+          await checkEarlier(t, options, q, conflictsBefore);
+          // The last statement before COMMIT: the batches after this one may go on once it commits.
+          await lock.release(q);
+          return merged;
+        },
+        async (q, again) => {
+          // Before the lock goes: a later batch that finds it free sees this conflict (checkEarlier).
+          if (again) t.conflicted();
+          await lock.release(q);
+        },
+      );
       return { changes: p.changes, ...r, skippedOlder: p.changes - r.upserted - r.deleted, durationMs: clock.now() - started };
     });
   };
