@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createPostgresWarehouse, PostgresWarehouseError, type EvaluationChange, type PostgresWarehouse } from '@org/gc-data/postgres';
-import { DATABASE_URL, describeBackends, describePostgres, evaluation, K, T, uuid } from './helpers';
+import { DATABASE_URL, describeBackends, describePostgres, evaluation, K, T, uuid, withServerWarehouse } from './helpers';
 
 const upsert = (n: number, day: number, totalScore: number): EvaluationChange => ({ op: 'upsert', row: evaluation(n, { changedDate: T(day), totalScore, questions: 2 }) });
 const remove = (n: number, day: number): EvaluationChange => ({ op: 'delete', evaluationId: uuid(K.evaluation, n), at: T(day) });
@@ -195,51 +195,46 @@ describeBackends('a batch the server rolls back for a serialization failure (400
 
 describePostgres('a batch merged early waits for the batch before it where the server sees the wait', () => {
   it('another writer locking a row of each of two batches in flight: the server detects the cycle instead of all three hanging', async () => {
-    const schema = `t_dlnode_${process.pid}_${Date.now().toString(36)}`;
-    const w = createPostgresWarehouse({ connectionString: DATABASE_URL, schema });
-    const other = new pg.Client({ connectionString: DATABASE_URL });
-    await other.connect();
-    try {
-      await w.migrate();
-      await w.apply([upsert(1, 1, 0), upsert(2, 1, 0)]);
-      // B2's row 2 passes this trigger once it is locked (BEFORE UPDATE of the upsert): the sequence moves.
-      await other.query(`CREATE SEQUENCE "${schema}".b2_locked;
-        CREATE FUNCTION "${schema}".seen() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN IF NEW.total_score = 2 THEN PERFORM nextval('"${schema}".b2_locked'); END IF; RETURN NEW; END $$;
-        CREATE TRIGGER seen BEFORE UPDATE ON "${schema}".evaluations FOR EACH ROW EXECUTE FUNCTION "${schema}".seen();`);
-      // The other writer (an analyst's transaction) locks row 1. Its lock_timeout only ends a run that hangs.
-      await other.query(`SET lock_timeout = '30s'`);
-      await other.query('BEGIN');
-      await other.query(`UPDATE "${schema}".evaluations SET loaded_at = now() WHERE evaluation_id = $1`, [uuid(K.evaluation, 1)]);
-      // B1 wants row 1 (waits for the analyst); B2 shares no row with B1, so it merges meanwhile (locks row 2) and
-      // waits for B1 before its commit.
-      const b1 = w.apply([upsert(1, 5, 1)]);
-      const b2 = w.apply([upsert(2, 5, 2)]);
-      b1.catch(() => {});
-      b2.catch(() => {});
-      await vi.waitFor(async () => expect(Number((await other.query<{ n: string }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM "${schema}".b2_locked`)).rows[0]?.n)).toBeGreaterThan(0), {
-        timeout: 60_000,
-        interval: 20,
-      });
-      // Now the analyst wants row 2: analyst -> B2 (row lock), B2 -> B1 (the commit order), B1 -> analyst (row lock).
-      const analyst = other.query(`UPDATE "${schema}".evaluations SET loaded_at = now() WHERE evaluation_id = $1`, [uuid(K.evaluation, 2)]).then(
-        () => 'updated',
-        (e: { code?: string }) => e.code,
-      );
-      const outcome = await analyst;
-      await other.query(outcome === 'updated' ? 'COMMIT' : 'ROLLBACK');
-      // Not 55P03 (lock_timeout: nobody saw the cycle). Either the analyst was chosen (40P01), or B2 was and the
-      // warehouse ran it again: either way both batches are written.
-      expect(outcome).toMatch(/^(updated|40P01)$/);
-      expect((await Promise.all([b1, b2])).map((s) => s.upserted)).toEqual([1, 1]);
-      const rows = await w.query<{ score: string }>(`SELECT total_score::text AS score FROM "${schema}".evaluations ORDER BY evaluation_id`);
-      expect(rows.map((r) => r.score)).toEqual(['1', '2']);
-    } finally {
-      await other.end().catch(() => {});
-      await w.close();
-      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-      await p.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await p.end();
-    }
+    await withServerWarehouse('t_dlnode', async (w, schema) => {
+      const other = new pg.Client({ connectionString: DATABASE_URL });
+      await other.connect();
+      try {
+        await w.apply([upsert(1, 1, 0), upsert(2, 1, 0)]);
+        // B2's row 2 passes this trigger once it is locked (BEFORE UPDATE of the upsert): the sequence moves.
+        await other.query(`CREATE SEQUENCE "${schema}".b2_locked;
+          CREATE FUNCTION "${schema}".seen() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.total_score = 2 THEN PERFORM nextval('"${schema}".b2_locked'); END IF; RETURN NEW; END $$;
+          CREATE TRIGGER seen BEFORE UPDATE ON "${schema}".evaluations FOR EACH ROW EXECUTE FUNCTION "${schema}".seen();`);
+        // The other writer (an analyst's transaction) locks row 1. Its lock_timeout only ends a run that hangs.
+        await other.query(`SET lock_timeout = '30s'`);
+        await other.query('BEGIN');
+        await other.query(`UPDATE "${schema}".evaluations SET loaded_at = now() WHERE evaluation_id = $1`, [uuid(K.evaluation, 1)]);
+        // B1 wants row 1 (waits for the analyst); B2 shares no row with B1, so it merges meanwhile (locks row 2) and
+        // waits for B1 before its commit.
+        const b1 = w.apply([upsert(1, 5, 1)]);
+        const b2 = w.apply([upsert(2, 5, 2)]);
+        b1.catch(() => {});
+        b2.catch(() => {});
+        await vi.waitFor(async () => expect(Number((await other.query<{ n: string }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM "${schema}".b2_locked`)).rows[0]?.n)).toBeGreaterThan(0), {
+          timeout: 60_000,
+          interval: 20,
+        });
+        // Now the analyst wants row 2: analyst -> B2 (row lock), B2 -> B1 (the commit order), B1 -> analyst (row lock).
+        const analyst = other.query(`UPDATE "${schema}".evaluations SET loaded_at = now() WHERE evaluation_id = $1`, [uuid(K.evaluation, 2)]).then(
+          () => 'updated',
+          (e: { code?: string }) => e.code,
+        );
+        const outcome = await analyst;
+        await other.query(outcome === 'updated' ? 'COMMIT' : 'ROLLBACK');
+        // Not 55P03 (lock_timeout: nobody saw the cycle). Either the analyst was chosen (40P01), or B2 was and the
+        // warehouse ran it again: either way both batches are written.
+        expect(outcome).toMatch(/^(updated|40P01)$/);
+        expect((await Promise.all([b1, b2])).map((s) => s.upserted)).toEqual([1, 1]);
+        const rows = await w.query<{ score: string }>(`SELECT total_score::text AS score FROM "${schema}".evaluations ORDER BY evaluation_id`);
+        expect(rows.map((r) => r.score)).toEqual(['1', '2']);
+      } finally {
+        await other.end().catch(() => {});
+      }
+    });
   }, 120_000);
 });

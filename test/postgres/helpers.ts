@@ -54,6 +54,28 @@ export function describePostgres(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
+/**
+ * Runs `body` with a migrated warehouse on a schema of its own on the server (DATABASE_URL); closes the warehouse
+ * and drops the schema after it, whether it passed or not. For the server-only tests that hold locks across
+ * connections (a prefix names the test's schema in pg_locks when one hangs).
+ */
+export async function withServerWarehouse<T>(prefix: string, body: (w: PostgresWarehouse, schema: string) => Promise<T>): Promise<T> {
+  const schema = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  const w = createPostgresWarehouse({ connectionString: DATABASE_URL, schema });
+  try {
+    await w.migrate();
+    return await body(w, schema);
+  } finally {
+    await w.close();
+    const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+    try {
+      await p.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await p.end();
+    }
+  }
+}
+
 function backend(name: BackendName): BackendContext {
   let lite: PGlite | undefined;
   let admin: pg.Pool | undefined;

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { expect, it, vi } from 'vitest';
 import { createPostgresWarehouse, PostgresWarehouseError, type EvaluationChange } from '@org/gc-data/postgres';
-import { DATABASE_URL, describeBackends, describePostgres, evaluation, K, T, uuid } from './helpers';
+import { DATABASE_URL, describeBackends, describePostgres, evaluation, K, T, uuid, withServerWarehouse } from './helpers';
 
 const batch = (from: number, count: number, totalScore: number): EvaluationChange[] =>
   Array.from({ length: count }, (_, i) => ({ op: 'upsert' as const, row: evaluation(from + i, { changedDate: T(5), totalScore, questions: 3 }) }));
@@ -122,64 +122,54 @@ describePostgres('batches handed over early: two merges at once on the server', 
   const until = { timeout: 60_000, interval: 20 };
 
   it('a batch that shares no row with the one being written merges meanwhile, and still commits after it', async () => {
-    const schema = `t_pmerge_${process.pid}_${Date.now().toString(36)}`;
-    const w = createPostgresWarehouse({ connectionString: DATABASE_URL, schema });
-    await w.migrate();
-    const hold = await holdFirstBatch(schema, uuid(K.evaluation, 0));
-    try {
-      const a = w.apply(batch(0, 50, 1), { state: { watermarks: [{ stream: 's', window: 'w1', watermark: T(1) }] } });
-      const b = w.apply(batch(100, 50, 2), { state: { watermarks: [{ stream: 's', window: 'w2', watermark: T(2) }] } });
-      // B's 50 rows go through the merge while A waits inside its own, and none is visible: B has not committed.
-      await vi.waitFor(async () => expect(await hold.merged(2)).toBe(50), until);
-      expect((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".evaluations`))[0]?.n).toBe(0);
-      expect((await w.readWatermarks('s')).size).toBe(0);
-      await hold.release();
-      expect((await Promise.all([a, b])).map((r) => r.upserted)).toEqual([50, 50]);
-      expect((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".evaluations`))[0]?.n).toBe(100);
-      expect([...(await w.readWatermarks('s')).keys()].sort()).toEqual(['w1', 'w2']);
-    } finally {
-      await hold.release();
-      await w.close();
-      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-      await p.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await p.end();
-    }
+    await withServerWarehouse('t_pmerge', async (w, schema) => {
+      const hold = await holdFirstBatch(schema, uuid(K.evaluation, 0));
+      try {
+        const a = w.apply(batch(0, 50, 1), { state: { watermarks: [{ stream: 's', window: 'w1', watermark: T(1) }] } });
+        const b = w.apply(batch(100, 50, 2), { state: { watermarks: [{ stream: 's', window: 'w2', watermark: T(2) }] } });
+        // B's 50 rows go through the merge while A waits inside its own, and none is visible: B has not committed.
+        await vi.waitFor(async () => expect(await hold.merged(2)).toBe(50), until);
+        expect((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".evaluations`))[0]?.n).toBe(0);
+        expect((await w.readWatermarks('s')).size).toBe(0);
+        await hold.release();
+        expect((await Promise.all([a, b])).map((r) => r.upserted)).toEqual([50, 50]);
+        expect((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".evaluations`))[0]?.n).toBe(100);
+        expect([...(await w.readWatermarks('s')).keys()].sort()).toEqual(['w1', 'w2']);
+      } finally {
+        await hold.release();
+      }
+    });
   }, 120_000);
 
   it('a batch that shares rows with the one being written waits for it before its merge (both merging would deadlock)', async () => {
-    const schema = `t_pwait_${process.pid}_${Date.now().toString(36)}`;
-    const w = createPostgresWarehouse({ connectionString: DATABASE_URL, schema });
-    await w.migrate();
-    const hold = await holdFirstBatch(schema, uuid(K.evaluation, 0));
-    try {
-      // B: the same evaluations as A, newer. Merged at once, B would lock row 0 before A (held) inserts it, then wait
-      // in Node for A's commit while A waits in the server for B's row: neither would ever finish. C shares no row
-      // with either: it stages after B has (so B is past its staging) and merges meanwhile.
-      const a = w.apply(batch(0, 50, 1), { state: { watermarks: [{ stream: 's', window: 'w', watermark: T(1) }] } });
-      const b = w.apply(
-        Array.from({ length: 50 }, (_, i) => ({ op: 'upsert' as const, row: evaluation(i, { changedDate: T(6), totalScore: 2, questions: 3 }) })),
-        { state: { watermarks: [{ stream: 's', window: 'w', watermark: T(2) }] } },
-      );
-      // (Its watermark is another window's: the same watermark row would be a shared row.)
-      const c = w.apply(batch(100, 50, 3), { state: { watermarks: [{ stream: 's', window: 'w3', watermark: T(3) }] } });
-      await vi.waitFor(async () => expect(await hold.merged(3)).toBe(50), until);
-      expect(await hold.merged(2)).toBe(0);
-      await hold.release();
-      expect((await Promise.all([a, b, c])).map((r) => r.upserted)).toEqual([50, 50, 50]);
-      const rows = await w.query<{ score: string; n: number }>(`SELECT total_score::text AS score, count(*)::int AS n FROM "${schema}".evaluations GROUP BY 1 ORDER BY 1`);
-      expect(rows).toEqual([
-        { score: '2', n: 50 },
-        { score: '3', n: 50 },
-      ]);
-      // Committed in call order: B's watermark after A's.
-      expect((await w.readWatermarks('s')).get('w')?.watermark).toBe(T(2));
-    } finally {
-      await hold.release();
-      await w.close();
-      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-      await p.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await p.end();
-    }
+    await withServerWarehouse('t_pwait', async (w, schema) => {
+      const hold = await holdFirstBatch(schema, uuid(K.evaluation, 0));
+      try {
+        // B: the same evaluations as A, newer. Merged at once, B would lock row 0 before A (held) inserts it, then wait
+        // in Node for A's commit while A waits in the server for B's row: neither would ever finish. C shares no row
+        // with either: it stages after B has (so B is past its staging) and merges meanwhile.
+        const a = w.apply(batch(0, 50, 1), { state: { watermarks: [{ stream: 's', window: 'w', watermark: T(1) }] } });
+        const b = w.apply(
+          Array.from({ length: 50 }, (_, i) => ({ op: 'upsert' as const, row: evaluation(i, { changedDate: T(6), totalScore: 2, questions: 3 }) })),
+          { state: { watermarks: [{ stream: 's', window: 'w', watermark: T(2) }] } },
+        );
+        // (Its watermark is another window's: the same watermark row would be a shared row.)
+        const c = w.apply(batch(100, 50, 3), { state: { watermarks: [{ stream: 's', window: 'w3', watermark: T(3) }] } });
+        await vi.waitFor(async () => expect(await hold.merged(3)).toBe(50), until);
+        expect(await hold.merged(2)).toBe(0);
+        await hold.release();
+        expect((await Promise.all([a, b, c])).map((r) => r.upserted)).toEqual([50, 50, 50]);
+        const rows = await w.query<{ score: string; n: number }>(`SELECT total_score::text AS score, count(*)::int AS n FROM "${schema}".evaluations GROUP BY 1 ORDER BY 1`);
+        expect(rows).toEqual([
+          { score: '2', n: 50 },
+          { score: '3', n: 50 },
+        ]);
+        // Committed in call order: B's watermark after A's.
+        expect((await w.readWatermarks('s')).get('w')?.watermark).toBe(T(2));
+      } finally {
+        await hold.release();
+      }
+    });
   }, 120_000);
 });
 
