@@ -153,7 +153,17 @@ export async function createPgDriver(opts: { connectionString?: string; pool?: P
               throw e;
             }
             // The connection is kept while the retry waits: a later batch cannot take it meanwhile.
-            if (!retry || !(await retry(e, attempt, session))) throw e;
+            if (!retry) throw e;
+            let again: boolean;
+            try {
+              again = await retry(e, attempt, session);
+            } catch (hookError) {
+              // What the hook failed to do on this session (e.g. release a session-level advisory lock) may still
+              // hold there: destroy the connection (the server drops its locks with it) rather than pool it.
+              broken = hookError instanceof Error ? hookError : new Error(String(hookError));
+              throw hookError;
+            }
+            if (!again) throw e;
           }
         }
       } finally {
