@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { BenchResult } from './lib';
 import { resultsDir } from './lib';
 
-const ORDER = ['quality-export', 'pacing-matrix-1s', 'pacing-matrix-10s', 'pacing-matrix-fake', 'pacing-faults', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii', 'checkpoint-bytes', 'legal-hold-download', 'warehouse-sync', 'warehouse-load', 'warehouse-crash'];
+const ORDER = ['quality-export', 'pacing-matrix-1s', 'pacing-matrix-10s', 'pacing-matrix-fake', 'pacing-matrix-fake-export', 'pacing-faults', 'footprint', 'report-jobs', 'transport', 'multi-worker', 'pii', 'checkpoint-bytes', 'legal-hold-download', 'warehouse-sync', 'warehouse-load', 'warehouse-crash'];
 const TITLES: Record<string, string> = {
   'quality-export': 'Workloads 1-2: export 500 evaluations, ours vs a loop over the official SDK (one GET per evaluation, five at a time)',
   footprint: 'Workload 3: cold import time and installed size',
@@ -18,6 +18,7 @@ const TITLES: Record<string, string> = {
   'pacing-matrix-1s': 'Pacing on every rate-limit model: 1-s windows (50 requests/s), ours vs the official-SDK loop (issue 19)',
   'pacing-matrix-10s': 'Pacing on every rate-limit model: 10-s windows (50 per 10 s), ours vs the official-SDK loop (issue 19)',
   'pacing-matrix-fake': 'Pacing on every rate-limit model, on fake time (deterministic; issue 19)',
+  'pacing-matrix-fake-export': "Pacing at the export's size and demand (328 requests from 5 loops), on fake time (issue 19)",
   'pacing-faults': 'Pacing under faults: 5% 5xx + 2% dropped connections (issue 19)',
   'checkpoint-bytes': 'Checkpoint bytes written while exporting 100,000 evaluations (issue 17 section 4)',
   'legal-hold-download': 'Legal hold: recording downloads vs a plain streaming fetch (issue 21)',
@@ -51,6 +52,13 @@ const NOTES: Record<string, string> = {
     'At 200 requests (4 x 50) the phase scan (src/transport/phase-scan.ts) stays off: budget held back would cost a fifth ' +
     'window. At 328 requests (the export\'s) it brings fixed/clock, window-end, 1-s windows to 1.015-1.037 x its own floor over ' +
     'the phases, 0 x 429, with and without jitter (1.02-1.18 x without it; test/pacing/phase-scan.test.ts).',
+  'pacing-matrix-fake-export':
+    'test/pacing/export-demand.test.ts run with PACING_RESULTS=1: 328 requests (the bench\'s quality export) issued by 5 loops, ' +
+    'each sending its next request when its last is answered, as the exporter\'s 5 fetches: the gate never sees the whole ' +
+    'demand. Fixed windows (both anchors, every reset style) and the other models without a reset header, 1-s and 10-s windows, ' +
+    'every start phase, each run against its OWN floor (no first-request twin: 328 is no multiple of 50, so the phase scan and ' +
+    'the window ladder, src/transport/window-ladder.ts, have room in the last window). Fixed/clock without a reset header also ' +
+    'runs with 0-40 ms seeded jitter on the way in.',
   'pacing-faults':
     'bench/pacing/faults.ts: the quality export of 500 evaluations against 50 requests/s (a bucket of 50, full at the start), ' +
     '10 ms latency, default client options; clean and faulty runs alternating, timed at the server. "Before" is the tree at ' +
@@ -270,7 +278,7 @@ function summaryTable(r: BenchResult): string | undefined {
     });
     return `${res.needed} requests, ${res.requestsPerWindow} per window, ${res.latencyMs} ms latency, ${res.runs} run(s) per side and cell.\n\n${table(rows)}`;
   }
-  if (r.benchmark === 'pacing-matrix-fake') {
+  if (r.benchmark === 'pacing-matrix-fake' || r.benchmark === 'pacing-matrix-fake-export') {
     const res = r.results as Record<string, any>;
     const cells = res.cells as any[];
     // One row per cell over its start phases (older files have one phase and no judged ratio).

@@ -35,6 +35,11 @@ export class OutRequests {
     sent.outAtSend = undefined;
   }
 
+  /** How many of our requests are out. */
+  get size(): number {
+    return this.out.size;
+  }
+
   /** One of our requests sent after request `seq` is still out. */
   after(seq: number): boolean {
     for (const s of this.out) if (s.seq > seq) return true;

@@ -23,6 +23,10 @@
  * - **Phase scan** (phase-scan.ts): on fixed windows whose reset comes in whole seconds, a few requests of each window
  *   go one at a time across the reset's last second, so the boundary is found without a 429 (1-s clock windows
  *   announce "1" from anywhere in the window); only when the requests waiting leave room for it.
+ * - **Window ladder** (window-ladder.ts): without reset headers, after a 429 whose window began before the run (a
+ *   clock window the run started partway into: the hold learnt from it is short), the last requests of the next
+ *   window go one at a time across where it may end, so its end is found without a second 429; once fixed windows
+ *   are evident, each window's end is kept in a range that later rungs narrow and the probe waits for its end.
  * - A **429** pauses everything for its Retry-After, turns the bucket pacing off for good, makes every announced reset
  *   count at face value, teaches the hold (without reset headers), and after it one request probes the budget.
  *
@@ -32,11 +36,12 @@
  * our requests, the outstanding probe, the pause, the learnt hold and bucket rate), and each rule's guard depends on
  * the others' (a probe's answer confirms the log, a 429 turns the bucket pacing and the log's trust off, a whole
  * refill re-bases the log): cut apart, that state would be passed around or shared. What stands alone is already
- * out: reorder.ts (requests still out), phase-scan.ts (the window's phase).
+ * out: reorder.ts (requests still out), phase-scan.ts (the window's phase), window-ladder.ts (windows without a reset).
  */
 import type { RateLimitSnapshot } from '../events';
 import { OutRequests, uncounted, type Sent } from './reorder';
 import { PhaseScan } from './phase-scan';
+import { WindowLadder } from './window-ladder';
 
 export type { Sent } from './reorder';
 
@@ -131,6 +136,8 @@ export class ServerPacer {
   private bucketRefused = false;
   /** Where fixed windows end when a whole-seconds reset cannot say (phase-scan.ts). */
   private readonly scan = new PhaseScan();
+  /** Where fixed windows end when no reset header says (window-ladder.ts). */
+  private readonly ladder = new WindowLadder();
   /** The longest round trip seen (send to answer). */
   private maxRttMs = 0;
 
@@ -196,6 +203,7 @@ export class ServerPacer {
     if (this.afterPause && now >= this.afterPause.until) this.endPause();
     if (resetMs !== undefined && resetMs > 0) {
       this.maxResetMs = Math.max(this.maxResetMs ?? 0, resetMs);
+      this.ladder.stop();
       this.windowMs = Math.max(this.windowMs ?? 0, this.resetRefused ? this.maxResetMs : windowCandidate(resetMs, now));
     }
     if (remaining === undefined) return { exhausted: false, pausedForMs: 0 };
@@ -231,10 +239,12 @@ export class ServerPacer {
           this.baseSeq = seq - 1;
           const gap = sent ? sent.sentAt - (this.sentAtOf(prev.seq) ?? -Infinity) : undefined;
           this.scan.wholeRefill(gap, this.windowMs, this.maxRttMs, this.bucketPerMs !== undefined || this.bucketRefused);
-        }
+          this.ladder.opened(sent?.sentAt ?? now, now, this.holdMs);
+        } else this.ladder.partial();
         this.noteRefill(refill, remaining, now);
-      }
-    }
+      } else if (sent) this.ladder.counted(sent.sentAt);
+    } else if (sent) this.ladder.first(sent.sentAt, now);
+    if (this.bucketPerMs !== undefined) this.ladder.stop();
     const lim = this.limit;
     const nearlyWhole = remaining >= lim - 1 - this.maxConcurrent;
     if (nearlyWhole) {
@@ -291,7 +301,10 @@ export class ServerPacer {
     // from its own first request learnt one short of it too (seeded jitter, fixed/clock with no reset header, start
     // 0.37 into a 10-s window: 9.35 s, and a third 429; test/pacing/phases-jitter.test.ts).
     if (this.windowMs === undefined && this.exhaustedAt !== undefined) this.holdMs = Math.max(this.holdMs, until - (this.batchFrom ?? this.exhaustedAt));
-    if (this.windowMs === undefined) this.holdRefused = true;
+    if (this.windowMs === undefined) {
+      this.holdRefused = true;
+      this.ladder.refused(until, this.maxRttMs);
+    }
     this.afterPause = { until, available: availableAfter };
     this.probeSeq = undefined;
     this.logTrusted = false;
@@ -314,7 +327,9 @@ export class ServerPacer {
     if (!n) return { go: true, probe: false };
     const sentAfter = this.seq - n.seq + uncounted(n.uncertain, n.remaining);
     if (this.bucketPerMs === undefined && this.limit !== undefined) {
-      const held = this.scan.gate(now, n.remaining - sentAfter, demand, this.limit, this.out.after(n.seq));
+      // Budget held back to find where a fixed window ends: phase-scan.ts (whole-seconds resets), window-ladder.ts (none).
+      const args = [now, n.remaining - sentAfter, demand, this.limit, this.out.after(n.seq)] as const;
+      const held = this.scan.gate(...args) ?? this.ladder.gate(...args, this.out.size);
       if (held) return held.go ? { go: true, probe: false } : held;
     }
     if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
@@ -360,7 +375,7 @@ export class ServerPacer {
 
   /** When the server said budget comes back: its reset, or without one a hold after the budget ran out. */
   private probeAt(n: Answer): number {
-    return n.resetAt ?? (this.exhaustedAt ?? n.at) + this.holdMs;
+    return n.resetAt ?? this.ladder.probeAt() ?? (this.exhaustedAt ?? n.at) + this.holdMs;
   }
 
   /**

@@ -23,7 +23,8 @@ describe('pacing on every rate-limit model, default client options, every start 
           const round = (x: number) => Math.round(x * 1000) / 1000;
           figures.push({ cell: `${cellName(cell)}, ${windowMs / 1000}-s windows`, phase, windowMs, reset: cell.reset, ratio: round(r.elapsedMs / r.floorMs), judgedRatio: round(v.ratio), basis: v.basis, target: v.target, r429: r.rateLimited });
           expect(r.ok).toBe(N);
-          // Issue 19: at most one 429 a run; fixed/clock with no reset header takes two from some phases (see below).
+          // Issue 19: at most one 429 a run; fixed/clock with no reset header takes two from some phases at this demand
+          // (200 at once, 4 x 50: see below); at the export's (328 from 5 loops) one (export-demand.test.ts).
           expect(r.rateLimited).toBeLessThanOrEqual(v.max429);
           // 1.10 x the floor with a reset header, 1.25 x without; phase-blind cells against their first-request twin
           // (harness.ts cellVerdict; the tests below show why).
@@ -63,7 +64,10 @@ describe('pacing on every rate-limit model, default client options, every start 
     // platform's next window and the clock's 429; holding one back to send then instead leaves one of the 5-s
     // window's 50 unused (a fifth window at this demand: +5 s on a 15 s floor, 1.36 x); and waiting for the clock's
     // boundary is 5 s late there too. No choice meets the targets on both, so the second 429 stays (it costs no time:
-    // the clock's window is closed until its Retry-After anyway).
+    // the clock's window is closed until its Retry-After anyway). So src/transport/window-ladder.ts, which holds the
+    // last requests of that window back and sends them across where it may end, holds none here: the gate sees all
+    // 200 waiting, a demand that fills its windows exactly. At a demand that leaves room in its last window (the
+    // export's 328 from 5 loops) it does, and the clock run takes one 429 (export-demand.test.ts).
     const startMs = phaseStart(0.5, 10_000);
     const clock = await runPaced({ rateLimit: { requests: 50, windowMs: 10_000, model: 'fixed', anchor: 'clock', reset: 'none' }, n: N, latencyMs: 10, startMs });
     // The first-request window opens at the first arrival (10 ms in): 4,990 ms puts its end on the clock's boundary.
@@ -110,7 +114,7 @@ afterAll(() => {
       `Over 1.10 x the own floor: fixed windows aligned to the clock on 1-s windows with a delta-seconds reset or none (phase-blind), whose run is request ` +
       `for request the one on windows opened by the first request, judged against that floor (worst ${Math.max(...figures.filter((f) => f.basis !== 'floor').map((f) => f.judgedRatio))} x). ` +
       (twice.length > 0
-        ? `Two 429s: ${twice.map((f) => `${f.cell} from ${f.phase}`).join('; ')}: a run starting partway into a clock window without a reset header, which answers like shorter windows opened by the first request until the second window ends (the test shows it), so no choice meets both.`
+        ? `Two 429s: ${twice.map((f) => `${f.cell} from ${f.phase}`).join('; ')}: a run starting partway into a clock window without a reset header, which answers like shorter windows opened by the first request until the second window ends (the test shows it), so no choice meets both when the demand fills its windows exactly (200 at once); at the export's demand one (pacing-matrix-fake-export).`
         : ''),
   });
 });
