@@ -27,7 +27,9 @@
  * (phase-scan.ts), a window holds rungs back only when the requests waiting leave room for them in their last window:
  * a demand known to fill its windows exactly (models.test.ts: 200 = 4 x 50) would need a whole window more, and there
  * the second 429 stays (the test "fixed/clock, reset none, 10-s windows" shows no client can avoid it on both of two
- * platforms that answer alike). A demand the gate cannot see whole (the export's 5 fetches at a time) holds them.
+ * platforms that answer alike). A demand the gate cannot see whole (the export's 5 fetches at a time) holds them:
+ * the open rungs always (they are what spares the 429; a run whose last requests fall in that one window waits for
+ * them), the bounded ones only while more waits or is on the wire than the budget left (they only buy precision).
  *
  * Pure bookkeeping on the pacer's clock; never on a refilling bucket, and off for good once a reset header appears.
  */
@@ -36,13 +38,13 @@
 const RETRY_AFTER_GRAIN_MS = 1000;
 
 /** Rungs of a ladder with no upper bound on the window: they reach OPEN_RATIO^(OPEN_RUNGS - 1) = 11.3 x the hold. */
-export const OPEN_RUNGS = 8;
+const OPEN_RUNGS = 8;
 
 /** Each open rung is this much further from the window's start than the one before: a find is at most 41% late once. */
 const OPEN_RATIO = Math.SQRT2;
 
 /** Most rungs across a bounded range (the budget a window may leave unused). */
-export const BOUNDED_RUNGS = 10;
+const BOUNDED_RUNGS = 10;
 
 /** A window's end known to within this share of the window needs no rungs: a later window opens at most this late. */
 const PRECISION = 1 / 20;
