@@ -121,6 +121,11 @@ export class LocalRateLimiter implements RateLimiter {
   private readonly ceiling: number | undefined;
   private readonly recentSends: number[] = [];
   private readonly waiters = new Set<() => void>();
+  /**
+   * Requests inside passGate (waiting at the gate or looking again). Not `waiters.size`: every waiter woken by one
+   * answer leaves that set before any of them looks again, so each saw the others as gone.
+   */
+  private atGate = 0;
   private readonly clock: Clock;
 
   constructor(options: LocalRateLimiterOptions, limiter?: BottleneckLimiter) {
@@ -218,17 +223,22 @@ export class LocalRateLimiter implements RateLimiter {
 
   /** Waits until every gate lets one request through, then spends it; synchronous between the check and the spend. */
   private async passGate(signal: AbortSignal | undefined): Promise<Sent> {
-    for (;;) {
-      throwIfAborted(signal);
-      const now = this.clock.now();
-      const d = this.decide(now);
-      if (d.go) {
-        const sent = this.pacer.send(now, d.probe);
-        if (this.own) this.own.tokens -= 1;
-        if (this.ceiling !== undefined) this.recentSends.push(now);
-        return sent;
+    this.atGate++;
+    try {
+      for (;;) {
+        throwIfAborted(signal);
+        const now = this.clock.now();
+        const d = this.decide(now);
+        if (d.go) {
+          const sent = this.pacer.send(now, d.probe);
+          if (this.own) this.own.tokens -= 1;
+          if (this.ceiling !== undefined) this.recentSends.push(now);
+          return sent;
+        }
+        await this.waitUntil(d.until, signal);
       }
-      await this.waitUntil(d.until, signal);
+    } finally {
+      this.atGate--;
     }
   }
 
@@ -248,7 +258,7 @@ export class LocalRateLimiter implements RateLimiter {
     }
     if (until > now) return { go: false, until };
     // Requests wanting to go: this one, those waiting at the gate, and those waiting for a slot.
-    return this.pacer.gate(now, 1 + this.waiters.size + (this.limiter.counts().QUEUED ?? 0));
+    return this.pacer.gate(now, this.atGate + (this.limiter.counts().QUEUED ?? 0));
   }
 
   /**

@@ -168,10 +168,12 @@ export class WindowLadder {
         this.plan = undefined;
         return undefined;
       }
-    } else if (!p.open && !p.at && demand + inFlight <= avail) {
+    } else if (!p.open && (p.at ? inFlight === 0 : demand + inFlight <= avail)) {
       // Bounded rungs only buy precision: while what waits and what is on the wire (in a loop like the export's, each
-      // answer brings the next request) fits in the budget left, it goes, so a run's last requests do not wait for
-      // rungs. The open rungs are what keeps the next probe from a 429: they always hold.
+      // answer brings the next request) fits in the budget left, it goes; once holding, what waits goes when nothing
+      // is on the wire to bring more (a run's last requests do not wait for rungs; between rungs the loops' next
+      // requests wait, and more of them than the budget left keep it held). The open rungs are what keeps the next
+      // probe from a 429: they always hold (with 5 loops waiting, 8 rungs would look like room to spend).
       return undefined;
     }
     p.at ??= rungTimes(p, avail);
