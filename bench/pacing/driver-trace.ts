@@ -35,8 +35,20 @@ function state(now: number): Record<string, unknown> {
     probeSeq: pacer.probeSeq,
     baseSeq: pacer.baseSeq,
     inFlight: l.inFlight,
+    // The phase scan (src/transport/phase-scan.ts): fixed windows evident, the second being scanned, and the demand
+    // the limiter passed to the gate last (requests waiting to go, this one included).
+    scanFixed: pacer.scan?.fixed,
+    scanSpan: pacer.scan?.span ? { ...pacer.scan.span } : undefined,
+    demand: lastDemand,
   };
 }
+
+let lastDemand: number | undefined;
+const gate = pacer.gate.bind(pacer);
+pacer.gate = (now: number, demand?: number) => {
+  lastDemand = demand;
+  return gate(now, demand);
+};
 
 const send = pacer.send.bind(pacer);
 pacer.send = (now: number, probe: boolean) => {

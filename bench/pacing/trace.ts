@@ -116,5 +116,36 @@ for (const r of refused) {
       `earlier-sent requests the newest answer did not count: [${late.join(',')}]`,
   );
 }
+// Where the time goes on fixed windows, window by window: when it opened (aligned to the clock: a multiple of the
+// window; opened by the first request: the take that found it whole), how long after that the org took the first
+// request in it, how many it took (the budget left unused), and the run's end after the last window opened.
+if (model === 'fixed') {
+  const opened: number[] = [];
+  for (const s of taken) {
+    if (anchor === 'first-request' ? s.allowed && s.remaining === rateLimit.requests - 1 : opened.length === 0 || Math.floor(s.take! / windowMs) * windowMs > opened[opened.length - 1]!) {
+      opened.push(anchor === 'first-request' ? s.take! : Math.floor(s.take! / windowMs) * windowMs);
+    }
+  }
+  const end = Math.max(...server.map((s) => s.end ?? 0));
+  for (let i = 0; i < opened.length; i++) {
+    const from = opened[i]!;
+    const to = opened[i + 1] ?? Infinity;
+    const inWindow = taken.filter((s) => s.take! >= from && s.take! < to);
+    const ok = inWindow.filter((s) => s.allowed).length;
+    const takes = inWindow.map((s) => s.take! - from);
+    lines.push(`window ${rel(from)}: first taken +${Math.min(...takes)} ms, last +${Math.max(...takes)} ms, ${ok} taken (${rateLimit.requests - ok} unused), ${inWindow.length - ok} x 429`);
+  }
+  lines.push(`end: last answer ${rel(end)}, ${end - opened[opened.length - 1]!} ms after the last window opened`);
+}
+// The phase scan (src/transport/phase-scan.ts): when fixed windows became evident, each second it scanned, and the
+// demand the limiter passed to the gate (requests waiting to go) when requests left.
+const clientSends = client.filter((e) => e.ev === 'send');
+const fixedAt = clientSends.find((e) => e.scanFixed);
+lines.push(`scan: fixed windows evident ${fixedAt ? `from send ${fixedAt.seq} at ${rel(fixedAt.t)}` : 'never'}`);
+const spans = new Map<number, { from: number; to: number }>();
+for (const e of clientSends) if (e.scanSpan) spans.set(e.scanSpan.from, e.scanSpan);
+for (const sp of spans.values()) lines.push(`scan: second ${rel(sp.from)}..${rel(sp.to)}`);
+const demands = clientSends.map((e) => e.demand as number | undefined).filter((d): d is number => d !== undefined);
+lines.push(`demand at the gate when a request left: max ${Math.max(...demands)}, median ${[...demands].sort((a, b) => a - b)[demands.length >> 1]}`);
 writeFileSync(out, JSON.stringify({ t0, cell: { modelArg, reset, windowMs, jitterMs }, server, client }, null, 1));
 console.log(lines.join('\n'));
