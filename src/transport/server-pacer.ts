@@ -269,7 +269,7 @@ export class ServerPacer {
     }
     if (this.bucketPerMs !== undefined && this.headerRate !== undefined) this.bucketPerMs = Math.max(this.bucketPerMs, this.headerRate);
     this.newest = { seq, remaining, at: now, resetAt: resetMs === undefined ? undefined : now + resetMs, uncertain };
-    if (nearlyWhole) this.scan.windowOpened(now, resetMs);
+    if (nearlyWhole) this.scan.windowOpened(now, resetMs, sent ? now - sent.sentAt : 0);
     const budget = this.base(this.newest);
     let newlyExhausted = false;
     if (budget > 0) this.exhaustedAt = undefined;
@@ -329,7 +329,7 @@ export class ServerPacer {
     if (this.bucketPerMs === undefined && this.limit !== undefined) {
       // Budget held back to find where a fixed window ends: phase-scan.ts (whole-seconds resets), window-ladder.ts (none).
       const args = [now, n.remaining - sentAfter, demand, this.limit, this.out.after(n.seq)] as const;
-      const held = this.scan.gate(...args) ?? this.ladder.gate(...args, this.out.size);
+      const held = this.scan.gate(...args, this.seq) ?? this.ladder.gate(...args, this.out.size);
       if (held) return held.go ? { go: true, probe: false } : held;
     }
     if (n.remaining - sentAfter >= 1) return { go: true, probe: false };
