@@ -16,6 +16,13 @@ export interface FloorModel {
 export interface FloorClient {
   maxConcurrent: number;
   latencyMs: number;
+  /**
+   * When the run's requests depend on its first one (the quality export fetches what its first query page lists):
+   * ms from that request's arrival to its answer, before which it is the only request. On real time the page takes
+   * 100-250 ms at the org, so a first clock window ending 86 ms after the start holds that one request whatever the
+   * client does (bench/pacing/matrix.ts measures it at the org; the fake-time harness sends independent requests).
+   */
+  firstAnswerMs?: number;
 }
 
 export function floorMs(rl: FloorModel, n: number, startMs: number, client?: FloorClient): number {
@@ -27,7 +34,11 @@ export function floorMs(rl: FloorModel, n: number, startMs: number, client?: Flo
   if (model === 'fixed' && (rl.anchor ?? 'clock') === 'clock' && windows > 0) {
     const first = w - (startMs % w);
     // Round trips that can start within the first window (one at its start), `maxConcurrent` requests each.
-    const fits = client && client.latencyMs > 0 ? Math.min(l, client.maxConcurrent * Math.ceil(first / client.latencyMs)) : l;
+    const fits = !client || client.latencyMs <= 0
+      ? l
+      : client.firstAnswerMs !== undefined
+        ? Math.min(l, 1 + client.maxConcurrent * Math.max(0, Math.ceil((first - client.firstAnswerMs) / client.latencyMs)))
+        : Math.min(l, client.maxConcurrent * Math.ceil(first / client.latencyMs));
     if (n <= fits) return 0;
     return first + (Math.ceil((n - fits) / l) - 1) * w;
   }
