@@ -117,8 +117,9 @@ export class WindowLadder {
     this.plan = undefined;
     if (this.mode === 'off') return;
     // After the open rungs: fixed windows evident, or the hold was right (windows opened by the first request, a
-    // sliding log): nothing more to find.
-    if (fixed) this.mode = 'fixed';
+    // sliding log): nothing more to find. Before any 429 the pacer's own hold and log rule (a window seen ending in the
+    // first burst is evident too, but nothing bounds its length yet).
+    if (fixed && this.mode !== 'idle') this.mode = 'fixed';
     else if (this.opening) this.mode = 'idle';
     this.opening = this.mode === 'open';
     this.planWindow(holdMs);
@@ -197,7 +198,7 @@ export class WindowLadder {
     const hi = s.hi + this.len.hi;
     // Open: from where the hold says (past the shortest the window can be), climbing.
     if (this.mode === 'open') this.plan = { open: true, from: s.hi, base: Math.max(this.len.lo, holdMs), lo, hi, n: OPEN_RUNGS };
-    else if (hi - lo > PRECISION * this.len.lo) {
+    else if (hi < Infinity && hi - lo > PRECISION * this.len.lo) {
       this.plan = { open: false, from: s.hi, base: 0, lo, hi, n: Math.min(BOUNDED_RUNGS, Math.ceil((hi - lo) / (PRECISION * this.len.lo))) };
     }
   }
