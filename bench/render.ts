@@ -48,7 +48,9 @@ const NOTES: Record<string, string> = {
     'into a first window a few ms long (bench/pacing/floor.ts). Clock-aligned 1-s windows announcing a delta-seconds reset or ' +
     'none are phase-blind: their run is request for request the run on windows opened by the first request, so they are judged ' +
     'against that floor (test/pacing/harness.ts cellVerdict). Fixed/clock with no reset header takes 2 x 429 from mid-window ' +
-    'starts: models.test.ts shows a platform with shorter first-request windows answering the same until the second 429. ' +
+    'starts at this demand (200 at once, 4 x 50: it fills its windows exactly): models.test.ts shows a platform with shorter ' +
+    'first-request windows answering the same until the second 429. At the export\'s demand it takes 1 (the window ladder, ' +
+    'src/transport/window-ladder.ts; next section). ' +
     'At 200 requests (4 x 50) the phase scan (src/transport/phase-scan.ts) stays off: budget held back would cost a fifth ' +
     'window. At 328 requests (the export\'s) it brings fixed/clock, window-end, 1-s windows to 1.015-1.037 x its own floor over ' +
     'the phases, 0 x 429, with and without jitter (1.02-1.18 x without it; test/pacing/phase-scan.test.ts).',
