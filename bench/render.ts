@@ -31,7 +31,9 @@ const PACING_MATRIX_NOTE =
   'bench/pacing/matrix.ts: the quality export (about 330 requests) against the simulated server on each model x anchor x ' +
   'reset style, 10 ms latency, default client options beside the seed-style official-SDK loop, alternating per run; ' +
   'timed at the server from the first API request to the last answer, against the floor of that model (the minimum time ' +
-  'with the limiter full at the start: bench/pacing/floor.ts). Real time: the conditions line says what else ran; ' +
+  'with the limiter full at the start: bench/pacing/floor.ts; a first clock window a few ms long holds what 5 connections at ' +
+  '10 ms can send into it, and nothing but the first query page until the org answered it, as the export fetches what that ' +
+  'page lists). Real time: the conditions line says what else ran; ' +
   'the fake-time section below is the same pacing without any load. When the reading says the loop\'s figures were not re-run, ' +
   'only our side ran (PACING_SIDES=ours) and each row\'s loop figures are copied from the earlier run it names (officialFrom). ' +
   'Targets: <= 1.10 x the floor with a reset header, <= 1.25 x without, <= 1 x 429 per run.';
