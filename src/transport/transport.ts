@@ -170,6 +170,8 @@ export class Transport {
 
     let attempt = 0;
     let rateLimitedAttempts = 0;
+    // 503s in a row for this request: only one that keeps repeating backs off `serviceUnavailableFactor` longer (retry.ts).
+    let consecutive503 = 0;
     // True while the last attempt was the replay of a 401: a 401 straight after it means the new token is refused too.
     let replayingAfter401 = false;
     try {
@@ -230,6 +232,7 @@ export class Transport {
           outcome = { kind: 'status', status: result.status };
           if (result.status === 429) rateLimitedAttempts++;
         }
+        consecutive503 = outcome.kind === 'status' && outcome.status === 503 ? consecutive503 + 1 : 0;
 
         replayingAfter401 = false;
         const decision = classify(outcome, { idempotent, attempt, rateLimitedAttempts, storm: this.storm.raging }, retry);
@@ -243,7 +246,7 @@ export class Transport {
           );
         }
         const status = outcome.kind === 'status' ? outcome.status : undefined;
-        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry, random: () => this.clock.random(), isolated: !this.storm.raging });
+        const delayMs = computeDelay({ attempt, retryAfterMs, status, options: retry, random: () => this.clock.random(), isolated: !this.storm.raging, consecutive503 });
         if (decision.rateLimited) {
           const pausedForMs = retryAfterMs ?? delayMs;
           limiter?.pause(pausedForMs);

@@ -1,10 +1,12 @@
 /**
  * Issue 19, the faults run: a 500-evaluation export against 50 requests/s (a bucket of 50, full at the start), 10 ms
  * latency, 5% 5xx and 2% dropped connections, default client options, on fake time (harness.ts) with the backoff
- * jitter seeded: the same run every time. Target <= 1.30 x the floor. Seeds 1-14 read 1.05-1.21 x, where the requests
+ * jitter seeded: the same run every time. Target <= 1.30 x the floor. Seeds 1-16 read 1.05-1.21 x, where the requests
  * the faults waste explain 1.05-1.12 x; before the fixes 1.10-1.78 x (9 of 14 over 1.30): finished rows waited behind
  * one retrying GET in a window of 20 (src/quality/exporter.ts), and a lone 503 (a discovery page) waited up to 2 s
- * before its first retry (src/transport/retry.ts computeDelay, `isolated`).
+ * before its first retry (src/transport/retry.ts computeDelay, `isolated`). Seed 16 read 1.454 x until a retry that
+ * met a second 503 by chance stopped backing off 4 x longer (up to 4 s; now only from a third 503 in a row,
+ * `ISOLATED_503_REPEATS`): the real-time outliers of bench/pacing/faults.ts (1.39 and 1.73 x in 2 runs of 9).
  */
 import { describe, expect, it } from 'vitest';
 import { GenesysClient, QualityExporter, type Clock } from '@org/gc-data';
@@ -67,7 +69,7 @@ function pagesNeeded(sim: ReturnType<typeof createSimulatedOrg>, interval: strin
 }
 
 describe('the faults run: 5% 5xx + 2% dropped connections', () => {
-  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]) {
     // Fake time: the run itself is deterministic (about 1 s of real time alone; vitest.config.ts's hang guard is the limit).
     it(`seed ${seed}: every row once, <= 1.30 x the floor`, async () => {
       const r = await faultsRun(seed, true);

@@ -10,9 +10,13 @@ describe('retry policy (pure)', () => {
     expect(computeDelay({ attempt: 3, retryAfterMs: undefined, status: 500, options: opts, random: () => 0.5 })).toBe(1000);
     expect(computeDelay({ attempt: 20, retryAfterMs: undefined, status: 500, options: opts, random: () => 0.999999 })).toBe(29_999);
   });
-  it('an isolated 503 (first failure, no storm) is retried within the base step; a repeated one backs off longer', () => {
+  it('isolated 503s (no storm, at most two in a row) are retried on the plain step; a third in a row backs off longer', () => {
     expect(computeDelay({ attempt: 1, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true })).toBe(250);
-    expect(computeDelay({ attempt: 2, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true })).toBe(2000);
+    // Issue 19's faults run: a second 503 by chance waited up to 4 s (factor 4) and held up the export (was 2000).
+    expect(computeDelay({ attempt: 2, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true })).toBe(500);
+    expect(computeDelay({ attempt: 3, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true })).toBe(4000);
+    // A 503 after a dropped connection is the first 503 in a row, whatever the attempt.
+    expect(computeDelay({ attempt: 3, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: true, consecutive503: 1 })).toBe(1000);
     expect(computeDelay({ attempt: 1, retryAfterMs: undefined, status: 503, options: opts, random: () => 0.5, isolated: false })).toBe(1000);
   });
 
