@@ -14,7 +14,10 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** A Retry-After above this fails with RateLimitError instead of waiting. Default 300,000 ms. */
   maxRetryAfterMs: number;
-  /** 503 (service unavailable, index not ready) backs off this many times longer. Default 4. */
+  /**
+   * 503 (service unavailable, index not ready) backs off this many times longer, from a request's third 503 in a row
+   * or in a failure storm (`computeDelay`). Default 4.
+   */
   serviceUnavailableFactor: number;
   /**
    * Retry budget: retries spend it, successes refill it. Below half its capacity the platform is in a failure storm
