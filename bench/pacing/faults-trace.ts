@@ -1,12 +1,14 @@
 /**
  * Issue 19's faults run (bench/pacing/faults.ts) with a trace: faulty runs only, each with the client's events
  * (driver-faults-trace.ts) and the server's record of every API request (arrival, answer, status or dropped
- * connection), both written to bench/pacing/results/faults-trace/run-N.json, and per run the ratio to the floor and
- * the longest stretches in which the server answered nothing. Run: npx tsx bench/pacing/faults-trace.ts [runs=6].
+ * connection), both written to $FAULTS_TRACE_DIR (default: faults-trace/ in the OS temp directory) as run-N.*.json, and
+ * per run the ratio to the floor and the longest gaps between the server's arrivals. Run: npx tsx bench/pacing/faults-trace.ts [runs=6].
  * Diagnostic only: it writes no bench/results file.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createSimulatedOrg, startSimulatedServer, type SimulatedOrgOptions } from '../../src/testing/index';
@@ -17,7 +19,7 @@ const RUNS = Number(process.argv[2] ?? 6);
 const RATE_LIMIT = { requests: 50, windowMs: 1000, burst: 50 };
 const BASE: SimulatedOrgOptions = { seed: 42, anchor: '2026-06-01T00:00:00Z', latencyMs: 10, rateLimit: RATE_LIMIT };
 const FAULTS = { serverErrorRate: 0.05, connectionResetRate: 0.02 };
-const dir = fileURLToPath(new URL('./results/faults-trace/', import.meta.url));
+const dir = join(process.env.FAULTS_TRACE_DIR ?? join(tmpdir(), 'faults-trace'), '/');
 mkdirSync(dir, { recursive: true });
 
 const org0 = createSimulatedOrg(BASE);
