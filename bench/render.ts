@@ -69,7 +69,7 @@ const NOTES: Record<string, string> = {
     'commit 140ab85 measured the same way minutes earlier on the same loaded machine. The time went to rows waiting in ' +
     "order behind one retrying GET (a window of 20 results) and to a lone 503's first backoff (up to 2 s with the 503 " +
     'factor): fixed in src/quality/exporter.ts (64 results per slot) and src/transport/retry.ts (`isolated`). The ' +
-    'deterministic version is test/pacing/faults.test.ts (fake time, seeded jitter): 1.05-1.21 x over seeds 1-14, ' +
+    'deterministic version is test/pacing/faults.test.ts (fake time, seeded jitter): 1.05-1.21 x over seeds 1-16 (seed 16 read 1.454 x before the 503 change of session 10, 1.167 x after), ' +
     '1.10-1.78 x before. The start-up gap (first evaluation GET after the first discovery request) is mostly ' +
     "the server's own time to answer that first page (cold); on the client, bench/quality-startup.ts (a fresh " +
     'process per trial, 8 trials, load 19-21) counts 17.2 ms of CPU (median) from the page read to the first ' +
