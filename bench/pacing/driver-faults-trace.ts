@@ -5,17 +5,10 @@
  * result line on stdout (bench/drivers/run-ours.ts). Diagnostic only: public events, no private members.
  */
 import { writeFileSync } from 'node:fs';
-import { GenesysClient, LocalRateLimiter } from '../../src/index';
-import { driverInput, runOurs, type DriverInput } from '../drivers/run-ours';
+import { defaultPacing, driverInput, oursClient, runOurs, type DriverInput } from '../drivers/run-ours';
 
 const input = driverInput<DriverInput & { traceFile: string }>();
-const client = new GenesysClient({
-  clientId: input.clientId,
-  clientSecret: input.clientSecret,
-  baseUrl: input.url,
-  authUrl: input.url,
-  rateLimit: { limiter: new LocalRateLimiter({ requestsPerMinute: 300, maxConcurrent: 5, serverGoverns: true, maxRequestsPerSecond: 20 }) },
-});
+const client = oursClient(input, defaultPacing());
 const t0 = performance.now();
 const events: Array<Record<string, unknown>> = [];
 for (const name of ['request', 'response', 'retry', 'rateLimit'] as const) {
